@@ -1,0 +1,713 @@
+"""The report file: one SQLite file per school holding every year's report.
+
+Every public method that writes is one transaction together with its change-log rows,
+so a committed edit survives a crash and a failed edit leaves nothing behind. The
+connection runs in WAL mode with synchronous=FULL (see NOTES: NORMAL may lose the last
+commit on power loss). This module knows nothing of templates; the core does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import getpass
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from db import schema
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+SUFFIX = ".qreport"
+
+
+class ReportFileError(Exception):
+    """A report file cannot be opened or written; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class SectionRow:
+    id: int
+    chapter: str
+    parent: int | None
+    position: int
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TableRow:
+    id: int
+    section: int
+    kind: str  # "free" or "fixed"
+    ref: str  # free/fixed table id in the template
+    caption: str  # "" means the template's caption
+    after: int
+    position: int
+    stated_total: str | None
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class PhotoRow:
+    id: int
+    figure: int
+    position: int
+    caption: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    id: int
+    section: int
+    caption: str
+    after: int
+    position: int
+    photos: tuple[PhotoRow, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    id: int
+    at: str
+    user: str
+    kind: str
+    target: str
+    old: str | None
+    new: str | None
+    source: str
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (service accounts, some Windows setups)
+        return ""
+
+
+def _connect(path: Path) -> Database:
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    db = Database(conn)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+class ReportFile:
+    """An open report file. Use `create` or `open`; close with `close()` or `with`."""
+
+    def __init__(self, path: Path, db: Database):
+        self.path = path
+        self.db = db
+        self.source = "typed"  # the change-log source of edits, e.g. "imported from x.xlsx"
+
+    # ------------------------------------------------------------ lifecycle
+    @classmethod
+    def create(cls, path: Path | str, meta: dict[str, str]) -> ReportFile:
+        path = Path(path)
+        if path.exists():
+            raise ReportFileError(f"{path} 已存在，不会覆盖。")
+        if not path.parent.is_dir():
+            raise ReportFileError(f"文件夹 {path.parent} 不存在。")
+        tmp = path.with_name(path.name + ".creating")
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        try:
+            db = _connect(tmp)
+            schema.migrations.apply(db)
+            with db.atomic():
+                for key, value in meta.items():
+                    db.execute("INSERT INTO meta(key, value) VALUES (?, ?)", [key, str(value)])
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.conn.close()
+            # Appear complete or not at all: a half-created file is never left under the name.
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise ReportFileError(f"无法创建 {path}：{exc.strerror or exc}。") from exc
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: Path | str) -> ReportFile:
+        path = Path(path)
+        if not path.exists():
+            raise ReportFileError(f"找不到文件 {path}。")
+        if path.is_dir():
+            raise ReportFileError(f"{path} 是文件夹，不是报告文件。")
+        try:
+            with path.open("rb") as fh:
+                header = fh.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise ReportFileError(f"无法读取 {path}：{exc.strerror or exc}。") from exc
+        if not header:
+            raise ReportFileError(f"{path.name} 是空文件，不是 qreport 报告文件。")
+        if header != SQLITE_HEADER:
+            raise ReportFileError(f"{path.name} 不是 qreport 报告文件。")
+        if not os.access(path, os.W_OK):
+            raise ReportFileError(f"{path.name} 是只读文件，请先复制到可写的位置再打开。")
+        try:
+            db = _connect(path)
+            ok = db.execute("PRAGMA quick_check").fetchone()[0]
+            if ok != "ok":
+                db.conn.close()
+                raise ReportFileError(f"{path.name} 已损坏（{ok}），请从备份恢复。")
+            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != schema.APPLICATION_ID:
+                db.conn.close()
+                raise ReportFileError(f"{path.name} 是 SQLite 数据库，但不是 qreport 报告文件。")
+            applied = {m.name for m in schema.migrations.applied(db)}
+            unknown = applied - schema.known_names()
+            if unknown:
+                db.conn.close()
+                raise ReportFileError(
+                    f"{path.name} 由更新版本的 qreport 创建，请升级程序后再打开。"
+                )
+            if schema.migrations.pending(db):
+                schema.migrations.apply(db)
+        except sqlite3.DatabaseError as exc:
+            raise ReportFileError(f"{path.name} 已损坏或不是报告文件（{exc}）。") from exc
+        return cls(path, db)
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        self.db.conn.close()
+
+    def __enter__(self) -> ReportFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def backup_to(self, target: Path | str) -> None:
+        """A consistent copy of the live file (SQLite's backup API, never a file copy)."""
+        target = Path(target)
+        tmp = target.with_name(target.name + ".partial")
+        dest = sqlite3.connect(str(tmp))
+        try:
+            self.db.conn.backup(dest)
+        finally:
+            dest.close()
+        os.replace(tmp, target)
+
+    @contextlib.contextmanager
+    def transaction(self, source: str | None = None) -> Iterator[None]:
+        """Group several edits into one transaction (nested calls join the outer one)."""
+        previous = self.source
+        if source is not None:
+            self.source = source
+        try:
+            with self.db.atomic():
+                yield
+        finally:
+            self.source = previous
+
+    def _log(self, kind: str, target: str, old: str | None, new: str | None) -> None:
+        self.db.execute(
+            "INSERT INTO change(at, user, kind, target, old, new, source) VALUES (?,?,?,?,?,?,?)",
+            [_now(), _user(), kind, target, old, new, self.source],
+        )
+
+    # ------------------------------------------------------------ meta
+    def meta(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self.db.query("SELECT key, value FROM meta")}
+
+    def get_meta(self, key: str, default: str = "") -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> str:
+        with self.db.atomic():
+            old = self.get_meta(key, None)  # type: ignore[arg-type]
+            if old == value:
+                return old
+            self.db.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            self._log("meta", key, old, value)
+        return old
+
+    # ------------------------------------------------------------ values
+    def values(self) -> dict[tuple[str, int], str]:
+        return {
+            (r["indicator"], r["year"]): r["value"]
+            for r in self.db.query("SELECT indicator, year, value FROM value")
+        }
+
+    def value(self, indicator: str, year: int) -> str | None:
+        row = self.db.execute(
+            "SELECT value FROM value WHERE indicator = ? AND year = ?", [indicator, year]
+        ).fetchone()
+        return row[0] if row else None
+
+    def years(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT year FROM value ORDER BY year")]
+
+    def set_value(self, indicator: str, year: int, value: str | None) -> str | None:
+        """Store one canonical value (None clears it); returns the old one."""
+        return self.set_values([(indicator, year, value)])[0][3]
+
+    def set_values(
+        self, items: Iterable[tuple[str, int, str | None]]
+    ) -> list[tuple[str, int, str | None, str | None]]:
+        """Store many values in one transaction; returns (indicator, year, new, old) each."""
+        done = []
+        with self.db.atomic():
+            for indicator, year, value in items:
+                old = self.value(indicator, year)
+                done.append((indicator, year, value, old))
+                if old == value:
+                    continue
+                if value is None:
+                    self.db.execute(
+                        "DELETE FROM value WHERE indicator = ? AND year = ?", [indicator, year]
+                    )
+                else:
+                    self.db.execute(
+                        "INSERT INTO value(indicator, year, value) VALUES (?, ?, ?) "
+                        "ON CONFLICT(indicator, year) DO UPDATE SET value = excluded.value",
+                        [indicator, year, value],
+                    )
+                self._log("value", f"{indicator}@{year}", old, value)
+        return done
+
+    def notes(self) -> dict[tuple[str, int], str]:
+        return {
+            (r["indicator"], r["year"]): r["text"]
+            for r in self.db.query("SELECT indicator, year, text FROM note")
+        }
+
+    def set_note(self, indicator: str, year: int, text: str) -> str:
+        with self.db.atomic():
+            row = self.db.execute(
+                "SELECT text FROM note WHERE indicator = ? AND year = ?", [indicator, year]
+            ).fetchone()
+            old = row[0] if row else ""
+            if old == text:
+                return old
+            if text:
+                self.db.execute(
+                    "INSERT INTO note(indicator, year, text) VALUES (?, ?, ?) "
+                    "ON CONFLICT(indicator, year) DO UPDATE SET text = excluded.text",
+                    [indicator, year, text],
+                )
+            else:
+                self.db.execute(
+                    "DELETE FROM note WHERE indicator = ? AND year = ?", [indicator, year]
+                )
+            self._log("note", f"{indicator}@{year}", old, text)
+        return old
+
+    def stated(self) -> dict[tuple[str, str, int], str]:
+        return {
+            (r["tbl"], r["indicator"], r["year"]): r["value"]
+            for r in self.db.query("SELECT tbl, indicator, year, value FROM stated")
+        }
+
+    def set_stated(self, tbl: str, indicator: str, year: int, value: str | None) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM stated WHERE tbl = ? AND indicator = ? AND year = ?",
+                [tbl, indicator, year],
+            )
+            if value is not None:
+                self.db.execute(
+                    "INSERT INTO stated(tbl, indicator, year, value) VALUES (?, ?, ?, ?)",
+                    [tbl, indicator, year, value],
+                )
+            self._log("stated", f"{tbl}:{indicator}@{year}", None, value)
+
+    # ------------------------------------------------------------ sections
+    def sections(self, chapter: str | None = None) -> list[SectionRow]:
+        """Sections in outline order (depth first), the chapter root first."""
+        sql = "SELECT id, chapter, parent, position, title, text FROM section"
+        params: list = []
+        if chapter is not None:
+            sql += " WHERE chapter = ?"
+            params.append(chapter)
+        rows = [SectionRow(**r) for r in self.db.query(sql + " ORDER BY position, id", params)]
+        children: dict[int | None, list[SectionRow]] = {}
+        for row in rows:
+            children.setdefault(row.parent, []).append(row)
+        ordered: list[SectionRow] = []
+
+        def walk(parent: int | None) -> None:
+            for row in children.get(parent, []):
+                ordered.append(row)
+                walk(row.id)
+
+        walk(None)
+        return ordered
+
+    def section(self, section_id: int) -> SectionRow:
+        row = self.db.execute(
+            "SELECT id, chapter, parent, position, title, text FROM section WHERE id = ?",
+            [section_id],
+        ).fetchone()
+        if row is None:
+            raise KeyError(section_id)
+        return SectionRow(*row)
+
+    def chapter_root(self, chapter: str) -> int:
+        """The root section of a chapter, created on first use."""
+        row = self.db.execute(
+            "SELECT id FROM section WHERE chapter = ? AND parent IS NULL", [chapter]
+        ).fetchone()
+        if row:
+            return row[0]
+        with self.db.atomic():
+            cur = self.db.execute(
+                "INSERT INTO section(chapter, parent, position, title, text) "
+                "VALUES (?, NULL, 0, '', '')",
+                [chapter],
+            )
+        return cur.lastrowid
+
+    def children(self, section_id: int) -> list[SectionRow]:
+        return [
+            SectionRow(**r)
+            for r in self.db.query(
+                "SELECT id, chapter, parent, position, title, text FROM section "
+                "WHERE parent = ? ORDER BY position, id",
+                [section_id],
+            )
+        ]
+
+    def add_section(
+        self, parent: int, title: str, text: str = "", position: int | None = None
+    ) -> int:
+        with self.db.atomic():
+            chapter = self.section(parent).chapter
+            siblings = self.children(parent)
+            if position is None or position >= len(siblings):
+                position = len(siblings)
+            self.db.execute(
+                "UPDATE section SET position = position + 1 WHERE parent = ? AND position >= ?",
+                [parent, position],
+            )
+            cur = self.db.execute(
+                "INSERT INTO section(chapter, parent, position, title, text) VALUES (?,?,?,?,?)",
+                [chapter, parent, position, title, text],
+            )
+            self._log("section.add", str(cur.lastrowid), None, title)
+        return cur.lastrowid
+
+    def rename_section(self, section_id: int, title: str) -> str:
+        return self._set_section_field(section_id, "title", title)
+
+    def set_section_text(self, section_id: int, text: str) -> str:
+        return self._set_section_field(section_id, "text", text)
+
+    def _set_section_field(self, section_id: int, column: str, value: str) -> str:
+        with self.db.atomic():
+            old = getattr(self.section(section_id), column)
+            if old != value:
+                self.db.execute(f"UPDATE section SET {column} = ? WHERE id = ?", [value, section_id])
+                self._log(f"section.{column}", str(section_id), old, value)
+        return old
+
+    def move_section(self, section_id: int, new_position: int) -> int:
+        """Move a section among its siblings; returns its old position."""
+        with self.db.atomic():
+            row = self.section(section_id)
+            siblings = [s.id for s in self.children(row.parent)] if row.parent else [row.id]
+            old = siblings.index(section_id)
+            new_position = max(0, min(new_position, len(siblings) - 1))
+            siblings.insert(new_position, siblings.pop(old))
+            for pos, sid in enumerate(siblings):
+                self.db.execute("UPDATE section SET position = ? WHERE id = ?", [pos, sid])
+            self._log("section.move", str(section_id), str(old), str(new_position))
+        return old
+
+    def delete_section(self, section_id: int) -> dict:
+        """Delete a section with its subsections, tables and figures.
+
+        Returns a snapshot that `restore_section` puts back exactly (ids included), which
+        is what undo needs.
+        """
+        with self.db.atomic():
+            row = self.section(section_id)
+            if row.parent is None:
+                raise ValueError("a chapter's root section cannot be deleted")
+            ids = self._subtree(section_id)
+            marks = ",".join("?" * len(ids))
+            snap = {
+                "section": self._rows(f"SELECT * FROM section WHERE id IN ({marks})", ids),
+                "tbl": self._rows(f"SELECT * FROM tbl WHERE section IN ({marks})", ids),
+                "figure": self._rows(f"SELECT * FROM figure WHERE section IN ({marks})", ids),
+            }
+            tbl_ids = [t["id"] for t in snap["tbl"]] or [-1]
+            fig_ids = [f["id"] for f in snap["figure"]] or [-1]
+            snap["tbl_row"] = self._rows(
+                f"SELECT * FROM tbl_row WHERE tbl IN ({','.join('?' * len(tbl_ids))})", tbl_ids
+            )
+            snap["photo"] = self._rows(
+                f"SELECT * FROM photo WHERE figure IN ({','.join('?' * len(fig_ids))})", fig_ids
+            )
+            self.db.execute(f"DELETE FROM photo WHERE figure IN ({','.join('?' * len(fig_ids))})", fig_ids)
+            self.db.execute(f"DELETE FROM tbl_row WHERE tbl IN ({','.join('?' * len(tbl_ids))})", tbl_ids)
+            self.db.execute(f"DELETE FROM figure WHERE section IN ({marks})", ids)
+            self.db.execute(f"DELETE FROM tbl WHERE section IN ({marks})", ids)
+            # children before parents, for the foreign key
+            for sid in reversed(ids):
+                self.db.execute("DELETE FROM section WHERE id = ?", [sid])
+            self.db.execute(
+                "UPDATE section SET position = position - 1 WHERE parent = ? AND position > ?",
+                [row.parent, row.position],
+            )
+            self._log("section.delete", str(section_id), row.title, None)
+        return snap
+
+    def restore_section(self, snap: dict) -> None:
+        with self.db.atomic():
+            top = snap["section"][0]
+            self.db.execute(
+                "UPDATE section SET position = position + 1 WHERE parent = ? AND position >= ?",
+                [top["parent"], top["position"]],
+            )
+            for table in ("section", "tbl", "tbl_row", "figure", "photo"):
+                for row in snap[table]:
+                    cols = ",".join(row)
+                    self.db.execute(
+                        f"INSERT INTO {table}({cols}) VALUES ({','.join('?' * len(row))})",
+                        list(row.values()),
+                    )
+            self._log("section.restore", str(top["id"]), None, top["title"])
+
+    def _subtree(self, section_id: int) -> list[int]:
+        ids = [section_id]
+        for child in self.children(section_id):
+            ids.extend(self._subtree(child.id))
+        return ids
+
+    def _rows(self, sql: str, params: list) -> list[dict]:
+        return list(self.db.query(sql, params))
+
+    # ------------------------------------------------------------ tables
+    def _next_position(self, section_id: int) -> int:
+        row = self.db.execute(
+            "SELECT MAX(p) FROM (SELECT position AS p FROM tbl WHERE section = ? "
+            "UNION ALL SELECT position FROM figure WHERE section = ?)",
+            [section_id, section_id],
+        ).fetchone()
+        return 0 if row[0] is None else row[0] + 1
+
+    def tables(self, section_id: int | None = None) -> list[TableRow]:
+        sql = "SELECT * FROM tbl"
+        params: list = []
+        if section_id is not None:
+            sql += " WHERE section = ?"
+            params.append(section_id)
+        result = []
+        for t in list(self.db.query(sql + " ORDER BY position, id", params)):
+            rows = tuple(
+                tuple(json.loads(r[0]))
+                for r in self.db.execute(
+                    "SELECT cells FROM tbl_row WHERE tbl = ? ORDER BY position, id", [t["id"]]
+                )
+            )
+            result.append(TableRow(**t, rows=rows))
+        return result
+
+    def table(self, table_id: int) -> TableRow:
+        for t in self.tables():
+            if t.id == table_id:
+                return t
+        raise KeyError(table_id)
+
+    def add_table(
+        self, section_id: int, kind: str, ref: str, *, after: int = 0, caption: str = "",
+        rows: Iterable[Iterable[str]] = (), stated_total: str | None = None,
+    ) -> int:
+        if kind not in ("free", "fixed"):
+            raise ValueError(kind)
+        with self.db.atomic():
+            cur = self.db.execute(
+                "INSERT INTO tbl(section, kind, ref, caption, after, position, stated_total) "
+                "VALUES (?,?,?,?,?,?,?)",
+                [section_id, kind, ref, caption, after, self._next_position(section_id),
+                 stated_total],
+            )
+            table_id = cur.lastrowid
+            self._write_rows(table_id, rows)
+            self._log("table.add", str(table_id), None, ref)
+        return table_id
+
+    def set_table_rows(self, table_id: int, rows: Iterable[Iterable[str]]) -> list[list[str]]:
+        with self.db.atomic():
+            old = [list(r) for r in self.table(table_id).rows]
+            self.db.execute("DELETE FROM tbl_row WHERE tbl = ?", [table_id])
+            new = self._write_rows(table_id, rows)
+            if new != old:
+                self._log("table.rows", str(table_id), json.dumps(old, ensure_ascii=False),
+                          json.dumps(new, ensure_ascii=False))
+        return old
+
+    def _write_rows(self, table_id: int, rows: Iterable[Iterable[str]]) -> list[list[str]]:
+        written = []
+        for pos, row in enumerate(rows):
+            cells = [str(c) for c in row]
+            written.append(cells)
+            self.db.execute(
+                "INSERT INTO tbl_row(tbl, position, cells) VALUES (?,?,?)",
+                [table_id, pos, json.dumps(cells, ensure_ascii=False)],
+            )
+        return written
+
+    def set_table_field(self, table_id: int, column: str, value) -> object:
+        if column not in ("caption", "after", "stated_total", "position"):
+            raise ValueError(column)
+        with self.db.atomic():
+            old = getattr(self.table(table_id), column)
+            self.db.execute(f"UPDATE tbl SET {column} = ? WHERE id = ?", [value, table_id])
+            self._log(f"table.{column}", str(table_id), None if old is None else str(old),
+                      None if value is None else str(value))
+        return old
+
+    def delete_table(self, table_id: int) -> dict:
+        with self.db.atomic():
+            snap = {
+                "tbl": self._rows("SELECT * FROM tbl WHERE id = ?", [table_id]),
+                "tbl_row": self._rows("SELECT * FROM tbl_row WHERE tbl = ?", [table_id]),
+            }
+            self.db.execute("DELETE FROM tbl_row WHERE tbl = ?", [table_id])
+            self.db.execute("DELETE FROM tbl WHERE id = ?", [table_id])
+            self._log("table.delete", str(table_id), snap["tbl"][0]["ref"], None)
+        return snap
+
+    def restore_rows(self, snap: dict) -> None:
+        """Put back what delete_table or delete_figure removed."""
+        with self.db.atomic():
+            for table in ("tbl", "tbl_row", "figure", "photo"):
+                for row in snap.get(table, []):
+                    cols = ",".join(row)
+                    self.db.execute(
+                        f"INSERT INTO {table}({cols}) VALUES ({','.join('?' * len(row))})",
+                        list(row.values()),
+                    )
+            self._log("restore", "", None, None)
+
+    # ------------------------------------------------------------ figures
+    def figures(self, section_id: int | None = None) -> list[FigureRow]:
+        sql = "SELECT * FROM figure"
+        params: list = []
+        if section_id is not None:
+            sql += " WHERE section = ?"
+            params.append(section_id)
+        result = []
+        for f in list(self.db.query(sql + " ORDER BY position, id", params)):
+            photos = tuple(
+                PhotoRow(**p)
+                for p in self.db.query(
+                    "SELECT id, figure, position, caption, width, height FROM photo "
+                    "WHERE figure = ? ORDER BY position, id",
+                    [f["id"]],
+                )
+            )
+            result.append(FigureRow(**f, photos=photos))
+        return result
+
+    def add_figure(
+        self, section_id: int, caption: str, photos: Iterable[tuple[bytes, str, int, int]] = (),
+        *, after: int = 0,
+    ) -> int:
+        """photos: (encoded image, caption, width, height), already upright and scaled."""
+        with self.db.atomic():
+            cur = self.db.execute(
+                "INSERT INTO figure(section, caption, after, position) VALUES (?,?,?,?)",
+                [section_id, caption, after, self._next_position(section_id)],
+            )
+            figure_id = cur.lastrowid
+            for photo in photos:
+                self._insert_photo(figure_id, *photo)
+            self._log("figure.add", str(figure_id), None, caption)
+        return figure_id
+
+    def add_photo(self, figure_id: int, data: bytes, caption: str, width: int, height: int) -> int:
+        with self.db.atomic():
+            photo_id = self._insert_photo(figure_id, data, caption, width, height)
+            self._log("photo.add", str(photo_id), None, caption)
+        return photo_id
+
+    def _insert_photo(self, figure_id: int, data: bytes, caption: str, width: int, height: int) -> int:
+        pos = self.db.execute(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM photo WHERE figure = ?", [figure_id]
+        ).fetchone()[0]
+        cur = self.db.execute(
+            "INSERT INTO photo(figure, position, caption, width, height, data) VALUES (?,?,?,?,?,?)",
+            [figure_id, pos, caption, width, height, data],
+        )
+        return cur.lastrowid
+
+    def photo_data(self, photo_id: int) -> bytes:
+        row = self.db.execute("SELECT data FROM photo WHERE id = ?", [photo_id]).fetchone()
+        if row is None:
+            raise KeyError(photo_id)
+        return row[0]
+
+    def set_figure_field(self, figure_id: int, column: str, value) -> object:
+        if column not in ("caption", "after", "position"):
+            raise ValueError(column)
+        with self.db.atomic():
+            row = self.db.execute(f"SELECT {column} FROM figure WHERE id = ?", [figure_id]).fetchone()
+            old = row[0]
+            self.db.execute(f"UPDATE figure SET {column} = ? WHERE id = ?", [value, figure_id])
+            self._log(f"figure.{column}", str(figure_id), str(old), str(value))
+        return old
+
+    def set_photo_caption(self, photo_id: int, caption: str) -> str:
+        with self.db.atomic():
+            old = self.db.execute("SELECT caption FROM photo WHERE id = ?", [photo_id]).fetchone()[0]
+            self.db.execute("UPDATE photo SET caption = ? WHERE id = ?", [caption, photo_id])
+            self._log("photo.caption", str(photo_id), old, caption)
+        return old
+
+    def delete_figure(self, figure_id: int) -> dict:
+        with self.db.atomic():
+            snap = {
+                "figure": self._rows("SELECT * FROM figure WHERE id = ?", [figure_id]),
+                "photo": self._rows("SELECT * FROM photo WHERE figure = ?", [figure_id]),
+            }
+            self.db.execute("DELETE FROM photo WHERE figure = ?", [figure_id])
+            self.db.execute("DELETE FROM figure WHERE id = ?", [figure_id])
+            self._log("figure.delete", str(figure_id), snap["figure"][0]["caption"], None)
+        return snap
+
+    def delete_photo(self, photo_id: int) -> dict:
+        with self.db.atomic():
+            snap = {"photo": self._rows("SELECT * FROM photo WHERE id = ?", [photo_id])}
+            self.db.execute("DELETE FROM photo WHERE id = ?", [photo_id])
+            self._log("photo.delete", str(photo_id), None, None)
+        return snap
+
+    # ------------------------------------------------------------ history
+    def changes(self, limit: int = 100) -> list[Change]:
+        return [
+            Change(**r)
+            for r in self.db.query(
+                "SELECT id, at, user, kind, target, old, new, source FROM change "
+                "ORDER BY id DESC LIMIT ?",
+                [limit],
+            )
+        ]
+
+    def integrity(self) -> str:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0]

@@ -1,0 +1,145 @@
+"""The assembled report as plain data: what the Excel and PDF exporters consume.
+
+Exporters never see the template, the report file or a widget: `desktop.assemble`
+builds one `Document` from them, numbering chapters, sections, tables and figures
+the way the printed report does.  Everything here is display-ready text plus the
+numbers behind it, so an exporter only decides on layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value as shown: `text` is what a reader sees ('' empty, '-' not applicable).
+
+    `number` is set for numeric values (a typed number in Excel); `places` is the
+    count of decimals to show it with, so 59.50 stays 59.50.
+    """
+
+    text: str = ""
+    number: Decimal | None = None
+    places: int = 0
+
+    @property
+    def is_number(self) -> bool:
+        return self.number is not None
+
+
+@dataclass(frozen=True)
+class DataRow:
+    """A row of the 质量数据表: one indicator with a cell per year."""
+
+    seq: str  # 序号 as published ("1" … "48"); "" for 其中 rows
+    name: str  # indicator name exactly as published
+    unit: str
+    cells: tuple[Cell, ...]  # one per year of DataTable.years
+    level: int = 0  # 0 for an indicator, 1 for its 其中 rows
+    first_child: bool = False  # the first 其中 row carries the "其中：" label
+    kind: str = "count"  # value type name: count, decimal, percent, money, ratio, text
+    derived: bool = False  # computed from other indicators by a formula
+    help: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name as printed in the table: 其中 rows are prefixed or indented."""
+        return ("其中：" + self.name) if self.first_child else self.name
+
+
+@dataclass(frozen=True)
+class DataTable:
+    title: str  # "<school>质量数据表"
+    years: tuple[int, ...]  # (previous, current)
+    rows: tuple[DataRow, ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    numeric: bool = False  # right-aligned, summed when the table has totals
+    width: float = 1.0  # relative width hint
+
+
+@dataclass(frozen=True)
+class Table:
+    number: str  # "表 2-1"
+    caption: str  # caption text without the number
+    columns: tuple[Column, ...]  # the 序号 column is included as the first column
+    rows: tuple[tuple[Cell, ...], ...]
+    total: tuple[Cell, ...] | None = None  # the 合计 row, cell per column
+
+
+@dataclass(frozen=True)
+class Photo:
+    data: bytes  # encoded image (JPEG or PNG), already upright
+    caption: str = ""  # the photo's own line under it, may be empty
+
+
+@dataclass(frozen=True)
+class Figure:
+    number: str  # "图 2-1"
+    caption: str
+    photos: tuple[Photo, ...]
+
+
+Block = str | Table | Figure  # a str is one paragraph
+
+
+@dataclass
+class Section:
+    number: str  # "（一）", "1.", "一、" … already formatted
+    title: str
+    level: int  # 1 for （一）, 2 for 1.
+    body: list[Block] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}{self.title}"
+
+
+@dataclass
+class Chapter:
+    number: str  # "一、" or "" (the case chapter is headed "案例：")
+    title: str
+    body: list[Block] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}{self.title}"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The block under the data table that a bureau expects signed and stamped."""
+
+    unit: str = ""  # 填报单位（盖章）
+    filler: str = ""  # 填报人
+    reviewer: str = ""  # 审核人
+    phone: str = ""  # 联系电话
+    date: str = ""  # 填报日期
+
+    def lines(self) -> list[tuple[str, str]]:
+        return [
+            ("填报单位（盖章）", self.unit),
+            ("填报人", self.filler),
+            ("审核人", self.reviewer),
+            ("联系电话", self.phone),
+            ("填报日期", self.date),
+        ]
+
+
+@dataclass
+class Document:
+    school: str
+    title: str  # "中等职业教育质量年度报告（2022）"
+    edition: str  # "2022"
+    date_text: str  # "二〇二一年十一月"
+    chapters: list[Chapter]
+    data_table: DataTable
+    submission: Submission
+    tables: list[Table] = field(default_factory=list)  # every chapter table in order

@@ -1,0 +1,122 @@
+"""The bundled CJK TrueType fonts, registered with reportlab on first use.
+
+Only TrueType outlines can be embedded by reportlab (the CFF-based Noto CJK OTF/TTC of
+Linux distributions fail), so static Noto Serif SC / Noto Sans SC TTFs are shipped in
+`resources/fonts`.  Reading one costs ~0.06–0.15 s, so each face is registered when it is
+first needed and kept for the life of the process.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from importlib import resources
+
+# Font names as reportlab knows them.  Song (宋体-like serif) for body text, Hei (黑体-like
+# sans) for headings, captions and table headers.
+SONG = "NotoSerifSC"
+SONG_BOLD = "NotoSerifSC-Bold"
+HEI = "NotoSansSC"
+HEI_BOLD = "NotoSansSC-Bold"
+
+_FILES = {
+    SONG: "NotoSerifSC_400Regular.ttf",
+    SONG_BOLD: "NotoSerifSC_700Bold.ttf",
+    HEI: "NotoSansSC_400Regular.ttf",
+    HEI_BOLD: "NotoSansSC_700Bold.ttf",
+}
+_FAMILIES = {SONG: SONG_BOLD, HEI: HEI_BOLD}
+
+_lock = threading.Lock()  # an export may run in a worker thread while the GUI idles
+_faces: dict[str, Face] = {}
+
+
+@dataclass(frozen=True)
+class Face:
+    """A registered font with what layout needs, in 1/1000 em units."""
+
+    name: str
+    widths: dict[int, int]  # code point -> advance
+    default_width: int
+    cmap: frozenset[int] | dict  # code points the font has a glyph for
+
+    def has(self, ch: str) -> bool:
+        return ord(ch) in self.cmap
+
+    def advance(self, ch: str) -> int:
+        return self.widths.get(ord(ch), self.default_width)
+
+
+def font_file(name: str):
+    """The Traversable of a bundled font file."""
+    return resources.files("resources") / "fonts" / _FILES[name]
+
+
+def ensure(name: str) -> Face:
+    """Register font `name` with reportlab once per process and return its metrics."""
+    face = _faces.get(name)
+    if face is not None:
+        return face
+    with _lock:
+        face = _faces.get(name)
+        if face is None:
+            face = _register(name)
+            _faces[name] = face
+    return face
+
+
+def ensure_families() -> None:
+    """Register all four faces and both families, so `<b>` works in reportlab markup."""
+    for name in _FILES:
+        ensure(name)
+
+
+def _register(name: str) -> Face:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    _patch_tounicode()
+    with resources.as_file(font_file(name)) as path:
+        font = TTFont(name, str(path))  # reads the whole file: the temp path may go
+    pdfmetrics.registerFont(font)
+    for regular, bold in _FAMILIES.items():
+        others = {regular, bold} - {name}
+        if name in (regular, bold) and all(o in _faces for o in others):
+            # <b> in reportlab markup maps to the bold face only through a family.
+            pdfmetrics.registerFontFamily(
+                regular, normal=regular, bold=bold, italic=regular, boldItalic=bold
+            )
+    face = font.face
+    return Face(name, face.charWidths, int(face.defaultWidth), face.charToGlyph)
+
+
+_patched = False
+
+
+def _patch_tounicode() -> None:
+    """Make text outside the BMP (e.g. rare name characters such as U+20087) extractable.
+
+    reportlab writes each ToUnicode entry as `<%04X>`, which for a code point above U+FFFF
+    gives five hex digits that readers misparse; the PDF spec wants UTF-16BE there, i.e. a
+    surrogate pair.  Replacing the module-level helper fixes every subset it writes.
+    """
+    global _patched
+    if _patched:
+        return
+    from reportlab.pdfbase import ttfonts
+
+    original = ttfonts.makeToUnicodeCMap
+
+    def make_to_unicode_cmap(fontname, subset):
+        if all(v <= 0xFFFF for v in subset):
+            return original(fontname, subset)
+        text = original(fontname, [min(v, 0xFFFF) for v in subset])
+        # Rewrite only the bfchar lines of code points beyond the BMP.
+        for i, v in enumerate(subset):
+            if v > 0xFFFF:
+                utf16 = chr(v).encode("utf-16-be").hex().upper()
+                text = text.replace("<%02X> <FFFF>" % i, "<%02X> <%s>" % (i, utf16), 1)
+        return text
+
+    ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
+    _patched = True

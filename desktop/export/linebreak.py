@@ -1,0 +1,231 @@
+"""Chinese line breaking (禁则) for the PDF exporter, and a checker for tests.
+
+reportlab's `wordWrap='CJK'` may break between any two CJK characters and only knows a
+Japanese list of characters that cannot start a line: a line can begin with "，" or "”",
+and nothing keeps "（" or "“" from ending one.  So the PDF does its own breaking here.
+
+Method (推出, "push out"; nothing is squeezed in): a break is allowed between two wide
+characters, at spaces, and between a wide and a narrow character, but never inside a run of
+narrow characters (a number such as 10671.47, a word, "1+X"), never before a character of
+NO_START and never after one of NO_END.  Lines are filled greedily with the unbreakable
+pieces; when a piece such as "生，" does not fit, the whole piece moves to the next line,
+and the caller spreads the one character's worth of space left over across the line
+(justification).  Hanging punctuation in the margin was rejected: in table cells it would
+run into the grid.
+
+Pure Python: the caller provides the advance width of a character.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+# May not begin a line: closing punctuation and marks that belong to what precedes them.
+# The first line is the rule as published (GB/T 15834 and common 避头尾 lists), the
+# second one ASCII and rarer forms that behave the same way.
+NO_START = frozenset(
+    "，。、；：？！）》」』”’．％】〕〉］｝〗〙｠"
+    ",.;:!?)]}%‰℃°′″"
+)
+# May not end a line: opening punctuation.
+NO_END = frozenset("（《「『“‘【〔〈［｛〖〘｟" "([{")
+
+# The checker uses only the characters the rules name, all full-width or curly: an ASCII
+# "%" alone on a line of pdftotext output is normally a table cell (a unit), not a break.
+CHECK_NO_START = frozenset("，。、；：？！）》」』”’．％】〕〉］｝")
+CHECK_NO_END = frozenset("（《「『“‘【〔〈［｛")
+
+_FUZZ = 1e-6
+
+
+@lru_cache(maxsize=8192)
+def is_wide(ch: str) -> bool:
+    """True for characters that sit in their own square: a break may fall on either side."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _is_space(ch: str) -> bool:
+    return ch == " " or ch == "\u3000"
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    width: float  # natural width, without spacing added for justification
+    last: bool  # ends the paragraph or a hard break: never justified
+
+
+def break_points(text: str) -> list[int]:
+    """Indices i (0 < i < len) before which a line may break, in increasing order."""
+    n = len(text)
+    points: list[int] = []
+    for i in range(1, n):
+        a = text[i - 1]
+        b = text[i]
+        if b in NO_START or a in NO_END:
+            continue
+        if _is_space(b):
+            # A break at a space is fine unless the next visible character may not start
+            # a line ("word ，" must not leave "，" at the start of the next line).
+            j = i
+            while j < n and _is_space(text[j]):
+                j += 1
+            if j < n and text[j] in NO_START:
+                continue
+            points.append(i)
+        elif _is_space(a):
+            j = i - 1
+            while j >= 0 and _is_space(text[j]):
+                j -= 1
+            if j >= 0 and text[j] in NO_END:
+                continue
+            points.append(i)
+        elif is_wide(a) or is_wide(b):
+            points.append(i)
+        # else: inside a run of narrow characters (a number, a word): no break
+    return points
+
+
+def break_lines(
+    text: str,
+    advance: Callable[[str], float],
+    widths: Sequence[float],
+) -> list[Line]:
+    """Break `text` into lines no wider than widths[i] (the last width repeats).
+
+    A "\\n" is a hard break.  Spaces at the start and end of lines are dropped.
+    """
+    lines: list[Line] = []
+    for part in text.split("\n"):
+        _break_part(part, advance, widths, lines)
+    return lines
+
+
+def _break_part(
+    text: str,
+    advance: Callable[[str], float],
+    widths: Sequence[float],
+    out: list[Line],
+) -> None:
+    def width_for(index: int) -> float:
+        return widths[index] if index < len(widths) else widths[-1]
+
+    # Unbreakable pieces between consecutive break points.
+    bounds = [0, *break_points(text), len(text)]
+    pieces = [text[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
+
+    cur: list[str] = []
+    cur_w = 0.0
+
+    def flush(last: bool) -> None:
+        nonlocal cur, cur_w
+        s = "".join(cur)
+        stripped = s.rstrip(" \u3000")
+        if len(stripped) != len(s):
+            cur_w -= sum(advance(c) for c in s[len(stripped) :])
+        out.append(Line(stripped, max(cur_w, 0.0), last))
+        cur = []
+        cur_w = 0.0
+
+    for piece in pieces:
+        if not cur:
+            piece = piece.lstrip(" \u3000")  # no line starts with a space
+            if not piece:
+                continue
+        w = sum(advance(c) for c in piece)
+        limit = width_for(len(out))
+        if cur_w + w <= limit + _FUZZ:
+            cur.append(piece)
+            cur_w += w
+            continue
+        if cur:
+            if not piece.strip(" \u3000"):
+                flush(False)  # the overflowing piece is only spaces: drop them
+                continue
+            flush(False)
+            piece = piece.lstrip(" \u3000")
+            w = sum(advance(c) for c in piece)
+            limit = width_for(len(out))
+        if w <= limit + _FUZZ:
+            cur = [piece]
+            cur_w = w
+            continue
+        # A single piece wider than the line (a long URL, a run of punctuation): cut it.
+        for chunk, chunk_w, done in _force_split(piece, advance, width_for, len(out)):
+            if done:
+                cur = [chunk]
+                cur_w = chunk_w
+            else:
+                out.append(Line(chunk, chunk_w, False))
+    if cur or not out or text == "":
+        flush(True)
+    else:
+        # The text ended with spaces that were dropped: the previous line is the last.
+        prev = out[-1]
+        out[-1] = Line(prev.text, prev.width, True)
+
+
+def _force_split(
+    piece: str,
+    advance: Callable[[str], float],
+    width_for: Callable[[int], float],
+    line_no: int,
+):
+    """Cut an over-long piece into line-sized chunks, preferring cuts that keep the rules.
+
+    Yields (chunk, width, is_final); the final chunk stays open for following pieces.
+    """
+    start = 0
+    n = len(piece)
+    while start < n:
+        limit = width_for(line_no)
+        w = 0.0
+        end = start
+        while end < n and (w + advance(piece[end]) <= limit + _FUZZ or end == start):
+            w += advance(piece[end])
+            end += 1
+        if end >= n:
+            yield piece[start:], w, True
+            return
+        # Move the cut back so the next line does not start with a NO_START character
+        # nor this one end with a NO_END one, if that leaves something on this line.
+        cut = end
+        while cut > start + 1 and (piece[cut] in NO_START or piece[cut - 1] in NO_END):
+            cut -= 1
+        if cut == start + 1 and (piece[cut] in NO_START or piece[cut - 1] in NO_END):
+            cut = end  # nothing better: keep the full line
+        chunk = piece[start:cut]
+        yield chunk, sum(advance(c) for c in chunk), False
+        start = cut
+        line_no += 1
+
+
+@dataclass(frozen=True)
+class Violation:
+    line: int  # index in the list given to line_break_violations
+    kind: str  # "start": begins with a forbidden character; "end": ends with one
+    text: str
+
+    def __str__(self) -> str:
+        where = "starts" if self.kind == "start" else "ends"
+        return f"line {self.line} {where} with a forbidden character: {self.text!r}"
+
+
+def line_break_violations(lines: list[str]) -> list[Violation]:
+    """Lines (e.g. of `pdftotext` output) that start or end with a forbidden character.
+
+    Whitespace at either end is ignored, and so are blank lines.
+    """
+    found: list[Violation] = []
+    for i, raw in enumerate(lines):
+        s = raw.strip().strip("\u3000").strip()
+        if not s:
+            continue
+        if s[0] in CHECK_NO_START:
+            found.append(Violation(i, "start", raw))
+        if s[-1] in CHECK_NO_END:
+            found.append(Violation(i, "end", raw))
+    return found

@@ -1,0 +1,426 @@
+"""Excel export: the 质量数据表 in the bureau's standard layout, plus one sheet per chapter table.
+
+Input is a `desktop.document.Document` (display-ready data); this module only decides layout.
+No Qt here: the exporter runs from the command line and tests as well as the GUI.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.cell.cell import Cell as XlCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from desktop.document import Cell, DataRow, DataTable, Document, Submission, Table
+
+__all__ = ["DATA_SHEET", "build_workbook", "display_width", "sheet_name", "write_xlsx"]
+
+DATA_SHEET = "质量数据表"
+
+# 宋体 is on every Chinese Windows and WPS maps it everywhere else; a Latin-only default
+# (Calibri) would make Excel substitute a font per glyph and mis-measure row heights.
+FONT_NAME = "宋体"
+BODY = Font(name=FONT_NAME, size=11)
+BOLD = Font(name=FONT_NAME, size=11, bold=True)
+TITLE = Font(name=FONT_NAME, size=16, bold=True)
+CAPTION = Font(name=FONT_NAME, size=12, bold=True)
+HEADER_FILL = PatternFill(fill_type="solid", start_color="FFD9D9D9", end_color="FFD9D9D9")
+_THIN = Side(style="thin", color="FF000000")
+GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="center")
+
+TITLE_ROW = 1
+HEADER_ROW = 2
+FIRST_BODY_ROW = 3
+
+# Widths are in Excel's unit (about one Latin digit); a CJK glyph takes about two.
+MIN_WIDTH = 6.0
+MAX_NAME_WIDTH = 52.0  # the 指标 column wraps beyond this rather than pushing the page narrow
+MAX_TABLE_WIDTH = 40.0
+LINE_HEIGHT = 14.25  # points: the default row height of 11 pt 宋体
+BLANK = "_" * 14  # a line to write on when a submission field is not filled in
+
+# Excel turns these into error values when typed; stored as text they must stay text.
+_ERROR_LITERALS = frozenset(ERROR_CODES) | {
+    "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
+    "#UNKNOWN!",
+}  # fmt: skip
+# Text Excel would re-read as a number, date or time if someone presses F2+Enter in the cell
+# (a ratio "19:1" becomes the time 19:01): the quote prefix keeps it text on edit.
+_COERCIBLE = re.compile(r"[\d\s.,:/-]*\d[\d\s.,:/-]*")
+# Control characters openpyxl refuses with IllegalCharacterError (text pasted from Word has them).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_EXCEL_TEXT_LIMIT = 32767
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def write_xlsx(doc: Document, out: Path) -> None:
+    """Write `doc` as an .xlsx to `out`, atomically.
+
+    The workbook goes to a temporary file beside `out` first and then replaces it, so a failed
+    export never leaves half a file. A `PermissionError` (Excel/WPS holds `out` open on Windows)
+    propagates for the caller to explain.
+    """
+    _save_atomically(build_workbook(doc), Path(out))
+
+
+def build_workbook(doc: Document) -> Workbook:
+    """The export as an in-memory openpyxl Workbook (what `write_xlsx` saves)."""
+    wb = Workbook()
+    wb.properties.title = doc.data_table.title
+    wb.properties.subject = doc.title
+    wb.properties.creator = "qreport"
+    wb.properties.lastModifiedBy = "qreport"
+    ws = wb.active
+    ws.title = DATA_SHEET
+    _write_data_sheet(ws, doc.data_table, doc.submission)
+    taken = {DATA_SHEET.casefold()}
+    for index, table in enumerate(doc.tables, start=1):
+        name = sheet_name(table.number, taken, fallback=f"表{index}")
+        taken.add(name.casefold())
+        _write_table_sheet(wb.create_sheet(name), table)
+    return wb
+
+
+def display_width(text: str) -> int:
+    """Width of `text` in half-width character cells: East-Asian wide characters count 2.
+
+    Ambiguous-width characters (“”, ², ㎡ …) count 2 as well: Chinese fonts draw them wide.
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def sheet_name(number: str, taken: Iterable[str] = (), fallback: str = "表") -> str:
+    """A valid, unused sheet name from a table number: "表 2-1" → "表2-1".
+
+    Excel forbids []:*?/\\ , a leading or trailing apostrophe, more than 31 characters, the
+    reserved name History, and names equal ignoring case to an existing sheet.
+    """
+    name = _SHEET_NAME_FORBIDDEN.sub("_", "".join(number.split())).strip("'")[:31]
+    if not name or name.casefold() == "history":
+        name = fallback[:31]
+    used = {t.casefold() for t in taken}
+    candidate, n = name, 2
+    while candidate.casefold() in used:
+        suffix = f"({n})"
+        candidate = name[: 31 - len(suffix)] + suffix
+        n += 1
+    return candidate
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell values
+
+
+def looks_like_formula(text: str) -> bool:
+    """True for text Excel would take as a formula or an error value if it were not forced text."""
+    if len(text) > 1 and text[0] in "=+-@":
+        return True
+    return text.strip().upper() in _ERROR_LITERALS
+
+
+def put_text(cell: XlCell, text: str) -> None:
+    """Store `text` as a plain string, never a formula or an error value.
+
+    openpyxl turns any string starting with "=" into a formula and "#N/A" into an error, and
+    Excel would evaluate both (formula injection from a school name or a table cell).
+    Every text cell goes through here.
+    """
+    text = _ILLEGAL.sub("", text)[:_EXCEL_TEXT_LIMIT]
+    cell.value = text
+    if looks_like_formula(text):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif _COERCIBLE.fullmatch(text):
+        cell.quotePrefix = True
+
+
+def number_format(places: int) -> str:
+    """'0', '0.0', '0.00' …: shows exactly the published decimals (59.50 stays 59.50).
+
+    Percent values are stored as the number shown (98.5), so no '%' format: that would show 9850%.
+    """
+    return "0" if places <= 0 else "0." + "0" * places
+
+
+def excel_number(value: Decimal, places: int) -> int | float:
+    """The Decimal as an Excel number: int when it has no decimals to show, else float."""
+    if places <= 0 and value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def put_value(cell: XlCell, value: Cell) -> str:
+    """Write one `Cell` (typed number or text) and return the text it displays (for widths)."""
+    if value.number is not None:
+        cell.value = excel_number(value.number, value.places)
+        cell.number_format = number_format(value.places)
+        cell.alignment = RIGHT
+        return f"{value.number:.{max(value.places, 0)}f}"
+    put_text(cell, value.text)
+    if value.text == "-":
+        cell.alignment = CENTER
+    elif _COERCIBLE.fullmatch(value.text):
+        cell.alignment = RIGHT  # ratios like 19:1 line up with the numbers in the column
+    else:
+        cell.alignment = LEFT
+    return value.text
+
+
+# ---------------------------------------------------------------------------------------------
+# The 质量数据表
+
+
+def _write_data_sheet(ws: Worksheet, table: DataTable, submission: Submission) -> None:
+    headers = ["序号", "指标", "单位", *(f"{year}年" for year in table.years)]
+    ncols = len(headers)
+    widths = _Widths(ncols)
+    _write_title(ws, table.title, ncols, TITLE)
+    _write_header(ws, headers, widths)
+    row = FIRST_BODY_ROW
+    for data_row in table.rows:
+        _write_data_row(ws, row, data_row, ncols, widths)
+        row += 1
+    last_table_row = row - 1
+    _merge_seq_groups(ws, table.rows)
+    widths.apply(ws, caps={2: MAX_NAME_WIDTH})
+    _fit_row_heights(ws, FIRST_BODY_ROW, last_table_row, ws.column_dimensions["B"].width, col=2)
+    last_row = _write_submission(ws, submission, last_table_row + 2, ncols)
+    _setup_page(ws, ncols, last_row)
+
+
+def _write_title(ws: Worksheet, text: str, ncols: int, font: Font) -> None:
+    cell = ws.cell(TITLE_ROW, 1)
+    put_text(cell, text)
+    cell.font = font
+    cell.alignment = CENTER
+    ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=ncols)
+    # Merged cells never auto-fit: give the title room for its larger font.
+    ws.row_dimensions[TITLE_ROW].height = 30 if font is TITLE else 24
+
+
+def _write_header(ws: Worksheet, headers: list[str], widths: _Widths) -> None:
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(HEADER_ROW, col)
+        put_text(cell, text)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTER
+        cell.border = GRID
+        widths.note(col, text)
+
+
+def _write_data_row(ws: Worksheet, row: int, data: DataRow, ncols: int, widths: _Widths) -> None:
+    seq, name, unit = ws.cell(row, 1), ws.cell(row, 2), ws.cell(row, 3)
+    # 序号 as a number: text "1" would get Excel's green "number stored as text" mark.
+    if data.seq.isascii() and data.seq.isdigit():
+        seq.value = int(data.seq)
+    else:
+        put_text(seq, data.seq)
+    seq.alignment = CENTER
+    put_text(name, data.label)
+    name.alignment = Alignment(
+        horizontal="left", vertical="center", wrap_text=True, indent=data.level
+    )
+    put_text(unit, data.unit)
+    unit.alignment = CENTER
+    widths.note(1, data.seq)
+    # The indent takes about two character cells per level.
+    widths.note(2, data.label, extra=2 * data.level)
+    widths.note(3, data.unit)
+    for col, value in enumerate(data.cells[: ncols - 3], start=4):
+        widths.note(col, put_value(ws.cell(row, col), value))
+    for col in range(1, ncols + 1):
+        cell = ws.cell(row, col)
+        cell.font = BODY
+        cell.border = GRID
+
+
+def _merge_seq_groups(ws: Worksheet, rows: tuple[DataRow, ...]) -> None:
+    """Merge the 序号 cell of an indicator down over its 其中 rows, as the printed table does."""
+    parent: int | None = None
+    for offset, data in enumerate((*rows, None)):
+        is_child = data is not None and data.level > 0
+        if is_child:
+            continue
+        end = FIRST_BODY_ROW + offset - 1
+        if parent is not None and end > parent:
+            ws.merge_cells(start_row=parent, start_column=1, end_row=end, end_column=1)
+        parent = FIRST_BODY_ROW + offset
+
+
+def _write_submission(ws: Worksheet, submission: Submission, row: int, ncols: int) -> int:
+    """The block under the table a bureau expects signed and stamped; returns its last row.
+
+    Laid out like the paper form: 填报单位（盖章） across the full width (room for the stamp),
+    then the other fields in pairs, left half and right half.
+    """
+    lines = [f"{label}：{value or BLANK}" for label, value in submission.lines()]
+    if not lines:
+        return row - 2
+    split = 2 if ncols >= 4 else 1  # columns A:B hold the left field, C:… the right one
+    _put_form_field(ws, row, 1, ncols, lines[0])
+    ws.row_dimensions[row].height = 30
+    for i, pair_start in enumerate(range(1, len(lines), 2)):
+        r = row + 1 + i
+        _put_form_field(ws, r, 1, split, lines[pair_start])
+        if pair_start + 1 < len(lines):
+            _put_form_field(ws, r, split + 1, ncols, lines[pair_start + 1])
+        ws.row_dimensions[r].height = 24
+    pairs = (len(lines) - 1 + 1) // 2  # lines after the first, two to a row, rounded up
+    return row + pairs
+
+
+def _put_form_field(ws: Worksheet, row: int, first: int, last: int, text: str) -> None:
+    cell = ws.cell(row, first)
+    put_text(cell, text)
+    cell.font = BODY
+    cell.alignment = Alignment(horizontal="left", vertical="bottom")
+    if last > first:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter tables
+
+
+def _write_table_sheet(ws: Worksheet, table: Table) -> None:
+    ncols = max(len(table.columns), 1)
+    widths = _Widths(ncols)
+    caption = " ".join(part for part in (table.number.strip(), table.caption.strip()) if part)
+    _write_title(ws, caption, ncols, CAPTION)
+    _write_header(ws, [column.name for column in table.columns], widths)
+    row = FIRST_BODY_ROW
+    for cells in table.rows:
+        _write_table_row(ws, row, table, cells, widths, BODY)
+        row += 1
+    if table.total is not None:
+        _write_total_row(ws, row, table, widths)
+        row += 1
+    caps = {col: MAX_TABLE_WIDTH for col in range(1, ncols + 1)}
+    widths.apply(ws, caps=caps)
+    for col in range(1, ncols + 1):
+        letter = get_column_letter(col)
+        _fit_row_heights(ws, FIRST_BODY_ROW, row - 1, ws.column_dimensions[letter].width, col)
+    _setup_page(ws, ncols, row - 1)
+
+
+def _write_table_row(
+    ws: Worksheet, row: int, table: Table, cells: tuple[Cell, ...], widths: _Widths, font: Font
+) -> None:
+    for col, column in enumerate(table.columns, start=1):
+        cell = ws.cell(row, col)
+        value = cells[col - 1] if col - 1 < len(cells) else Cell()
+        if col == 1 and value.number is None and value.text.isascii() and value.text.isdigit():
+            value = Cell(value.text, Decimal(value.text))  # 序号 as a number, as in the data sheet
+        widths.note(col, put_value(cell, value))
+        if col == 1:
+            cell.alignment = CENTER
+        elif column.numeric and value.number is None and value.text != "-":
+            cell.alignment = RIGHT
+        cell.font = font
+        cell.border = GRID
+
+
+def _write_total_row(ws: Worksheet, row: int, table: Table, widths: _Widths) -> None:
+    """A bold 合计 row; its label spans the leading empty cells (序号 and any text columns)."""
+    total = tuple(table.total or ())
+    lead = 0
+    for value in total:
+        if value.number is not None or value.text:
+            break
+        lead += 1
+    cells = total
+    if lead:
+        cells = (Cell("合计"), *total[1:])
+    _write_table_row(ws, row, table, cells, widths, BOLD)
+    if lead:
+        ws.cell(row, 1).alignment = CENTER
+    if lead > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=lead)
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout helpers
+
+
+class _Widths:
+    """Tracks the widest text per column; merged cells are never noted (they span columns)."""
+
+    def __init__(self, ncols: int) -> None:
+        self.widest = dict.fromkeys(range(1, ncols + 1), 0)
+
+    def note(self, col: int, text: str, extra: int = 0) -> None:
+        if col in self.widest:
+            self.widest[col] = max(self.widest[col], display_width(text) + extra)
+
+    def apply(self, ws: Worksheet, caps: dict[int, float]) -> None:
+        for col, widest in self.widest.items():
+            width = max(MIN_WIDTH, widest + 2.0)  # 2: cell padding and the grid line
+            ws.column_dimensions[get_column_letter(col)].width = min(width, caps.get(col, width))
+
+
+def _fit_row_heights(ws: Worksheet, first: int, last: int, width: float | None, col: int) -> None:
+    """Give rows whose wrapped text needs several lines the height for them.
+
+    Excel and WPS do not grow a row for wrapped text written by a program until it is edited,
+    so a long 指标 name would print cut off.
+    """
+    if not width:
+        return
+    usable = max(width - 2.0, 1.0)
+    for row in range(first, last + 1):
+        value = ws.cell(row, col).value
+        if not isinstance(value, str):
+            continue
+        lines = -(-display_width(value) // int(usable))  # ceiling division
+        if lines > 1:
+            current = ws.row_dimensions[row].height or LINE_HEIGHT
+            ws.row_dimensions[row].height = max(current, LINE_HEIGHT * lines + 2)
+
+
+def _setup_page(ws: Worksheet, ncols: int, last_row: int) -> None:
+    """A4 portrait, one page wide, header repeated, "第 N 页 共 M 页" in the footer."""
+    ws.freeze_panes = ws.cell(FIRST_BODY_ROW, 1).coordinate
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+    ws.print_options.horizontalCentered = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_area = f"A1:{get_column_letter(ncols)}{max(last_row, HEADER_ROW)}"
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.font = FONT_NAME
+    ws.oddFooter.center.size = 10
+    ws.page_margins.left = ws.page_margins.right = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.8
+
+
+def _save_atomically(wb: Workbook, out: Path) -> None:
+    # Named by us rather than mkstemp: mkstemp creates the file 0600, and os.replace would
+    # carry that onto the export; openpyxl's own open() honours the user's umask.
+    tmp = out.with_name(f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

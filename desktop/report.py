@@ -1,0 +1,176 @@
+"""A report: the report file read through its edition's template.
+
+The named operations the GUI and the command line call live here (set a value from typed
+text, the values a year shows with derived ones filled in, numbering of tables and
+figures), so neither has to know SQL or template internals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from db.store import ReportFile, ReportFileError
+from desktop import template as templates
+from desktop.template import Template
+from desktop.values import NA, ParseError
+
+
+class ValueRefused(ValueError):
+    """Typed text refused for an indicator; str() is the whole message for the user."""
+
+    def __init__(self, message: str, indicator: str, year: int, text: str):
+        super().__init__(message)
+        self.indicator = indicator
+        self.year = year
+        self.text = text
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A value as a year shows it: stored, or derived from its formula when empty."""
+
+    value: str | None
+    derived: bool = False  # filled from the formula, not stored
+
+
+class Report:
+    def __init__(self, file: ReportFile, template: Template):
+        self.file = file
+        self.template = template
+
+    # ------------------------------------------------------------ lifecycle
+    @classmethod
+    def open(cls, path: Path | str) -> Report:
+        file = ReportFile.open(path)
+        try:
+            edition = file.get_meta("edition")
+            try:
+                template = templates.load(edition)
+            except templates.TemplateError:
+                raise ReportFileError(
+                    f"{Path(path).name} 使用的报告版本 {edition!r} 本程序不支持。"
+                ) from None
+            return cls(file, template)
+        except BaseException:
+            file.close()
+            raise
+
+    @classmethod
+    def create(cls, path: Path | str, school: str, edition: str, year: int) -> Report:
+        template = templates.load(edition)  # fail before a file exists
+        school = school.strip()
+        if not school:
+            raise ReportFileError("学校名称不能为空。")
+        file = ReportFile.create(
+            path, {"school": school, "edition": template.id, "year": str(year)}
+        )
+        report = cls(file, template)
+        report.create_outline()
+        return report
+
+    def close(self) -> None:
+        self.file.close()
+
+    def __enter__(self) -> Report:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def create_outline(self) -> None:
+        """Chapter roots and the template's default sections, for a new report."""
+        with self.file.transaction("template"):
+            for chapter in self.template.chapters:
+                root = self.file.chapter_root(chapter.id)
+                self._add_outline(root, chapter.outline)
+
+    def _add_outline(self, parent: int, entries) -> None:
+        for entry in entries:
+            sid = self.file.add_section(parent, entry.title)
+            self._add_outline(sid, entry.sections)
+
+    # ------------------------------------------------------------ meta
+    @property
+    def school(self) -> str:
+        return self.file.get_meta("school")
+
+    @property
+    def year(self) -> int:
+        """The data year of the report being written (the 2022 report: data year 2021)."""
+        return int(self.file.get_meta("year"))
+
+    @property
+    def years(self) -> tuple[int, int]:
+        return (self.year - 1, self.year)
+
+    # ------------------------------------------------------------ values
+    def set_text(self, indicator: str, year: int, text: str) -> str | None:
+        """Parse what a user typed and store it (ValueRefused when it is not a value)."""
+        canonical = self.parse(indicator, year, text)
+        self.file.set_value(indicator, year, canonical)
+        return canonical
+
+    def parse(self, indicator: str, year: int, text: str) -> str | None:
+        """Canonical text for typed text; raises ValueRefused naming indicator and year."""
+        ind = self.template.indicators[indicator]
+        try:
+            return ind.type.parse(text)
+        except ParseError as exc:
+            raise ValueRefused(exc.describe(ind.name, year), indicator, year, text) from exc
+
+    def shown(self, values: dict[tuple[str, int], str] | None = None) -> dict[tuple[str, int], Shown]:
+        """Every value of every year, derived indicators filled in where they are empty."""
+        if values is None:
+            values = self.file.values()
+        result = {key: Shown(v) for key, v in values.items()}
+        years = {year for _, year in values} | set(self.years)
+        for year in years:
+            for ind in self.template.indicators.values():
+                if ind.formula is None or values.get((ind.id, year)) is not None:
+                    continue
+                computed = ind.formula.evaluate(numbers(self.template, values, year))
+                if computed is not None:
+                    result[(ind.id, year)] = Shown(ind.type.from_number(computed), derived=True)
+        return result
+
+    def fill_derived(self) -> list[tuple[str, int, str]]:
+        """Store the derived values that are empty but computable (one transaction)."""
+        filled = [(i, y, s.value) for (i, y), s in self.shown().items() if s.derived]
+        with self.file.transaction("computed"):
+            self.file.set_values(filled)
+        return filled
+
+    # ------------------------------------------------------------ numbering
+    def table_numbers(self) -> dict[int, str]:
+        """"表 N-M" for every stored table, in reading order."""
+        return self._numbers("表", lambda sid: self.file.tables(sid))
+
+    def figure_numbers(self) -> dict[int, str]:
+        return self._numbers("图", lambda sid: self.file.figures(sid))
+
+    def _numbers(self, prefix: str, items) -> dict[int, str]:
+        result: dict[int, str] = {}
+        for n, chapter in enumerate(self.template.chapters, start=1):
+            m = 0
+            for section in self.file.sections(chapter.id):
+                for item in items(section.id):
+                    m += 1
+                    result[item.id] = f"{prefix} {n}-{m}"
+        return result
+
+
+def numbers(template: Template, values: dict[tuple[str, int], str], year: int) -> dict[str, Decimal | None]:
+    """The numbers of one year by indicator id; not applicable counts as 0."""
+    result: dict[str, Decimal | None] = {}
+    for ind in template.indicators.values():
+        value = values.get((ind.id, year))
+        try:
+            result[ind.id] = ind.type.number(value)
+        except (ArithmeticError, ValueError):
+            result[ind.id] = None  # a damaged stored value: the rules report it
+    return result
+
+
+__all__ = ["NA", "Report", "ReportFileError", "Shown", "ValueRefused", "numbers"]

@@ -1,0 +1,352 @@
+"""Edition templates (resources/templates/<edition>.toml) loaded into plain objects.
+
+The template is the single declaration of a report edition: chapters and their default
+outline, indicators and facts with their types, the fixed and free tables and the rules.
+Loading checks every reference, so a typo in a template fails at load, not in front of
+a user.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from desktop import expr
+from desktop.values import ValueType
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+class TemplateError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str
+    unit: str
+    type: ValueType
+    department: str
+    help: str
+    seq: str = ""  # printed 序号 in the data table; "" for facts and unnumbered 其中 rows
+    parent: str | None = None
+    formula: expr.Expr | None = None
+    in_table: bool = True  # a row of the 质量数据表 (False: a chapter fact)
+    chapter: str | None = None  # the chapter whose form shows a fact
+    children: tuple[str, ...] = ()
+
+    @property
+    def derived(self) -> bool:
+        return self.formula is not None
+
+
+@dataclass(frozen=True)
+class FixedRow:
+    indicator: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FixedTable:
+    id: str
+    caption: str  # may contain {school}
+    rows: tuple[FixedRow, ...]
+    chapter: str = ""
+
+    def title(self, school: str) -> str:
+        return self.caption.replace("{school}", school)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ValueType
+    width: float = 1.0
+    total: bool = False
+    restates: str | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.type.kind != "text"
+
+
+@dataclass(frozen=True)
+class FreeTable:
+    id: str
+    caption: str
+    department: str
+    columns: tuple[Column, ...]
+    chapter: str = ""
+
+    @property
+    def has_total(self) -> bool:
+        return any(c.total for c in self.columns)
+
+
+@dataclass(frozen=True)
+class Rule:
+    left: expr.Expr
+    op: str
+    right: expr.Expr
+    severity: str
+    why: str
+    basis: str = ""
+    label: str = ""  # how to name `left` when it is an expression, e.g. 生均纸质图书
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.left.names + self.right.names))
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    title: str
+    sections: tuple[OutlineEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str
+    title: str
+    facts: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()  # fixed tables
+    free_tables: tuple[str, ...] = ()
+    outline: tuple[OutlineEntry, ...] = ()
+    case: bool = False
+    numbering: tuple[str, str] = ("（一）", "1.")
+    max_chars: int = 0
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    title: str
+    data_table: str
+    departments: tuple[str, ...]
+    chapters: tuple[Chapter, ...]
+    indicators: dict[str, Indicator]  # data-table rows then facts, in template order
+    fixed_tables: dict[str, FixedTable]
+    free_tables: dict[str, FreeTable]
+    rules: tuple[Rule, ...]
+    by_name: dict[str, str] = field(default_factory=dict)  # published name -> id (top rows)
+
+    @property
+    def table_rows(self) -> list[Indicator]:
+        return [i for i in self.indicators.values() if i.in_table]
+
+    @property
+    def facts(self) -> list[Indicator]:
+        return [i for i in self.indicators.values() if not i.in_table]
+
+    def chapter(self, chapter_id: str) -> Chapter:
+        for chapter in self.chapters:
+            if chapter.id == chapter_id:
+                return chapter
+        raise KeyError(chapter_id)
+
+    def chapter_heading(self, chapter: Chapter) -> str:
+        """"一、学校概况" by position; the case chapter is headed "案例："."""
+        if chapter.case:
+            return "案例："
+        numbered = [c for c in self.chapters if not c.case]
+        return chapter_number(numbered.index(chapter)) + "、"
+
+    def for_department(self, department: str) -> list[Indicator]:
+        return [i for i in self.indicators.values() if i.department == department]
+
+
+def chapter_number(index: int) -> str:
+    """Chinese numeral for 0-based index: 一 … 十, 十一 …, 二十 …"""
+    n = index + 1
+    if n <= 10:
+        return CHINESE_NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else CHINESE_NUMERALS[tens - 1]
+    return head + "十" + (CHINESE_NUMERALS[ones - 1] if ones else "")
+
+
+def section_number(style: str, index: int) -> str:
+    """Format a 0-based section index in a numbering style: （一） 一、 1. (1)"""
+    if style == "1.":
+        return f"{index + 1}."
+    if style == "(1)":
+        return f"（{index + 1}）"
+    numeral = chapter_number(index)
+    if style == "一、":
+        return numeral + "、"
+    return f"（{numeral}）"
+
+
+def available() -> list[str]:
+    folder = resources.files("resources") / "templates"
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+@cache
+def load(edition: str) -> Template:
+    folder = resources.files("resources") / "templates"
+    path = folder / f"{edition}.toml"
+    if not path.is_file():
+        raise TemplateError(f"there is no template for edition {edition!r} (have: {', '.join(available())})")
+    return from_toml(tomllib.loads(path.read_text(encoding="utf-8")))
+
+
+def from_toml(data: dict) -> Template:
+    edition = data["edition"]
+    chapters = tuple(_chapter(c) for c in data["chapter"])
+    chapter_of: dict[str, str] = {}
+    for chapter in chapters:
+        for ref in (*chapter.facts, *chapter.tables, *chapter.free_tables):
+            chapter_of[ref] = chapter.id
+
+    indicators: dict[str, Indicator] = {}
+    for raw, in_table in [(r, True) for r in data.get("indicator", [])] + [
+        (r, False) for r in data.get("fact", [])
+    ]:
+        ind = _indicator(raw, in_table, chapter_of.get(raw["id"]))
+        if ind.id in indicators:
+            raise TemplateError(f"indicator id {ind.id!r} is declared twice")
+        indicators[ind.id] = ind
+    # children in declared order, so 其中 rows follow their parent
+    for ind in list(indicators.values()):
+        if ind.parent:
+            if ind.parent not in indicators:
+                raise TemplateError(f"{ind.id}: parent {ind.parent!r} does not exist")
+            parent = indicators[ind.parent]
+            indicators[parent.id] = _replace(parent, children=(*parent.children, ind.id))
+    for ind in indicators.values():
+        for name in ind.formula.names if ind.formula else ():
+            if name not in indicators:
+                raise TemplateError(f"{ind.id}: formula names unknown {name!r}")
+
+    fixed = {t["id"]: _fixed(t, indicators, chapter_of) for t in data.get("fixed_table", [])}
+    free = {t["id"]: _free(t, indicators, chapter_of) for t in data.get("free_table", [])}
+    for chapter in chapters:
+        for ref in chapter.facts:
+            if ref not in indicators or indicators[ref].in_table:
+                raise TemplateError(f"chapter {chapter.id}: {ref!r} is not a fact")
+        for ref in chapter.tables:
+            if ref not in fixed:
+                raise TemplateError(f"chapter {chapter.id}: no fixed table {ref!r}")
+        for ref in chapter.free_tables:
+            if ref not in free:
+                raise TemplateError(f"chapter {chapter.id}: no free table {ref!r}")
+    rules = tuple(_rule(r, indicators) for r in data.get("rule", []))
+    for ind in indicators.values():
+        if ind.department not in edition["departments"]:
+            raise TemplateError(f"{ind.id}: unknown department {ind.department!r}")
+    by_name = {i.name: i.id for i in indicators.values() if not i.parent}
+    return Template(
+        id=str(edition["id"]),
+        title=edition["title"],
+        data_table=edition["data_table"],
+        departments=tuple(edition["departments"]),
+        chapters=chapters,
+        indicators=indicators,
+        fixed_tables=fixed,
+        free_tables=free,
+        rules=rules,
+        by_name=by_name,
+    )
+
+
+def _replace(ind: Indicator, **changes) -> Indicator:
+    from dataclasses import replace
+
+    return replace(ind, **changes)
+
+
+def _outline(entries: list[dict]) -> tuple[OutlineEntry, ...]:
+    return tuple(OutlineEntry(e["title"], _outline(e.get("sections", []))) for e in entries)
+
+
+def _chapter(raw: dict) -> Chapter:
+    numbering = tuple(raw.get("numbering", ("（一）", "1.")))
+    if len(numbering) != 2:
+        raise TemplateError(f"chapter {raw['id']}: numbering needs two styles")
+    return Chapter(
+        id=raw["id"],
+        title=raw["title"],
+        facts=tuple(raw.get("facts", ())),
+        tables=tuple(raw.get("tables", ())),
+        free_tables=tuple(raw.get("free_tables", ())),
+        outline=_outline(raw.get("sections", [])),
+        case=bool(raw.get("case", False)),
+        numbering=numbering,  # type: ignore[arg-type]
+        max_chars=int(raw.get("max_chars", 0)),
+    )
+
+
+def _indicator(raw: dict, in_table: bool, chapter: str | None) -> Indicator:
+    try:
+        vtype = ValueType(raw["type"], raw.get("unit", ""), raw.get("places"))
+        formula = expr.parse(raw["formula"]) if "formula" in raw else None
+        return Indicator(
+            id=raw["id"],
+            name=raw["name"],
+            unit=raw.get("unit", ""),
+            type=vtype,
+            department=raw["department"],
+            help=raw.get("help", ""),
+            seq=str(raw.get("seq", "")),
+            parent=raw.get("parent"),
+            formula=formula,
+            in_table=in_table,
+            chapter=chapter,
+        )
+    except (KeyError, ValueError) as exc:
+        raise TemplateError(f"indicator {raw.get('id', '?')}: {exc}") from exc
+
+
+def _fixed(raw: dict, indicators: dict[str, Indicator], chapter_of: dict[str, str]) -> FixedTable:
+    rows = []
+    for row in raw["rows"]:
+        ind = indicators.get(row["indicator"])
+        if ind is None:
+            raise TemplateError(f"fixed table {raw['id']}: unknown indicator {row['indicator']!r}")
+        rows.append(FixedRow(ind.id, row.get("label", ind.name)))
+    return FixedTable(raw["id"], raw["caption"], tuple(rows), chapter_of.get(raw["id"], ""))
+
+
+def _free(raw: dict, indicators: dict[str, Indicator], chapter_of: dict[str, str]) -> FreeTable:
+    columns = []
+    for col in raw["columns"]:
+        restates = col.get("restates")
+        if restates and restates not in indicators:
+            raise TemplateError(f"free table {raw['id']}: restates unknown {restates!r}")
+        columns.append(
+            Column(
+                name=col["name"],
+                type=ValueType(col.get("type", "text")),
+                width=float(col.get("width", 1.0)),
+                total=bool(col.get("total", False)),
+                restates=restates,
+            )
+        )
+    return FreeTable(
+        raw["id"], raw["caption"], raw.get("department", ""), tuple(columns),
+        chapter_of.get(raw["id"], ""),
+    )
+
+
+def _rule(raw: dict, indicators: dict[str, Indicator]) -> Rule:
+    if raw["op"] not in ("<=", ">=", "==", "<", ">"):
+        raise TemplateError(f"rule {raw['left']!r}: unknown operator {raw['op']!r}")
+    if raw["severity"] not in ("error", "warning"):
+        raise TemplateError(f"rule {raw['left']!r}: severity must be error or warning")
+    rule = Rule(
+        left=expr.parse(raw["left"]),
+        op=raw["op"],
+        right=expr.parse(raw["right"]),
+        severity=raw["severity"],
+        why=raw.get("why", ""),
+        basis=raw.get("basis", ""),
+        label=raw.get("label", ""),
+    )
+    for name in rule.names:
+        if name not in indicators:
+            raise TemplateError(f"rule {raw['left']!r}: unknown indicator {name!r}")
+    return rule

@@ -1,0 +1,214 @@
+"""Value types: parsing what Chinese users type, validating, formatting.
+
+A value is stored as its canonical text: "9527", "98.5", "59.50", "19:1", "-" for not
+applicable, any string for text; "empty" is the absence of a value (None). Keeping the
+typed precision in the canonical text is what lets 59.50 print as 59.50 and 97 as 97.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+NA = "-"  # not applicable: shown as "-", distinct from empty and from 0
+
+KINDS = ("count", "decimal", "percent", "money", "ratio", "text")
+_DEFAULT_PLACES = {"count": 0, "decimal": 2, "percent": 2, "money": 2, "ratio": 0, "text": 0}
+_NA_SPELLINGS = {"-", "—", "–", "――", "——", "不适用"}
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_MAX_DIGITS = 15  # beyond this a float in Excel loses digits; no school figure is that large
+_MAX_TEXT = 500
+
+# Units a user may type after a number, per indicator unit, with the factor to apply.
+# Keys are NFKC-normalised (㎡ and m² both become "m2").
+_UNIT_FACTORS: dict[str, dict[str, Decimal]] = {
+    "m2": {
+        "m2": Decimal(1), "平方米": Decimal(1), "平米": Decimal(1),
+        "万m2": Decimal(10000), "万平方米": Decimal(10000),
+        "亩": Decimal(2000) / Decimal(3),
+    },
+    "元": {"元": Decimal(1), "万元": Decimal(10000)},
+    "万元": {"万元": Decimal(1), "亿元": Decimal(10000)},
+    "人": {"人": Decimal(1), "名": Decimal(1)},
+    "册": {"册": Decimal(1), "万册": Decimal(10000)},
+    "人次": {"人次": Decimal(1), "万人次": Decimal(10000)},
+}
+
+
+class ParseError(ValueError):
+    """Typed text that is not a value of the type; `reason` is a Chinese phrase."""
+
+    def __init__(self, text: str, reason: str):
+        super().__init__(reason)
+        self.text = text
+        self.reason = reason
+
+    def describe(self, name: str, year: int | None = None) -> str:
+        """The message shown to the user: names the indicator, the year and the text."""
+        where = f"{name}（{year}年）" if year is not None else name
+        return f"{where}：“{self.text}”{self.reason}"
+
+
+def normalise(text: str) -> str:
+    """Full-width digits and punctuation to half-width, spaces removed (NFKC)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("。", ".")  # a full stop typed for a decimal point
+    return re.sub(r"\s+", "", text)
+
+
+def _unit_key(unit: str) -> str:
+    return normalise(unit)
+
+
+@dataclass(frozen=True)
+class ValueType:
+    kind: str
+    unit: str = ""
+    places: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown value type {self.kind!r}")
+        if self.places is None:
+            object.__setattr__(self, "places", _DEFAULT_PLACES[self.kind])
+
+    # ------------------------------------------------------------ parsing
+    def parse(self, text: str | None) -> str | None:
+        """Canonical text for what was typed; None for empty; ParseError otherwise."""
+        if text is None:
+            return None
+        raw = text
+        if self.kind == "text":
+            value = text.strip()
+            if len(value) > _MAX_TEXT:
+                raise ParseError(raw, f"太长（最多 {_MAX_TEXT} 个字）")
+            return value or None
+        s = normalise(text)
+        if not s:
+            return None
+        if s in _NA_SPELLINGS or text.strip() in _NA_SPELLINGS:
+            return NA
+        if self.kind == "ratio":
+            return self._parse_ratio(raw, s)
+        number, factor = self._strip_unit(raw, s)
+        value = self._decimal(raw, number)
+        if factor != 1:
+            value = (value * factor).quantize(Decimal(1).scaleb(-self.places), ROUND_HALF_UP)
+        return self._check_number(raw, value)
+
+    def _strip_unit(self, raw: str, s: str) -> tuple[str, Decimal]:
+        if self.kind == "percent":
+            return (s[:-1] if s.endswith("%") else s), Decimal(1)
+        units = _UNIT_FACTORS.get(_unit_key(self.unit), {_unit_key(self.unit): Decimal(1)})
+        for suffix in sorted(units, key=len, reverse=True):
+            if suffix and s.endswith(suffix) and len(s) > len(suffix):
+                return s[: -len(suffix)], units[suffix]
+        return s, Decimal(1)
+
+    def _decimal(self, raw: str, s: str) -> Decimal:
+        if s.startswith("-") and _NUMBER.fullmatch(s[1:].replace(",", "")):
+            raise ParseError(raw, "不能是负数")
+        if _GROUPED.fullmatch(s):
+            s = s.replace(",", "")
+        if not _NUMBER.fullmatch(s):
+            raise ParseError(raw, self._expected())
+        if len(s.replace(".", "")) > _MAX_DIGITS:
+            raise ParseError(raw, "数值过大")
+        try:
+            return Decimal(s)
+        except InvalidOperation:  # pragma: no cover - the regex admits only decimals
+            raise ParseError(raw, self._expected()) from None
+
+    def _check_number(self, raw: str, value: Decimal) -> str:
+        places = -value.as_tuple().exponent if value.as_tuple().exponent < 0 else 0
+        if self.kind == "count":
+            if places and value != value.to_integral_value():
+                raise ParseError(raw, "应为整数")
+            return str(int(value))
+        if places > self.places:
+            raise ParseError(raw, f"最多保留 {self.places} 位小数")
+        if self.kind == "percent" and value > 100:
+            raise ParseError(raw, "是百分比，应在 0 到 100 之间")
+        return _plain(value)
+
+    def _parse_ratio(self, raw: str, s: str) -> str:
+        s = s.replace("比", ":")
+        left, sep, right = s.partition(":")
+        if not sep:
+            right = "1"
+        a = self._decimal(raw, left)
+        b = self._decimal(raw, right)
+        if a == 0 or b == 0:
+            raise ParseError(raw, "比值的两项都应大于 0")
+        for part in (a, b):
+            if -part.as_tuple().exponent > 2:
+                raise ParseError(raw, "比值最多保留 2 位小数")
+        return f"{_plain(a)}:{_plain(b)}"
+
+    def _expected(self) -> str:
+        return {
+            "count": "不是有效的整数",
+            "ratio": "不是有效的比值（如 19:1）",
+            "percent": "不是有效的百分数（如 98.5）",
+        }.get(self.kind, "不是有效的数字")
+
+    # ------------------------------------------------------------ reading
+    def number(self, canonical: str | None) -> Decimal | None:
+        """The number behind a stored value; NA counts as 0 in sums; text has none."""
+        if canonical is None or self.kind == "text":
+            return None
+        if canonical == NA:
+            return Decimal(0)
+        if self.kind == "ratio":
+            left, _, right = canonical.partition(":")
+            return Decimal(left) / Decimal(right or "1")
+        return Decimal(canonical)
+
+    def places_of(self, canonical: str | None) -> int:
+        """Decimals the stored value was given with (what Excel and the PDF show)."""
+        if canonical is None or canonical == NA or self.kind in ("text", "ratio", "count"):
+            return 0
+        exponent = Decimal(canonical).as_tuple().exponent
+        return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+    def display(self, canonical: str | None) -> str:
+        return "" if canonical is None else canonical
+
+    def from_number(self, value: Decimal) -> str:
+        """Canonical text for a computed value (derived indicators), rounded half up."""
+        q = Decimal(1).scaleb(-self.places)
+        if self.kind == "ratio":
+            return f"{_plain(value.quantize(q, ROUND_HALF_UP))}:1"
+        if self.kind == "count":
+            return str(int(value.quantize(Decimal(1), ROUND_HALF_UP)))
+        return _plain(value.quantize(q, ROUND_HALF_UP))
+
+    def agrees(self, canonical: str, computed: Decimal) -> bool:
+        """A stated value agrees with a computed one within the precision it was stated with.
+
+        One unit of the last stated decimal is allowed, so that both rounding and the
+        truncation schools often do (49.648 published as 49.64) pass, while 16:1 for a
+        computed 17.09 does not.
+        """
+        stated = self.number(canonical)
+        if stated is None:
+            return True
+        if self.kind == "ratio":
+            left, _, right = canonical.partition(":")
+            unit = Decimal(1).scaleb(Decimal(left).as_tuple().exponent) / Decimal(right)
+        else:
+            unit = Decimal(1).scaleb(-self.places_of(canonical))
+        return abs(stated - computed) < unit
+
+
+def _plain(value: Decimal) -> str:
+    """A Decimal as plain positional text (never 1E+3), keeping its given places."""
+    text = format(value, "f")
+    return "0" if text in ("-0", "") else text
+
+
+def parse_type(kind: str, unit: str = "", places: int | None = None) -> ValueType:
+    return ValueType(kind=kind, unit=unit, places=places)
