@@ -152,10 +152,15 @@ def _derived(ctx: _Context, year: int, nums: dict[str, Decimal | None]) -> None:
         )
         ctx.add(
             "error",
-            f"{year}年：{ind.name}填报为 {stated}，按{inputs} 计算应为 "
-            f"{ind.type.from_number(computed)}（{fmt(computed)}）。",
+            f"{year}年：{ind.name}填报为 {stated}，按{inputs} 计算应为 {_computed(ind, computed)}。",
             [ind.id, *ind.formula.names], year, kind="derived",
         )
+
+
+def _computed(ind: Indicator, value: Decimal) -> str:
+    shown = ind.type.from_number(value)
+    exact = fmt(value)
+    return shown if shown == exact or shown.startswith(exact + ":") else f"{shown}（{exact}）"
 
 
 def _rule(ctx: _Context, rule: Rule, year: int, nums: dict[str, Decimal | None]) -> None:

@@ -144,7 +144,7 @@ def put_text(cell: XlCell, text: str) -> None:
     Every text cell goes through here.
     """
     text = _ILLEGAL.sub("", text)[:_EXCEL_TEXT_LIMIT]
-    cell.value = text
+    cell.value = text or None  # an empty cell, not an empty string
     if looks_like_formula(text):
         cell.data_type = "s"
         cell.quotePrefix = True
@@ -408,8 +408,6 @@ def _setup_page(ws: Worksheet, ncols: int, last_row: int) -> None:
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.print_area = f"A1:{get_column_letter(ncols)}{max(last_row, HEADER_ROW)}"
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    ws.oddFooter.center.font = FONT_NAME
-    ws.oddFooter.center.size = 10
     ws.page_margins.left = ws.page_margins.right = 0.6
     ws.page_margins.top = ws.page_margins.bottom = 0.8
 
@@ -421,6 +419,10 @@ def _save_atomically(wb: Workbook, out: Path) -> None:
     try:
         wb.save(tmp)
         os.replace(tmp, out)
+    except PermissionError as exc:
+        tmp.unlink(missing_ok=True)
+        # Name the export, not our temporary file: the caller's message says which file to close.
+        raise PermissionError(exc.errno, exc.strerror, str(out)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

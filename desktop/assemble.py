@@ -1,0 +1,204 @@
+"""Build the plain `Document` that the exporters typeset, from a report and its template.
+
+This is where numbering happens (一、, （一）, 1., 表 N-M, 图 N-M), fixed tables are filled
+from the indicators and free tables get their 序号 and 合计, so Excel and PDF agree.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from db.store import SectionRow
+from desktop import document as d
+from desktop.report import Report
+from desktop.template import Chapter, FreeTable, Indicator, section_number
+from desktop.values import NA, ParseError, ValueType
+
+_CN_DIGITS = "〇一二三四五六七八九"
+_CN_MONTHS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
+
+
+def chinese_date(iso: str) -> str:
+    """"2021-11" → "二〇二一年十一月" (the style of a formal report's cover)."""
+    try:
+        year, month = iso.split("-")[:2]
+        return "".join(_CN_DIGITS[int(c)] for c in year) + "年" + _CN_MONTHS[int(month) - 1] + "月"
+    except (ValueError, IndexError):
+        return iso
+
+
+def cell(vtype: ValueType, value: str | None) -> d.Cell:
+    if value is None:
+        return d.Cell()
+    if value == NA:
+        return d.Cell(NA)
+    number = vtype.number(value) if vtype.kind not in ("ratio", "text") else None
+    return d.Cell(vtype.display(value), number, vtype.places_of(value))
+
+
+def data_table(report: Report) -> d.DataTable:
+    shown = report.shown()
+    years = report.years
+    rows = []
+    for ind in report.template.table_rows:
+        first_child = bool(ind.parent) and report.template.indicators[ind.parent].children[0] == ind.id
+        cells = tuple(cell(ind.type, _value(shown, ind, y)) for y in years)
+        rows.append(
+            d.DataRow(
+                seq=ind.seq, name=ind.name, unit=ind.unit, cells=cells,
+                level=1 if ind.parent else 0, first_child=first_child,
+                kind=ind.type.kind, derived=ind.derived, help=ind.help,
+            )
+        )
+    title = f"{report.school}{report.template.data_table}"
+    return d.DataTable(title=title, years=years, rows=tuple(rows))
+
+
+def _value(shown, ind: Indicator, year: int) -> str | None:
+    s = shown.get((ind.id, year))
+    return s.value if s else None
+
+
+def submission(report: Report) -> d.Submission:
+    meta = report.file.meta()
+    return d.Submission(
+        unit=meta.get("school", ""),
+        filler=meta.get("filler", ""),
+        reviewer=meta.get("reviewer", ""),
+        phone=meta.get("phone", ""),
+        date=meta.get("fill_date", ""),
+    )
+
+
+def build(report: Report) -> d.Document:
+    template = report.template
+    shown = report.shown()
+    table_numbers = report.table_numbers()
+    figure_numbers = report.figure_numbers()
+    tables: list[d.Table] = []
+    chapters = []
+    for chapter in template.chapters:
+        sections = report.file.sections(chapter.id)
+        if not sections:
+            continue
+        root = sections[0]
+        by_parent: dict[int | None, list[SectionRow]] = {}
+        for s in sections[1:]:
+            by_parent.setdefault(s.parent, []).append(s)
+
+        def blocks(section: SectionRow) -> list[d.Block]:
+            return _blocks(report, section, shown, table_numbers, figure_numbers, tables)
+
+        def subsections(parent: SectionRow, level: int, chapter: Chapter = chapter) -> list[d.Section]:
+            result = []
+            for index, s in enumerate(by_parent.get(parent.id, [])):
+                style = chapter.numbering[min(level, 2) - 1]
+                result.append(
+                    d.Section(
+                        number=section_number(style, index) if level <= 2 else f"（{index + 1}）",
+                        title=s.title, level=level, body=blocks(s),
+                        sections=subsections(s, level + 1),
+                    )
+                )
+            return result
+
+        chapters.append(
+            d.Chapter(
+                number=template.chapter_heading(chapter),
+                title=root.title or chapter.title,
+                body=blocks(root),
+                sections=subsections(root, 1),
+            )
+        )
+    meta = report.file.meta()
+    return d.Document(
+        school=report.school,
+        title=template.title,
+        edition=template.id,
+        date_text=chinese_date(meta.get("report_date", "")),
+        chapters=chapters,
+        data_table=data_table(report),
+        submission=submission(report),
+        tables=tables,
+    )
+
+
+def _blocks(report: Report, section: SectionRow, shown, table_numbers, figure_numbers,
+            all_tables: list[d.Table]) -> list[d.Block]:
+    paragraphs = [p.strip() for p in section.text.split("\n") if p.strip()]
+    placed: list[tuple[int, int, d.Block]] = []
+    for t in report.file.tables(section.id):
+        table = _table(report, t, shown, table_numbers.get(t.id, ""))
+        if table is not None:
+            all_tables.append(table)
+            placed.append((t.after, t.position, table))
+    for f in report.file.figures(section.id):
+        photos = tuple(d.Photo(report.file.photo_data(p.id), p.caption) for p in f.photos)
+        placed.append((f.after, f.position, d.Figure(figure_numbers.get(f.id, ""), f.caption, photos)))
+    placed.sort(key=lambda x: (x[0], x[1]))
+    body: list[d.Block] = []
+    queue = list(placed)
+    for index, paragraph in enumerate(paragraphs):
+        while queue and queue[0][0] <= index:
+            body.append(queue.pop(0)[2])
+        body.append(paragraph)
+    body.extend(item[2] for item in queue)
+    return body
+
+
+def _table(report: Report, t, shown, number: str) -> d.Table | None:
+    template = report.template
+    if t.kind == "fixed":
+        spec = template.fixed_tables.get(t.ref)
+        if spec is None:
+            return None
+        year = report.year
+        rows = []
+        for n, row in enumerate(spec.rows, start=1):
+            ind = template.indicators[row.indicator]
+            rows.append((d.Cell(str(n)), d.Cell(row.label), d.Cell(ind.unit or "/"),
+                         cell(ind.type, _value(shown, ind, year))))
+        columns = (d.Column("序号", width=0.6), d.Column("指标", width=5),
+                   d.Column("单位", width=0.8), d.Column(f"{year}年", numeric=True, width=1.3))
+        return d.Table(number, t.caption or spec.title(report.school), columns, tuple(rows))
+    spec = template.free_tables.get(t.ref)
+    if spec is None:
+        return None
+    return free_table(spec, t.rows, number, t.caption, t.stated_total)
+
+
+def free_table(spec: FreeTable, rows, number: str, caption: str = "",
+               stated_total: str | None = None) -> d.Table:
+    columns = (d.Column("序号", width=0.6),) + tuple(
+        d.Column(c.name, numeric=c.numeric, width=c.width) for c in spec.columns
+    )
+    out_rows = []
+    sums = [Decimal(0)] * len(spec.columns)
+    for n, row in enumerate(rows, start=1):
+        cells = [d.Cell(str(n))]
+        for i, column in enumerate(spec.columns):
+            text = row[i] if i < len(row) else ""
+            if column.numeric:
+                try:
+                    canonical = column.type.parse(text)
+                except ParseError:
+                    canonical = None
+                if canonical is not None:
+                    cells.append(cell(column.type, canonical))
+                    sums[i] += column.type.number(canonical) or 0
+                    continue
+            cells.append(d.Cell(text))
+        out_rows.append(tuple(cells))
+    total = None
+    if spec.has_total:
+        total_cells = [d.Cell("合计")]
+        for i, column in enumerate(spec.columns):
+            if column.total:
+                # The published total is what the report prints; `check` says when it
+                # differs from the rows, so a contradiction is visible, not hidden.
+                text = stated_total if stated_total is not None else column.type.from_number(sums[i])
+                total_cells.append(cell(column.type, column.type.parse(text)))
+            else:
+                total_cells.append(d.Cell())
+        total = tuple(total_cells)
+    return d.Table(number, caption or spec.caption, columns, tuple(out_rows), total)

@@ -1,0 +1,216 @@
+"""The `qreport` command line. Stable: scripts and tests rely on it.
+
+Errors are one plain sentence on stderr and a non-zero exit, never a traceback. Heavy
+modules (Qt, reportlab, openpyxl) are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+EXIT_FINDINGS = 1  # `check` found at least one error
+EXIT_FAILED = 2  # the command could not do what was asked
+
+
+class CommandError(Exception):
+    """A command cannot proceed; the message is the one sentence the user sees."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="qreport",
+        description="中等职业教育质量年度报告：编写、核对、导出 Excel 与 PDF。",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the application on FILE")
+    gui.add_argument("file", nargs="?", type=Path)
+    gui.add_argument("--smoke", action="store_true",
+                     help="show the window, print start-up milliseconds, exit")
+
+    sample = sub.add_parser("sample", help="write the bundled sample report")
+    sample.add_argument("file", type=Path)
+
+    new = sub.add_parser("new", help="create an empty report file")
+    new.add_argument("file", type=Path)
+    new.add_argument("--school", required=True)
+    new.add_argument("--edition", default="2022")
+    new.add_argument("--year", type=int, help="data year (default: the edition's year - 1)")
+
+    imp = sub.add_parser("import", help="import values from a workbook")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("book", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+
+    check = sub.add_parser("check", help="list findings; exit 1 if any error")
+    check.add_argument("file", type=Path)
+    check.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", help="export the data table (.xlsx) and the report (.pdf)")
+    export.add_argument("file", type=Path)
+    export.add_argument("--xlsx", type=Path)
+    export.add_argument("--pdf", type=Path)
+    export.add_argument("--table-only", action="store_true",
+                        help="PDF of the data table alone with the submission block")
+
+    collect = sub.add_parser("collect", help="write a department's collection workbook")
+    collect.add_argument("file", type=Path)
+    collect.add_argument("--department", required=True)
+    collect.add_argument("--out", type=Path, required=True)
+
+    shots = sub.add_parser("screenshots", help="render every tab to PNG")
+    shots.add_argument("file", type=Path)
+    shots.add_argument("dir", type=Path)
+
+    restore = sub.add_parser("restore", help="list backups of FILE, or restore one")
+    restore.add_argument("file", type=Path)
+    restore.add_argument("backup", nargs="?", type=Path)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "gui"
+    if command == "gui" and not hasattr(args, "file"):
+        args.file, args.smoke = None, False
+    handler: Callable[[argparse.Namespace], int] = COMMANDS[command]
+    try:
+        return handler(args)
+    except CommandError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("已中断。")
+    except Exception as exc:  # the promise: a sentence, never a traceback
+        from db.store import ReportFileError
+        from desktop.report import ValueRefused
+
+        if isinstance(exc, ReportFileError | ValueRefused):
+            return _fail(str(exc))
+        if isinstance(exc, PermissionError):
+            return _fail(f"无法写入 {exc.filename}：文件可能正在被 Excel/WPS 打开，请关闭后重试。")
+        if isinstance(exc, OSError):
+            return _fail(f"{exc.filename or ''} {exc.strerror or exc}".strip() + "。")
+        return _fail(f"内部错误：{type(exc).__name__}: {exc}")
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _open(path: Path):
+    from desktop.report import Report
+
+    return Report.open(path)
+
+
+# ---------------------------------------------------------------- commands
+def cmd_sample(args) -> int:
+    from desktop.sample import write_sample
+
+    write_sample(args.file).close()
+    print(f"示例报告已写入 {args.file}")
+    return 0
+
+
+def cmd_new(args) -> int:
+    from desktop import template
+    from desktop.report import Report
+
+    try:
+        edition = template.load(args.edition)
+    except template.TemplateError as exc:
+        raise CommandError(f"没有 {args.edition} 版的报告模板（可用：{'、'.join(template.available())}）。") from exc
+    year = args.year if args.year else int(edition.id) - 1
+    Report.create(args.file, args.school, edition.id, year).close()
+    print(f"已创建 {args.file}（{args.school}，{edition.title}，数据年度 {year}）")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from desktop import rules
+
+    with _open(args.file) as report:
+        findings = rules.check(report)
+    if args.json:
+        print(rules.check_json(findings))
+    else:
+        for f in findings:
+            print(f"{'错误' if f.severity == 'error' else '提示'}  {f.message}")
+        errors = sum(f.severity == "error" for f in findings)
+        print(f"共 {errors} 个错误，{len(findings) - errors} 个提示。")
+    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else 0
+
+
+def cmd_export(args) -> int:
+    if not args.xlsx and not args.pdf:
+        raise CommandError("请用 --xlsx 或 --pdf 指定导出文件。")
+    from desktop import assemble
+
+    with _open(args.file) as report:
+        doc = assemble.build(report)
+    if args.xlsx:
+        export_xlsx = _feature("desktop.export.xlsx", "write_xlsx", "Excel 导出")
+        export_xlsx(doc, args.xlsx)
+        print(f"已导出 {args.xlsx}")
+    if args.pdf:
+        export_pdf = _feature("desktop.export.pdf", "write_pdf", "PDF 导出")
+        result = export_pdf(doc, args.pdf, table_only=args.table_only)
+        print(f"已导出 {args.pdf}（{result.pages} 页）")
+        missing = getattr(result, "missing_chars", ())
+        if missing:
+            print(f"注意：字体中缺少这些字符，已用“?”代替：{''.join(missing)}", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args) -> int:
+    run = _feature("desktop.importer", "run_cli", "Excel 导入")
+    return run(args)
+
+
+def cmd_collect(args) -> int:
+    run = _feature("desktop.collect", "run_cli", "部门采集表")
+    return run(args)
+
+
+def cmd_gui(args) -> int:
+    run = _feature("desktop.ui.app", "run", "图形界面")
+    return run(args.file, smoke=args.smoke)
+
+
+def cmd_screenshots(args) -> int:
+    run = _feature("desktop.ui.app", "screenshots", "截图")
+    return run(args.file, args.dir)
+
+
+def cmd_restore(args) -> int:
+    run = _feature("desktop.backups", "run_cli", "从备份恢复")
+    return run(args)
+
+
+def _feature(module: str, name: str, what: str):
+    """A command's implementation, or a plain sentence when it has not been built yet."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        if isinstance(exc, ImportError) and exc.name and not module.startswith(exc.name):
+            raise  # a real missing dependency, not a missing feature
+        raise CommandError(f"{what}尚未实现（本版本还没有这个功能）。") from None
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "gui": cmd_gui,
+    "sample": cmd_sample,
+    "new": cmd_new,
+    "import": cmd_import,
+    "check": cmd_check,
+    "export": cmd_export,
+    "collect": cmd_collect,
+    "screenshots": cmd_screenshots,
+    "restore": cmd_restore,
+}

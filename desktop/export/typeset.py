@@ -1,0 +1,324 @@
+"""reportlab flowables that set Chinese text with our own line breaking.
+
+reportlab's Paragraph is not used for text: its CJK wrapping breaks the 避头尾 rules and
+all our text is plain (one face per block), so a small flowable that breaks lines with
+`linebreak.break_lines` and justifies with character spacing is simpler and faster.
+
+Page numbers that are only known at the end (目录 entries, "共 M 页") are drawn into PDF
+form XObjects that pages reference before they are defined (`DeferredCanvas`), so the
+document is laid out in a single pass instead of reportlab's multiBuild passes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table
+
+from desktop.export import fonts
+from desktop.export.linebreak import Line, break_lines
+
+# Shown in place of a character none of our fonts has; 虚缺号 □ is the usual Chinese mark
+# for a missing character, it is in the fonts, and it is never mistaken for "？".
+MISSING_MARK = "\u25a1"
+
+# Vertical centre of the ideographic em box above the baseline, in em: Noto CJK's em box
+# runs from -0.12 to 0.88.  Centring it in the line box places text evenly between rules.
+_EM_CENTRE = 0.38
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    font: str
+    size: float
+    leading: float
+    align: str = "justify"  # justify, left, centre, right
+    first_indent: float = 0.0
+    left_indent: float = 0.0
+    right_indent: float = 0.0
+    space_before: float = 0.0
+    space_after: float = 0.0
+    color: tuple[float, float, float] | None = None
+
+    def but(self, **changes) -> TextStyle:
+        return replace(self, **changes)
+
+
+class Typesetter:
+    """Per-export state: font metrics, characters the fonts lack, where headings landed."""
+
+    def __init__(self) -> None:
+        self.missing: set[str] = set()
+        self.warnings: list[str] = []
+        self.heading_pages: dict[str, int] = {}  # bookmark key -> printed page number
+        self.body_start: int | None = None  # absolute page number of printed page 1
+        self._advance: dict[tuple[str, float], Callable[[str], float]] = {}
+
+    def face(self, font: str) -> fonts.Face:
+        return fonts.ensure(font)
+
+    def clean(self, text: str, font: str) -> str:
+        """Text as it can be drawn with `font`: tabs become spaces, invisible format and
+        control characters go, and characters without a glyph become MISSING_MARK (and are
+        reported)."""
+        face = self.face(font)
+        bad = [ch for ch in set(text) if not face.has(ch)]
+        if not bad:
+            return text
+        out = []
+        for ch in text:
+            if face.has(ch) or ch == "\n":
+                out.append(ch)
+            elif ch == "\t":
+                out.append(" ")
+            elif ch in "\r\u200b\ufeff" or unicodedata.category(ch) in ("Cc", "Cf"):
+                continue
+            elif ch.isspace():
+                out.append(" ")
+            else:
+                self.missing.add(ch)
+                out.append(MISSING_MARK)
+        return "".join(out)
+
+    def advance(self, font: str, size: float) -> Callable[[str], float]:
+        """Advance width in points of one character."""
+        key = (font, size)
+        fn = self._advance.get(key)
+        if fn is None:
+            face = self.face(font)
+            widths, default, scale = face.widths, face.default_width, size / 1000.0
+            cache: dict[str, float] = {}
+
+            def fn(ch: str) -> float:
+                w = cache.get(ch)
+                if w is None:
+                    w = cache[ch] = widths.get(ord(ch), default) * scale
+                return w
+
+            self._advance[key] = fn
+        return fn
+
+    def width(self, text: str, font: str, size: float) -> float:
+        adv = self.advance(font, size)
+        return sum(adv(c) for c in text)
+
+    def lines(self, text: str, style: TextStyle, width: float) -> list[Line]:
+        avail = width - style.left_indent - style.right_indent
+        widths = [avail - style.first_indent, avail]
+        return break_lines(text, self.advance(style.font, style.size), widths)
+
+    def page_number(self, canv: Canvas) -> int:
+        """The printed number of the current page (body pages count from 1)."""
+        start = self.body_start if self.body_start is not None else 1
+        return canv.getPageNumber() - start + 1
+
+
+def draw_lines(
+    canv: Canvas,
+    lines: list[Line],
+    style: TextStyle,
+    width: float,
+    top: float,
+    *,
+    first_is_first: bool = True,
+) -> None:
+    """Draw broken lines into a box `width` wide whose top edge is at y=`top`."""
+    tx = canv.beginText()
+    tx.setFont(style.font, style.size, style.leading)
+    if style.color:
+        tx.setFillColorRGB(*style.color)
+    avail = width - style.left_indent - style.right_indent
+    y = top - style.leading / 2 - _EM_CENTRE * style.size
+    for i, line in enumerate(lines):
+        indent = style.first_indent if (i == 0 and first_is_first) else 0.0
+        x = style.left_indent + indent
+        extra = avail - indent - line.width
+        spacing = 0.0
+        if style.align == "justify":
+            gaps = len(line.text) - 1
+            # Spread what 推出 left over; not on last lines, and not when the gaps would
+            # look like holes (a long unbreakable run pushed to the next line).
+            if not line.last and gaps > 0 and 0 < extra <= 0.5 * style.size * gaps:
+                spacing = extra / gaps
+        elif style.align == "centre":
+            x += extra / 2
+        elif style.align == "right":
+            x += extra
+        tx.setCharSpace(spacing)
+        tx.setTextOrigin(x, y)
+        tx.textOut(line.text)
+        y -= style.leading
+    canv.drawText(tx)
+
+
+@dataclass(frozen=True)
+class HeadingMark:
+    """Makes a TextBlock a heading: bookmark, outline entry and 目录 page number."""
+
+    key: str
+    level: int  # nesting depth: 0 chapter, 1 section, 2 subsection
+    title: str
+
+
+class TextBlock(Flowable):
+    """A paragraph of plain text in one face: broken by our rules, split across pages."""
+
+    def __init__(
+        self,
+        ts: Typesetter,
+        text: str,
+        style: TextStyle,
+        *,
+        heading: HeadingMark | None = None,
+        keep_with_next: bool = False,
+    ) -> None:
+        super().__init__()
+        self.ts = ts
+        self.style = style
+        self.text = ts.clean(text, style.font)
+        self.heading = heading
+        self.keep_with_next = keep_with_next or heading is not None
+        self._lines: list[Line] | None = None
+        self._laid_width: float | None = None
+        self._first_is_first = True
+        self._space_before = style.space_before
+        self._space_after = style.space_after
+
+    def __repr__(self) -> str:
+        return f"TextBlock({self.text[:20]!r})"
+
+    def lines_for(self, width: float) -> list[Line]:
+        if self._lines is None or self._laid_width != width:
+            self._lines = self.ts.lines(self.text, self.style, width)
+            self._laid_width = width
+        return self._lines
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+        lines = self.lines_for(availWidth)
+        self.width = availWidth
+        self.height = len(lines) * self.style.leading
+        return availWidth, self.height
+
+    def split(self, availWidth, availHeight):  # noqa: N803
+        lines = self.lines_for(availWidth)
+        n = int((availHeight + 1e-6) // self.style.leading)
+        total = len(lines)
+        if n >= total:
+            return [self]
+        if self.heading is not None or self.keep_with_next:
+            return []
+        # No single line left at the foot of a page nor carried to the next (orphans and
+        # widows): at least two lines on each side.
+        n = min(n, total - 2)
+        if n < 2:
+            return []
+        return [self._part(lines[:n], True), self._part(lines[n:], False)]
+
+    def _part(self, lines: list[Line], head: bool) -> TextBlock:
+        part = TextBlock.__new__(TextBlock)
+        Flowable.__init__(part)
+        part.ts = self.ts
+        part.style = self.style
+        part.text = "".join(x.text for x in lines)
+        part.heading = None
+        part.keep_with_next = False
+        part._lines = lines
+        part._laid_width = self._laid_width
+        part._first_is_first = self._first_is_first and head
+        part._space_before = self._space_before if head else 0.0
+        part._space_after = 0.0 if head else self._space_after
+        if not part._first_is_first:
+            # Re-breaking at another width must not indent the continuation again.
+            part.style = self.style.but(first_indent=0.0)
+        return part
+
+    def getSpaceBefore(self):  # noqa: N802
+        return self._space_before
+
+    def getSpaceAfter(self):  # noqa: N802
+        return self._space_after
+
+    def draw(self):
+        canv = self.canv
+        lines = self.lines_for(self.width)
+        draw_lines(
+            canv, lines, self.style, self.width, self.height, first_is_first=self._first_is_first
+        )
+        mark = self.heading
+        if mark is not None:
+            canv.bookmarkHorizontal(mark.key, 0, self.height + self.style.space_before)
+            canv.addOutlineEntry(mark.title, mark.key, level=mark.level, closed=mark.level > 0)
+            self.ts.heading_pages[mark.key] = self.ts.page_number(canv)
+
+
+class NeedSpace(CondPageBreak):
+    """Start a new page unless the flowables after it can start on this one.
+
+    Used before headings and captions instead of reportlab's keepWithNext, whose
+    KeepTogether moves a whole long paragraph or table to the next page.  What must fit:
+    every keep-with-next block in `following` in full, then the beginning of the first
+    other one (two lines of a paragraph, a table's header and first rows, a figure whole).
+    """
+
+    def __init__(self, following: list[Flowable]) -> None:
+        super().__init__(0)
+        self.following = following
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803
+        frame = self._doctemplateAttr("frame")
+        if frame is not None and getattr(frame, "_atTop", False):
+            return 0, 0  # nothing gained by breaking at the top of a page
+        self.height = self._needed(availWidth, availHeight)
+        if frame is not None:
+            self.height = min(self.height, frame._height - 1)
+        return super().wrap(availWidth, availHeight)
+
+    def _needed(self, aw: float, ah: float) -> float:
+        need = 0.0
+        for f in self.following:
+            if isinstance(f, TextBlock):
+                _, h = f.wrap(aw, ah)
+                need += f.getSpaceBefore()
+                if f.keep_with_next:
+                    need += h + f.getSpaceAfter()
+                    continue
+                return need + min(h, 2 * f.style.leading)
+            if isinstance(f, Table):
+                f.wrap(aw, ah)
+                heights = getattr(f, "_rowHeights", None) or [0.0]
+                return need + sum(heights[:3])
+            if isinstance(f, KeepTogether):
+                f.wrap(aw, ah)
+                return need + f._H
+            _, h = f.wrap(aw, ah)
+            return need + h
+        return need
+
+
+class DeferredCanvas(Canvas):
+    """A canvas that paints some form XObjects only at save time, when all pages are known.
+
+    `defer(name, bbox, paint)` places form `name` at the origin of the current transform
+    now; `paint(canvas)` draws its content when the document is saved.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._deferred: list[tuple[str, tuple[float, float, float, float], Callable]] = []
+
+    def defer(self, name: str, bbox: tuple[float, float, float, float], paint: Callable) -> None:
+        self.doForm(name)
+        self._deferred.append((name, bbox, paint))
+
+    def save(self):
+        if len(self._code):
+            self.showPage()
+        for name, bbox, paint in self._deferred:
+            self.beginForm(name, *bbox)
+            paint(self)
+            self.endForm()
+        self._deferred = []
+        super().save()
