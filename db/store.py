@@ -161,23 +161,32 @@ class ReportFile:
             raise ReportFileError(f"{path.name} 不是 qreport 报告文件。")
         if not os.access(path, os.W_OK):
             raise ReportFileError(f"{path.name} 是只读文件，请先复制到可写的位置再打开。")
+        # Validate on a read-only connection first: a foreign or damaged file must not be
+        # changed in any way (switching it to WAL would rewrite its header).
         try:
-            db = _connect(path)
-            ok = db.execute("PRAGMA quick_check").fetchone()[0]
-            if ok != "ok":
-                db.conn.close()
-                raise ReportFileError(f"{path.name} 已损坏（{ok}），请从备份恢复。")
-            app_id = db.execute("PRAGMA application_id").fetchone()[0]
-            if app_id != schema.APPLICATION_ID:
-                db.conn.close()
-                raise ReportFileError(f"{path.name} 是 SQLite 数据库，但不是 qreport 报告文件。")
-            applied = {m.name for m in schema.migrations.applied(db)}
-            unknown = applied - schema.known_names()
-            if unknown:
-                db.conn.close()
+            probe = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+            try:
+                ok = probe.execute("PRAGMA quick_check").fetchone()[0]
+                if ok != "ok":
+                    raise ReportFileError(f"{path.name} 已损坏（{ok}），请从备份恢复。")
+                app_id = probe.execute("PRAGMA application_id").fetchone()[0]
+                if app_id != schema.APPLICATION_ID:
+                    raise ReportFileError(
+                        f"{path.name} 是 SQLite 数据库，但不是 qreport 报告文件。"
+                    )
+                applied = {
+                    r[0] for r in probe.execute(
+                        "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                        [schema.MIGRATION_SET],
+                    )
+                }
+            finally:
+                probe.close()
+            if applied - schema.known_names():
                 raise ReportFileError(
                     f"{path.name} 由更新版本的 qreport 创建，请升级程序后再打开。"
                 )
+            db = _connect(path)
             if schema.migrations.pending(db):
                 schema.migrations.apply(db)
         except sqlite3.DatabaseError as exc:

@@ -89,25 +89,12 @@ def build(report: Report) -> d.Document:
         def blocks(section: SectionRow) -> list[d.Block]:
             return _blocks(report, section, shown, table_numbers, figure_numbers, tables)
 
-        def subsections(parent: SectionRow, level: int, chapter: Chapter = chapter) -> list[d.Section]:
-            result = []
-            for index, s in enumerate(by_parent.get(parent.id, [])):
-                style = chapter.numbering[min(level, 2) - 1]
-                result.append(
-                    d.Section(
-                        number=section_number(style, index) if level <= 2 else f"（{index + 1}）",
-                        title=s.title, level=level, body=blocks(s),
-                        sections=subsections(s, level + 1),
-                    )
-                )
-            return result
-
         chapters.append(
             d.Chapter(
                 number=template.chapter_heading(chapter),
                 title=root.title or chapter.title,
                 body=blocks(root),
-                sections=subsections(root, 1),
+                sections=_sections(chapter, root, 1, by_parent, blocks),
             )
         )
     meta = report.file.meta()
@@ -121,6 +108,18 @@ def build(report: Report) -> d.Document:
         submission=submission(report),
         tables=tables,
     )
+
+
+def _sections(chapter: Chapter, parent: SectionRow, level: int,
+              by_parent: dict[int | None, list[SectionRow]], blocks) -> list[d.Section]:
+    """Numbered sections under `parent`: levels 1 and 2 in the chapter's styles, deeper (1)."""
+    result = []
+    for index, s in enumerate(by_parent.get(parent.id, [])):
+        number = (section_number(chapter.numbering[level - 1], index) if level <= 2
+                  else section_number("(1)", index))
+        result.append(d.Section(number=number, title=s.title, level=level, body=blocks(s),
+                                sections=_sections(chapter, s, level + 1, by_parent, blocks)))
+    return result
 
 
 def _blocks(report: Report, section: SectionRow, shown, table_numbers, figure_numbers,
@@ -169,9 +168,8 @@ def _table(report: Report, t, shown, number: str) -> d.Table | None:
 
 def free_table(spec: FreeTable, rows, number: str, caption: str = "",
                stated_total: str | None = None) -> d.Table:
-    columns = (d.Column("序号", width=0.6),) + tuple(
-        d.Column(c.name, numeric=c.numeric, width=c.width) for c in spec.columns
-    )
+    columns = (d.Column("序号", width=0.6),
+               *(d.Column(c.name, numeric=c.numeric, width=c.width) for c in spec.columns))
     out_rows = []
     sums = [Decimal(0)] * len(spec.columns)
     for n, row in enumerate(rows, start=1):

@@ -123,7 +123,8 @@ def cmd_new(args) -> int:
     try:
         edition = template.load(args.edition)
     except template.TemplateError as exc:
-        raise CommandError(f"没有 {args.edition} 版的报告模板（可用：{'、'.join(template.available())}）。") from exc
+        have = "、".join(template.available())
+        raise CommandError(f"没有 {args.edition} 版的报告模板（可用：{have}）。") from exc
     year = args.year if args.year else int(edition.id) - 1
     Report.create(args.file, args.school, edition.id, year).close()
     print(f"已创建 {args.file}（{args.school}，{edition.title}，数据年度 {year}）")

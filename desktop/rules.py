@@ -14,7 +14,7 @@ A finding names the indicators in Chinese, the year, and both sides' values.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from desktop.report import Report, numbers

@@ -308,6 +308,11 @@ class DeferredCanvas(Canvas):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._deferred: list[tuple[str, tuple[float, float, float, float], Callable]] = []
+        self.pages = 0
+
+    def showPage(self):  # noqa: N802
+        self.pages += 1
+        super().showPage()
 
     def defer(self, name: str, bbox: tuple[float, float, float, float], paint: Callable) -> None:
         self.doForm(name)

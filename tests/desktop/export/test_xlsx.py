@@ -141,9 +141,7 @@ def majors_table() -> Table:
             Column("专业名称", width=2.0),
             Column("在校生数", numeric=True),
         ),
-        rows=tuple(
-            (Cell(seq), Cell(dept), Cell(major), value_cell(n)) for seq, dept, major, n in rows
-        ),
+        rows=tuple((Cell(seq), Cell(dept), Cell(major), value_cell(n)) for seq, dept, major, n in rows),
         total=(Cell(), Cell(), Cell(), value_cell("1460")),
     )
 
@@ -168,9 +166,7 @@ def build_document(school: str = SCHOOL, tables: list[Table] | None = None) -> D
         edition="2022",
         date_text="二〇二一年十一月",
         chapters=[],
-        data_table=DataTable(
-            title=f"{school}质量数据表", years=(2020, 2021), rows=data_rows(SEED_TABLE)
-        ),
+        data_table=DataTable(title=f"{school}质量数据表", years=(2020, 2021), rows=data_rows(SEED_TABLE)),
         submission=Submission(unit=school, filler="张三", phone="0635-8888888"),
         tables=[conditions_table(), majors_table()] if tables is None else tables,
     )
@@ -278,9 +274,7 @@ def test_children_are_indented_and_seq_merged_over_them(tmp_path: Path) -> None:
     assert ws.cell(parent + 3, 1).border.bottom.style == "thin"
     # An indicator without 其中 rows is not merged.
     single = row_of(ws, "德育管理人员数")
-    assert not any(
-        r.min_row <= single <= r.max_row for r in ws.merged_cells.ranges if r.min_col == 1
-    )
+    assert not any(r.min_row <= single <= r.max_row for r in ws.merged_cells.ranges if r.min_col == 1)
 
 
 def test_grid_freeze_and_print_setup(tmp_path: Path, document: Document) -> None:
@@ -288,9 +282,7 @@ def test_grid_freeze_and_print_setup(tmp_path: Path, document: Document) -> None
     last = 2 + len(document.data_table.rows)
     for cell in (ws["B3"], ws.cell(last, 5)):
         border = cell.border
-        assert {border.left.style, border.right.style, border.top.style, border.bottom.style} == {
-            "thin"
-        }
+        assert {border.left.style, border.right.style, border.top.style, border.bottom.style} == {"thin"}
     assert ws.freeze_panes == "A3"
     assert int(ws.page_setup.paperSize) == 9
     assert ws.page_setup.orientation == "portrait"
@@ -434,9 +426,7 @@ def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
         assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
     # The XML itself: strings, no formula elements, no error cells.
     with zipfile.ZipFile(out) as zf:
-        xml = "".join(
-            zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/worksheets/sheet")
-        )
+        xml = "".join(zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
     assert "<f>" not in xml and "<f " not in xml
     assert 't="e"' not in xml
     assert "=HYPERLINK(&quot;x&quot;)学校" in xml or '=HYPERLINK("x")学校' in xml
@@ -450,9 +440,7 @@ def test_looks_like_formula() -> None:
 
 
 def test_control_characters_are_dropped(tmp_path: Path) -> None:
-    table = Table(
-        "表 1-1", "说明\x0b换行", (Column("序号"), Column("内容")), ((Cell("1"), Cell("a\x00b")),)
-    )
+    table = Table("表 1-1", "说明\x0b换行", (Column("序号"), Column("内容")), ((Cell("1"), Cell("a\x00b")),))
     ws = write(tmp_path, build_document(tables=[table]))["表1-1"]
     assert ws["A1"].value == "表 1-1 说明换行"
     assert ws["B3"].value == "ab"

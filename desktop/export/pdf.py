@@ -1,0 +1,515 @@
+"""The report as a print-ready A4 PDF (and the 质量数据表 alone, for signing and stamping).
+
+Layout follows a formal Chinese report: cover, 目录, chapters on new pages with headings
+一、/（一）/1., Song body text 12 pt with 1.5 line spacing and a two-character first-line
+indent, tables with captions above and repeated header rows, figures with captions below,
+running header and page numbers, the data table and submission block at the end.
+
+Fonts are the bundled Noto Serif SC (宋) and Noto Sans SC (黑), embedded as subsets.  Text
+is broken by `linebreak` (避头尾 rules) and drawn by the flowables in `typeset`.  The whole
+document is laid out in one pass: 目录 page numbers are filled in at save time.
+
+Characters the fonts lack are printed as □ and listed in `PdfResult.missing_chars`, so the
+caller can name them; the export does not fail over a rare character.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+from dataclasses import dataclass, field
+
+from desktop.document import (
+    Cell,
+    Chapter,
+    Column,
+    DataTable,
+    Document,
+    Figure,
+    Section,
+    Submission,
+)
+from desktop.document import Table as DocTable
+
+# Geometry, in points.  The text block is exactly 36 characters of 12 pt wide and 38
+# lines of 18 pt high, so full lines need no extra spacing and pages end on a line.
+PAGE_W, PAGE_H = 595.2756, 841.8898  # A4
+TEXT_W = 36 * 12.0
+TEXT_H = 38 * 18.0
+LEFT = (PAGE_W - TEXT_W) / 2  # 2.88 cm
+TOP = 85.0  # 3.0 cm, room for the running header
+BOTTOM = PAGE_H - TOP - TEXT_H  # 2.57 cm, room for the page number
+TOC_DEPTH = 3  # chapters, （一） sections and 1. subsections are listed in the 目录
+
+
+@dataclass
+class PdfResult:
+    pages: int
+    missing_chars: list[str] = field(default_factory=list)  # sorted; printed as □
+    warnings: list[str] = field(default_factory=list)  # e.g. a photo that could not be read
+
+
+def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> PdfResult:
+    """Write the report (or, with `table_only`, the 质量数据表 alone) to `out`.
+
+    The file is written next to `out` and moved over it, so a failed export never leaves a
+    half-written PDF; PermissionError (the target open in a PDF viewer on Windows)
+    propagates unchanged.
+    """
+    from reportlab import rl_config
+
+    out = pathlib.Path(out)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    saved_a85 = rl_config.useA85
+    rl_config.useA85 = 0  # binary streams: ASCII85 would make photos 25% larger
+    try:
+        builder = _Builder(doc)
+        pages = builder.build(tmp, table_only=table_only)
+        os.replace(tmp, out)
+    finally:
+        rl_config.useA85 = saved_a85
+        if tmp.exists():
+            tmp.unlink()
+    ts = builder.ts
+    return PdfResult(pages=pages, missing_chars=sorted(ts.missing), warnings=list(ts.warnings))
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        from desktop.export import fonts
+        from desktop.export.typeset import TextStyle, Typesetter
+
+        self.doc = doc
+        self.ts = Typesetter()
+        self._keys = 0
+        self.toc: list[tuple[int, str, str]] = []  # (depth, text, key)
+        song, hei = fonts.SONG, fonts.HEI
+        s = TextStyle
+        self.body = s(song, 12, 18, "justify", first_indent=24)
+        self.h0 = s(fonts.HEI_BOLD, 16, 24, "left", space_after=12)
+        self.h1 = s(hei, 14, 22, "left", space_before=8, space_after=4)
+        self.h2 = s(hei, 12, 20, "left", first_indent=24, space_before=4, space_after=2)
+        self.caption = s(hei, 10.5, 16, "centre", space_before=6, space_after=4)
+        self.fig_caption = s(hei, 10.5, 16, "centre", space_before=2, space_after=10)
+        self.photo_caption = s(song, 9, 12, "centre")
+        self.cell = s(song, 10.5, 14, "left")
+        self.cell_head = s(hei, 10.5, 14, "centre")
+        self.cell_total = s(fonts.SONG_BOLD, 10.5, 14, "left")
+        self.header = s(hei, 9, 12, "left", color=(0.25, 0.25, 0.25))
+        self.footer = s(song, 10.5, 14, "centre")
+        self.data_title = s(fonts.HEI_BOLD, 16, 24, "centre", space_after=10)
+        self.sign = s(song, 12, 18, "left")
+        self.toc_title = s(fonts.HEI_BOLD, 18, 28, "centre", space_after=18)
+        self.toc_styles = [
+            s(hei, 12, 26, "left"),
+            s(song, 12, 24, "left", left_indent=24),
+            s(song, 12, 24, "left", left_indent=48),
+        ]
+        self.cover_title = s(fonts.HEI_BOLD, 30, 48, "centre")
+        self.cover_school = s(fonts.SONG_BOLD, 22, 32, "centre")
+        self.cover_date = s(song, 16, 24, "centre")
+
+    # -- document ---------------------------------------------------------------------
+
+    def build(self, path: pathlib.Path, *, table_only: bool) -> int:
+        from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+        from desktop.export import fonts
+        from desktop.export.typeset import DeferredCanvas
+
+        frame = (LEFT, BOTTOM, TEXT_W, TEXT_H)
+        doc = self.doc
+
+        def mk_frame(fid: str) -> Frame:
+            return Frame(*frame, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+                         id=fid)
+
+        if table_only:
+            templates = [PageTemplate("table", [mk_frame("t")], onPage=self._table_page)]
+            story = _with_keeps(
+                self._data_table_story(doc.data_table, doc.submission, heading=False)
+            )
+        else:
+            templates = [
+                PageTemplate("cover", [mk_frame("c")]),
+                PageTemplate("toc", [mk_frame("o")]),
+                PageTemplate("body", [mk_frame("b")], onPage=self._body_page),
+            ]
+            story = self._report_story()
+        fonts.ensure(fonts.SONG)
+        template = BaseDocTemplate(
+            str(path),
+            pagesize=(PAGE_W, PAGE_H),
+            pageTemplates=templates,
+            title=f"{doc.school}{doc.title}" if not table_only else doc.data_table.title,
+            author=doc.school,
+            subject=doc.title,
+            creator="qreport",
+            initialFontName=fonts.SONG,  # else the canvas starts with (unembedded) Helvetica
+            initialFontSize=12,
+            initialLeading=18,
+        )
+        canvases: list[DeferredCanvas] = []
+
+        def canvasmaker(*args, **kwargs):
+            canvases.append(DeferredCanvas(*args, **kwargs))
+            return canvases[-1]
+
+        template.build(story, canvasmaker=canvasmaker)
+        return canvases[-1].pages
+
+    def _report_story(self) -> list:
+        from reportlab.platypus import NextPageTemplate, PageBreak
+
+        from desktop.export.frontmatter import Cover
+
+        doc = self.doc
+        body: list = []
+        for i, chapter in enumerate(doc.chapters):
+            if i:
+                body.append(PageBreak())
+            body.extend(self._chapter(chapter))
+        if body:
+            body.append(PageBreak())
+        body.extend(self._data_table_story(doc.data_table, doc.submission, heading=True))
+
+        cover = Cover(
+            self.ts, doc.title, doc.school, doc.date_text,
+            self.cover_title, self.cover_school, self.cover_date,
+        )
+        story: list = [cover, NextPageTemplate("toc"), PageBreak()]
+        story.extend(self._toc())
+        story.extend([NextPageTemplate("body"), PageBreak()])
+        story.extend(_with_keeps(body))
+        return story
+
+    # -- pages ------------------------------------------------------------------------
+
+    def _body_page(self, canv, _doc) -> None:
+        """Running header (school left, title right, thin rule) and "- N -" footer."""
+        from desktop.export.typeset import draw_lines
+
+        ts = self.ts
+        if ts.body_start is None:
+            ts.body_start = canv.getPageNumber()
+        canv.saveState()
+        top = PAGE_H - TOP
+        st = self.header
+        rule_y = top + 8
+        canv.translate(LEFT, rule_y + 3 + st.leading)
+        school = ts.clean(self.doc.school, st.font)
+        title = ts.clean(self.doc.title, st.font)
+        draw_lines(canv, ts.lines(school, st, TEXT_W), st, TEXT_W, 0)
+        draw_lines(canv, ts.lines(title, st.but(align="right"), TEXT_W), st.but(align="right"),
+                   TEXT_W, 0)
+        canv.restoreState()
+        canv.saveState()
+        canv.setLineWidth(0.5)
+        canv.setStrokeColorRGB(0.25, 0.25, 0.25)
+        canv.line(LEFT, rule_y, LEFT + TEXT_W, rule_y)
+        canv.restoreState()
+        self._footer(canv, f"- {ts.page_number(canv)} -")
+
+    def _footer(self, canv, text: str) -> None:
+        from desktop.export.typeset import draw_lines
+
+        st = self.footer
+        canv.saveState()
+        canv.translate(LEFT, BOTTOM - 22)
+        draw_lines(canv, self.ts.lines(text, st, TEXT_W), st, TEXT_W, 0)
+        canv.restoreState()
+
+    def _table_page(self, canv, _doc) -> None:
+        """Footer "第 N 页 共 M 页": M is painted at save time."""
+        from desktop.export.typeset import draw_lines
+
+        page = canv.getPageNumber()
+        st = self.footer
+
+        def paint(c) -> None:
+            text = f"第 {page} 页 共 {c.pages} 页"
+            draw_lines(c, self.ts.lines(text, st, TEXT_W), st, TEXT_W, st.leading)
+
+        canv.saveState()
+        canv.translate(LEFT, BOTTOM - 22 - st.leading)
+        canv.defer(f"pageno-{page}", (0, 0, TEXT_W, st.leading), paint)
+        canv.restoreState()
+
+    # -- 目录 -------------------------------------------------------------------------
+
+    def _toc(self) -> list:
+        from desktop.export.frontmatter import TocEntry
+        from desktop.export.typeset import TextBlock
+
+        number_width = 30.0
+        out: list = [TextBlock(self.ts, "目\u3000录", self.toc_title)]
+        for depth, text, key in self.toc:
+            if depth >= TOC_DEPTH:
+                continue
+            style = self.toc_styles[min(depth, len(self.toc_styles) - 1)]
+            out.append(TocEntry(self.ts, text, key, style, number_width))
+        return out
+
+    def _heading(self, text: str, style, depth: int):
+        from desktop.export.typeset import HeadingMark, TextBlock
+
+        self._keys += 1
+        key = f"h{self._keys}"
+        self.toc.append((depth, text, key))
+        return TextBlock(self.ts, text, style, heading=HeadingMark(key, depth, text))
+
+    # -- chapters ---------------------------------------------------------------------
+
+    def _chapter(self, chapter: Chapter) -> list:
+        out = [self._heading(chapter.heading, self.h0, 0)]
+        out.extend(self._blocks(chapter.body))
+        for section in chapter.sections:
+            out.extend(self._section(section, 1))
+        return out
+
+    def _section(self, section: Section, depth: int) -> list:
+        style = self.h1 if section.level <= 1 else self.h2
+        out = [self._heading(section.heading, style, depth)]
+        out.extend(self._blocks(section.body))
+        for sub in section.sections:
+            out.extend(self._section(sub, depth + 1))
+        return out
+
+    def _blocks(self, blocks) -> list:
+        from desktop.export.typeset import TextBlock
+
+        out: list = []
+        for block in blocks:
+            if isinstance(block, str):
+                text = block.strip(" \t\r\n\u3000")
+                if text:
+                    out.append(TextBlock(self.ts, text, self.body))
+            elif isinstance(block, DocTable):
+                out.extend(self._table(block))
+            elif isinstance(block, Figure):
+                out.extend(self._figure(block))
+        return out
+
+    # -- tables -----------------------------------------------------------------------
+
+    def _table(self, table: DocTable) -> list:
+        from desktop.export.typeset import TextBlock
+
+        ncols = len(table.columns)
+        if ncols == 0:
+            return []
+        caption = TextBlock(
+            self.ts, f"{table.number} {table.caption}".strip(), self.caption, keep_with_next=True
+        )
+        aligns = [_align(c, i) for i, c in enumerate(table.columns)]
+        header = [TextBlock(self.ts, c.name, self.cell_head) for c in table.columns]
+        rows = [header]
+        for row in table.rows:
+            rows.append(self._cells(row, ncols, aligns, self.cell))
+        if table.total is not None:
+            rows.append(self._cells(table.total, ncols, aligns, self.cell_total))
+        widths = self._column_widths(table.columns, [header, *rows[1:]])
+        return [caption, self._grid(rows, widths, total=table.total is not None)]
+
+    def _cells(self, row: tuple[Cell, ...], ncols: int, aligns: list[str], style) -> list:
+        from desktop.export.typeset import TextBlock
+
+        cells = list(row[:ncols]) + [Cell()] * (ncols - len(row))
+        return [
+            TextBlock(self.ts, c.text, style.but(align=a)) for c, a in zip(cells, aligns,
+                                                                          strict=True)
+        ]
+
+    def _column_widths(self, columns: tuple[Column, ...], rows: list[list]) -> list[float]:
+        """Widths from the relative hints, but never narrower than a column needs.
+
+        序号 gets just what it needs; numeric columns fit their widest number on one line
+        (a number must never wrap); every column fits two characters of its header.
+        """
+        pad = 2 * _CELL_PAD
+        size = self.cell.size
+        floors = []
+        for i, col in enumerate(columns):
+            floor = 2 * size + pad
+            if col.numeric or _is_seq(col, i):
+                widest = max(
+                    (b.ts.width(b.text, b.style.font, b.style.size) for b in (r[i] for r in rows[1:])),
+                    default=0.0,
+                )
+                floor = max(floor, widest + pad + 1)
+            floors.append(floor)
+        hints = [max(c.width, 0.01) for c in columns]
+        fixed = {i for i, c in enumerate(columns) if _is_seq(c, i)}
+        return _distribute(TEXT_W, hints, floors, fixed)
+
+    def _grid(self, rows: list[list], widths: list[float], *, total: bool):
+        from reportlab.platypus import Table, TableStyle
+
+        from desktop.export import fonts
+
+        commands = [
+            # Table sets a cell font even for flowable cells: name ours, not Helvetica.
+            ("FONT", (0, 0), (-1, -1), fonts.SONG, self.cell.size),
+            ("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0)),
+            ("BOX", (0, 0), (-1, -1), 0.8, (0, 0, 0)),
+            ("BACKGROUND", (0, 0), (-1, 0), (0.87, 0.87, 0.87)),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ]
+        if total:
+            commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, (0, 0, 0)))
+        return Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(commands),
+                     hAlign="CENTER")
+
+    # -- figures ----------------------------------------------------------------------
+
+    def _figure(self, figure: Figure) -> list:
+        from reportlab.platypus import KeepTogether
+
+        from desktop.export import photos
+        from desktop.export.typeset import TextBlock
+
+        where = f"{figure.number}（{figure.caption}）"
+        rows = photos.layout(
+            self.ts,
+            [(p.data, p.caption) for p in figure.photos],
+            TEXT_W,
+            max_height=TEXT_H * 0.34,
+            caption_style=self.photo_caption,
+            where=where,
+        )
+        caption = TextBlock(self.ts, f"{figure.number} {figure.caption}".strip(), self.fig_caption)
+        spaced = []
+        for i, row in enumerate(rows):
+            if i:
+                from reportlab.platypus import Spacer
+
+                spaced.append(Spacer(1, 6))
+            spaced.append(row)
+        return [KeepTogether([*spaced, caption])]
+
+    # -- the 质量数据表 ---------------------------------------------------------------
+
+    def _data_table_story(self, table: DataTable, sub: Submission, *, heading: bool) -> list:
+        from reportlab.platypus import KeepTogether, Spacer
+
+        from desktop.export.typeset import NeedSpace, TextBlock
+
+        if heading:
+            title = self._heading(table.title, self.data_title, 0)
+        else:
+            title = TextBlock(self.ts, table.title, self.data_title, keep_with_next=True)
+        grid = self._data_grid(table)
+        block = self._submission(sub)
+        return [title, grid, Spacer(1, 18), NeedSpace([block]), KeepTogether([block])]
+
+    def _data_grid(self, table: DataTable):
+        from desktop.export.typeset import TextBlock
+
+        ts = self.ts
+        cell = self.cell
+        head = ["序号", "指标", "单位", *(f"{y}年" for y in table.years)]
+        rows = [[TextBlock(ts, h, self.cell_head) for h in head]]
+        marker = ts.width("其中：", cell.font, cell.size)
+        nyears = len(table.years)
+        for r in table.rows:
+            if r.level >= 1:
+                # 其中 rows: "其中：" one character in, the others aligned under its name.
+                indent = cell.size + (0.0 if r.first_child else marker)
+                name_style = cell.but(left_indent=indent)
+            else:
+                name_style = cell
+            values = list(r.cells[:nyears]) + [Cell()] * (nyears - len(r.cells))
+            rows.append([
+                TextBlock(ts, r.seq, cell.but(align="centre")),
+                TextBlock(ts, r.label, name_style),
+                TextBlock(ts, r.unit, cell.but(align="centre")),
+                *(TextBlock(ts, v.text, cell.but(align="right")) for v in values),
+            ])
+        columns = (
+            Column("序号", width=0.1),
+            Column("指标", width=4.0),
+            Column("单位", width=0.9),
+            *(Column(h, numeric=True, width=1.3) for h in head[3:]),
+        )
+        widths = self._column_widths(columns, rows)
+        return self._grid(rows, widths, total=False)
+
+    def _submission(self, sub: Submission):
+        """填报单位（盖章） on its own line, the other items two per line."""
+        from desktop.export.signing import SignBlock
+
+        items = list(sub.lines())
+        rows = [items[:1]] + [items[k : k + 2] for k in range(1, len(items), 2)]
+        return SignBlock(self.ts, rows, self.sign)
+
+
+_CELL_PAD = 4.0
+
+
+def _is_seq(col: Column, index: int) -> bool:
+    return index == 0 and col.name.strip() in ("序号", "序", "编号")
+
+
+def _align(col: Column, index: int) -> str:
+    if _is_seq(col, index):
+        return "centre"
+    return "right" if col.numeric else "left"
+
+
+def _distribute(
+    total: float, hints: list[float], floors: list[float], fixed: set[int]
+) -> list[float]:
+    """Share `total` in proportion to `hints`, raising columns to their floors (columns in
+    `fixed` get exactly their floor) and taking the difference from the others."""
+    n = len(hints)
+    widths = [0.0] * n
+    settled = set(fixed)
+    for i in fixed:
+        widths[i] = floors[i]
+    while True:
+        free = [i for i in range(n) if i not in settled]
+        if not free:
+            break
+        room = total - sum(widths[i] for i in settled)
+        hint_sum = sum(hints[i] for i in free)
+        share = {i: room * hints[i] / hint_sum for i in free}
+        short = [i for i in free if share[i] < floors[i]]
+        if not short:
+            for i in free:
+                widths[i] = share[i]
+            break
+        for i in short:
+            widths[i] = floors[i]
+            settled.add(i)
+    used = sum(widths)
+    if used > total + 0.01:  # floors alone exceed the page: scale everything down
+        widths = [w * total / used for w in widths]
+    return widths
+
+
+def _with_keeps(flowables: list) -> list:
+    """Put a NeedSpace before each run of keep-with-next blocks (headings, table captions),
+    so they never end a page without the beginning of what they introduce."""
+    from desktop.export.typeset import NeedSpace
+
+    out: list = []
+    n = len(flowables)
+    i = 0
+    while i < n:
+        f = flowables[i]
+        if getattr(f, "keep_with_next", False):
+            j = i
+            while j < n and getattr(flowables[j], "keep_with_next", False):
+                j += 1
+            out.append(NeedSpace(flowables[i : j + 1]))
+            out.extend(flowables[i:j])
+            i = j
+            continue
+        out.append(f)
+        i += 1
+    return out
+

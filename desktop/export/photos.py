@@ -1,0 +1,204 @@
+"""Figures: photos side by side, each with its own caption line, scaled for print.
+
+Photos arrive as stored in the report (upright, at most 1600 px, see desktop.images).
+Printed 7 cm wide a photo needs ~550 px at 200 dpi, so a large one is decoded at reduced
+size (JPEG draft mode), resampled to ~200 dpi at its printed size and re-encoded as JPEG
+q85, which reportlab embeds as-is.  A JPEG that is already about that small (in pixels or
+in bytes) is embedded untouched: no second lossy pass, no time spent.  Resampling runs in
+a few threads (Pillow releases the GIL), so a figure-heavy report stays quick.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable
+
+from desktop.export.typeset import TextStyle, Typesetter, draw_lines
+
+DPI = 200
+JPEG_QUALITY = 85
+# A JPEG at most this many bytes per target pixel is small enough to embed as it is
+# (a 200 dpi q85 photo takes ~0.2–0.4).
+BYTES_PER_PIXEL = 0.5
+GAP = 12.0  # points between photos in a row
+_PLACEHOLDER_ASPECT = 4 / 3
+
+
+@dataclass
+class _Photo:
+    data: bytes | None  # None when the bytes could not be read as an image
+    px: tuple[int, int]
+    caption: str
+
+    @property
+    def aspect(self) -> float:
+        w, h = self.px
+        return w / h if h else _PLACEHOLDER_ASPECT
+
+
+def probe(data: bytes) -> tuple[int, int] | None:
+    """Pixel size without decoding the image, or None if Pillow cannot read it."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            return im.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def for_print(data: bytes, width_pt: float, height_pt: float) -> bytes | None:
+    """JPEG bytes of the photo sized for `width_pt`×`height_pt` at DPI, or None if unreadable."""
+    from PIL import Image, UnidentifiedImageError
+
+    target = (max(1, round(width_pt / 72 * DPI)), max(1, round(height_pt / 72 * DPI)))
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            small = (im.size[0] <= target[0] * 1.25 and im.size[1] <= target[1] * 1.25) or (
+                len(data) <= BYTES_PER_PIXEL * target[0] * target[1]
+            )
+            if im.format == "JPEG" and im.mode in ("RGB", "L") and small:
+                return data
+            if im.format == "JPEG":
+                im.draft("RGB", target)  # let libjpeg decode at 1/2, 1/4 or 1/8 size
+            im = _flatten(im)
+            if im.size[0] > target[0] or im.size[1] > target[1]:
+                im = im.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
+            out = io.BytesIO()
+            im.save(out, "JPEG", quality=JPEG_QUALITY)
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def _flatten(im):
+    """RGB or L; transparency composed over white paper, not black."""
+    from PIL import Image
+
+    if im.mode in ("RGB", "L"):
+        return im
+    if im.mode in ("RGBA", "LA", "P", "PA") or "transparency" in im.info:
+        im = im.convert("RGBA")
+        paper = Image.new("RGB", im.size, (255, 255, 255))
+        paper.paste(im, mask=im.getchannel("A"))
+        return paper
+    return im.convert("RGB")  # CMYK, I;16, YCbCr …
+
+
+class PhotoRow(Flowable):
+    """One row of photos of equal height, centred, each with its caption below."""
+
+    def __init__(
+        self,
+        ts: Typesetter,
+        photos: list[tuple[bytes | None, float, float, str]],
+        caption_style: TextStyle,
+    ) -> None:
+        super().__init__()
+        self.ts = ts
+        self.photos = photos  # (jpeg or None, width, height, caption)
+        self.caption_style = caption_style
+        self.captions = [ts.clean(c, caption_style.font) for *_, c in photos]
+        self.img_h = max((h for _, _, h, _ in photos), default=0.0)
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803
+        self.width = availWidth
+        self._caption_lines = [
+            self.ts.lines(c, self.caption_style, w) if c else []
+            for (_, w, _, _), c in zip(self.photos, self.captions, strict=True)
+        ]
+        n = max((len(x) for x in self._caption_lines), default=0)
+        self.cap_h = n * self.caption_style.leading + (3.0 if n else 0.0)
+        self.height = self.img_h + self.cap_h
+        return availWidth, self.height
+
+    def draw(self):
+        canv = self.canv
+        total = sum(w for _, w, _, _ in self.photos) + GAP * (len(self.photos) - 1)
+        x = (self.width - total) / 2
+        for (jpeg, w, h, _), lines in zip(self.photos, self._caption_lines, strict=True):
+            y = self.cap_h + (self.img_h - h)  # photos share the bottom line
+            if jpeg is not None:
+                canv.drawImage(ImageReader(io.BytesIO(jpeg)), x, y, w, h)
+            else:
+                self._placeholder(x, y, w, h)
+            if lines:
+                canv.saveState()
+                canv.translate(x, 0)
+                draw_lines(canv, lines, self.caption_style, w, self.cap_h - 3.0)
+                canv.restoreState()
+            x += w + GAP
+
+    def _placeholder(self, x: float, y: float, w: float, h: float) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.setStrokeColorRGB(0.6, 0.6, 0.6)
+        canv.setFillColorRGB(0.95, 0.95, 0.95)
+        canv.rect(x, y, w, h, stroke=1, fill=1)
+        style = self.caption_style.but(align="centre", color=(0.4, 0.4, 0.4))
+        text = self.ts.clean("（图片无法读取）", style.font)
+        lines = self.ts.lines(text, style, w)
+        canv.translate(x, y + h / 2 + style.leading / 2)
+        draw_lines(canv, lines, style, w, 0)
+        canv.restoreState()
+
+
+def layout(
+    ts: Typesetter,
+    photos: list[tuple[bytes, str]],
+    width: float,
+    max_height: float,
+    caption_style: TextStyle,
+    where: str,
+) -> list[PhotoRow]:
+    """Rows of photos fitting `width`: two per row, three when three portraits come alone.
+
+    Within a row all photos get the same height and together fill the width (a justified
+    gallery), so pictures of different shapes still line up; `max_height` caps it.
+    """
+    items: list[_Photo] = []
+    for i, (data, caption) in enumerate(photos, start=1):
+        px = probe(data)
+        if px is None or px[0] <= 0 or px[1] <= 0:
+            ts.warnings.append(f"{where}的第 {i} 张图片无法读取，以空框代替")
+            items.append(_Photo(None, (4, 3), caption))
+        else:
+            items.append(_Photo(data, px, caption))
+    if not items:
+        return []
+    if len(items) == 3 and all(p.aspect <= 1.0 for p in items):
+        groups = [items]
+    else:
+        groups = [items[i : i + 2] for i in range(0, len(items), 2)]
+    sized: list[list[tuple[_Photo, float, float]]] = []
+    for group in groups:
+        if len(group) == 1:
+            h = min(max_height, width * 0.62 / group[0].aspect)
+        else:
+            h = min(max_height, (width - GAP * (len(group) - 1)) / sum(p.aspect for p in group))
+        sized.append([(p, h * p.aspect, h) for p in group])
+    jobs = [(p.data, w, h) for row in sized for p, w, h in row if p.data is not None]
+    jpegs = iter(_for_print_all(jobs))
+    rows = []
+    for row in sized:
+        placed = []
+        for p, w, h in row:
+            jpeg = next(jpegs) if p.data is not None else None
+            if p.data is not None and jpeg is None:
+                ts.warnings.append(f"{where}中有图片无法读取，以空框代替")
+            placed.append((jpeg, w, h, p.caption))
+        rows.append(PhotoRow(ts, placed, caption_style))
+    return rows
+
+
+def _for_print_all(jobs: list[tuple[bytes, float, float]]) -> list[bytes | None]:
+    if len(jobs) <= 1:
+        return [for_print(*job) for job in jobs]
+    workers = min(len(jobs), os.cpu_count() or 1, 4)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda job: for_print(*job), jobs))

@@ -1,0 +1,171 @@
+"""Undo commands for values, notes and report metadata, shared by every tab's QUndoStack.
+
+Each command writes through `ReportFile` (one transaction per redo or undo, so what the
+user sees undone is undone on disk) and then tells a `Notifier`, which views listen to
+so they refresh. The old values are read from the file when the command is built, not
+taken from the view, so undo restores exactly what was stored.
+
+A write that fails (disk full, file locked by another program) marks the command
+obsolete: QUndoStack.push() then drops it, so the stack never claims an edit that is
+not on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand
+
+from desktop.report import Report
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a command changed: kind is "value", "note" or "meta"; keys name the fields."""
+
+    kind: str
+    keys: tuple
+    error: Exception | None = None
+    undone: bool = False
+
+
+class Notifier(QObject):
+    """Tells the views that the file changed (or that a write failed)."""
+
+    changed = Signal(object)  # Change
+
+
+class _FileCommand(QUndoCommand):
+    kind = ""
+
+    def __init__(self, text: str, notifier: Notifier):
+        super().__init__(text)
+        self.notifier = notifier
+
+    def _write(self, forward: bool) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _keys(self) -> tuple:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _run(self, forward: bool) -> None:
+        try:
+            self._write(forward)
+        except Exception as exc:  # sqlite3 errors, OSError: shown, never a crash
+            if forward:
+                self.setObsolete(True)
+            self.notifier.changed.emit(Change(self.kind, self._keys(), exc, not forward))
+            return
+        self.notifier.changed.emit(Change(self.kind, self._keys(), None, not forward))
+
+    def redo(self) -> None:
+        self._run(True)
+
+    def undo(self) -> None:
+        self._run(False)
+
+
+class SetValuesCommand(_FileCommand):
+    """Several values and notes in one transaction and one undo step (a paste, 清空 …)."""
+
+    kind = "value"
+
+    def __init__(
+        self,
+        report: Report,
+        values: Iterable[tuple[str, int, str | None]],
+        notifier: Notifier,
+        text: str = "修改数据",
+        notes: Iterable[tuple[str, int, str]] = (),
+    ):
+        super().__init__(text, notifier)
+        self.report = report
+        file = report.file
+        stored_notes = file.notes()
+        # (indicator, year, new, old)
+        self.values = [(i, y, new, file.value(i, y)) for i, y, new in values]
+        self.notes = [(i, y, new, stored_notes.get((i, y), "")) for i, y, new in notes]
+
+    def _keys(self) -> tuple:
+        return tuple((i, y) for i, y, _, _ in self.values) + tuple(
+            (i, y) for i, y, _, _ in self.notes
+        )
+
+    def _write(self, forward: bool) -> None:
+        file = self.report.file
+        pick = 2 if forward else 3
+        with file.transaction():
+            if self.values:
+                file.set_values([(v[0], v[1], v[pick]) for v in self.values])
+            for note in self.notes:
+                file.set_note(note[0], note[1], note[pick])
+
+
+class SetValueCommand(_FileCommand):
+    """One value of one indicator and year."""
+
+    kind = "value"
+
+    def __init__(
+        self, report: Report, indicator: str, year: int, value: str | None, notifier: Notifier
+    ):
+        ind = report.template.indicators[indicator]
+        super().__init__(f"修改“{ind.name}”（{year}年）", notifier)
+        self.report = report
+        self.indicator = indicator
+        self.year = year
+        self.new = value
+        self.old = report.file.value(indicator, year)
+
+    def _keys(self) -> tuple:
+        return ((self.indicator, self.year),)
+
+    def _write(self, forward: bool) -> None:
+        self.report.file.set_value(self.indicator, self.year, self.new if forward else self.old)
+
+
+class SetNoteCommand(_FileCommand):
+    kind = "note"
+
+    def __init__(self, report: Report, indicator: str, year: int, text: str, notifier: Notifier):
+        ind = report.template.indicators[indicator]
+        super().__init__(f"修改“{ind.name}”的备注", notifier)
+        self.report = report
+        self.indicator = indicator
+        self.year = year
+        self.new = text
+        self.old = report.file.notes().get((indicator, year), "")
+
+    def _keys(self) -> tuple:
+        return ((self.indicator, self.year),)
+
+    def _write(self, forward: bool) -> None:
+        self.report.file.set_note(self.indicator, self.year, self.new if forward else self.old)
+
+
+META_LABELS = {
+    "school": "学校名称",
+    "filler": "填报人",
+    "reviewer": "审核人",
+    "phone": "联系电话",
+    "fill_date": "填报日期",
+}
+
+
+class SetMetaCommand(_FileCommand):
+    kind = "meta"
+
+    def __init__(self, report: Report, key: str, value: str, notifier: Notifier):
+        super().__init__(f"修改{META_LABELS.get(key, key)}", notifier)
+        self.report = report
+        self.key = key
+        self.new = value
+        self.old = report.file.get_meta(key)
+
+    def _keys(self) -> tuple:
+        return (self.key,)
+
+    def _write(self, forward: bool) -> None:
+        self.report.file.set_meta(self.key, self.new if forward else self.old)

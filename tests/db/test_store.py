@@ -1,0 +1,187 @@
+"""The report file: transactions, change log, outline edits, refusals on open."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from db import schema
+from db.store import ReportFile, ReportFileError
+
+
+@pytest.fixture
+def rf(tmp_path):
+    with ReportFile.create(tmp_path / "r.qreport", {"school": "测试学校", "edition": "2022",
+                                                     "year": "2021"}) as f:
+        yield f
+
+
+def test_create_sets_wal_full_and_identity(rf):
+    assert rf.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert rf.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert rf.db.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
+    assert rf.meta() == {"school": "测试学校", "edition": "2022", "year": "2021"}
+
+
+def test_create_refuses_to_overwrite(rf):
+    with pytest.raises(ReportFileError, match="已存在"):
+        ReportFile.create(rf.path, {})
+
+
+def test_values_are_keyed_by_year_and_logged(rf):
+    rf.set_value("students", 2020, "7948")
+    rf.set_value("students", 2021, "9527")
+    old = rf.set_value("students", 2021, "9528")
+    assert old == "9527"
+    assert rf.values() == {("students", 2020): "7948", ("students", 2021): "9528"}
+    assert rf.years() == [2020, 2021]
+    last = rf.changes(1)[0]
+    assert (last.kind, last.target, last.old, last.new, last.source) == \
+        ("value", "students@2021", "9527", "9528", "typed")
+    rf.set_value("students", 2021, None)
+    assert rf.value("students", 2021) is None
+
+
+def test_a_batch_is_all_or_nothing(rf):
+    rf.set_value("students", 2021, "1")
+    with pytest.raises(sqlite3.IntegrityError), rf.transaction("imported from x.xlsx"):
+        rf.set_values([("students", 2021, "2"), ("teachers", 2021, "3")])
+        rf.db.execute("INSERT INTO meta(key, value) VALUES ('school', 'dup')")  # fails
+    assert rf.value("students", 2021) == "1"
+    assert rf.value("teachers", 2021) is None
+    assert rf.changes(1)[0].new == "1"  # no log rows from the failed batch
+
+
+def test_source_is_recorded(rf):
+    with rf.transaction("imported from 人事处.xlsx"):
+        rf.set_value("teachers", 2021, "501")
+    assert rf.changes(1)[0].source == "imported from 人事处.xlsx"
+    assert rf.source == "typed"
+
+
+def test_committed_edit_is_visible_to_another_connection(rf):
+    rf.set_value("students", 2021, "9527")
+    other = sqlite3.connect(rf.path)
+    assert other.execute("SELECT value FROM value").fetchall() == [("9527",)]
+    other.close()
+
+
+def test_outline_add_move_delete_restore(rf):
+    root = rf.chapter_root("students")
+    a = rf.add_section(root, "甲")
+    b = rf.add_section(root, "乙")
+    c = rf.add_section(root, "丙", position=0)
+    assert [s.title for s in rf.children(root)] == ["丙", "甲", "乙"]
+    rf.move_section(c, 2)
+    assert [s.title for s in rf.children(root)] == ["甲", "乙", "丙"]
+    sub = rf.add_section(a, "甲一", "正文")
+    t = rf.add_table(sub, "free", "training", rows=[["x", "1"]])
+    f = rf.add_figure(sub, "图", [(b"\xff\xd8jpeg", "照片", 10, 10)])
+    snap = rf.delete_section(a)
+    assert [s.title for s in rf.children(root)] == ["乙", "丙"]
+    assert rf.tables() == [] and rf.figures() == []
+    rf.restore_section(snap)
+    assert [s.title for s in rf.children(root)] == ["甲", "乙", "丙"]
+    assert [s.title for s in rf.sections("students")] == ["", "甲", "甲一", "乙", "丙"]
+    assert rf.table(t).rows == (("x", "1"),)
+    assert rf.photo_data(rf.figures(sub)[0].photos[0].id) == b"\xff\xd8jpeg"
+    assert f == rf.figures(sub)[0].id
+    assert b
+    with pytest.raises(ValueError):
+        rf.delete_section(root)
+
+
+def test_tables_and_figures_share_positions(rf):
+    root = rf.chapter_root("service")
+    t = rf.add_table(root, "free", "training", after=1)
+    f = rf.add_figure(root, "图", after=0)
+    assert rf.table(t).position == 0 and rf.figures(root)[0].position == 1
+    rf.set_table_rows(t, [["a", "1"], ["b", "2"]])
+    assert rf.table(t).rows == (("a", "1"), ("b", "2"))
+    snap = rf.delete_figure(f)
+    rf.restore_rows(snap)
+    assert rf.figures(root)[0].id == f
+
+
+def test_backup_is_a_consistent_copy(rf, tmp_path):
+    rf.set_value("students", 2021, "9527")
+    rf.backup_to(tmp_path / "copy.qreport")
+    with ReportFile.open(tmp_path / "copy.qreport") as copy:
+        assert copy.value("students", 2021) == "9527"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "是空文件"),
+        (b"hello, this is a text file" * 10, "不是 qreport 报告文件"),
+        (b"PK\x03\x04" + b"\x00" * 100, "不是 qreport 报告文件"),
+    ],
+)
+def test_foreign_files_are_refused_with_a_sentence(tmp_path, content, message):
+    path = tmp_path / "x.qreport"
+    path.write_bytes(content)
+    with pytest.raises(ReportFileError, match=message):
+        ReportFile.open(path)
+    assert path.read_bytes() == content  # never changed
+
+
+def test_sqlite_but_not_a_report(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t(x)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(ReportFileError, match="是 SQLite 数据库，但不是 qreport 报告文件"):
+        ReportFile.open(path)
+    assert path.read_bytes() == before
+
+
+def test_truncated_file_is_refused(rf, tmp_path):
+    rf.set_values([("x", y, str(y)) for y in range(2000)])
+    rf.close()
+    data = rf.path.read_bytes()
+    damaged = tmp_path / "damaged.qreport"
+    damaged.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ReportFileError, match="损坏"):
+        ReportFile.open(damaged)
+
+
+def test_file_from_a_newer_version_is_refused(rf):
+    rf.db.execute(
+        "INSERT INTO _sqlite_migrations(migration_set, name, applied_at) VALUES (?, ?, ?)",
+        [schema.MIGRATION_SET, "0099_from_the_future", "2030-01-01"],
+    )
+    rf.close()
+    with pytest.raises(ReportFileError, match="更新版本"):
+        ReportFile.open(rf.path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ReportFileError, match="找不到文件"):
+        ReportFile.open(tmp_path / "nope.qreport")
+
+
+def test_read_only_file(rf):
+    rf.close()
+    rf.path.chmod(0o444)
+    try:
+        import os
+
+        if os.access(rf.path, os.W_OK):  # root ignores permissions
+            pytest.skip("running as root: permissions are not enforced")
+        with pytest.raises(ReportFileError, match="只读"):
+            ReportFile.open(rf.path)
+    finally:
+        rf.path.chmod(0o644)
+
+
+def test_path_with_chinese_and_spaces(tmp_path):
+    folder = tmp_path / "质量 报告 2022"
+    folder.mkdir()
+    with ReportFile.create(folder / "聊城 学校.qreport", {"school": "甲"}) as f:
+        f.set_value("students", 2021, "1")
+    with ReportFile.open(folder / "聊城 学校.qreport") as f:
+        assert f.value("students", 2021) == "1"

@@ -1,0 +1,94 @@
+"""The command line as scripts use it: whole processes, exit codes, one-sentence errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from desktop.report import Report
+
+
+def qreport(*args, cwd=None):
+    env = dict(os.environ, PYTHONWARNINGS="error")
+    return subprocess.run([sys.executable, "-m", "desktop", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_sample_then_check_json(tmp_path):
+    path = tmp_path / "s.qreport"
+    done = qreport("sample", path)
+    assert done.returncode == 0, done.stderr
+    check = qreport("check", path, "--json")
+    assert check.returncode == 1  # the published report contradicts itself
+    findings = json.loads(check.stdout)
+    assert {tuple(sorted(f)) for f in findings} == {("indicators", "message", "severity", "year")}
+    ratio = [f for f in findings if f["indicators"][:1] == ["生师比"]]
+    assert ratio == [{
+        "severity": "error",
+        "message": "2020年：生师比填报为 16:1，按全日制在校生数 7948、专任教师 465 计算应为 17:1（17.09）。",
+        "indicators": ["生师比", "全日制在校生数", "专任教师"],
+        "year": 2020,
+    }]
+
+
+def test_new_gives_a_clean_report(tmp_path):
+    path = tmp_path / "新 学校.qreport"
+    done = qreport("new", path, "--school", "某某职业学校", "--edition", "2022")
+    assert done.returncode == 0, done.stderr
+    assert "数据年度 2021" in done.stdout
+    check = qreport("check", path)
+    assert check.returncode == 0
+    with Report.open(path) as report:
+        assert report.school == "某某职业学校"
+        assert report.years == (2020, 2021)
+        titles = [s.title for s in report.file.sections("students")]
+        assert "立德树人，打造“三全育人”学校" in titles  # the template's default outline
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("check", "{tmp}/missing.qreport"), "找不到文件"),
+        (("check", "{tmp}/text.qreport"), "不是 qreport 报告文件"),
+        (("new", "{tmp}/x.qreport", "--school", "甲", "--edition", "1999"), "没有 1999 版"),
+        (("new", "{tmp}/x.qreport", "--school", "  "), "学校名称不能为空"),
+        (("export", "{tmp}/text.qreport"), "请用 --xlsx 或 --pdf"),
+    ],
+)
+def test_errors_are_one_sentence_never_a_traceback(tmp_path, args, message):
+    (tmp_path / "text.qreport").write_text("not a report")
+    done = qreport(*(a.format(tmp=tmp_path) for a in args))
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.qreport").exists()
+
+
+def test_sample_refuses_to_overwrite(sample_path):
+    before = sample_path.read_bytes()
+    done = qreport("sample", sample_path)
+    assert done.returncode == 2 and "已存在" in done.stderr
+    assert sample_path.read_bytes() == before
+
+
+def test_core_and_db_do_not_load_qt():
+    """The core, the exporters and db are usable without Qt (command line, tests, servers)."""
+    code = (
+        "import sys, desktop.cli, desktop.report, desktop.rules, desktop.assemble, "
+        "desktop.sample, desktop.template, desktop.values, db.store, db.schema\n"
+        "import importlib\n"
+        "for m in ('desktop.export.xlsx', 'desktop.export.pdf', 'desktop.importer', "
+        "'desktop.collect', 'desktop.backups'):\n"
+        "    try: importlib.import_module(m)\n"
+        "    except ModuleNotFoundError as e:\n"
+        "        assert e.name == m, e\n"
+        "print(sorted(k for k in sys.modules if k.startswith('PySide6')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

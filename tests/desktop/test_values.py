@@ -1,0 +1,150 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.values import NA, ParseError, ValueType, normalise
+
+COUNT = ValueType("count", "人")
+PERCENT = ValueType("percent", "%")
+AREA = ValueType("decimal", "m²", 2)
+MONEY = ValueType("money", "元")
+WAN = ValueType("money", "万元")
+RATIO = ValueType("ratio", "/")
+TEXT = ValueType("text")
+ALL = [COUNT, PERCENT, AREA, MONEY, WAN, RATIO, TEXT]
+
+
+@pytest.mark.parametrize(
+    ("vtype", "typed", "stored"),
+    [
+        (COUNT, "9527", "9527"),
+        (COUNT, "９５２７", "9527"),
+        (COUNT, "9,527", "9527"),
+        (COUNT, "9，527 人", "9527"),
+        (COUNT, " 12 ", "12"),
+        (COUNT, "0", "0"),
+        (COUNT, "-", NA),
+        (COUNT, "—", NA),
+        (COUNT, "不适用", NA),
+        (COUNT, "", None),
+        (COUNT, "   ", None),
+        (PERCENT, "98.5", "98.5"),
+        (PERCENT, "98.5%", "98.5"),
+        (PERCENT, "９８．５％", "98.5"),
+        (PERCENT, "97", "97"),
+        (PERCENT, "100", "100"),
+        (AREA, "59.50", "59.50"),
+        (AREA, "709.5亩", "473000.00"),
+        (AREA, "17.87万m²", "178700.00"),
+        (AREA, "17.87万㎡", "178700.00"),
+        (MONEY, "11201.30元", "11201.30"),
+        (MONEY, "1.5万元", "15000.00"),
+        (WAN, "10671.47", "10671.47"),
+        (RATIO, "19:1", "19:1"),
+        (RATIO, "19：1", "19:1"),
+        (RATIO, "19", "19:1"),
+        (RATIO, "1:20", "1:20"),
+        (RATIO, "16.5:1", "16.5:1"),
+        (TEXT, " 张三 ", "张三"),
+        (TEXT, "=1+1", "=1+1"),
+    ],
+)
+def test_accepts_what_users_type(vtype, typed, stored):
+    assert vtype.parse(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("vtype", "typed", "reason"),
+    [
+        (COUNT, "约12万", "不是有效的整数"),
+        (COUNT, "12.5", "应为整数"),
+        (COUNT, "-3", "不能是负数"),
+        (COUNT, "1e3", "不是有效的整数"),
+        (COUNT, "12 34", None),  # spaces are removed: 1234 is what was meant
+        (PERCENT, "150", "应在 0 到 100 之间"),
+        (PERCENT, "0.985%%", "不是有效的百分数"),
+        (PERCENT, "98.555", "最多保留 2 位小数"),
+        (AREA, "abc", "不是有效的数字"),
+        (AREA, "nan", "不是有效的数字"),
+        (AREA, "inf", "不是有效的数字"),
+        (MONEY, "1,23", "不是有效的数字"),
+        (RATIO, "19:0", "都应大于 0"),
+        (RATIO, "a:b", "不是有效的比值"),
+        (COUNT, "9" * 16, "数值过大"),
+    ],
+)
+def test_refuses_garbage_with_a_reason(vtype, typed, reason):
+    if reason is None:
+        assert vtype.parse(typed) == "1234"
+        return
+    with pytest.raises(ParseError) as caught:
+        vtype.parse(typed)
+    assert reason in caught.value.reason
+
+
+def test_message_names_indicator_year_and_text():
+    with pytest.raises(ParseError) as caught:
+        COUNT.parse("约12万")
+    assert caught.value.describe("全日制在校生数", 2021) == "全日制在校生数（2021年）：“约12万”不是有效的整数"
+
+
+def test_number_and_places():
+    assert PERCENT.number("98.5") == Decimal("98.5")
+    assert AREA.places_of("59.50") == 2
+    assert PERCENT.places_of("97") == 0
+    assert RATIO.number("19:1") == 19
+    assert COUNT.number(NA) == 0  # not applicable adds nothing to a sum
+    assert COUNT.number(None) is None
+
+
+def test_agreement_allows_stated_precision_only():
+    assert AREA.agrees("49.64", Decimal("473000") / Decimal("9527"))  # truncated 49.648
+    assert AREA.agrees("18.76", Decimal("178700") / Decimal("9527"))
+    assert RATIO.agrees("19:1", Decimal("9527") / Decimal("501"))
+    assert not RATIO.agrees("16:1", Decimal("7948") / Decimal("465"))  # the seed's 2020 slip
+    assert not PERCENT.agrees("21.56", Decimal("100") * 107 / 501)
+
+
+def test_from_number_rounds_half_up():
+    assert RATIO.from_number(Decimal("17.09")) == "17:1"
+    assert AREA.from_number(Decimal("49.645")) == "49.65"
+    assert COUNT.from_number(Decimal("2.5")) == "3"
+
+
+@given(vtype=st.sampled_from(ALL), text=st.text(max_size=40))
+def test_random_text_never_crashes_and_round_trips(vtype, text):
+    try:
+        stored = vtype.parse(text)
+    except ParseError as exc:
+        assert exc.reason  # refused with a reason, never an unexplained exception
+        return
+    if stored is None:
+        assert not (text.strip() if vtype.kind == "text" else normalise(text))
+        return
+    # what is stored reads back as itself: display → parse is the identity
+    assert vtype.parse(vtype.display(stored)) == stored
+    if vtype.kind not in ("text",) and stored != NA:
+        assert vtype.number(stored) is not None
+        assert vtype.number(stored) >= 0
+
+
+@given(st.text(alphabet=st.characters(categories=("L", "So", "Sm", "P")), min_size=1, max_size=12))
+def test_letters_and_symbols_are_never_a_number(text):
+    """Garbage never becomes a number (units, % and NA spellings aside)."""
+    for vtype in (COUNT, PERCENT, AREA, MONEY):
+        try:
+            stored = vtype.parse(text)
+        except ParseError:
+            continue
+        assert stored in (None, NA), (vtype.kind, text, stored)
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False))
+def test_numbers_round_trip_through_their_display(value):
+    stored = AREA.parse(str(value))
+    assert Decimal(stored) == value
+    assert AREA.parse(f"{value:,}") == stored  # with thousands separators
+    full = str(value).translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
+    assert AREA.parse(full) == stored
