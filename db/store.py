@@ -144,7 +144,8 @@ class ReportFile:
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: Path | str) -> ReportFile:
+    def open(cls, path: Path | str, before_migrate=None) -> ReportFile:
+        """Open a report; `before_migrate(file)` runs before a schema upgrade (a backup)."""
         path = Path(path)
         if not path.exists():
             raise ReportFileError(f"找不到文件 {path}。")
@@ -188,6 +189,8 @@ class ReportFile:
                 )
             db = _connect(path)
             if schema.migrations.pending(db):
+                if before_migrate is not None:
+                    before_migrate(cls(path, db))
                 schema.migrations.apply(db)
         except sqlite3.DatabaseError as exc:
             raise ReportFileError(f"{path.name} 已损坏或不是报告文件（{exc}）。") from exc

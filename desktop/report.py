@@ -43,7 +43,9 @@ class Report:
     # ------------------------------------------------------------ lifecycle
     @classmethod
     def open(cls, path: Path | str) -> Report:
-        file = ReportFile.open(path)
+        from desktop import backups
+
+        file = ReportFile.open(path, before_migrate=lambda f: backups.make_backup(f, "migrate"))
         try:
             edition = file.get_meta("edition")
             try:

@@ -110,6 +110,18 @@ def _break_part(
     widths: Sequence[float],
     out: list[Line],
 ) -> None:
+    first = len(out)
+    _fill(text, advance, widths, out)
+    if len(out) - first >= 2:
+        _no_lonely_last(out, advance, widths)
+
+
+def _fill(
+    text: str,
+    advance: Callable[[str], float],
+    widths: Sequence[float],
+    out: list[Line],
+) -> None:
     def width_for(index: int) -> float:
         return widths[index] if index < len(widths) else widths[-1]
 
@@ -201,6 +213,35 @@ def _force_split(
         yield chunk, sum(advance(c) for c in chunk), False
         start = cut
         line_no += 1
+
+
+def _no_lonely_last(
+    out: list[Line], advance: Callable[[str], float], widths: Sequence[float]
+) -> None:
+    """Avoid a last line holding a single character ("个。"): bring the last piece of
+    the line before down with it, if that costs the line before at most two characters."""
+    last = out[-1]
+    if sum(1 for c in last.text if c not in NO_START and not _is_space(c)) > 1:
+        return
+    prev = out[-2]
+    points = break_points(prev.text)
+    if not points:
+        return
+    cut = points[-1]
+    head = prev.text[:cut].rstrip(" \u3000")
+    moved = prev.text[cut:].lstrip(" \u3000")
+    sep = " " if _is_space(prev.text[cut - 1]) or _is_space(prev.text[cut]) else ""
+    if not head or not moved:
+        return
+    index = len(out) - 1
+    limit = widths[index] if index < len(widths) else widths[-1]
+    new_last = moved + (sep if sep and last.text else "") + last.text
+    last_w = sum(advance(c) for c in new_last)
+    moved_w = prev.width - sum(advance(c) for c in head)
+    if last_w > limit + _FUZZ or moved_w > 2 * advance("\u4e00") + _FUZZ:
+        return
+    out[-2] = Line(head, sum(advance(c) for c in head), False)
+    out[-1] = Line(new_last, last_w, True)
 
 
 @dataclass(frozen=True)

@@ -361,8 +361,10 @@ class _Builder:
         ]
         if total:
             commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, (0, 0, 0)))
-        return Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(commands),
-                     hAlign="CENTER")
+        table = Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(commands),
+                      hAlign="CENTER")
+        table.spaceAfter = 12  # the text after a table must not touch its bottom rule
+        return table
 
     # -- figures ----------------------------------------------------------------------
 

@@ -10,12 +10,12 @@ a few threads (Pillow releases the GIL), so a figure-heavy report stays quick.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from desktop.export.typeset import TextStyle, Typesetter, draw_lines
@@ -90,6 +90,25 @@ def _flatten(im):
     return im.convert("RGB")  # CMYK, I;16, YCbCr …
 
 
+class _Jpeg:
+    """JPEG bytes in the shape reportlab's drawImage embeds without decoding them.
+
+    Handed an ImageReader, drawImage decodes every photo to RGB just to hash it; for a
+    non-ImageReader it names the image by str() and, finding `jpeg_fh`, copies the JPEG
+    stream as it is.  Equal photos get the same name and are stored once.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.name = "jpeg-" + hashlib.sha1(data).hexdigest()
+
+    def jpeg_fh(self):
+        return io.BytesIO(self.data)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class PhotoRow(Flowable):
     """One row of photos of equal height, centred, each with its caption below."""
 
@@ -124,7 +143,7 @@ class PhotoRow(Flowable):
         for (jpeg, w, h, _), lines in zip(self.photos, self._caption_lines, strict=True):
             y = self.cap_h + (self.img_h - h)  # photos share the bottom line
             if jpeg is not None:
-                canv.drawImage(ImageReader(io.BytesIO(jpeg)), x, y, w, h)
+                canv.drawImage(_Jpeg(jpeg), x, y, w, h)
             else:
                 self._placeholder(x, y, w, h)
             if lines:

@@ -132,6 +132,8 @@ def draw_lines(
         tx.setFillColorRGB(*style.color)
     avail = width - style.left_indent - style.right_indent
     y = top - style.leading / 2 - _EM_CENTRE * style.size
+    spacing_now = 0.0
+    at: tuple[float, float] | None = None
     for i, line in enumerate(lines):
         indent = style.first_indent if (i == 0 and first_is_first) else 0.0
         x = style.left_indent + indent
@@ -147,8 +149,15 @@ def draw_lines(
             x += extra / 2
         elif style.align == "right":
             x += extra
-        tx.setCharSpace(spacing)
-        tx.setTextOrigin(x, y)
+        if spacing != spacing_now:
+            tx.setCharSpace(spacing)
+            spacing_now = spacing
+        # Relative moves (Td) instead of a text matrix per line: fewer numbers to format.
+        if at is None:
+            tx.setTextOrigin(x, y)
+        else:
+            tx.moveCursor(x - at[0], at[1] - y)
+        at = (x, y)
         tx.textOut(line.text)
         y -= style.leading
     canv.drawText(tx)

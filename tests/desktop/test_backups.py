@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from db.store import ReportFileError
+from desktop import backups
+from desktop.report import Report
+
+
+def test_daily_backup_once_a_day_outside_the_report_folder(sample_path):
+    with Report.open(sample_path) as report:
+        first = backups.daily_backup(report.file)
+        assert first is not None
+        assert backups.daily_backup(report.file) is None
+    assert sample_path.parent not in first.path.parents
+    assert os.environ["QREPORT_HOME"] in str(first.path)
+    with Report.open(first.path) as copy:
+        assert copy.file.value("students", 2021) == "9527"
+
+
+def test_only_the_newest_are_kept(sample_path):
+    with Report.open(sample_path) as report:
+        made = [backups.make_backup(report.file, "manual", keep=3) for _ in range(5)]
+    kept = backups.list_backups(sample_path)
+    assert [b.path for b in kept] == [b.path for b in reversed(made[-3:])]
+
+
+def test_restore_brings_back_the_old_state_and_saves_the_current(sample_path):
+    with Report.open(sample_path) as report:
+        before = backups.make_backup(report.file, "manual")
+        report.set_text("students", 2021, "1")
+    saved = backups.restore(sample_path, before.path)
+    with Report.open(sample_path) as report:
+        assert report.file.value("students", 2021) == "9527"
+    with Report.open(saved.path) as report:
+        assert report.file.value("students", 2021) == "1"
+
+
+def test_restore_refuses_a_bad_backup_and_changes_nothing(sample_path, tmp_path):
+    junk = tmp_path / "junk.qreport"
+    junk.write_bytes(b"not sqlite at all")
+    before = sample_path.read_bytes()
+    with pytest.raises(ReportFileError):
+        backups.restore(sample_path, junk)
+    assert sample_path.read_bytes() == before
+
+
+def test_restore_command_lists_and_restores(sample_path):
+    with Report.open(sample_path) as report:
+        backups.make_backup(report.file, "manual")
+        report.set_text("teachers", 2021, "1")
+    env = dict(os.environ)
+    listing = subprocess.run([sys.executable, "-m", "desktop", "restore", str(sample_path)],
+                             capture_output=True, text=True, env=env, timeout=60)
+    assert listing.returncode == 0 and "手动" in listing.stdout
+    done = subprocess.run([sys.executable, "-m", "desktop", "restore", str(sample_path), "1"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    with Report.open(sample_path) as report:
+        assert report.file.value("teachers", 2021) == "501"

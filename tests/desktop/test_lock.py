@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from desktop.lock import FileLocked, ReportLock
+
+
+def test_second_holder_is_refused_with_a_sentence(sample_path):
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from desktop.lock import ReportLock\n"
+         f"l = ReportLock({str(sample_path)!r}); l.acquire(); print('ok', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(FileLocked, match="正在被另一个 qreport 使用"):
+            ReportLock(sample_path).acquire()
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    # the holder died without releasing: its lock is stale and taken over
+    with ReportLock(sample_path) as lock:
+        assert lock.held
+    assert not lock.path.exists()
+
+
+def test_same_process_twice(sample_path):
+    with ReportLock(sample_path), pytest.raises(FileLocked, match="已在本窗口中打开"):
+        ReportLock(sample_path).acquire()
