@@ -692,6 +692,26 @@ class ReportFile:
             self._log("photo.caption", str(photo_id), old, caption)
         return old
 
+    def move_photo(self, photo_id: int, new_position: int) -> int:
+        """Move a photo among its figure's photos; returns its old index (for undo)."""
+        with self.db.atomic():
+            row = self.db.execute("SELECT figure FROM photo WHERE id = ?", [photo_id]).fetchone()
+            if row is None:
+                raise KeyError(photo_id)
+            siblings = [
+                r[0] for r in self.db.execute(
+                    "SELECT id FROM photo WHERE figure = ? ORDER BY position, id", [row[0]]
+                )
+            ]
+            old = siblings.index(photo_id)
+            new_position = max(0, min(new_position, len(siblings) - 1))
+            siblings.insert(new_position, siblings.pop(old))
+            # Renumber all of them: positions may have gaps after deletes.
+            for pos, pid in enumerate(siblings):
+                self.db.execute("UPDATE photo SET position = ? WHERE id = ?", [pos, pid])
+            self._log("photo.move", str(photo_id), str(old), str(new_position))
+        return old
+
     def delete_figure(self, figure_id: int) -> dict:
         with self.db.atomic():
             snap = {

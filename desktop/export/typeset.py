@@ -307,6 +307,48 @@ class NeedSpace(CondPageBreak):
         return need
 
 
+class TableWithTail(Flowable):
+    """A long table followed by a block that must not stand alone on a page (the
+    submission block under the 质量数据表): when the block does not fit after the table's
+    last row, the last `keep_rows` rows move to the next page with it."""
+
+    def __init__(self, table: Table, tail: Flowable, gap: float, keep_rows: int = 2) -> None:
+        super().__init__()
+        self.table = table
+        self.tail = tail
+        self.gap = gap
+        self.keep_rows = keep_rows
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803
+        _, th = self.table.wrap(availWidth, availHeight)
+        _, bh = self.tail.wrap(availWidth, availHeight)
+        self.width, self.height = availWidth, th + self.gap + bh
+        self._th = th
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):  # noqa: N803
+        from reportlab.platypus import Spacer
+
+        self.wrap(availWidth, availHeight)
+        if self.height <= availHeight:
+            return [self.table, Spacer(1, self.gap), self.tail]
+        limit = availHeight
+        if self._th <= availHeight:
+            # The table fits, the block does not: cut the table above its last rows.
+            rows = self.table._rowHeights
+            if len(rows) <= 1 + self.keep_rows:
+                return []  # too short to cut: all of it moves on
+            limit = self._th - sum(rows[-self.keep_rows :]) + 1e-3
+        parts = self.table.split(availWidth, limit)
+        if len(parts) < 2:
+            return []
+        return [parts[0], TableWithTail(parts[1], self.tail, self.gap, self.keep_rows)]
+
+    def draw(self):  # only reached when everything fits (then split is not called)
+        self.table.drawOn(self.canv, 0, self.height - self._th)
+        self.tail.drawOn(self.canv, 0, 0)
+
+
 class DeferredCanvas(Canvas):
     """A canvas that paints some form XObjects only at save time, when all pages are known.
 

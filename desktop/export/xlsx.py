@@ -23,12 +23,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.document import Cell, DataRow, DataTable, Document, Submission, Table
 
-__all__ = ["DATA_SHEET", "build_workbook", "display_width", "sheet_name", "write_xlsx"]
+__all__ = [
+    "DATA_SHEET",
+    "build_workbook",
+    "display_width",
+    "looks_like_formula",
+    "put_text",
+    "sheet_name",
+    "write_xlsx",
+]
 
 DATA_SHEET = "质量数据表"
 
-# 宋体 is on every Chinese Windows and WPS maps it everywhere else; a Latin-only default
-# (Calibri) would make Excel substitute a font per glyph and mis-measure row heights.
+# 宋体 ships with every Chinese Windows and WPS; openpyxl's default Calibri has no Chinese
+# glyphs, so Excel would fall back character by character.
 FONT_NAME = "宋体"
 BODY = Font(name=FONT_NAME, size=11)
 BOLD = Font(name=FONT_NAME, size=11, bold=True)

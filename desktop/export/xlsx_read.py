@@ -44,6 +44,7 @@ import defusedxml  # noqa: F401  openpyxl uses it when importable; imported so b
 import openpyxl.xml
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 __all__ = [
     "RawRow",
@@ -121,7 +122,7 @@ def open_workbook_safely(path: str | PathLike[str]) -> Workbook:
     data = _read_capped(path)
     _check_container(data, path.name)
     try:
-        with _quiet():
+        with _quiet(), _no_dimension_scan():
             return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # untrusted input: any parser failure means "not readable"
         raise WorkbookError(f"{path.name} 已损坏或不是 Excel 工作簿，无法读取。") from exc
@@ -190,6 +191,23 @@ def _check_member(info: zipfile.ZipInfo, name: str) -> None:
 def _parsed_whole(part: str) -> bool:
     """True for XML parts openpyxl reads into memory at once (sheets are streamed)."""
     return part.endswith((".xml", ".rels")) and not part.startswith("xl/worksheets/")
+
+
+@contextmanager
+def _no_dimension_scan() -> Iterator[None]:
+    """Open sheets without reading their <dimension>, which we never use (see _numbered_rows).
+
+    openpyxl looks for it when each read-only sheet is created, and when a sheet has none
+    (program-written files) it parses the whole sheet part to find out: seconds for a 50 MB
+    part, before any of our row limits apply. A class-level patch for the duration of one
+    load (not thread-safe; imports run on one worker at a time).
+    """
+    original = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = lambda self: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = original  # type: ignore[method-assign]
 
 
 @contextmanager

@@ -394,7 +394,8 @@ def test_entity_expansion_is_refused(tmp_path: Path) -> None:
     workbook = laughs + PARTS["xl/workbook.xml"].replace("质量数据表", "&lol2;")
     with pytest.raises(WorkbookError, match="已损坏或不是 Excel 工作簿"):
         read(raw_book(tmp_path / "a.xlsx", [HEADER_XML], **{"xl/workbook.xml": workbook}))
-    with pytest.raises(WorkbookError, match="已损坏或不是 Excel 工作簿"):
+    # In a sheet: refused by the pre-scan before openpyxl (defusedxml) would refuse it too.
+    with pytest.raises(WorkbookError, match="不允许的 XML 声明"):
         read(raw_book(tmp_path / "b.xlsx", [HEADER_XML], prolog=laughs))
     # A bare DOCTYPE passes defusedxml's defaults; no spreadsheet writer emits one.
     with pytest.raises(WorkbookError, match="不允许的 XML 声明"):
@@ -531,3 +532,15 @@ def test_refusal_keeps_memory_small(kind: str, tmp_path: Path, million: Path) ->
     report = json.loads(result.stdout)
     assert "已拒绝读取" in report["message"]
     assert report["growth_kb"] < 64 * 1024  # ru_maxrss is in KiB on Linux
+
+
+def test_dimension_scan_patch_is_undone(tmp_path: Path) -> None:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    original = ReadOnlyWorksheet._get_size
+    with closing(open_workbook_safely(book(tmp_path, [["序号", "指标", "2021年"]]))):
+        pass
+    assert ReadOnlyWorksheet._get_size is original
+    with pytest.raises(WorkbookError):
+        open_workbook_safely(raw_book(tmp_path / "x.xlsx", [], **{"xl/workbook.xml": "<x"}))
+    assert ReadOnlyWorksheet._get_size is original

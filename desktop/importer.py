@@ -1,0 +1,162 @@
+"""Importing values from a workbook: plan (old → new, refusals), then apply all or nothing.
+
+Rows are matched to indicators by their normalised name: a top-level name is unique in the
+template; a 其中 row (国家级, 省级 …) is matched among the sub-rows of the indicator row
+above it. A row that matches nothing is reported, never guessed at. Every cell the type
+refuses is reported with its row, indicator, year and text; if any cell is refused,
+nothing is applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.report import Report, ValueRefused
+from desktop.template import Indicator
+
+
+@dataclass(frozen=True)
+class Change:
+    indicator: str
+    name: str
+    year: int
+    old: str | None
+    new: str | None
+
+    def describe(self) -> str:
+        return f"{self.name}（{self.year}年）：{self.old if self.old is not None else '空'} → {self.new}"
+
+
+@dataclass
+class ImportPlan:
+    book: Path
+    sheet: str = ""
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    refused: list[str] = field(default_factory=list)  # cells that cannot be imported
+    unmatched: list[str] = field(default_factory=list)  # rows naming no indicator
+    notes: list[str] = field(default_factory=list)  # worth telling, not blocking
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused and not self.unmatched
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"{self.book.name}：{len(self.refused) + len(self.unmatched)} 处无法导入，未做任何修改。"
+        if not self.changes:
+            return f"{self.book.name}：没有需要更新的数值（{self.unchanged} 个数值相同）。"
+        return f"{self.book.name}：将更新 {len(self.changes)} 个数值（{self.unchanged} 个相同）。"
+
+
+class ImportRefused(Exception):
+    """The workbook cannot be imported at all (not a workbook, no data sheet …)."""
+
+
+def plan_import(report: Report, book: Path | str) -> ImportPlan:
+    from desktop.export import xlsx_read
+
+    book = Path(book)
+    try:
+        wb = xlsx_read.open_workbook_safely(book)
+    except xlsx_read.WorkbookError as exc:
+        raise ImportRefused(str(exc)) from exc
+    try:
+        raw = xlsx_read.read_data_sheet(wb)
+    except xlsx_read.WorkbookError as exc:
+        raise ImportRefused(str(exc)) from exc
+    finally:
+        wb.close()
+    plan = ImportPlan(book, raw.sheet, notes=list(raw.problems))
+    template = report.template
+    names = {xlsx_read.normalise_name(i.name): i for i in template.indicators.values() if not i.parent}
+    current = report.file.values()
+    parent: Indicator | None = None
+    for row in raw.rows:
+        key = xlsx_read.normalise_name(row.name)
+        if not key:
+            continue
+        ind = names.get(key)
+        if ind is None and parent is not None:
+            ind = next((template.indicators[c] for c in parent.children
+                        if xlsx_read.normalise_name(template.indicators[c].name) == key), None)
+        if ind is None:
+            plan.unmatched.append(f"第 {row.row} 行“{row.name}”不是本版报告的指标。")
+            continue
+        if not ind.parent:
+            parent = ind
+        for year, text in sorted(row.values.items()):
+            if not text.strip():
+                continue  # an empty cell means "not provided", never "clear the value"
+            try:
+                new = report.parse(ind.id, year, text)
+            except ValueRefused as exc:
+                plan.refused.append(f"第 {row.row} 行 {exc}")
+                continue
+            old = current.get((ind.id, year))
+            if old == new:
+                plan.unchanged += 1
+            else:
+                plan.changes.append(Change(ind.id, ind.name, year, old, new))
+    return plan
+
+
+def apply(report: Report, plan: ImportPlan) -> int:
+    """Apply a clean plan in one transaction, after a backup; returns the values changed."""
+    from desktop import backups
+
+    if not plan.ok:
+        raise ImportRefused(plan.summary())
+    if not plan.changes:
+        return 0
+    backups.make_backup(report.file, "import")
+    with report.file.transaction(f"imported from {plan.book.name}"):
+        report.file.set_values((c.indicator, c.year, c.new) for c in plan.changes)
+    return len(plan.changes)
+
+
+def run_cli(args) -> int:
+    from desktop.cli import CommandError
+
+    import sys
+
+    from desktop.lock import FileLocked, ReportLock
+
+    try:
+        lock = ReportLock(args.file)
+        lock.acquire()
+    except FileLocked as exc:
+        raise CommandError(str(exc)) from exc
+    try:
+        return _run(args, lock)
+    finally:
+        lock.release()
+
+
+def _run(args, lock) -> int:
+    import sys
+
+    from desktop.cli import CommandError
+
+    with Report.open(args.file) as report:
+        try:
+            plan = plan_import(report, args.book)
+        except ImportRefused as exc:
+            raise CommandError(str(exc)) from exc
+        for line in plan.notes:
+            print(f"注意：{line}")
+        for change in plan.changes:
+            print(change.describe())
+        for line in plan.unmatched + plan.refused:
+            print(f"无法导入：{line}", file=sys.stderr)
+        if not plan.ok:
+            print(plan.summary(), file=sys.stderr)
+            return 2
+        print(plan.summary())
+        if args.dry_run:
+            print("（试运行：未写入任何内容）")
+            return 0
+        count = apply(report, plan)
+        print(f"已导入 {count} 个数值。")
+    return 0

@@ -1,0 +1,133 @@
+"""Import: matching rows to indicators, refusing bad cells, all or nothing, round trip."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from desktop import backups, importer
+from desktop.report import Report
+
+xlsx = pytest.importorskip("desktop.export.xlsx")
+
+
+def hand_made(path, rows, header=("序号", "指标", "单位", "2020年", "2021年"), title=True):
+    """A workbook as people make them: a title row, a blank row, then the table."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    if title:
+        ws.append(["某某学校质量数据表"])
+        ws.append([])
+    ws.append(list(header))
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def test_round_trip_export_import_export(sample_report, sample_document, tmp_path):
+    first = tmp_path / "first.xlsx"
+    xlsx.write_xlsx(sample_document, first)
+    with Report.create(tmp_path / "fresh.qreport", sample_report.school, "2022", 2021) as fresh:
+        plan = importer.plan_import(fresh, first)
+        assert plan.ok and len(plan.changes) == 112
+        importer.apply(fresh, plan)
+        from desktop import assemble
+
+        again = tmp_path / "again.xlsx"
+        xlsx.write_xlsx(assemble.build(fresh), again)
+    a = openpyxl.load_workbook(first)["质量数据表"]
+    b = openpyxl.load_workbook(again)["质量数据表"]
+    cells = [(c.coordinate, c.value, c.number_format, c.data_type) for row in a.iter_rows() for c in row]
+    assert cells == [(c.coordinate, c.value, c.number_format, c.data_type)
+                     for row in b.iter_rows() for c in row]
+
+
+def test_messy_names_match_and_sub_rows_follow_their_parent(empty_report, tmp_path):
+    book = hand_made(tmp_path / "messy.xlsx", [
+        ("1", " 思想政治课专任教师数 ", "人", "５０", "54"),
+        ("3", "名班主任工作室数", "个", "-", "1"),
+        ("", "其中: 国家级", "个", "-", "0"),
+        ("", "省级", "个", "-", "0"),
+        ("4", "思想政治课教学创新团队数", "个", "", "1"),
+        ("", "其中：国家级", "个", "", "0"),
+        ("13", "就业(含升学)人数", "人", "2,364", "2212"),
+        ("6", "就业单位对毕业生职业素养的满意度", "%", "98.4%", 98.5),
+    ])
+    plan = importer.plan_import(empty_report, book)
+    assert plan.ok, plan.refused + plan.unmatched
+    got = {(c.indicator, c.year): c.new for c in plan.changes}
+    assert got == {
+        ("ideology_teachers", 2020): "50", ("ideology_teachers", 2021): "54",
+        ("headteacher_studios", 2020): "-", ("headteacher_studios", 2021): "1",
+        ("headteacher_studios_national", 2020): "-", ("headteacher_studios_national", 2021): "0",
+        ("headteacher_studios_provincial", 2020): "-", ("headteacher_studios_provincial", 2021): "0",
+        ("ideology_teams", 2021): "1", ("ideology_teams_national", 2021): "0",
+        ("employed", 2020): "2364", ("employed", 2021): "2212",
+        ("employer_satisfaction_quality", 2020): "98.4",
+        ("employer_satisfaction_quality", 2021): "98.5",
+    }
+
+
+def test_bad_cells_are_each_named_and_nothing_is_applied(sample_path, tmp_path):
+    book = hand_made(tmp_path / "bad.xlsx", [
+        ("1", "思想政治课专任教师数", "人", "50", "60"),
+        ("29", "全日制在校生数", "人", "7948", "约12万"),
+        ("40", "生师比", "/", "16:1", "十九比一"),
+        ("99", "食堂满意度", "%", "", "99"),
+    ], header=("序号", "指标", "单位", "2020", "2021"))
+    with Report.open(sample_path) as report:
+        plan = importer.plan_import(report, book)
+        assert not plan.ok
+        assert plan.refused == [
+            "第 5 行 全日制在校生数（2021年）：“约12万”不是有效的整数",
+            "第 6 行 生师比（2021年）：“十九比一”不是有效的比值（如 19:1）",
+        ]
+        assert plan.unmatched == ["第 7 行“食堂满意度”不是本版报告的指标。"]
+        with pytest.raises(importer.ImportRefused):
+            importer.apply(report, plan)
+        assert report.file.value("ideology_teachers", 2021) == "54"  # the good cell is not applied
+
+
+def test_apply_logs_the_workbook_and_backs_up_first(sample_path, tmp_path):
+    book = hand_made(tmp_path / "人事处.xlsx", [("39", "专任教师", "人", "465", "502")])
+    with Report.open(sample_path) as report:
+        plan = importer.plan_import(report, book)
+        assert [c.describe() for c in plan.changes] == ["专任教师（2021年）：501 → 502"]
+        assert importer.apply(report, plan) == 1
+        last = report.file.changes(1)[0]
+        assert (last.target, last.old, last.new, last.source) == \
+            ("teachers@2021", "501", "502", "imported from 人事处.xlsx")
+    kept = backups.list_backups(sample_path)
+    assert kept and kept[0].reason == "import"
+    with Report.open(kept[0].path) as before:
+        assert before.file.value("teachers", 2021) == "501"
+
+
+def test_cli_dry_run_writes_nothing(sample_path, tmp_path):
+    book = hand_made(tmp_path / "b.xlsx", [("39", "专任教师", "人", "465", "502")])
+    before = sample_path.read_bytes()
+    done = subprocess.run([sys.executable, "-m", "desktop", "import", str(sample_path), str(book),
+                           "--dry-run"], capture_output=True, text=True, env=dict(os.environ), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "专任教师（2021年）：501 → 502" in done.stdout and "试运行" in done.stdout
+    assert sample_path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"not a zip at all", "不是 Excel"), (b"PK\x03\x04truncated", "")],
+)
+def test_cli_refuses_a_broken_workbook_with_a_sentence(sample_path, tmp_path, content, message):
+    book = tmp_path / "broken.xlsx"
+    book.write_bytes(content)
+    done = subprocess.run([sys.executable, "-m", "desktop", "import", str(sample_path), str(book)],
+                          capture_output=True, text=True, env=dict(os.environ), timeout=60)
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
