@@ -28,11 +28,26 @@ class Change:
         return f"{self.name}（{self.year}年）：{self.old if self.old is not None else '空'} → {self.new}"
 
 
+@dataclass(frozen=True)
+class TableChange:
+    """A free table's rows as a collection workbook returns them."""
+
+    ref: str  # free table id
+    caption: str
+    table_id: int | None  # the report's table, or None: it is added to the chapter
+    old: tuple[tuple[str, ...], ...]
+    new: tuple[tuple[str, ...], ...]
+
+    def describe(self) -> str:
+        return f"《{self.caption}》：{len(self.old)} 行 → {len(self.new)} 行"
+
+
 @dataclass
 class ImportPlan:
     book: Path
     sheet: str = ""
     changes: list[Change] = field(default_factory=list)
+    tables: list[TableChange] = field(default_factory=list)
     unchanged: int = 0
     refused: list[str] = field(default_factory=list)  # cells that cannot be imported
     unmatched: list[str] = field(default_factory=list)  # rows naming no indicator
@@ -45,9 +60,10 @@ class ImportPlan:
     def summary(self) -> str:
         if not self.ok:
             return f"{self.book.name}：{len(self.refused) + len(self.unmatched)} 处无法导入，未做任何修改。"
-        if not self.changes:
+        tables = f"，{len(self.tables)} 张表" if self.tables else ""
+        if not self.changes and not self.tables:
             return f"{self.book.name}：没有需要更新的数值（{self.unchanged} 个数值相同）。"
-        return f"{self.book.name}：将更新 {len(self.changes)} 个数值（{self.unchanged} 个相同）。"
+        return f"{self.book.name}：将更新 {len(self.changes)} 个数值{tables}（{self.unchanged} 个数值相同）。"
 
 
 class ImportRefused(Exception):
@@ -63,12 +79,16 @@ def plan_import(report: Report, book: Path | str) -> ImportPlan:
     except xlsx_read.WorkbookError as exc:
         raise ImportRefused(str(exc)) from exc
     try:
+        meta = _collection_meta(wb)
+        _check_belongs(report, meta, book)
         raw = xlsx_read.read_data_sheet(wb)
+        plan = ImportPlan(book, raw.sheet, notes=list(raw.problems))
+        if meta:
+            _plan_tables(report, wb, plan)
     except xlsx_read.WorkbookError as exc:
         raise ImportRefused(str(exc)) from exc
     finally:
         wb.close()
-    plan = ImportPlan(book, raw.sheet, notes=list(raw.problems))
     template = report.template
     names = {xlsx_read.normalise_name(i.name): i for i in template.indicators.values() if not i.parent}
     current = report.file.values()
@@ -102,18 +122,85 @@ def plan_import(report: Report, book: Path | str) -> ImportPlan:
     return plan
 
 
+def _collection_meta(wb) -> dict[str, str]:
+    """School, edition, year and department of a collection workbook; {} for other books."""
+    from desktop import collect
+    from desktop.export import xlsx_read
+
+    if collect.META_SHEET not in wb.sheetnames:
+        return {}
+    meta = {}
+    for row in wb[collect.META_SHEET].iter_rows(max_row=20, max_col=2, values_only=True):
+        if row and row[0]:
+            meta[xlsx_read.cell_text(row[0])] = xlsx_read.cell_text(row[1] if len(row) > 1 else None)
+    return meta
+
+
+def _check_belongs(report: Report, meta: dict[str, str], book: Path) -> None:
+    if not meta:
+        return
+    if meta.get("school") and meta["school"] != report.school:
+        raise ImportRefused(f"{book.name} 是“{meta['school']}”的采集表，不是本校（{report.school}）的。")
+    if meta.get("year") and meta["year"] != str(report.year):
+        raise ImportRefused(f"{book.name} 是 {meta['year']} 年的采集表，本报告的数据年度是 {report.year} 年。")
+
+
+def _plan_tables(report: Report, wb, plan: ImportPlan) -> None:
+    from desktop import collect
+    from desktop.export import xlsx_read
+    from desktop.values import ParseError
+
+    stored = {}
+    for t in report.file.tables():
+        if t.kind == "free":
+            stored.setdefault(t.ref, t)
+    for spec in report.template.free_tables.values():
+        title = collect.table_sheet_title(spec)
+        if title not in wb.sheetnames:
+            continue
+        rows = []
+        width = len(spec.columns)
+        ws = wb[title]
+        for number, cells in enumerate(
+            ws.iter_rows(min_row=4, max_row=4 + xlsx_read.MAX_ROWS, min_col=2, max_col=1 + width,
+                         values_only=True), start=4):
+            texts = [xlsx_read.cell_text(c) for c in cells] + [""] * (width - len(cells))
+            if not any(texts):
+                continue
+            for column, text in zip(spec.columns, texts, strict=True):
+                if column.numeric and text:
+                    try:
+                        column.type.parse(text)
+                    except ParseError as exc:
+                        plan.refused.append(f"《{spec.caption}》第 {number} 行 {exc.describe(column.name)}")
+            rows.append(tuple(texts))
+        current = stored.get(spec.id)
+        old = current.rows if current else ()
+        if tuple(rows) != old:
+            plan.tables.append(TableChange(spec.id, spec.caption, current.id if current else None,
+                                           old, tuple(rows)))
+
+
 def apply(report: Report, plan: ImportPlan) -> int:
     """Apply a clean plan in one transaction, after a backup; returns the values changed."""
     from desktop import backups
 
     if not plan.ok:
         raise ImportRefused(plan.summary())
-    if not plan.changes:
+    if not plan.changes and not plan.tables:
         return 0
     backups.make_backup(report.file, "import")
     with report.file.transaction(f"imported from {plan.book.name}"):
         report.file.set_values((c.indicator, c.year, c.new) for c in plan.changes)
-    return len(plan.changes)
+        for t in plan.tables:
+            if t.table_id is None:
+                chapter = report.template.free_tables[t.ref].chapter
+                report.file.add_table(report.file.chapter_root(chapter), "free", t.ref, rows=t.new)
+            else:
+                report.file.set_table_rows(t.table_id, t.new)
+                # the rows now come from the department: the total is computed, not printed
+                report.file.set_table_field(t.table_id, "stated_total", None)
+    return len(plan.changes) + len(plan.tables)
 
 
 def run_cli(args) -> int:
@@ -146,7 +233,7 @@ def _run(args, lock) -> int:
             raise CommandError(str(exc)) from exc
         for line in plan.notes:
             print(f"注意：{line}")
-        for change in plan.changes:
+        for change in [*plan.changes, *plan.tables]:
             print(change.describe())
         for line in plan.unmatched + plan.refused:
             print(f"无法导入：{line}", file=sys.stderr)
@@ -158,5 +245,5 @@ def _run(args, lock) -> int:
             print("（试运行：未写入任何内容）")
             return 0
         count = apply(report, plan)
-        print(f"已导入 {count} 个数值。")
+        print(f"已导入 {count} 项。")
     return 0

@@ -396,17 +396,16 @@ class _Builder:
     # -- the 质量数据表 ---------------------------------------------------------------
 
     def _data_table_story(self, table: DataTable, sub: Submission, *, heading: bool) -> list:
-        from reportlab.platypus import KeepTogether, Spacer
-
-        from desktop.export.typeset import NeedSpace, TextBlock
+        from desktop.export.typeset import TableWithTail, TextBlock
 
         if heading:
             title = self._heading(table.title, self.data_title, 0)
         else:
             title = TextBlock(self.ts, table.title, self.data_title, keep_with_next=True)
         grid = self._data_grid(table)
-        block = self._submission(sub)
-        return [title, grid, Spacer(1, 18), NeedSpace([block]), KeepTogether([block])]
+        grid.spaceAfter = 0
+        # The block to sign and stamp never stands alone on the last page.
+        return [title, TableWithTail(grid, self._submission(sub), gap=18)]
 
     def _data_grid(self, table: DataTable):
         from desktop.export.typeset import TextBlock

@@ -244,9 +244,7 @@ def _write_data_row(ws: Worksheet, row: int, data: DataRow, ncols: int, widths: 
         put_text(seq, data.seq)
     seq.alignment = CENTER
     put_text(name, data.label)
-    name.alignment = Alignment(
-        horizontal="left", vertical="center", wrap_text=True, indent=data.level
-    )
+    name.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=data.level)
     put_text(unit, data.unit)
     unit.alignment = CENTER
     widths.note(1, data.seq)

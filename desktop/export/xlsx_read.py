@@ -172,7 +172,7 @@ def _check_members(infos: list[zipfile.ZipInfo], name: str) -> None:
         _check_member(info, name)
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
-            raise WorkbookError(f"{name} 解压后总计超过 {MAX_TOTAL_BYTES // MB} MB，解压后过大，已拒绝读取。")
+            raise WorkbookError(f"{name} 解压后总计超过 {MAX_TOTAL_BYTES // MB} MB，已拒绝读取。")
 
 
 def _check_member(info: zipfile.ZipInfo, name: str) -> None:
@@ -183,9 +183,7 @@ def _check_member(info: zipfile.ZipInfo, name: str) -> None:
         raise WorkbookError(f"{name} 中的 {part} 解压后过大（{size // MB} MB），已拒绝读取。")
     if size > RATIO_MIN_BYTES and size > MAX_RATIO * max(info.compress_size, 1):
         ratio = size // max(info.compress_size, 1)
-        raise WorkbookError(
-            f"{name} 中的 {part} 压缩比异常（{ratio}:1），解压后过大，可能是“压缩炸弹”，已拒绝读取。"
-        )
+        raise WorkbookError(f"{name} 中的 {part} 压缩比异常（{ratio}:1），可能是“压缩炸弹”，已拒绝读取。")
 
 
 def _parsed_whole(part: str) -> bool:
@@ -252,7 +250,8 @@ def read_data_sheet(wb: Workbook) -> RawTable:
 
 
 def _read(wb: Workbook) -> RawTable:
-    for ws in _candidates(wb):
+    named, others = _candidates(wb)
+    for ws in named + others:
         _check_row_widths(ws)
         rows = _numbered_rows(ws)
         try:
@@ -267,13 +266,17 @@ def _read(wb: Workbook) -> RawTable:
             return _collect(ws.title, header, chain(head[header.body :], rows))
         finally:
             rows.close()  # closes the sheet part we were streaming from
+    if named:
+        raise WorkbookError(
+            f"工作表“{named[0].title}”的前 {HEADER_SCAN_ROWS} 行中没有含“序号”和“指标”的表头。"
+        )
     raise WorkbookError(f"工作簿中没有“{DATA_SHEET}”工作表，也没有表头含“序号”和“指标”的工作表。")
 
 
-def _candidates(wb: Workbook) -> list[Any]:
-    """The sheet named 质量数据表 (spacing and width variants too) first, then the others."""
+def _candidates(wb: Workbook) -> tuple[list[Any], list[Any]]:
+    """Sheets named 质量数据表 (spacing and width variants too), and the others."""
     named = [ws for ws in wb.worksheets if DATA_SHEET in _header_text(ws.title)]
-    return named + [ws for ws in wb.worksheets if ws not in named]
+    return named, [ws for ws in wb.worksheets if ws not in named]
 
 
 def _numbered_rows(ws: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:

@@ -172,10 +172,12 @@ def build_document(school: str = SCHOOL, tables: list[Table] | None = None) -> D
     )
 
 
-@pytest.fixture
-def document() -> Document:
-    # To run the layout tests on the real sample: `def document(sample_document): return
-    # sample_document`. Tests on exact seed values use build_document() directly.
+@pytest.fixture(params=["built", "sample"])
+def document(request: pytest.FixtureRequest) -> Document:
+    """The layout tests run on the seed-like document built here and on the bundled sample
+    (conftest's `sample_document`); tests on exact seed values use build_document()."""
+    if request.param == "sample":
+        return request.getfixturevalue("sample_document")
     return build_document()
 
 

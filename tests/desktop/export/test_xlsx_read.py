@@ -227,7 +227,12 @@ def test_two_row_header(tmp_path: Path) -> None:
 
 def test_no_table_is_refused(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError, match="没有“质量数据表”工作表"):
-        read(book(tmp_path, [["姓名", "电话"], ["张三", "123"]]))
+        read(book(tmp_path, [["姓名", "电话"], ["张三", "123"]], sheet="名单"))
+
+
+def test_named_sheet_without_header_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(WorkbookError, match="工作表“质量数据表”的前 15 行中没有"):
+        read(book(tmp_path, [["指标", "2021年"], ["专任教师", 501]]))
 
 
 def test_header_without_years_is_refused(tmp_path: Path) -> None:

@@ -1,0 +1,479 @@
+"""Undo commands of a chapter tab: outline, section text, facts, tables and figures.
+
+Every edit a chapter tab makes is one of these commands pushed on the window's shared
+QUndoStack. redo()/undo() change the report file through its named operations, inside one
+transaction, and then tell the tab what to refresh; the tab emits `changed` so the window
+re-runs the checks.
+
+Deletions keep the snapshot the file returns and put it back with the same ids, so a later
+command in the stack that names a restored row still finds it. Additions do the same the
+other way round: the first redo creates the row, undo deletes it keeping a snapshot, and a
+second redo restores that snapshot instead of creating a new row with a new id.
+
+The tab is held weakly: the stack can outlive a tab (the window rebuilds tabs when a file
+is reopened). A command whose tab is gone still changes the file; nobody is refreshed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from PySide6.QtGui import QUndoCommand
+from shiboken6 import isValid
+
+from db.store import ReportFileError
+from desktop.report import Report
+
+# ids for mergeWith: commands with the same id may merge into one undo step
+TEXT_ID = 1
+PLACEMENT_ID = 2
+
+# Typing in one section is one undo step as long as the pauses between commits are shorter
+# than this; a longer pause (thinking, reading) starts a new step, so one Ctrl+Z never
+# takes away more than a stretch of continuous writing.
+BURST_PAUSE = 4.0
+
+
+class Host(Protocol):
+    """What a command needs from its chapter tab."""
+
+    report: Report
+
+    def command_done(self, command: ChapterCommand, reveal: int | None) -> None: ...
+
+    def command_failed(self, message: str) -> None: ...
+
+
+class ChapterCommand(QUndoCommand):
+    # What the tab must re-read after the command: the outline (titles, order) and/or the
+    # numbering of tables and figures (blocks added, removed or reordered).
+    outline = False
+    blocks = False
+
+    def __init__(self, host: Host, text: str):
+        super().__init__(text)
+        self._host = weakref.ref(host)
+        self.file = host.report.file
+
+    # subclasses implement these two; both run inside one transaction
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def reveal(self, undone: bool) -> int | None:
+        """The section to show after redo (undone False) or undo (undone True)."""
+        return None
+
+    def redo(self) -> None:
+        self._run(self.apply, undone=False)
+
+    def undo(self) -> None:
+        self._run(self.revert, undone=True)
+
+    def _run(self, action: Callable[[], None], undone: bool) -> None:
+        host = self.host()
+        try:
+            with self.file.transaction():
+                action()
+        except (sqlite3.Error, ReportFileError, KeyError, ValueError) as exc:
+            # The file is unchanged (the transaction rolled back). An obsolete command is
+            # dropped by the stack, so the history never claims an edit that did not happen.
+            self.setObsolete(True)
+            if host is not None:
+                host.command_failed(f"未能{self.text()}：{exc}")
+            return
+        if host is not None:
+            host.command_done(self, self.reveal(undone))
+
+    def host(self) -> Host | None:
+        host = self._host()
+        if host is None or not isValid(host):
+            return None
+        return host
+
+
+# ---------------------------------------------------------------- outline
+
+
+class AddSection(ChapterCommand):
+    outline = True
+
+    def __init__(self, host: Host, parent_id: int, title: str, position: int | None,
+                 text: str = "添加小节"):
+        super().__init__(host, text)
+        self.parent_id = parent_id
+        self.title = title
+        self.position = position
+        self.section_id: int | None = None
+        self._snapshot: dict | None = None
+
+    def apply(self) -> None:
+        if self._snapshot is None:
+            self.section_id = self.file.add_section(self.parent_id, self.title,
+                                                    position=self.position)
+        else:
+            self.file.restore_section(self._snapshot)
+
+    def revert(self) -> None:
+        assert self.section_id is not None
+        self._snapshot = self.file.delete_section(self.section_id)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.parent_id if undone else self.section_id
+
+
+class RenameSection(ChapterCommand):
+    outline = True
+
+    def __init__(self, host: Host, section_id: int, old: str, new: str):
+        super().__init__(host, "重命名小节")
+        self.section_id, self.old, self.new = section_id, old, new
+
+    def apply(self) -> None:
+        self.file.rename_section(self.section_id, self.new)
+
+    def revert(self) -> None:
+        self.file.rename_section(self.section_id, self.old)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id
+
+
+class MoveSection(ChapterCommand):
+    outline = True
+    blocks = True  # tables and figures are numbered in outline order
+
+    def __init__(self, host: Host, section_id: int, old: int, new: int):
+        super().__init__(host, "上移小节" if new < old else "下移小节")
+        self.section_id, self.old, self.new = section_id, old, new
+
+    def apply(self) -> None:
+        self.file.move_section(self.section_id, self.new)
+
+    def revert(self) -> None:
+        self.file.move_section(self.section_id, self.old)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id
+
+
+class DeleteSection(ChapterCommand):
+    outline = True
+    blocks = True
+
+    def __init__(self, host: Host, section_id: int, title: str, then_show: int):
+        super().__init__(host, f"删除小节“{title}”" if title else "删除小节")
+        self.section_id = section_id
+        self.then_show = then_show  # the neighbour shown once the section is gone
+        self._snapshot: dict | None = None
+
+    def apply(self) -> None:
+        self._snapshot = self.file.delete_section(self.section_id)
+
+    def revert(self) -> None:
+        assert self._snapshot is not None
+        self.file.restore_section(self._snapshot)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id if undone else self.then_show
+
+
+# ---------------------------------------------------------------- text and facts
+
+
+class SetSectionText(ChapterCommand):
+    """The text of a section; consecutive commits of one typing burst merge."""
+
+    def __init__(self, host: Host, section_id: int, old: str, new: str, burst: int):
+        super().__init__(host, "编辑正文")
+        self.section_id, self.old, self.new, self.burst = section_id, old, new, burst
+        self.last = time.monotonic()
+
+    def id(self) -> int:
+        return TEXT_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not (isinstance(other, SetSectionText) and other.section_id == self.section_id
+                and other.burst == self.burst and other.last - self.last < BURST_PAUSE):
+            return False
+        self.new = other.new
+        self.last = other.last
+        # typed and then deleted again: nothing to undo, the stack drops the command
+        self.setObsolete(self.new == self.old)
+        return True
+
+    def apply(self) -> None:
+        self.file.set_section_text(self.section_id, self.new)
+
+    def revert(self) -> None:
+        self.file.set_section_text(self.section_id, self.old)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id
+
+
+class SetValue(ChapterCommand):
+    """A base fact of the chapter (stored as a value of the report's data year)."""
+
+    def __init__(self, host: Host, label: str, indicator: str, year: int,
+                 old: str | None, new: str | None, section_id: int):
+        super().__init__(host, f"修改{label}")
+        self.indicator, self.year, self.old, self.new = indicator, year, old, new
+        self.section_id = section_id
+
+    def apply(self) -> None:
+        self.file.set_value(self.indicator, self.year, self.new)
+
+    def revert(self) -> None:
+        self.file.set_value(self.indicator, self.year, self.old)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id
+
+
+# ---------------------------------------------------------------- tables and figures
+
+# A field change of a table or a figure: (kind "table"|"figure", id, column, old, new)
+FieldChange = tuple[str, int, str, object, object]
+
+
+class SetFields(ChapterCommand):
+    """Captions and placement (after, position) of a section's tables and figures.
+
+    Placement changes renumber the positions of the whole section so that reading order,
+    the printed order and the 表/图 numbering always agree; that is why one user action
+    can change several rows.
+    """
+
+    def __init__(self, host: Host, text: str, section_id: int, changes: Sequence[FieldChange],
+                 merge_key: object = None):
+        super().__init__(host, text)
+        self.section_id = section_id
+        self.changes = {(k, i, c): [old, new] for k, i, c, old, new in changes}
+        self.merge_key = merge_key  # spin box steps on one block merge into one step
+        self.blocks = any(c in ("after", "position") for _, _, c in self.changes)
+
+    def id(self) -> int:
+        return PLACEMENT_ID if self.merge_key is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not (isinstance(other, SetFields) and other.merge_key == self.merge_key):
+            return False
+        for key, (old, new) in other.changes.items():
+            if key in self.changes:
+                self.changes[key][1] = new
+            else:
+                self.changes[key] = [old, new]
+        self.setObsolete(all(old == new for old, new in self.changes.values()))
+        return True
+
+    def _set(self, index: int) -> None:
+        for (kind, item_id, column), values in self.changes.items():
+            if kind == "table":
+                self.file.set_table_field(item_id, column, values[index])
+            else:
+                self.file.set_figure_field(item_id, column, values[index])
+
+    def apply(self) -> None:
+        self._set(1)
+
+    def revert(self) -> None:
+        self._set(0)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id
+
+
+class AddTable(ChapterCommand):
+    blocks = True
+
+    def __init__(self, host: Host, section_id: int, kind: str, ref: str, after: int):
+        super().__init__(host, "插入表格")
+        self.section_id, self.kind, self.ref, self.after = section_id, kind, ref, after
+        self.table_id: int | None = None
+        self._snapshot: dict | None = None
+
+    def apply(self) -> None:
+        if self._snapshot is None:
+            self.table_id = self.file.add_table(self.section_id, self.kind, self.ref,
+                                                after=self.after)
+        else:
+            self.file.restore_rows(self._snapshot)
+
+    def revert(self) -> None:
+        assert self.table_id is not None
+        self._snapshot = self.file.delete_table(self.table_id)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id
+
+
+class DeleteTable(ChapterCommand):
+    blocks = True
+
+    def __init__(self, host: Host, section_id: int, table_id: int):
+        super().__init__(host, "删除表格")
+        self.section_id, self.table_id = section_id, table_id
+        self._snapshot: dict | None = None
+
+    def apply(self) -> None:
+        self._snapshot = self.file.delete_table(self.table_id)
+
+    def revert(self) -> None:
+        assert self._snapshot is not None
+        self.file.restore_rows(self._snapshot)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id
+
+
+class SetTableRows(ChapterCommand):
+    """The rows of a free table. A total published with the table (kept from the imported
+    report) no longer applies once the rows are edited: it is cleared in the same step and
+    the table prints the computed total."""
+
+    def __init__(self, host: Host, section_id: int, table_id: int, old: list[list[str]],
+                 new: list[list[str]], stated_total: str | None, text: str = "编辑表格"):
+        super().__init__(host, text)
+        self.section_id, self.table_id = section_id, table_id
+        self.old, self.new, self.stated_total = old, new, stated_total
+
+    def apply(self) -> None:
+        self.file.set_table_rows(self.table_id, self.new)
+        if self.stated_total is not None:
+            self.file.set_table_field(self.table_id, "stated_total", None)
+
+    def revert(self) -> None:
+        self.file.set_table_rows(self.table_id, self.old)
+        if self.stated_total is not None:
+            self.file.set_table_field(self.table_id, "stated_total", self.stated_total)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id
+
+
+# A photo ready to store: (encoded image, caption, width, height)
+NewPhoto = tuple[bytes, str, int, int]
+
+
+class AddFigure(ChapterCommand):
+    blocks = True
+
+    def __init__(self, host: Host, section_id: int, photos: Sequence[NewPhoto], after: int):
+        super().__init__(host, "插入图片")
+        self.section_id, self.after = section_id, after
+        self.photos: Sequence[NewPhoto] | None = photos
+        self.figure_id: int | None = None
+        self._snapshot: dict | None = None
+
+    def apply(self) -> None:
+        if self._snapshot is None:
+            assert self.photos is not None
+            self.figure_id = self.file.add_figure(self.section_id, "", self.photos,
+                                                  after=self.after)
+            self.photos = None  # the snapshot holds them from now on
+        else:
+            self.file.restore_rows(self._snapshot)
+
+    def revert(self) -> None:
+        assert self.figure_id is not None
+        self._snapshot = self.file.delete_figure(self.figure_id)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id
+
+
+class AddPhotos(ChapterCommand):
+    def __init__(self, host: Host, section_id: int, figure_id: int, photos: Sequence[NewPhoto]):
+        super().__init__(host, "添加照片")
+        self.section_id, self.figure_id = section_id, figure_id
+        self.photos: Sequence[NewPhoto] | None = photos
+        self.photo_ids: list[int] = []
+        self._snapshots: list[dict] = []
+
+    def apply(self) -> None:
+        if not self._snapshots:
+            assert self.photos is not None
+            self.photo_ids = [self.file.add_photo(self.figure_id, *p) for p in self.photos]
+            self.photos = None
+        else:
+            for snap in self._snapshots:
+                self.file.restore_rows(snap)
+
+    def revert(self) -> None:
+        self._snapshots = [self.file.delete_photo(pid) for pid in self.photo_ids]
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id
+
+
+class DeleteFigure(ChapterCommand):
+    blocks = True
+
+    def __init__(self, host: Host, section_id: int, figure_id: int):
+        super().__init__(host, "删除图片")
+        self.section_id, self.figure_id = section_id, figure_id
+        self._snapshot: dict | None = None
+
+    def apply(self) -> None:
+        self._snapshot = self.file.delete_figure(self.figure_id)
+
+    def revert(self) -> None:
+        assert self._snapshot is not None
+        self.file.restore_rows(self._snapshot)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id
+
+
+class DeletePhoto(ChapterCommand):
+    def __init__(self, host: Host, section_id: int, photo_id: int):
+        super().__init__(host, "删除照片")
+        self.section_id, self.photo_id = section_id, photo_id
+        self._snapshot: dict | None = None
+
+    def apply(self) -> None:
+        self._snapshot = self.file.delete_photo(self.photo_id)
+
+    def revert(self) -> None:
+        assert self._snapshot is not None
+        self.file.restore_rows(self._snapshot)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id
+
+
+class SetPhotoCaption(ChapterCommand):
+    def __init__(self, host: Host, section_id: int, photo_id: int, old: str, new: str):
+        super().__init__(host, "修改照片说明")
+        self.section_id, self.photo_id, self.old, self.new = section_id, photo_id, old, new
+
+    def apply(self) -> None:
+        self.file.set_photo_caption(self.photo_id, self.new)
+
+    def revert(self) -> None:
+        self.file.set_photo_caption(self.photo_id, self.old)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id
+
+
+class MovePhoto(ChapterCommand):
+    def __init__(self, host: Host, section_id: int, photo_id: int, old: int, new: int):
+        super().__init__(host, "调整照片顺序")
+        self.section_id, self.photo_id, self.old, self.new = section_id, photo_id, old, new
+
+    def apply(self) -> None:
+        self.file.move_photo(self.photo_id, self.new)
+
+    def revert(self) -> None:
+        self.file.move_photo(self.photo_id, self.old)
+
+    def reveal(self, undone: bool) -> int | None:
+        return self.section_id

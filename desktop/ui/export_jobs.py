@@ -1,0 +1,219 @@
+"""Exports on a worker thread, with a progress dialog, so the window never freezes.
+
+The worker opens its own `Report` on the file (a SQLite connection belongs to one thread)
+and runs the same code as `qreport export`: `assemble.build`, then the Excel or PDF
+writer. Those import openpyxl/reportlab, which is why they are imported here, lazily and
+on the worker, and never at start-up. The writers replace the target atomically; a
+target held open by Excel/WPS or a PDF viewer raises PermissionError, which is said in
+plain words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import io
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from desktop.report import Report, ReportFileError
+
+NOT_YET = "尚未实现"
+LOCKED = "文件正在被 Excel/WPS 打开，请关闭后重试。"
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    key: str
+    label: str  # what is being exported, for dialogs: "Excel 质量数据表"
+    suffix: str
+    file_filter: str
+
+    def default_name(self, report: Report, department: str = "") -> str:
+        school = report.school
+        return {
+            "xlsx": f"{school}{report.template.data_table}.xlsx",
+            "pdf": f"{school}{report.template.title}.pdf",
+            "table_pdf": f"{school}{report.template.data_table}.pdf",
+            "collect": f"{school}{department}数据采集表.xlsx",
+        }[self.key]
+
+
+KINDS = {
+    "xlsx": ExportKind("xlsx", "Excel 质量数据表", ".xlsx", "Excel 工作簿 (*.xlsx)"),
+    "pdf": ExportKind("pdf", "PDF 报告", ".pdf", "PDF 文件 (*.pdf)"),
+    "table_pdf": ExportKind("table_pdf", "质量数据表 PDF", ".pdf", "PDF 文件 (*.pdf)"),
+    "collect": ExportKind("collect", "部门采集表", ".xlsx", "Excel 工作簿 (*.xlsx)"),
+}
+
+
+class NotBuiltYet(Exception):
+    """The exporter module is not in this version."""
+
+
+def _module(name: str):
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        if exc.name and not name.startswith(exc.name):
+            raise  # a real missing dependency, not a missing feature
+        raise NotBuiltYet(name) from None
+
+
+def run_export(source: Path, kind: str, out: Path, department: str = "") -> str:
+    """Do one export (on any thread); returns a note for the user, e.g. the page count."""
+    if kind == "collect":
+        collect = _module("desktop.collect")
+        if not hasattr(collect, "run_cli"):
+            raise NotBuiltYet("desktop.collect")
+        # The command line's contract (qreport collect FILE --department D --out OUT) is the
+        # stable one, so the window goes through it; its printed lines are not needed here.
+        args = argparse.Namespace(file=Path(source), department=department, out=Path(out))
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = collect.run_cli(args)
+        if code:
+            raise RuntimeError(f"未能生成{department}的采集表。")
+        return ""
+    from desktop import assemble
+
+    with Report.open(source) as report:
+        doc = assemble.build(report)
+    if kind == "xlsx":
+        writer = getattr(_module("desktop.export.xlsx"), "write_xlsx", None)
+        if writer is None:
+            raise NotBuiltYet("desktop.export.xlsx")
+        writer(doc, Path(out))
+        return ""
+    writer = getattr(_module("desktop.export.pdf"), "write_pdf", None)
+    if writer is None:
+        raise NotBuiltYet("desktop.export.pdf")
+    result = writer(doc, Path(out), table_only=kind == "table_pdf")
+    note = f"共 {result.pages} 页。" if getattr(result, "pages", None) else ""
+    missing = getattr(result, "missing_chars", ())
+    if missing:
+        note += f"字体中缺少这些字符，已用“□”代替：{''.join(missing)}"
+    return note
+
+
+def describe_error(exc: BaseException) -> str:
+    if isinstance(exc, NotBuiltYet):
+        return f"{NOT_YET}：本版本还没有这个导出功能。"
+    if isinstance(exc, PermissionError):
+        return LOCKED
+    if isinstance(exc, ReportFileError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"无法写入文件：{exc.strerror or exc}。"
+    return f"导出失败：{exc}"
+
+
+class _Signals(QObject):
+    finished = Signal(str, str)  # path, note
+    failed = Signal(str)
+
+
+class ExportJob(QRunnable):
+    def __init__(self, source: Path, kind: str, out: Path, department: str = ""):
+        super().__init__()
+        self.source, self.kind, self.out, self.department = source, kind, out, department
+        self.signals = _Signals()  # created on the GUI thread: its slots run there
+
+    def run(self) -> None:
+        try:
+            note = run_export(self.source, self.kind, self.out, self.department)
+        except BaseException as exc:  # anything: said in a dialog, the thread ends cleanly
+            self.signals.failed.emit(describe_error(exc))
+        else:
+            self.signals.finished.emit(str(self.out), note)
+
+
+class ExportController(QObject):
+    """Starts jobs, shows progress, and offers to open the result."""
+
+    done = Signal(str)  # the written path (tests wait for it)
+    failed = Signal(str)
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self.window = window
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)  # one export at a time: the user waits for one anyway
+        self._jobs: set[ExportJob] = set()
+        self.progress: QProgressDialog | None = None
+        self.last_dialog: QMessageBox | None = None
+
+    def start(self, source: Path, kind: str, out: Path, department: str = "") -> ExportJob:
+        job = ExportJob(Path(source), kind, Path(out), department)
+        job.setAutoDelete(False)  # Python keeps it until its signals have been delivered
+        self._jobs.add(job)
+        job.signals.finished.connect(lambda path, note, job=job: self._finished(job, path, note))
+        job.signals.failed.connect(lambda message, job=job: self._failed(job, message))
+        self._show_progress(KINDS[kind].label)
+        self.pool.start(job)
+        return job
+
+    def busy(self) -> bool:
+        return bool(self._jobs)
+
+    def wait(self, msecs: int = 60000) -> bool:
+        return self.pool.waitForDone(msecs)
+
+    def _show_progress(self, label: str) -> None:
+        progress = QProgressDialog(f"正在导出{label}…", "", 0, 0, self.window)
+        progress.setWindowTitle("导出")
+        progress.setCancelButton(None)  # the writers cannot be stopped halfway
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.setAutoClose(False)
+        progress.show()
+        self.progress = progress
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+
+    def _finished(self, job: ExportJob, path: str, note: str) -> None:
+        self._jobs.discard(job)
+        self._close_progress()
+        box = QMessageBox(QMessageBox.Icon.Information, "导出完成",
+                          f"已导出到：\n{path}" + (f"\n\n{note}" if note else ""),
+                          parent=self.window)
+        open_file = box.addButton("打开文件", QMessageBox.ButtonRole.AcceptRole)
+        open_folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+
+        def clicked(button) -> None:
+            if button is open_file:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+            elif button is open_folder:
+                show_in_folder(Path(path))
+
+        box.buttonClicked.connect(clicked)
+        box.open()  # not exec(): the window keeps running
+        self.last_dialog = box
+        self.done.emit(path)
+
+    def _failed(self, job: ExportJob, message: str) -> None:
+        self._jobs.discard(job)
+        self._close_progress()
+        box = QMessageBox(QMessageBox.Icon.Warning, "导出未完成", message, parent=self.window)
+        box.open()
+        self.last_dialog = box
+        self.failed.emit(message)
+
+
+def show_in_folder(path: Path) -> None:
+    if sys.platform == "win32":
+        # Explorer can select the file; opening the folder alone leaves the user to find it
+        subprocess.Popen(["explorer", "/select,", str(path)])  # noqa: S603,S607
+        return
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))

@@ -1,0 +1,401 @@
+"""The PDF export, checked on the real file with poppler (pdffonts, pdftotext, pdfimages).
+
+Every test runs on two documents: one built in code (`pdf_sample.build_document`, dense
+with punctuation, a table across pages, generated photos) and the bundled sample report
+(`sample_document` from tests/conftest.py).  Expected texts are taken from the Document,
+so either can change without touching the assertions.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from desktop.document import Chapter, Document, Figure, Section, Table
+from desktop.export.linebreak import break_lines, line_break_violations
+from desktop.export.pdf import PdfResult, write_pdf
+from tests.desktop.export.pdf_sample import build_document
+
+POPPLER = all(shutil.which(t) for t in ("pdftotext", "pdffonts", "pdfinfo", "pdfimages"))
+pytestmark = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+
+
+def run(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def pdftotext(path: Path) -> list[str]:
+    """Text of each page (pdftotext separates pages with a form feed)."""
+    pages = run("pdftotext", str(path), "-").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def squash(text: str) -> str:
+    """Without whitespace: pdftotext may add spaces and headings may wrap."""
+    return re.sub(r"\s+", "", text)
+
+
+@dataclass
+class Built:
+    doc: Document
+    path: Path
+    result: PdfResult
+    pages: list[str]  # pdftotext per page
+
+
+@pytest.fixture(scope="module", params=["built", "sample"])
+def document(request) -> Document:
+    if request.param == "built":
+        return build_document()
+    return request.getfixturevalue("sample_document")
+
+
+@pytest.fixture(scope="module")
+def report(document, tmp_path_factory) -> Built:
+    path = tmp_path_factory.mktemp("pdf") / "报告.pdf"
+    result = write_pdf(document, path)
+    return Built(document, path, result, pdftotext(path))
+
+
+@pytest.fixture(scope="module")
+def table_only(document, tmp_path_factory) -> Built:
+    path = tmp_path_factory.mktemp("pdf") / "数据表.pdf"
+    result = write_pdf(document, path, table_only=True)
+    return Built(document, path, result, pdftotext(path))
+
+
+# -- walking the Document --------------------------------------------------------------
+
+
+def headings(doc: Document, depth: int = 3) -> list[tuple[int, str]]:
+    """(depth, heading) in reading order, as the 目录 lists them."""
+    out: list[tuple[int, str]] = []
+
+    def section(s: Section, d: int) -> None:
+        if d < depth:
+            out.append((d, s.heading))
+        for sub in s.sections:
+            section(sub, d + 1)
+
+    for chapter in doc.chapters:
+        out.append((0, chapter.heading))
+        for s in chapter.sections:
+            section(s, 1)
+    out.append((0, doc.data_table.title))
+    return out
+
+
+def blocks(doc: Document):
+    def walk(node: Chapter | Section):
+        yield from node.body
+        for s in node.sections:
+            yield from walk(s)
+
+    for chapter in doc.chapters:
+        yield from walk(chapter)
+
+
+def body_page_numbers(pages: list[str]) -> dict[int, int]:
+    """Printed page number ("- N -" footer) -> index into pages."""
+    found = {}
+    for i, text in enumerate(pages):
+        for line in text.splitlines():
+            m = re.fullmatch(r"\s*-\s*(\d+)\s*-\s*", line)
+            if m:
+                found[int(m.group(1))] = i
+    return found
+
+
+def toc_entries(pages: list[str]) -> list[tuple[str, int]]:
+    """(entry text, page number) from the 目录 pages: lines ending in leader dots and a
+    number; an entry that wrapped is joined with the lines before it."""
+    entries = []
+    pending = ""
+    first_body = min(body_page_numbers(pages).values())
+    for text in pages[1:first_body]:
+        for line in text.splitlines():
+            m = re.fullmatch(r"(.*?)\s*\.{4,}\s*(\d+)\s*", line)
+            if m:
+                entries.append((squash(pending + m.group(1)), int(m.group(2))))
+                pending = ""
+            elif line.strip() and squash(line) not in ("目", "录", "目录"):
+                pending += line
+    return entries
+
+
+# -- fonts and text ---------------------------------------------------------------------
+
+
+def test_fonts_are_embedded_subsets_with_unicode_maps(report):
+    rows = run("pdffonts", str(report.path)).splitlines()[2:]
+    assert rows
+    for row in rows:
+        name, *_, emb, sub, uni, _obj, _gen = row.split()
+        assert (emb, sub, uni) == ("yes", "yes", "yes"), row
+        assert re.fullmatch(r"[A-Z]{6}\+Noto(Serif|Sans)SC-(Regular|Bold)", name), row
+
+
+def test_text_is_extractable(report):
+    text = squash("".join(report.pages))
+    for _, heading in headings(report.doc):
+        assert squash(heading) in text
+    captions = [b for b in blocks(report.doc) if isinstance(b, Table | Figure)]
+    assert captions
+    for block in captions:
+        assert squash(f"{block.number} {block.caption}") in text
+    assert squash(report.doc.title) in text
+    assert report.doc.date_text in text
+
+
+def test_data_table_values_appear(report):
+    text = "\n".join(report.pages)
+    table = report.doc.data_table
+    assert "".join(f"{y}年" for y in table.years) in squash(text)
+    for row in table.rows:
+        assert squash(row.label) in squash(text)
+        for cell in row.cells:
+            if cell.text:
+                assert cell.text in text, (row.name, cell.text)
+
+
+def test_paragraphs_are_complete(report):
+    """No character lost or duplicated by line breaking (checked on the text stream)."""
+    text = squash("".join(report.pages))
+    paragraphs = [b for b in blocks(report.doc) if isinstance(b, str) and b.strip()]
+    assert len(paragraphs) > 10
+    for p in paragraphs:
+        assert squash(p) in text
+
+
+def test_no_line_breaks_against_the_rules(report):
+    lines = [line for page in report.pages for line in page.splitlines()]
+    assert line_break_violations(lines) == []
+
+
+def test_table_only_has_no_line_break_violations(table_only):
+    lines = [line for page in table_only.pages for line in page.splitlines()]
+    assert line_break_violations(lines) == []
+
+
+# -- structure -------------------------------------------------------------------------
+
+
+def test_toc_numbers_are_the_pages_where_headings_land(report):
+    numbers = body_page_numbers(report.pages)
+    first = min(numbers)
+    assert first == 1
+    assert sorted(numbers) == list(range(1, len(numbers) + 1))  # consecutive, from 1
+    entries = toc_entries(report.pages)
+    expected = [squash(h) for _, h in headings(report.doc)]
+    assert [e for e, _ in entries] == expected
+    for heading, number in entries:
+        page = report.pages[numbers[number]]
+        assert heading in squash(page), (heading, number)
+        # ... and not already on an earlier body page (as a heading it is there first).
+        earlier = [squash(report.pages[numbers[n]]) for n in range(1, number)]
+        assert not any(heading in t for t in earlier if t.count(heading)), heading
+
+
+def test_chapters_start_on_a_new_page(report):
+    numbers = body_page_numbers(report.pages)
+    for heading, number in toc_entries(report.pages):
+        if heading in [squash(c.heading) for c in report.doc.chapters]:
+            page = report.pages[numbers[number]]
+            body_lines = [squash(x) for x in page.splitlines() if x.strip()]
+            # After the running header (school, title) the chapter heading comes first.
+            start = body_lines.index(squash(report.doc.title)) + 1
+            assert "".join(body_lines[start:]).startswith(heading)
+
+
+def test_table_header_repeats_on_every_page_of_a_long_table(report):
+    tables = [b for b in blocks(report.doc) if isinstance(b, Table)]
+    longest = max(tables, key=lambda t: len(t.rows))
+    first_cells = [squash(r[1].text) for r in longest.rows if len(r) > 1 and r[1].text]
+    pages = [p for p in report.pages if any(c and c in squash(p) for c in first_cells[1:])]
+    header = squash("".join(c.name for c in longest.columns))
+    for page in pages:
+        assert header in squash(page.replace("\n", ""))
+    if longest is build_document_longest():
+        assert len(pages) >= 2  # the built document's table does cross pages
+
+
+def build_document_longest() -> Table:
+    return _BUILT_LONGEST
+
+
+_BUILT_LONGEST = max(
+    (b for b in blocks(build_document()) if isinstance(b, Table)), key=lambda t: len(t.rows)
+)
+
+
+def test_totals_row_printed(report):
+    totals = [b.total for b in blocks(report.doc) if isinstance(b, Table) and b.total]
+    text = "\n".join(report.pages)
+    for total in totals:
+        for cell in total:
+            if cell.text:
+                assert cell.text in text
+
+
+def test_page_count_and_size(report):
+    info = run("pdfinfo", str(report.path))
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert pages == report.result.pages == len(report.pages)
+    assert "A4" in info
+    assert len(report.doc.chapters) + 3 <= pages <= 120
+    size = report.path.stat().st_size
+    photos = sum(len(b.photos) for b in blocks(report.doc) if isinstance(b, Figure))
+    assert 30_000 < size < 1_500_000 + 150_000 * photos
+
+
+def test_photos_are_downsampled_jpegs(report):
+    rows = run("pdfimages", "-list", str(report.path)).splitlines()[2:]
+    photos = sum(len(b.photos) for b in blocks(report.doc) if isinstance(b, Figure))
+    assert 1 <= len(rows) <= photos  # the same photo twice is stored once
+    for row in rows:
+        cols = row.split()
+        enc, x_ppi, y_ppi = cols[8], int(cols[12]), int(cols[13])
+        assert enc == "jpeg"
+        # Resampled to ~200 dpi, or embedded untouched when the JPEG was already small.
+        assert x_ppi <= 400 and y_ppi <= 400, row
+
+
+def test_cover_and_toc_have_no_running_header(report):
+    school = squash(report.doc.school)
+    cover = squash(report.pages[0])
+    assert cover.count(school) == 1  # the name on the cover, no header line
+    numbers = body_page_numbers(report.pages)
+    for page in report.pages[: min(numbers.values())]:
+        assert not re.search(r"^\s*-\s*\d+\s*-\s*$", page, re.M)
+
+
+# -- table only ------------------------------------------------------------------------
+
+
+def test_table_only_holds_the_data_table_and_submission_block(table_only):
+    text = "\n".join(table_only.pages)
+    flat = squash(text)
+    assert squash(table_only.doc.data_table.title) in flat
+    for label, value in table_only.doc.submission.lines():
+        assert squash(label) in flat
+        if value:
+            assert squash(value) in flat
+    for chapter in table_only.doc.chapters:
+        assert squash(chapter.heading) not in flat
+    n = table_only.result.pages
+    assert n == len(table_only.pages)
+    for i, page in enumerate(table_only.pages, start=1):
+        assert f"第{i}页共{n}页" in squash(page)
+    # The submission block is never alone: data rows share its page.
+    last = squash(table_only.pages[-1])
+    assert squash(table_only.doc.data_table.rows[-1].label) in last
+
+
+def test_table_only_fonts(table_only):
+    for row in run("pdffonts", str(table_only.path)).splitlines()[2:]:
+        assert row.split()[-5:-2] == ["yes", "yes", "yes"], row
+
+
+# -- characters, files -----------------------------------------------------------------
+
+
+def test_missing_characters_are_reported_and_marked(tmp_path):
+    doc = build_document()
+    rare_in_font = "\U00020087"  # an Ext-B character the font has
+    doc.chapters[0].body.insert(0, f"测试：\U00020000与\ue000无字形，{rare_in_font}有字形。")
+    path = tmp_path / "missing.pdf"
+    result = write_pdf(doc, path)
+    assert result.missing_chars == sorted(["\U00020000", "\ue000"])
+    text = "".join(pdftotext(path))
+    assert "测试：□与□无字形，" in text
+    assert rare_in_font in text  # outside the BMP, still extracted correctly
+
+
+def test_overwrites_atomically_and_leaves_no_temporary_file(tmp_path, report):
+    target = tmp_path / "out.pdf"
+    target.write_bytes(b"old")
+    write_pdf(report.doc, target, table_only=True)
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]
+
+
+def test_failed_write_leaves_nothing_behind(tmp_path):
+    target = tmp_path / "a-directory.pdf"
+    target.mkdir()  # os.replace onto a directory fails like a locked file would
+    with pytest.raises(OSError):
+        write_pdf(build_document(), target, table_only=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["a-directory.pdf"]
+    assert not any(target.iterdir())
+
+
+def test_export_does_not_import_qt(tmp_path):
+    code = (
+        "import sys, pathlib\n"
+        "from tests.desktop.export.pdf_sample import build_document\n"
+        "from desktop.export.pdf import write_pdf\n"
+        f"write_pdf(build_document(), pathlib.Path({str(tmp_path / 'x.pdf')!r}))\n"
+        "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt imported'\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
+
+
+# -- line breaking ---------------------------------------------------------------------
+
+
+def test_checker_finds_what_reportlab_cjk_wrapping_gets_wrong(tmp_path):
+    """Control: reportlab's own wordWrap='CJK' puts "，" at a line start, and pdftotext
+    gives one line per typeset line, so the checker sees it."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from desktop.export import fonts
+
+    fonts.ensure(fonts.SONG)
+    style = ParagraphStyle("p", fontName=fonts.SONG, fontSize=10, leading=14, wordWrap="CJK")
+    text = "一二三四五六七八九十，一二三四五六七八九“十一二三四五六七八九十”。" * 3
+    path = tmp_path / "cjk.pdf"
+    doc = SimpleDocTemplate(str(path), pagesize=(200, 400), leftMargin=0, rightMargin=0,
+                            initialFontName=fonts.SONG)
+    doc.build([Paragraph(text, style)], )
+    # 100 pt = 10 characters: reportlab breaks right before "，".
+    frame_width = 200 - 2 * 6  # SimpleDocTemplate frames have 6 pt padding
+    assert frame_width // 10 >= 10
+    lines = pdftotext(path)[0].splitlines()
+    assert line_break_violations(lines)
+
+
+def test_break_lines_keeps_the_rules():
+    def adv(ch: str) -> float:
+        return 1.0 if ord(ch) > 0x2000 else 0.5
+
+    text = "一二三四五六七八九，十一二三四五六七八（九十）一二三四五六七八“九”。" * 4
+    for width in range(6, 20):
+        lines = break_lines(text, adv, [width])
+        assert "".join(x.text for x in lines) == text
+        assert line_break_violations([x.text for x in lines]) == []
+        assert all(x.width <= width + 1e-6 for x in lines)
+        assert lines[-1].last and not any(x.last for x in lines[:-1])
+
+
+def test_break_lines_never_splits_numbers_or_words():
+    def adv(ch: str) -> float:
+        return 1.0 if ord(ch) > 0x2000 else 0.5
+
+    text = "教学仪器设备总值10671.47万元，双师型教师达73.04%，开展1+X试点，PLC编程。" * 3
+    for width in range(8, 16):
+        lines = break_lines(text, adv, [width])
+        for a, b in zip(lines, lines[1:], strict=False):
+            assert not (a.text[-1:].isascii() and a.text[-1:].isalnum()
+                        and b.text[:1].isascii() and b.text[:1].isalnum()), (a, b)
+
+
+def test_checker_reports_both_kinds():
+    found = line_break_violations(["，开头", "正常一行", "结尾（", "  ”引号开头  ", ""])
+    assert [(v.line, v.kind) for v in found] == [(0, "start"), (2, "end"), (3, "start")]

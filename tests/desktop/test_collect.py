@@ -1,0 +1,90 @@
+"""Department collection workbooks: written locked and validated, imported with a preview."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from desktop import collect, importer
+from desktop.report import Report
+
+pytest.importorskip("desktop.export.xlsx")
+
+
+@pytest.fixture
+def book(sample_report, tmp_path):
+    return collect.write_collection(sample_report, "人事处", tmp_path / "人事处.xlsx")
+
+
+def test_only_the_departments_indicators_and_tables(sample_report, book):
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["数据采集", "部分教师获得市级以上荣誉一览表", "qreport"]
+    assert wb["qreport"].sheet_state == "hidden"
+    ws = wb["数据采集"]
+    names = [ws.cell(r, 2).value for r in range(4, ws.max_row + 1)]
+    expected = [i.name for i in sample_report.template.indicators.values() if i.department == "人事处"]
+    assert names == expected
+    assert "全日制在校生数" not in names
+    assert [c.value for c in ws[3]] == ["序号", "指标", "单位", "2020年", "2021年", "填报说明"]
+
+
+def test_labels_and_last_year_locked_inputs_unlocked_and_validated(book):
+    ws = openpyxl.load_workbook(book)["数据采集"]
+    assert ws.protection.sheet is True
+    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 2).value == "专任教师")
+    assert ws.cell(row, 2).protection.locked and ws.cell(row, 4).protection.locked
+    assert ws.cell(row, 5).protection.locked is False
+    assert ws.cell(row, 4).value == 465 and ws.cell(row, 5).value == 501
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    dv = rules[f"E{row}"]
+    assert dv.type == "custom" and "INT(E" in dv.formula1
+    assert dv.promptTitle == "专任教师" and "专任教师人数" in dv.prompt
+    ratio_row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 2).value == "生师比")
+    assert 'FIND(":"' in rules[f"E{ratio_row}"].formula1
+    pct_row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 2).value.endswith("占比"))
+    assert "<=100" in rules[f"E{pct_row}"].formula1
+
+
+def test_filled_workbook_imports_with_preview_and_its_name_as_source(sample_path, book, tmp_path):
+    wb = openpyxl.load_workbook(book)
+    ws = wb["数据采集"]
+    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 2).value == "专任教师")
+    ws.cell(row, 5).value = 505
+    honours = wb["部分教师获得市级以上荣誉一览表"]
+    honours["B14"], honours["C14"], honours["D14"] = "2021年9月", "聊城市优秀教师", "张三"
+    filled = tmp_path / "人事处-已填.xlsx"
+    wb.save(filled)
+    with Report.open(sample_path) as report:
+        plan = importer.plan_import(report, filled)
+        assert plan.ok
+        assert [c.describe() for c in plan.changes] == ["专任教师（2021年）：501 → 505"]
+        assert [t.describe() for t in plan.tables] == ["《部分教师获得市级以上荣誉一览表》：10 行 → 11 行"]
+        importer.apply(report, plan)
+        assert report.file.value("teachers", 2021) == "505"
+        sources = {c.source for c in report.file.changes(3)}
+        assert sources == {"imported from 人事处-已填.xlsx"}
+        honours_table = next(t for t in report.file.tables() if t.ref == "teacher_honours")
+        assert honours_table.rows[-1] == ("2021年9月", "聊城市优秀教师", "张三")
+
+
+def test_a_bad_value_in_a_collection_workbook_is_refused(sample_path, book, tmp_path):
+    wb = openpyxl.load_workbook(book)
+    ws = wb["数据采集"]
+    ws["E4"] = "五十四"  # typed past the validation (e.g. pasted)
+    bad = tmp_path / "bad.xlsx"
+    wb.save(bad)
+    with Report.open(sample_path) as report:
+        plan = importer.plan_import(report, bad)
+    assert plan.refused == ["第 4 行 思想政治课专任教师数（2021年）：“五十四”不是有效的整数"]
+
+
+def test_another_schools_workbook_is_refused(sample_path, book, tmp_path):
+    with Report.create(tmp_path / "other.qreport", "别的学校", "2022", 2021) as other, \
+            pytest.raises(importer.ImportRefused, match="不是本校"):
+        importer.plan_import(other, book)
+
+
+def test_unknown_department(sample_report, tmp_path):
+    with pytest.raises(collect.CollectError, match="没有“食堂”这个部门"):
+        collect.write_collection(sample_report, "食堂", tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists()
