@@ -59,16 +59,15 @@ def list_backups(report_path: Path | str) -> list[Backup]:
 def make_backup(file: ReportFile, reason: str, keep: int | None = None) -> Backup:
     folder = folder_for(file.path)
     folder.mkdir(parents=True, exist_ok=True)
-    now = dt.datetime.now()
+    now = dt.datetime.now().replace(microsecond=0)
+    existing = list_backups(file.path)
+    if existing and existing[0].at >= now:
+        # two backups in one second (an import right after opening): names stay in order
+        now = existing[0].at + dt.timedelta(seconds=1)
     target = folder / f"{now:%Y%m%d-%H%M%S}-{reason}.qreport"
-    n = 1
-    while target.exists():  # two backups in one second (import right after opening)
-        now += dt.timedelta(seconds=1)
-        target = folder / f"{now:%Y%m%d-%H%M%S}-{reason}.qreport"
-        n += 1
     file.backup_to(target)
     _prune(file.path, keep if keep is not None else settings.load().backups_kept)
-    return Backup(target, now.replace(microsecond=0), reason)
+    return Backup(target, now, reason)
 
 
 def daily_backup(file: ReportFile) -> Backup | None:

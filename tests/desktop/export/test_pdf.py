@@ -43,6 +43,7 @@ def squash(text: str) -> str:
 
 @dataclass
 class Built:
+    kind: str  # "built" (pdf_sample) or "sample" (the bundled sample report)
     doc: Document
     path: Path
     result: PdfResult
@@ -50,24 +51,26 @@ class Built:
 
 
 @pytest.fixture(scope="module", params=["built", "sample"])
-def document(request) -> Document:
+def document(request) -> tuple[str, Document]:
     if request.param == "built":
-        return build_document()
-    return request.getfixturevalue("sample_document")
+        return request.param, build_document()
+    return request.param, request.getfixturevalue("sample_document")
 
 
 @pytest.fixture(scope="module")
 def report(document, tmp_path_factory) -> Built:
+    kind, doc = document
     path = tmp_path_factory.mktemp("pdf") / "报告.pdf"
-    result = write_pdf(document, path)
-    return Built(document, path, result, pdftotext(path))
+    result = write_pdf(doc, path)
+    return Built(kind, doc, path, result, pdftotext(path))
 
 
 @pytest.fixture(scope="module")
 def table_only(document, tmp_path_factory) -> Built:
+    kind, doc = document
     path = tmp_path_factory.mktemp("pdf") / "数据表.pdf"
-    result = write_pdf(document, path, table_only=True)
-    return Built(document, path, result, pdftotext(path))
+    result = write_pdf(doc, path, table_only=True)
+    return Built(kind, doc, path, result, pdftotext(path))
 
 
 # -- walking the Document --------------------------------------------------------------
@@ -99,6 +102,20 @@ def blocks(doc: Document):
 
     for chapter in doc.chapters:
         yield from walk(chapter)
+
+
+def running_text(built: Built) -> str:
+    """All pages' text without running headers and footers, whitespace removed, so that a
+    paragraph continued on the next page reads as one."""
+    furniture = {squash(built.doc.school), squash(built.doc.title)}
+    keep = []
+    for page in built.pages:
+        for line in page.splitlines():
+            flat = squash(line)
+            if flat in furniture or re.fullmatch(r"-\d+-", flat):
+                continue
+            keep.append(flat)
+    return "".join(keep)
 
 
 def body_page_numbers(pages: list[str]) -> dict[int, int]:
@@ -166,7 +183,7 @@ def test_data_table_values_appear(report):
 
 def test_paragraphs_are_complete(report):
     """No character lost or duplicated by line breaking (checked on the text stream)."""
-    text = squash("".join(report.pages))
+    text = running_text(report)
     paragraphs = [b for b in blocks(report.doc) if isinstance(b, str) and b.strip()]
     assert len(paragraphs) > 10
     for p in paragraphs:
@@ -197,9 +214,10 @@ def test_toc_numbers_are_the_pages_where_headings_land(report):
     for heading, number in entries:
         page = report.pages[numbers[number]]
         assert heading in squash(page), (heading, number)
-        # ... and not already on an earlier body page (as a heading it is there first).
-        earlier = [squash(report.pages[numbers[n]]) for n in range(1, number)]
-        assert not any(heading in t for t in earlier if t.count(heading)), heading
+        if expected.count(heading) == 1:
+            # ... and not on an earlier page: the number is not merely "late enough".
+            earlier = [squash(report.pages[numbers[n]]) for n in range(1, number)]
+            assert not any(heading in t for t in earlier), (heading, number)
 
 
 def test_chapters_start_on_a_new_page(report):
@@ -218,20 +236,13 @@ def test_table_header_repeats_on_every_page_of_a_long_table(report):
     longest = max(tables, key=lambda t: len(t.rows))
     first_cells = [squash(r[1].text) for r in longest.rows if len(r) > 1 and r[1].text]
     pages = [p for p in report.pages if any(c and c in squash(p) for c in first_cells[1:])]
-    header = squash("".join(c.name for c in longest.columns))
+    assert pages
     for page in pages:
-        assert header in squash(page.replace("\n", ""))
-    if longest is build_document_longest():
-        assert len(pages) >= 2  # the built document's table does cross pages
-
-
-def build_document_longest() -> Table:
-    return _BUILT_LONGEST
-
-
-_BUILT_LONGEST = max(
-    (b for b in blocks(build_document()) if isinstance(b, Table)), key=lambda t: len(t.rows)
-)
+        # pdftotext orders table cells freely: look for each header cell on its own line.
+        lines = {squash(x) for x in page.splitlines()}
+        assert all(squash(c.name) in lines for c in longest.columns), page[:200]
+    if report.kind == "built":
+        assert len(pages) >= 2  # its 48-row table does cross pages
 
 
 def test_totals_row_printed(report):
@@ -350,8 +361,8 @@ def test_export_does_not_import_qt(tmp_path):
 
 
 def test_checker_finds_what_reportlab_cjk_wrapping_gets_wrong(tmp_path):
-    """Control: reportlab's own wordWrap='CJK' puts "，" at a line start, and pdftotext
-    gives one line per typeset line, so the checker sees it."""
+    """Control: reportlab's own wordWrap='CJK' lets "，" start a line, and pdftotext gives
+    one text line per typeset line, so the checker does see such a break."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
@@ -359,15 +370,13 @@ def test_checker_finds_what_reportlab_cjk_wrapping_gets_wrong(tmp_path):
 
     fonts.ensure(fonts.SONG)
     style = ParagraphStyle("p", fontName=fonts.SONG, fontSize=10, leading=14, wordWrap="CJK")
-    text = "一二三四五六七八九十，一二三四五六七八九“十一二三四五六七八九十”。" * 3
+    text = "".join("中" * k + "，" for k in range(1, 30))  # commas at every position
     path = tmp_path / "cjk.pdf"
-    doc = SimpleDocTemplate(str(path), pagesize=(200, 400), leftMargin=0, rightMargin=0,
+    doc = SimpleDocTemplate(str(path), pagesize=(200, 2000), leftMargin=0, rightMargin=0,
                             initialFontName=fonts.SONG)
-    doc.build([Paragraph(text, style)], )
-    # 100 pt = 10 characters: reportlab breaks right before "，".
-    frame_width = 200 - 2 * 6  # SimpleDocTemplate frames have 6 pt padding
-    assert frame_width // 10 >= 10
+    doc.build([Paragraph(text, style)])
     lines = pdftotext(path)[0].splitlines()
+    assert squash("".join(lines)) == text
     assert line_break_violations(lines)
 
 
