@@ -137,7 +137,7 @@ def write_collection(report: Report, department: str, out: Path | str) -> Path:
     meta.protection.sheet = True
     wb.properties.title = title
     wb.properties.creator = "qreport"
-    x._save_atomically(wb, out)
+    x.save_atomically(wb, out)
     return out
 
 

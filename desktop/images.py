@@ -33,14 +33,17 @@ def prepare(raw: bytes, name: str = "图片") -> Photo:
         raise ImageRefused(f"{name} 超过 {MAX_BYTES // 1024 // 1024} MB，无法插入。")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Our own limit (checked before decoding) replaces Pillow's warning threshold.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(raw))
             if image.width * image.height > MAX_PIXELS:
                 raise ImageRefused(f"{name} 像素过多（{image.width}×{image.height}），无法插入。")
             image.load()
     except ImageRefused:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Image.DecompressionBombError:
+        raise ImageRefused(f"{name} 像素过多，无法插入。") from None
+    except UnidentifiedImageError:
         raise ImageRefused(f"{name} 不是可识别的图片文件。") from None
     except (OSError, ValueError, SyntaxError):  # truncated or malformed data
         raise ImageRefused(f"{name} 已损坏或不完整，无法读取。") from None

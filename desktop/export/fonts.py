@@ -83,9 +83,7 @@ def _register(name: str) -> Face:
         others = {regular, bold} - {name}
         if name in (regular, bold) and all(o in _faces for o in others):
             # <b> in reportlab markup maps to the bold face only through a family.
-            pdfmetrics.registerFontFamily(
-                regular, normal=regular, bold=bold, italic=regular, boldItalic=bold
-            )
+            pdfmetrics.registerFontFamily(regular, normal=regular, bold=bold, italic=regular, boldItalic=bold)
     face = font.face
     return Face(name, face.charWidths, int(face.defaultWidth), face.charToGlyph)
 
@@ -115,7 +113,7 @@ def _patch_tounicode() -> None:
         for i, v in enumerate(subset):
             if v > 0xFFFF:
                 utf16 = chr(v).encode("utf-16-be").hex().upper()
-                text = text.replace("<%02X> <FFFF>" % i, "<%02X> <%s>" % (i, utf16), 1)
+                text = text.replace(f"<{i:02X}> <FFFF>", f"<{i:02X}> <{utf16}>", 1)
         return text
 
     ttfonts.makeToUnicodeCMap = make_to_unicode_cmap

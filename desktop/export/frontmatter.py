@@ -38,7 +38,7 @@ class Cover(Flowable):
             (0.80, [ts.clean(date_text, date_style.font)], date_style),
         ]
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803
+    def wrap(self, availWidth, availHeight):
         self.width, self.height = availWidth, availHeight - 1  # -1: never trips the frame
         return self.width, self.height
 
@@ -60,9 +60,7 @@ class TocEntry(Flowable):
     the dots and number go into a form XObject painted at save time (DeferredCanvas).
     """
 
-    def __init__(
-        self, ts: Typesetter, text: str, key: str, style: TextStyle, number_width: float
-    ) -> None:
+    def __init__(self, ts: Typesetter, text: str, key: str, style: TextStyle, number_width: float) -> None:
         super().__init__()
         self.ts = ts
         self.key = key
@@ -70,16 +68,16 @@ class TocEntry(Flowable):
         self.number_style = style
         self.text = ts.clean(text, style.font)
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803
+    def wrap(self, availWidth, availHeight):
         self.width = availWidth
         self._lines = self.ts.lines(self.text, self.style, availWidth)
         self.height = len(self._lines) * self.style.leading
         return self.width, self.height
 
-    def getSpaceBefore(self):  # noqa: N802
+    def getSpaceBefore(self):
         return self.style.space_before
 
-    def split(self, availWidth, availHeight):  # noqa: N803
+    def split(self, availWidth, availHeight):
         return []  # an entry is a line or two: it moves to the next page whole
 
     def draw(self):

@@ -26,12 +26,9 @@ from functools import lru_cache
 # May not begin a line: closing punctuation and marks that belong to what precedes them.
 # The first line is the rule as published (GB/T 15834 and common 避头尾 lists), the
 # second one ASCII and rarer forms that behave the same way.
-NO_START = frozenset(
-    "，。、；：？！）》」』”’．％】〕〉］｝〗〙｠"
-    ",.;:!?)]}%‰℃°′″"
-)
+NO_START = frozenset("，。、；：？！）》」』”’．％】〕〉］｝〗〙｠,.;:!?)]}%‰℃°′″")
 # May not end a line: opening punctuation.
-NO_END = frozenset("（《「『“‘【〔〈［｛〖〘｟" "([{")
+NO_END = frozenset("（《「『“‘【〔〈［｛〖〘｟([{")
 
 # The checker uses only the characters the rules name, all full-width or curly: an ASCII
 # "%" alone on a line of pdftotext output is normally a table cell (a unit), not a break.
@@ -215,9 +212,7 @@ def _force_split(
         line_no += 1
 
 
-def _no_lonely_last(
-    out: list[Line], advance: Callable[[str], float], widths: Sequence[float]
-) -> None:
+def _no_lonely_last(out: list[Line], advance: Callable[[str], float], widths: Sequence[float]) -> None:
     """Avoid a last line holding a single character ("个。"): bring the last piece of
     the line before down with it, if that costs the line before at most two characters."""
     last = out[-1]

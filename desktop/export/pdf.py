@@ -94,7 +94,7 @@ class _Builder:
         self.photo_caption = s(song, 9, 12, "centre")
         self.cell = s(song, 10.5, 14, "left")
         self.cell_head = s(hei, 10.5, 14, "centre")
-        self.cell_total = s(fonts.SONG_BOLD, 10.5, 14, "left")
+        self.cell_total = s(fonts.HEI_BOLD, 10.5, 14, "left")
         self.header = s(hei, 9, 12, "left", color=(0.25, 0.25, 0.25))
         self.footer = s(song, 10.5, 14, "centre")
         self.data_title = s(fonts.HEI_BOLD, 16, 24, "centre", space_after=10)
@@ -106,7 +106,7 @@ class _Builder:
             s(song, 12, 24, "left", left_indent=48),
         ]
         self.cover_title = s(fonts.HEI_BOLD, 30, 48, "centre")
-        self.cover_school = s(fonts.SONG_BOLD, 22, 32, "centre")
+        self.cover_school = s(fonts.HEI_BOLD, 22, 32, "centre")
         self.cover_date = s(song, 16, 24, "centre")
 
     # -- document ---------------------------------------------------------------------
@@ -121,14 +121,11 @@ class _Builder:
         doc = self.doc
 
         def mk_frame(fid: str) -> Frame:
-            return Frame(*frame, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-                         id=fid)
+            return Frame(*frame, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=fid)
 
         if table_only:
             templates = [PageTemplate("table", [mk_frame("t")], onPage=self._table_page)]
-            story = _with_keeps(
-                self._data_table_story(doc.data_table, doc.submission, heading=False)
-            )
+            story = _with_keeps(self._data_table_story(doc.data_table, doc.submission, heading=False))
         else:
             templates = [
                 PageTemplate("cover", [mk_frame("c")]),
@@ -174,8 +171,13 @@ class _Builder:
         body.extend(self._data_table_story(doc.data_table, doc.submission, heading=True))
 
         cover = Cover(
-            self.ts, doc.title, doc.school, doc.date_text,
-            self.cover_title, self.cover_school, self.cover_date,
+            self.ts,
+            doc.title,
+            doc.school,
+            doc.date_text,
+            self.cover_title,
+            self.cover_school,
+            self.cover_date,
         )
         story: list = [cover, NextPageTemplate("toc"), PageBreak()]
         story.extend(self._toc())
@@ -200,8 +202,7 @@ class _Builder:
         school = ts.clean(self.doc.school, st.font)
         title = ts.clean(self.doc.title, st.font)
         draw_lines(canv, ts.lines(school, st, TEXT_W), st, TEXT_W, 0)
-        draw_lines(canv, ts.lines(title, st.but(align="right"), TEXT_W), st.but(align="right"),
-                   TEXT_W, 0)
+        draw_lines(canv, ts.lines(title, st.but(align="right"), TEXT_W), st.but(align="right"), TEXT_W, 0)
         canv.restoreState()
         canv.saveState()
         canv.setLineWidth(0.5)
@@ -315,10 +316,7 @@ class _Builder:
         from desktop.export.typeset import TextBlock
 
         cells = list(row[:ncols]) + [Cell()] * (ncols - len(row))
-        return [
-            TextBlock(self.ts, c.text, style.but(align=a)) for c, a in zip(cells, aligns,
-                                                                          strict=True)
-        ]
+        return [TextBlock(self.ts, c.text, style.but(align=a)) for c, a in zip(cells, aligns, strict=True)]
 
     def _column_widths(self, columns: tuple[Column, ...], rows: list[list]) -> list[float]:
         """Widths from the relative hints, but never narrower than a column needs.
@@ -361,8 +359,7 @@ class _Builder:
         ]
         if total:
             commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, (0, 0, 0)))
-        table = Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(commands),
-                      hAlign="CENTER")
+        table = Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(commands), hAlign="CENTER")
         table.spaceAfter = 12  # the text after a table must not touch its bottom rule
         return table
 
@@ -424,12 +421,14 @@ class _Builder:
             else:
                 name_style = cell
             values = list(r.cells[:nyears]) + [Cell()] * (nyears - len(r.cells))
-            rows.append([
-                TextBlock(ts, r.seq, cell.but(align="centre")),
-                TextBlock(ts, r.label, name_style),
-                TextBlock(ts, r.unit, cell.but(align="centre")),
-                *(TextBlock(ts, v.text, cell.but(align="right")) for v in values),
-            ])
+            rows.append(
+                [
+                    TextBlock(ts, r.seq, cell.but(align="centre")),
+                    TextBlock(ts, r.label, name_style),
+                    TextBlock(ts, r.unit, cell.but(align="centre")),
+                    *(TextBlock(ts, v.text, cell.but(align="right")) for v in values),
+                ]
+            )
         columns = (
             Column("序号", width=0.1),
             Column("指标", width=4.0),
@@ -461,9 +460,7 @@ def _align(col: Column, index: int) -> str:
     return "right" if col.numeric else "left"
 
 
-def _distribute(
-    total: float, hints: list[float], floors: list[float], fixed: set[int]
-) -> list[float]:
+def _distribute(total: float, hints: list[float], floors: list[float], fixed: set[int]) -> list[float]:
     """Share `total` in proportion to `hints`, raising columns to their floors (columns in
     `fixed` get exactly their floor) and taking the difference from the others."""
     n = len(hints)
@@ -513,4 +510,3 @@ def _with_keeps(flowables: list) -> list:
         out.append(f)
         i += 1
     return out
-

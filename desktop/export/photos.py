@@ -125,7 +125,7 @@ class PhotoRow(Flowable):
         self.captions = [ts.clean(c, caption_style.font) for *_, c in photos]
         self.img_h = max((h for _, _, h, _ in photos), default=0.0)
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803
+    def wrap(self, availWidth, availHeight):
         self.width = availWidth
         self._caption_lines = [
             self.ts.lines(c, self.caption_style, w) if c else []

@@ -24,7 +24,7 @@ class SignBlock(Flowable):
             for row in rows
         ]
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+    def wrap(self, availWidth, availHeight):
         self.width = availWidth
         self.height = len(self.rows) * self.row_height
         return self.width, self.height

@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table
 
 from desktop.export import fonts
-from desktop.export.linebreak import Line, break_lines
+from desktop.export.linebreak import Line, break_lines, is_wide
 
 # Shown in place of a character none of our fonts has; 虚缺号 □ is the usual Chinese mark
 # for a missing character, it is in the fonts, and it is never mistaken for "？".
@@ -138,9 +138,13 @@ def draw_lines(
         indent = style.first_indent if (i == 0 and first_is_first) else 0.0
         x = style.left_indent + indent
         extra = avail - indent - line.width
+        runs = [(line.text, False)]
         spacing = 0.0
         if style.align == "justify":
-            gaps = len(line.text) - 1
+            runs = _stretch_runs(line.text)
+            gaps = sum(len(text) for text, stretch in runs if stretch)
+            if runs[-1][1]:
+                gaps -= 1  # nothing follows the last character
             # Spread what 推出 left over; not on last lines, and not when the gaps would
             # look like holes (a long unbreakable run pushed to the next line).
             if not line.last and gaps > 0 and 0 < extra <= 0.5 * style.size * gaps:
@@ -149,18 +153,43 @@ def draw_lines(
             x += extra / 2
         elif style.align == "right":
             x += extra
-        if spacing != spacing_now:
-            tx.setCharSpace(spacing)
-            spacing_now = spacing
         # Relative moves (Td) instead of a text matrix per line: fewer numbers to format.
         if at is None:
             tx.setTextOrigin(x, y)
         else:
             tx.moveCursor(x - at[0], at[1] - y)
         at = (x, y)
-        tx.textOut(line.text)
+        for text, stretch in runs:
+            want = spacing if stretch else 0.0
+            if want != spacing_now:
+                tx.setCharSpace(want)
+                spacing_now = want
+            tx.textOut(text)
         y -= style.leading
     canv.drawText(tx)
+
+
+def _stretch_runs(text: str) -> list[tuple[str, bool]]:
+    """The line cut where justification may add space after a character (True) or not.
+
+    Space goes into the gaps next to CJK characters and at spaces, never inside a number
+    or a word: "10671.47" keeps its natural spacing on a justified line.
+    """
+    n = len(text)
+    if n <= 1:
+        return [(text, True)]
+    flags = []
+    for k in range(n - 1):
+        a, b = text[k], text[k + 1]
+        flags.append(is_wide(a) or is_wide(b) or a == " " or b == " ")
+    flags.append(flags[-1])  # the last character: whatever keeps the run going
+    runs: list[tuple[str, bool]] = []
+    start = 0
+    for k in range(1, n + 1):
+        if k == n or flags[k] != flags[start]:
+            runs.append((text[start:k], flags[start]))
+            start = k
+    return runs
 
 
 @dataclass(frozen=True)
@@ -205,13 +234,13 @@ class TextBlock(Flowable):
             self._laid_width = width
         return self._lines
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+    def wrap(self, availWidth, availHeight):
         lines = self.lines_for(availWidth)
         self.width = availWidth
         self.height = len(lines) * self.style.leading
         return availWidth, self.height
 
-    def split(self, availWidth, availHeight):  # noqa: N803
+    def split(self, availWidth, availHeight):
         lines = self.lines_for(availWidth)
         n = int((availHeight + 1e-6) // self.style.leading)
         total = len(lines)
@@ -244,18 +273,16 @@ class TextBlock(Flowable):
             part.style = self.style.but(first_indent=0.0)
         return part
 
-    def getSpaceBefore(self):  # noqa: N802
+    def getSpaceBefore(self):
         return self._space_before
 
-    def getSpaceAfter(self):  # noqa: N802
+    def getSpaceAfter(self):
         return self._space_after
 
     def draw(self):
         canv = self.canv
         lines = self.lines_for(self.width)
-        draw_lines(
-            canv, lines, self.style, self.width, self.height, first_is_first=self._first_is_first
-        )
+        draw_lines(canv, lines, self.style, self.width, self.height, first_is_first=self._first_is_first)
         mark = self.heading
         if mark is not None:
             canv.bookmarkHorizontal(mark.key, 0, self.height + self.style.space_before)
@@ -276,7 +303,7 @@ class NeedSpace(CondPageBreak):
         super().__init__(0)
         self.following = following
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803
+    def wrap(self, availWidth, availHeight):
         frame = self._doctemplateAttr("frame")
         if frame is not None and getattr(frame, "_atTop", False):
             return 0, 0  # nothing gained by breaking at the top of a page
@@ -319,14 +346,14 @@ class TableWithTail(Flowable):
         self.gap = gap
         self.keep_rows = keep_rows
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803
+    def wrap(self, availWidth, availHeight):
         _, th = self.table.wrap(availWidth, availHeight)
         _, bh = self.tail.wrap(availWidth, availHeight)
         self.width, self.height = availWidth, th + self.gap + bh
         self._th = th
         return self.width, self.height
 
-    def split(self, availWidth, availHeight):  # noqa: N803
+    def split(self, availWidth, availHeight):
         from reportlab.platypus import Spacer
 
         self.wrap(availWidth, availHeight)
@@ -361,7 +388,7 @@ class DeferredCanvas(Canvas):
         self._deferred: list[tuple[str, tuple[float, float, float, float], Callable]] = []
         self.pages = 0
 
-    def showPage(self):  # noqa: N802
+    def showPage(self):
         self.pages += 1
         super().showPage()
 

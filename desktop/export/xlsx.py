@@ -86,7 +86,7 @@ def write_xlsx(doc: Document, out: Path) -> None:
     export never leaves half a file. A `PermissionError` (Excel/WPS holds `out` open on Windows)
     propagates for the caller to explain.
     """
-    _save_atomically(build_workbook(doc), Path(out))
+    save_atomically(build_workbook(doc), Path(out))
 
 
 def build_workbook(doc: Document) -> Workbook:
@@ -418,7 +418,7 @@ def _setup_page(ws: Worksheet, ncols: int, last_row: int) -> None:
     ws.page_margins.top = ws.page_margins.bottom = 0.8
 
 
-def _save_atomically(wb: Workbook, out: Path) -> None:
+def save_atomically(wb: Workbook, out: Path) -> None:
     # Named by us rather than mkstemp: mkstemp creates the file 0600, and os.replace would
     # carry that onto the export; openpyxl's own open() honours the user's umask.
     tmp = out.with_name(f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")

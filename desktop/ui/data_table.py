@@ -397,8 +397,9 @@ class ValueDelegate(QStyledItemDelegate):
             editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             ind = self.model.indicator(index.row())
             editor.setPlaceholderText(ind.unit if ind.unit not in ("", "/") else "")
-        self._index[id(editor)] = QPersistentModelIndex(index)
-        editor.destroyed.connect(lambda *_, key=id(editor): self._index.pop(key, None))
+        key = id(editor)
+        self._index[key] = QPersistentModelIndex(index)
+        editor.destroyed.connect(lambda *_: self._index.pop(key, None))
         return editor
 
     def setEditorData(self, editor, index):

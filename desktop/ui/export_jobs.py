@@ -214,6 +214,6 @@ class ExportController(QObject):
 def show_in_folder(path: Path) -> None:
     if sys.platform == "win32":
         # Explorer can select the file; opening the folder alone leaves the user to find it
-        subprocess.Popen(["explorer", "/select,", str(path)])  # noqa: S603,S607
+        subprocess.Popen(["explorer", "/select,", str(path)])
         return
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))

@@ -12,9 +12,10 @@ here with the current year's values so the writer can refer to them.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +38,45 @@ from desktop.values import ParseError
 
 _REFUSED = QColor("#b3261e")  # the red of refusal messages, readable on white
 _MUTED = QColor("#6b6b6b")
+
+
+class InlineMessage(QWidget):
+    """An icon and a sentence shown in place (under a grid, a field, a section) instead of
+    a modal dialog: the user reads it while fixing the input, and tests can see it.
+    Shared by the chapter tab's editors."""
+
+    _LEVELS = {
+        "error": (QStyle.StandardPixmap.SP_MessageBoxCritical, _REFUSED.name()),
+        "warning": (QStyle.StandardPixmap.SP_MessageBoxWarning, "#8a5a00"),
+        "info": (QStyle.StandardPixmap.SP_MessageBoxInformation, _MUTED.name()),
+    }
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.icon = QLabel(self)
+        self.label = QLabel(self, wordWrap=True, textInteractionFlags=(
+            Qt.TextInteractionFlag.TextSelectableByMouse))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.setSpacing(6)
+        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.label, 1)
+        self.hide()
+
+    def show_message(self, text: str, level: str = "error") -> None:
+        pixmap, color = self._LEVELS[level]
+        size = self.label.fontMetrics().height()
+        self.icon.setPixmap(self.style().standardIcon(pixmap).pixmap(size, size))
+        self.label.setStyleSheet(f"color: {color};")
+        self.label.setText(text)
+        self.show()
+
+    def text(self) -> str:
+        return self.label.text() if self.isVisible() or not self.isHidden() else ""
+
+    def clear(self) -> None:
+        self.label.clear()
+        self.hide()
 
 
 class FreeTableModel(QAbstractTableModel):
@@ -353,11 +393,8 @@ class FreeTableEditor(QWidget):
         self.add_button.setToolTip("在当前行之后添加一行")
         self.remove_button = QPushButton("删除行", self, clicked=self.remove_rows)
         self.remove_button.setToolTip("删除所选单元格所在的行")
-        self.message = QLabel(self, wordWrap=True)
-        self.message.setStyleSheet(f"color: {_REFUSED.name()};")
-        self.message.hide()
-        self.total_note = QLabel(self, wordWrap=True)
-        self.total_note.hide()
+        self.message = InlineMessage(self)
+        self.total_note = InlineMessage(self)
         hint = QLabel("可直接从 Excel 或 WPS 复制单元格后按 Ctrl+V 粘贴", self)
         hint.setStyleSheet(f"color: {_MUTED.name()};")
 
@@ -382,16 +419,16 @@ class FreeTableEditor(QWidget):
         mismatch = self.model.total_mismatch()
         if mismatch:
             name, stated, computed = mismatch[0]
-            self.total_note.setText(
+            self.total_note.show_message(
                 f"原报告发布的{name}合计为 {stated}，与各行之和 {computed} 不一致；"
-                "修改任一行后，合计将改用各行之和。"
-            )
-        self.total_note.setVisible(bool(mismatch))
+                "修改任一行后，合计将改用各行之和。", "warning")
+        else:
+            self.total_note.clear()
         self.view.fit_height()
 
     # ------------------------------------------------------------ edits
     def _push(self, rows: list[list[str]], text: str = "编辑表格") -> None:
-        self.message.hide()
+        self.message.clear()
         self.host.push(cmd.SetTableRows(self.host, self.section_id, self.table_id,
                                         [list(r) for r in self.model.rows], rows,
                                         self.model.stated_total, text))
@@ -400,8 +437,7 @@ class FreeTableEditor(QWidget):
         self._push(rows)
 
     def _refused(self, message: str, index: QModelIndex) -> None:
-        self.message.setText(message)
-        self.message.show()
+        self.message.show_message(message)
         rect = self.view.visualRect(index)
         QToolTip.showText(self.view.viewport().mapToGlobal(rect.bottomLeft()), message, self.view)
 

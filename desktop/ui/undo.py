@@ -79,9 +79,11 @@ class SetValuesCommand(_FileCommand):
         notifier: Notifier,
         text: str = "修改数据",
         notes: Iterable[tuple[str, int, str]] = (),
+        source: str | None = None,
     ):
         super().__init__(text, notifier)
         self.report = report
+        self.source = source  # the change log's source, e.g. "imported from 数据.xlsx"
         file = report.file
         stored_notes = file.notes()
         # (indicator, year, new, old)
@@ -96,7 +98,7 @@ class SetValuesCommand(_FileCommand):
     def _write(self, forward: bool) -> None:
         file = self.report.file
         pick = 2 if forward else 3
-        with file.transaction():
+        with file.transaction(self.source):
             if self.values:
                 file.set_values([(v[0], v[1], v[pick]) for v in self.values])
             for note in self.notes:

@@ -67,7 +67,7 @@ def kill_during_import(path: Path, book: Path, rng: random.Random) -> str:
     env = dict(os.environ)
     worker = subprocess.Popen([sys.executable, "-m", "desktop", "import", str(path), str(book)],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    time.sleep(rng.uniform(0.05, 1.0))
+    time.sleep(rng.uniform(0.05, 0.5))
     worker.send_signal(signal.SIGKILL)
     worker.wait()
     with Report.open(path) as report:

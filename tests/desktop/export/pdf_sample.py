@@ -86,12 +86,14 @@ def awards_table(rows: int) -> Table:
     for i in range(1, rows + 1):
         n = rng.randint(1, 12)
         counts.append(n)
-        body.append((
-            Cell(str(i)),
-            Cell(f"2021年山东省职业院校技能大赛（中职组）“{rng.choice(_PHRASES)[:8]}”赛项"),
-            Cell(rng.choice(prizes)),
-            _num(n),
-        ))
+        body.append(
+            (
+                Cell(str(i)),
+                Cell(f"2021年山东省职业院校技能大赛（中职组）“{rng.choice(_PHRASES)[:8]}”赛项"),
+                Cell(rng.choice(prizes)),
+                _num(n),
+            )
+        )
     total = (Cell(""), Cell("合计"), Cell(""), _num(sum(counts)))
     return Table(
         number="表 2-1",
@@ -139,12 +141,12 @@ def data_table(n_indicators: int = 45) -> DataTable:
         places = 2 if unit in ("%", "元", "m²") else 0
         prev, cur = rng.uniform(0, 5000), rng.uniform(0, 5000)
         name = f"{rng.choice(_PHRASES)[:12]}（第{i}项）"
-        rows.append(DataRow(str(i), name, unit, (_num(round(prev, places), places),
-                                                  _num(round(cur, places), places))))
+        rows.append(
+            DataRow(str(i), name, unit, (_num(round(prev, places), places), _num(round(cur, places), places)))
+        )
         if i % 8 == 3:
             for j, level in enumerate(["国家级", "省级", "地市级"]):
-                rows.append(DataRow("", level, "个", (Cell("-"), _num(j)), level=1,
-                                    first_child=j == 0))
+                rows.append(DataRow("", level, "个", (Cell("-"), _num(j)), level=1, first_child=j == 0))
     return DataTable(title=f"{SCHOOL}质量数据表", years=(2020, 2021), rows=tuple(rows))
 
 
@@ -168,18 +170,29 @@ def build_document() -> Document:
             "二、",
             "学生发展",
             sections=[
-                Section("（一）", "立德树人，打造“三全育人”学校", 1, body=paras(2), sections=[
-                    Section("1.", "党建引领，全力提升教育质量", 2, body=[*paras(2), figure]),
-                    Section("2.", "五育并举，全面发展素质教育", 2, body=paras(3)),
-                ]),
-                Section("（二）", "融入教学，提高参赛办赛水平", 1,
-                        body=[*paras(2), awards_table(48), *paras(2)]),
+                Section(
+                    "（一）",
+                    "立德树人，打造“三全育人”学校",
+                    1,
+                    body=paras(2),
+                    sections=[
+                        Section("1.", "党建引领，全力提升教育质量", 2, body=[*paras(2), figure]),
+                        Section("2.", "五育并举，全面发展素质教育", 2, body=paras(3)),
+                    ],
+                ),
+                Section(
+                    "（二）", "融入教学，提高参赛办赛水平", 1, body=[*paras(2), awards_table(48), *paras(2)]
+                ),
             ],
         ),
-        Chapter("三、", "教学改革", sections=[
-            Section("（一）", "政行校企，四方融合协同育人", 1, body=paras(5, 12)),
-            Section("（二）", "“1+X”证书，夯实基础促进发展", 1, body=paras(4, 12)),
-        ]),
+        Chapter(
+            "三、",
+            "教学改革",
+            sections=[
+                Section("（一）", "政行校企，四方融合协同育人", 1, body=paras(5, 12)),
+                Section("（二）", "“1+X”证书，夯实基础促进发展", 1, body=paras(4, 12)),
+            ],
+        ),
         Chapter("四、", "面临挑战", body=paras(6, 10)),
         Chapter("", "案例：产教深度融合 引企入校助推人才培养服务地方经济发展", body=paras(4, 10)),
     ]

@@ -8,6 +8,7 @@ so either can change without touching the assertions.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -234,8 +235,13 @@ def test_chapters_start_on_a_new_page(report):
 def test_table_header_repeats_on_every_page_of_a_long_table(report):
     tables = [b for b in blocks(report.doc) if isinstance(b, Table)]
     longest = max(tables, key=lambda t: len(t.rows))
-    first_cells = [squash(r[1].text) for r in longest.rows if len(r) > 1 and r[1].text]
-    pages = [p for p in report.pages if any(c and c in squash(p) for c in first_cells[1:])]
+    # From the page with its caption to the page with its last row (its longest cell).
+    caption = squash(f"{longest.number} {longest.caption}")
+    last = max((squash(c.text) for c in longest.rows[-1]), key=len)
+    flat = [squash(p) for p in report.pages]
+    start = next(i for i, p in enumerate(flat) if caption in p)
+    end = next(i for i in range(start, len(flat)) if last in flat[i])
+    pages = report.pages[start : end + 1]
     assert pages
     for page in pages:
         # pdftotext orders table cells freely: look for each header cell on its own line.
@@ -361,7 +367,7 @@ def test_export_does_not_import_qt(tmp_path):
 
 
 def test_checker_finds_what_reportlab_cjk_wrapping_gets_wrong(tmp_path):
-    """Control: reportlab's own wordWrap='CJK' lets "，" start a line, and pdftotext gives
+    """Control: reportlab's own wordWrap='CJK' lets "“" end a line, and pdftotext gives
     one text line per typeset line, so the checker does see such a break."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate
@@ -370,10 +376,11 @@ def test_checker_finds_what_reportlab_cjk_wrapping_gets_wrong(tmp_path):
 
     fonts.ensure(fonts.SONG)
     style = ParagraphStyle("p", fontName=fonts.SONG, fontSize=10, leading=14, wordWrap="CJK")
-    text = "".join("中" * k + "，" for k in range(1, 30))  # commas at every position
+    text = "".join("中" * k + "“" for k in range(1, 30))  # quotes at every position
     path = tmp_path / "cjk.pdf"
-    doc = SimpleDocTemplate(str(path), pagesize=(200, 2000), leftMargin=0, rightMargin=0,
-                            initialFontName=fonts.SONG)
+    doc = SimpleDocTemplate(
+        str(path), pagesize=(200, 2000), leftMargin=0, rightMargin=0, initialFontName=fonts.SONG
+    )
     doc.build([Paragraph(text, style)])
     lines = pdftotext(path)[0].splitlines()
     assert squash("".join(lines)) == text
@@ -400,9 +407,13 @@ def test_break_lines_never_splits_numbers_or_words():
     text = "教学仪器设备总值10671.47万元，双师型教师达73.04%，开展1+X试点，PLC编程。" * 3
     for width in range(8, 16):
         lines = break_lines(text, adv, [width])
-        for a, b in zip(lines, lines[1:], strict=False):
-            assert not (a.text[-1:].isascii() and a.text[-1:].isalnum()
-                        and b.text[:1].isascii() and b.text[:1].isalnum()), (a, b)
+        for a, b in itertools.pairwise(lines):
+            assert not (
+                a.text[-1:].isascii()
+                and a.text[-1:].isalnum()
+                and b.text[:1].isascii()
+                and b.text[:1].isalnum()
+            ), (a, b)
 
 
 def test_checker_reports_both_kinds():

@@ -1,0 +1,176 @@
+"""Start-up of the GUI (`qreport`, `qreport gui FILE [--smoke]`) and `qreport screenshots`.
+
+Cold start is budgeted at one second to the sample shown (DESIGN.md), so nothing heavy is
+imported here: reportlab and openpyxl load on the export worker only, when asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+_IMPORTED = time.perf_counter()  # the fallback origin when the process start is unknown
+
+
+# ---------------------------------------------------------------- start-up time
+def _process_started() -> float | None:
+    """Wall-clock time the process was created, where the OS tells it."""
+    try:
+        if sys.platform.startswith("linux"):
+            stat = Path("/proc/self/stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
+            ticks = int(fields[19])  # field 22, starttime, in clock ticks after boot
+            uptime = float(Path("/proc/uptime").read_text().split()[0])
+            return time.time() - (uptime - ticks / os.sysconf("SC_CLK_TCK"))
+        if sys.platform == "win32":
+            import ctypes
+            from ctypes import wintypes
+
+            creation, exited, kernel, user = (wintypes.FILETIME() for _ in range(4))
+            kernel32 = ctypes.windll.kernel32
+            if kernel32.GetProcessTimes(
+                kernel32.GetCurrentProcess(), ctypes.byref(creation), ctypes.byref(exited),
+                ctypes.byref(kernel), ctypes.byref(user),
+            ):
+                ticks = (creation.dwHighDateTime << 32) | creation.dwLowDateTime
+                return (ticks - 116444736000000000) / 1e7  # 100 ns since 1601 → Unix time
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+    return None
+
+
+def startup_ms() -> float:
+    """Milliseconds since the process started (or, failing that, since this module loaded)."""
+    started = _process_started()
+    if started is not None:
+        return max(0.0, (time.time() - started) * 1000)
+    return (time.perf_counter() - _IMPORTED) * 1000
+
+
+# ---------------------------------------------------------------- application
+def application():
+    """The QApplication, created once, with names and fonts set."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui import fonts
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName("qreport")
+    app.setApplicationName("qreport")
+    fonts.apply(app)
+    return app
+
+
+def _default_path(current) -> Path:
+    """The last file when it still exists, else the sample (written on first use)."""
+    last = current.last_file
+    if last and Path(last).is_file():
+        return Path(last)
+    return _sample()
+
+
+def _sample() -> Path:
+    from desktop import settings
+    from desktop.sample import write_sample
+
+    path = settings.sample_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_sample(path).close()
+    return path
+
+
+def _wait_until_shown(app, window, timeout: float = 10.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        app.processEvents()
+        handle = window.windowHandle()
+        if handle is not None and handle.isExposed():
+            break
+        time.sleep(0.001)
+    window.repaint()  # the first frame is painted, not only mapped
+    app.processEvents()
+
+
+def run(file: Path | str | None = None, smoke: bool = False) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop import settings
+    from desktop.lock import FileLocked
+    from desktop.report import ReportFileError
+    from desktop.ui.main_window import MainWindow, open_locked
+
+    app = application()
+    current = settings.load()
+    explicit = file is not None
+    path = Path(file) if explicit else _default_path(current)
+    try:
+        report, lock = open_locked(path)
+    except (ReportFileError, FileLocked) as exc:
+        if smoke:
+            print(exc, file=sys.stderr)
+            return 2
+        QMessageBox.critical(None, "无法打开报告", str(exc))
+        if explicit or path == settings.sample_path():
+            return 2
+        try:  # the last file is broken or in use: start on the sample instead
+            report, lock = open_locked(_sample())
+        except (ReportFileError, FileLocked) as again:
+            QMessageBox.critical(None, "无法打开报告", str(again))
+            return 2
+
+    window = MainWindow(report, lock=lock, settings=current, interactive=not smoke)
+    window.show()
+    if smoke:
+        _wait_until_shown(app, window)
+        print(f"{startup_ms():.0f}")
+        sys.stdout.flush()
+        window.close()
+        return 0
+    return app.exec()
+
+
+def screenshots(file: Path | str, directory: Path | str) -> int:
+    """One PNG per tab at 1280×800, and one with the findings panel; prints the paths."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no window flashes on the desktop
+    from PySide6.QtCore import Qt
+
+    from desktop import settings
+    from desktop.report import Report, ReportFileError
+    from desktop.ui.main_window import MainWindow
+
+    app = application()
+    try:
+        report = Report.open(file)
+    except ReportFileError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    # fresh settings: the user's window layout must not leak into the documentation
+    window = MainWindow(report, settings=settings.Settings(), interactive=False)
+    window.run_check()
+    window.dock.hide()
+    window.resize(1280, 800)
+    window.show()
+    _wait_until_shown(app, window)
+
+    def shoot(name: str, label: str) -> None:
+        app.processEvents()
+        path = out / name
+        window.grab().save(str(path))
+        print(f"{label}\t{path}")
+
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        shoot(f"tab-{index + 1:02}.png", f"{index + 1:02} {window.tabs.tabText(index)}")
+    window.tabs.setCurrentWidget(window.data_tab)
+    window.dock.show()
+    window.resizeDocks([window.dock], [220], Qt.Orientation.Vertical)
+    shoot("findings.png", "检查结果")
+    window.close()
+    return 0

@@ -1,0 +1,923 @@
+"""The main window: one tab per chapter of the edition's template, the data table, findings.
+
+The window owns the open `Report`, the shared QUndoStack and the lock on the file. Tabs
+edit through undo commands; the window listens for committed edits to say "已保存", re-run
+the checks (debounced) and refresh the other tabs. Nothing here writes SQL or knows the
+storage: it calls `Report`/`ReportFile` and the core modules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import traceback
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import settings as settings_mod
+from desktop import template as templates
+from desktop.report import Report, ReportFileError
+from desktop.rules import Finding
+from desktop.template import Chapter, Template
+from desktop.ui.data_table import DataTableTab
+from desktop.ui.export_jobs import KINDS, ExportController
+from desktop.ui.findings import FindingsDock, counts
+from desktop.ui.undo import Change, Notifier, SetValuesCommand
+
+CHECK_DELAY_MS = 150  # debounce: a burst of edits re-runs the check once
+DEFAULT_SIZE = QSize(1280, 800)
+REPORT_FILTER = "质量报告文件 (*.qreport)"
+
+
+# ---------------------------------------------------------------- opening files
+def open_locked(path: Path | str):
+    """Lock the file for this process, then open it; returns (report, lock).
+
+    Raises ReportFileError or desktop.lock.FileLocked with a sentence for the user.
+    """
+    from desktop.lock import ReportLock
+
+    lock = ReportLock(path)
+    lock.acquire()
+    try:
+        return Report.open(path), lock
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _release(lock) -> None:
+    if lock is not None:
+        lock.release()
+
+
+# ---------------------------------------------------------------- chapter tabs
+def tab_title(template: Template, chapter: Chapter) -> str:
+    """"一、学校概况"; the case chapter carries no number."""
+    return chapter.title if chapter.case else template.chapter_heading(chapter) + chapter.title
+
+
+class PlaceholderChapterTab(QWidget):
+    """Stands in for the chapter editor while desktop/ui/chapter_tab.py is not available.
+
+    It keeps the tab contract (changed, reload, focus_target, completeness) so the window,
+    the findings and the tests work the same either way.
+    """
+
+    changed = Signal()
+
+    def __init__(self, report: Report, chapter: Chapter, undo_stack: QUndoStack, parent=None):
+        super().__init__(parent)
+        self.report = report
+        self.chapter = chapter
+        self.undo_stack = undo_stack
+        self.tree = QTreeWidget(self, headerHidden=True)
+        self.note = QLabel("章节编辑器尚未就绪：此处暂时只显示提纲。", self)
+        self.note.setStyleSheet("color: #666;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
+        layout.addWidget(self.tree, 1)
+        self._items: dict[int, QTreeWidgetItem] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        self.tree.clear()
+        self._items.clear()
+        for section in self.report.file.sections(self.chapter.id):
+            if section.parent is None:
+                continue
+            parent = self._items.get(section.parent)
+            item = QTreeWidgetItem([section.title])
+            if parent is None:
+                self.tree.addTopLevelItem(item)
+            else:
+                parent.addChild(item)
+            self._items[section.id] = item
+        self.tree.expandAll()
+
+    def focus_target(self, section_id, table_id, indicator_id) -> bool:
+        if section_id is None and table_id is not None:
+            try:
+                section_id = self.report.file.table(table_id).section
+            except KeyError:
+                return False
+        item = self._items.get(section_id) if section_id is not None else None
+        if item is not None:
+            self.tree.setCurrentItem(item)
+            return True
+        return indicator_id is not None
+
+    def completeness(self) -> tuple[int, int]:
+        sections = [s for s in self.report.file.sections(self.chapter.id) if s.parent is not None]
+        return sum(1 for s in sections if s.text.strip()), len(sections)
+
+
+def chapter_tab_class():
+    """The chapter editor, imported late; the placeholder when it is not there (yet)."""
+    try:
+        from desktop.ui.chapter_tab import ChapterTab
+    except ImportError as exc:
+        if exc.name != "desktop.ui.chapter_tab":
+            traceback.print_exc(file=sys.stderr)  # a real bug in the editor: say so, go on
+        return PlaceholderChapterTab
+    return ChapterTab
+
+
+# ---------------------------------------------------------------- find
+@dataclass(frozen=True)
+class Hit:
+    label: str
+    chapter: str | None = None
+    section: int | None = None
+    indicator: str | None = None
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def search(report: Report, text: str, limit: int = 200) -> list[Hit]:
+    """Section titles and texts, and indicator names, containing `text` (NFKC, any case)."""
+    needle = _fold(text.strip())
+    if not needle:
+        return []
+    template = report.template
+    headings = {c.id: tab_title(template, c) for c in template.chapters}
+    hits: list[Hit] = []
+    for section in report.file.sections():
+        where = headings.get(section.chapter, section.chapter)
+        title = section.title or "（章首）"
+        if needle in _fold(section.title):
+            hits.append(Hit(f"{where} › {title}", section.chapter, section.id))
+        folded = _fold(section.text)
+        at = folded.find(needle)
+        if at >= 0:
+            start = max(0, at - 14)
+            snippet = section.text[start:at + len(needle) + 14].replace("\n", " ")
+            lead = "…" if start else ""
+            hits.append(Hit(f"{where} › {title}：{lead}{snippet}…", section.chapter, section.id))
+        if len(hits) >= limit:
+            return hits
+    for ind in template.indicators.values():
+        if needle in _fold(ind.name):
+            if ind.in_table:
+                where = template.data_table + (f" 第 {ind.seq} 项" if ind.seq else "")
+            else:
+                where = headings.get(ind.chapter or "", "")
+            hits.append(Hit(f"{where} › {ind.name}", ind.chapter, None, ind.id))
+    return hits[:limit]
+
+
+class FindDialog(QDialog):
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window_ = window
+        self.setWindowTitle("查找")
+        self.resize(560, 420)
+        self.edit = QLineEdit(self, placeholderText="输入要查找的文字：章节标题、正文或指标名称",
+                              clearButtonEnabled=True)
+        self.results = QListWidget(self)
+        self.count = QLabel(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.count)
+        layout.addWidget(self.results, 1)
+        self.timer = QTimer(self, singleShot=True, interval=200)
+        self.timer.timeout.connect(self.run)
+        self.edit.textChanged.connect(lambda _=None: self.timer.start())
+        self.edit.returnPressed.connect(self._go_first)
+        self.results.itemActivated.connect(self._go)
+        self.results.itemClicked.connect(self._go)
+
+    def run(self) -> None:
+        self.results.clear()
+        hits = search(self.window_.report, self.edit.text())
+        for hit in hits:
+            item = QListWidgetItem(hit.label)
+            item.setData(Qt.ItemDataRole.UserRole, hit)
+            self.results.addItem(item)
+        text = self.edit.text().strip()
+        self.count.setText(f"找到 {len(hits)} 处。" if text else "")
+
+    def _go_first(self) -> None:
+        self.timer.stop()
+        self.run()
+        if self.results.count():
+            self._go(self.results.item(0))
+
+    def _go(self, item: QListWidgetItem) -> None:
+        self.window_.go_to_hit(item.data(Qt.ItemDataRole.UserRole))
+
+
+# ---------------------------------------------------------------- new report
+class NewReportDialog(QDialog):
+    def __init__(self, parent=None, folder: Path | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("新建报告")
+        self.school = QLineEdit(self, placeholderText="如 聊城高级工程职业学校")
+        self.edition = QComboBox(self)
+        for edition in templates.available():
+            try:
+                title = templates.load(edition).title
+            except templates.TemplateError:
+                continue
+            self.edition.addItem(title, edition)
+        self.year = QSpinBox(self, minimum=2000, maximum=2100)
+        self.path = QLineEdit(self)
+        self.folder = folder or Path.home()
+        browse = QPushButton("浏览…", self)
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("学校名称：", self.school)
+        form.addRow("报告版本：", self.edition)
+        form.addRow("数据年度：", self.year)
+        form.addRow("保存为：", path_row)
+        self.error = QLabel(self, wordWrap=True)
+        self.error.setStyleSheet("color: #B3261E;")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.edition.currentIndexChanged.connect(self._edition_changed)
+        self.school.textChanged.connect(self._suggest_path)
+        self._edition_changed()
+        self.resize(520, self.sizeHint().height())
+
+    def _edition_changed(self) -> None:
+        edition = self.edition.currentData()
+        if edition and str(edition).isdigit():
+            self.year.setValue(int(edition) - 1)  # the 2022 report covers data year 2021
+        self._suggest_path()
+
+    def _suggest_path(self) -> None:
+        name = self.school.text().strip() or "新报告"
+        edition = self.edition.currentData() or ""
+        self.path.setText(str(self.folder / f"{name}{edition}质量报告.qreport"))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "保存新报告", self.path.text(), REPORT_FILTER)
+        if path:
+            if not path.endswith(".qreport"):
+                path += ".qreport"
+            self.path.setText(path)
+
+    def _accept(self) -> None:
+        if not self.school.text().strip():
+            self.error.setText("请填写学校名称。")
+            return
+        if not self.path.text().strip():
+            self.error.setText("请选择保存位置。")
+            return
+        self.accept()
+
+    def values(self) -> tuple[str, str, int, Path]:
+        return (self.school.text().strip(), self.edition.currentData(), self.year.value(),
+                Path(self.path.text().strip()))
+
+
+# ---------------------------------------------------------------- the window
+class MainWindow(QMainWindow):
+    def __init__(self, report: Report, *, lock=None, settings=None, interactive: bool = True):
+        super().__init__()
+        self.report = report
+        self.lock = lock
+        self.interactive = interactive  # False: smoke runs and screenshots leave no trace
+        self.settings = settings if settings is not None else settings_mod.load()
+        self.undo_stack = QUndoStack(self)
+        self.notifier = Notifier(self)
+        self.notifier.changed.connect(self._on_change)
+        self.undo_stack.indexChanged.connect(self._on_index_changed)
+        self.findings: list[Finding] = []
+        self.chapter_tabs: dict[str, QWidget] = {}
+        self.data_tab: DataTableTab | None = None
+        self._stale: set[str] = set()
+        self._dialogs: list[QWidget] = []
+        self.find_dialog: FindDialog | None = None
+        self._closed = False
+
+        self.tabs = QTabWidget(self, documentMode=True, usesScrollButtons=True)
+        self.tabs.currentChanged.connect(self._on_current_tab)
+        self.setCentralWidget(self.tabs)
+        self.dock = FindingsDock(self)
+        self.dock.activated.connect(self.go_to_finding)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.exports = ExportController(self)
+
+        self.check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        self.check_timer.timeout.connect(self.run_check)
+        self.backup_timer = QTimer(self, singleShot=True, interval=2000)
+        self.backup_timer.timeout.connect(self._daily_backup)
+
+        self._build_status_bar()
+        self._build_menus()
+        self._build_tabs()
+        self._restore_geometry()
+        self._retitle()
+        if interactive:
+            self._remember(report.file.path)
+            self.backup_timer.start()
+        self.check_timer.start()
+
+    # ------------------------------------------------------------ building
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.saved_label = QLabel("已打开", self)
+        self.completeness_label = QLabel(self)
+        self.counts_button = QToolButton(self, autoRaise=True)
+        self.counts_button.setToolTip("显示或隐藏检查结果")
+        self.counts_button.clicked.connect(lambda: self.dock.setVisible(not self.dock.isVisible()))
+        for widget in (self.completeness_label, self.saved_label, self.counts_button):
+            bar.addPermanentWidget(widget)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        self._action(file_menu, "新建…", self.new_report, QKeySequence.StandardKey.New)
+        self._action(file_menu, "打开…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("最近打开")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        self._action(file_menu, "另存副本…", self.save_copy, "Ctrl+Shift+S")
+        self._action(file_menu, "从备份恢复…", self.restore_backup)
+        file_menu.addSeparator()
+        self._action(file_menu, "从 Excel 导入…", self.import_excel, "Ctrl+I")
+        file_menu.addSeparator()
+        self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = bar.addMenu("编辑(&E)")
+        self.undo_action = self.undo_stack.createUndoAction(self, "撤销")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "重做")
+        redo_keys = [QKeySequence("Ctrl+Y")]
+        redo_keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+                      if k not in redo_keys]
+        self.redo_action.setShortcuts(redo_keys)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self._action(edit_menu, "查找…", self.show_find, QKeySequence.StandardKey.Find)
+
+        view_menu = bar.addMenu("视图(&V)")
+        toggle = self.dock.toggleViewAction()
+        toggle.setText("检查结果")
+        view_menu.addAction(toggle)
+        self._action(view_menu, "立即检查", self.run_check, "F5")
+
+        export_menu = bar.addMenu("导出(&X)")
+        self._action(export_menu, "Excel…", lambda: self.export("xlsx"), "Ctrl+E")
+        self._action(export_menu, "PDF…", lambda: self.export("pdf"), "Ctrl+P")
+        self._action(export_menu, "仅质量数据表 PDF…", lambda: self.export("table_pdf"))
+        self._action(export_menu, "部门采集表…", lambda: self.export("collect"))
+
+        help_menu = bar.addMenu("帮助(&H)")
+        self._action(help_menu, "关于 qreport", self._about)
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _build_tabs(self) -> None:
+        """(Re)build every tab for self.report: at start and after opening another file."""
+        self.tabs.blockSignals(True)
+        while self.tabs.count():
+            widget = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            widget.deleteLater()
+        self.chapter_tabs.clear()
+        self.data_tab = None
+        self._stale.clear()
+        cls = chapter_tab_class()
+        for chapter in self.report.template.chapters:
+            try:
+                tab = cls(self.report, chapter, self.undo_stack, self)
+            except Exception:  # one broken editor must not take the whole window down
+                traceback.print_exc(file=sys.stderr)
+                tab = PlaceholderChapterTab(self.report, chapter, self.undo_stack, self)
+            tab.changed.connect(lambda tab=tab: self._on_tab_changed(tab))
+            self.chapter_tabs[chapter.id] = tab
+            self.tabs.addTab(tab, tab_title(self.report.template, chapter))
+        self.data_tab = DataTableTab(self.report, self.undo_stack, self.notifier, self)
+        self.data_tab.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.tabs.addTab(self.data_tab, self.report.template.data_table)
+        self.tabs.blockSignals(False)
+        self._update_completeness()
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.window_geometry
+        restored = False
+        if geometry:
+            try:
+                restored = self.restoreGeometry(QByteArray.fromHex(geometry.encode("ascii")))
+            except (UnicodeEncodeError, ValueError):
+                restored = False
+        if not restored:
+            size = DEFAULT_SIZE
+            screen = self.screen().availableGeometry() if self.screen() else None
+            if screen is not None:
+                size = size.boundedTo(screen.size())
+            self.resize(size)
+        if self.settings.window_state:
+            with contextlib.suppress(UnicodeEncodeError, ValueError):
+                self.restoreState(QByteArray.fromHex(self.settings.window_state.encode("ascii")))
+        if not self.dock.isFloating():
+            self.resizeDocks([self.dock], [170], Qt.Orientation.Vertical)
+
+    def _retitle(self) -> None:
+        self.setWindowTitle(
+            f"{self.report.school} — {self.report.template.title} — {self.report.file.path.name}"
+        )
+
+    # ------------------------------------------------------------ tab access
+    def tab_index(self, widget: QWidget) -> int:
+        return self.tabs.indexOf(widget)
+
+    def show_tab(self, widget: QWidget) -> None:
+        self.tabs.setCurrentWidget(widget)
+
+    def chapter_of_widget(self, widget: QWidget) -> str | None:
+        for chapter_id, tab in self.chapter_tabs.items():
+            if tab is widget:
+                return chapter_id
+        return None
+
+    # ------------------------------------------------------------ edits and refresh
+    def _on_index_changed(self, _index: int) -> None:
+        # QUndoStack emits this after a command's redo()/undo() returned: it is on disk.
+        self._mark_saved()
+        self.check_timer.start()
+
+    def _on_change(self, change: Change) -> None:
+        if change.error is not None:
+            self._write_failed(change.error)
+            return
+        if change.kind == "meta":
+            self._retitle()
+        # values feed the chapters' fixed tables and facts: their views must re-read
+        current = self.tabs.currentWidget()
+        for chapter_id, tab in self.chapter_tabs.items():
+            if tab is current:
+                self._reload_tab(tab)
+            else:
+                self._stale.add(chapter_id)
+
+    def _on_tab_changed(self, tab: QWidget) -> None:
+        self.data_tab.reload()
+        for chapter_id, other in self.chapter_tabs.items():
+            if other is not tab:
+                self._stale.add(chapter_id)
+        self._retitle()
+        self._mark_saved()
+        self.check_timer.start()
+
+    def _on_current_tab(self, _index: int) -> None:
+        widget = self.tabs.currentWidget()
+        chapter_id = self.chapter_of_widget(widget)
+        if chapter_id in self._stale:
+            self._stale.discard(chapter_id)
+            self._reload_tab(widget)
+        self._update_completeness()
+
+    def _reload_tab(self, tab: QWidget) -> None:
+        try:
+            tab.reload()
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+
+    def _mark_saved(self) -> None:
+        from datetime import datetime
+
+        self.saved_label.setStyleSheet("")
+        self.saved_label.setText(f"已保存 {datetime.now():%H:%M:%S}")
+        self.saved_label.setToolTip("每次修改都会立即写入报告文件，无需另行保存。")
+
+    def _write_failed(self, error: Exception) -> None:
+        self.saved_label.setStyleSheet("color: #B3261E;")
+        self.saved_label.setText("未保存")
+        text = f"修改未能写入文件：{error}。文件中仍是原来的内容。"
+        self.statusBar().showMessage(text, 15000)
+        self._message(QMessageBox.Icon.Warning, "无法保存", text)
+
+    def _update_completeness(self) -> None:
+        widget = self.tabs.currentWidget()
+        if widget is None:
+            self.completeness_label.setText("")
+            return
+        try:
+            filled, total = widget.completeness()
+        except Exception:
+            self.completeness_label.setText("")
+            return
+        what = "已填指标" if widget is self.data_tab else "已完成"
+        self.completeness_label.setText(f"{what} {filled}/{total}" if total else "")
+
+    def run_check(self) -> None:
+        from desktop import rules
+
+        self.check_timer.stop()
+        try:
+            self.findings = rules.check(self.report)
+        except Exception as exc:  # a rule bug must not stop editing
+            traceback.print_exc(file=sys.stderr)
+            self.statusBar().showMessage(f"检查未能完成：{exc}", 10000)
+            return
+        self.dock.set_findings(self.findings)
+        errors, warnings = counts(self.findings)
+        self.counts_button.setText(f"错误 {errors} · 提示 {warnings}")
+        self.counts_button.setStyleSheet("color: #B3261E;" if errors else "")
+        self._update_completeness()
+
+    # ------------------------------------------------------------ going places
+    def go_to_finding(self, finding: Finding) -> bool:
+        template = self.report.template
+        section = finding.section
+        if finding.table is not None and section is None:
+            try:
+                section = self.report.file.table(finding.table).section
+            except KeyError:
+                section = None
+        if section is not None:
+            try:
+                chapter = self.report.file.section(section).chapter
+            except KeyError:
+                chapter = None
+            tab = self.chapter_tabs.get(chapter or "")
+            if tab is not None:
+                self.show_tab(tab)
+                return bool(tab.focus_target(section, finding.table, None))
+        for ind_id in finding.ids:
+            ind = template.indicators.get(ind_id)
+            if ind is None:
+                continue
+            if ind.in_table:
+                self.show_tab(self.data_tab)
+                return self.data_tab.focus_indicator(ind_id, finding.year)
+            tab = self.chapter_tabs.get(ind.chapter or "")
+            if tab is not None:
+                self.show_tab(tab)
+                return bool(tab.focus_target(None, None, ind_id))
+        self.statusBar().showMessage("这条检查结果没有对应的填写位置。", 5000)
+        return False
+
+    def go_to_hit(self, hit: Hit) -> bool:
+        if hit.indicator is not None:
+            ind = self.report.template.indicators[hit.indicator]
+            if ind.in_table:
+                self.show_tab(self.data_tab)
+                return self.data_tab.focus_indicator(ind.id)
+        tab = self.chapter_tabs.get(hit.chapter or "")
+        if tab is None:
+            return False
+        self.show_tab(tab)
+        return bool(tab.focus_target(hit.section, None, hit.indicator))
+
+    def show_find(self) -> FindDialog:
+        if self.find_dialog is None:
+            self.find_dialog = FindDialog(self)
+        self.find_dialog.show()
+        self.find_dialog.raise_()
+        self.find_dialog.activateWindow()
+        self.find_dialog.edit.setFocus()
+        self.find_dialog.edit.selectAll()
+        return self.find_dialog
+
+    # ------------------------------------------------------------ files
+    def _remember(self, path: Path) -> None:
+        if not self.interactive:
+            return
+        self.settings.remember(path)
+        settings_mod.save(self.settings)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        current = str(self.report.file.path.resolve())
+        for path in self.settings.recent_files:
+            action = self.recent_menu.addAction(path)
+            action.setEnabled(path != current and Path(path).exists())
+            action.triggered.connect(lambda _checked=False, p=path: self.open_file(Path(p)))
+        if not self.settings.recent_files:
+            self.recent_menu.addAction("（无）").setEnabled(False)
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "打开报告", str(self.report.file.path.parent), REPORT_FILTER
+        )
+        if path:
+            self.open_file(Path(path))
+
+    def open_file(self, path: Path) -> bool:
+        from desktop.lock import FileLocked
+
+        if Path(path).resolve() == self.report.file.path.resolve():
+            return True
+        try:
+            report, lock = open_locked(path)
+        except (ReportFileError, FileLocked) as exc:
+            self._message(QMessageBox.Icon.Warning, "无法打开报告", str(exc))
+            return False
+        self.switch_to(report, lock)
+        return True
+
+    def switch_to(self, report: Report, lock) -> None:
+        """Show another report; the old one is closed and unlocked."""
+        old_report, old_lock = self.report, self.lock
+        self.undo_stack.clear()  # commands refer to the old file
+        self.report, self.lock = report, lock
+        self._build_tabs()
+        self._retitle()
+        old_report.close()
+        _release(old_lock)
+        self._remember(report.file.path)
+        self.saved_label.setText("已打开")
+        self.run_check()
+        if self.interactive:
+            self.backup_timer.start()
+
+    def new_report(self) -> NewReportDialog:
+        dialog = NewReportDialog(self, self.report.file.path.parent)
+
+        def create() -> None:
+            school, edition, year, path = dialog.values()
+            if path.suffix != ".qreport":
+                path = path.with_name(path.name + ".qreport")
+            try:
+                Report.create(path, school, edition, year).close()
+            except (ReportFileError, templates.TemplateError) as exc:
+                self._message(QMessageBox.Icon.Warning, "无法创建报告", str(exc))
+                return
+            self.open_file(path)
+
+        dialog.accepted.connect(create)
+        dialog.open()
+        self._keep(dialog)
+        return dialog
+
+    def save_copy(self, target: Path | None = None) -> bool:
+        if target is None:
+            source = self.report.file.path
+            suggested = source.with_name(f"{source.stem}-副本.qreport")
+            chosen, _ = QFileDialog.getSaveFileName(self, "另存副本", str(suggested), REPORT_FILTER)
+            if not chosen:
+                return False
+            target = Path(chosen)
+        if target.resolve() == self.report.file.path.resolve():
+            self._message(QMessageBox.Icon.Information, "另存副本", "副本不能保存为正在编辑的文件本身。")
+            return False
+        try:
+            self.report.file.backup_to(target)
+        except Exception as exc:  # sqlite3 and OS errors alike: said, not raised
+            self._message(QMessageBox.Icon.Warning, "无法另存副本", f"无法写入 {target}：{exc}")
+            return False
+        self.statusBar().showMessage(f"副本已保存到 {target}", 8000)
+        return True
+
+    def restore_backup(self) -> QDialog | None:
+        try:
+            from desktop import backups
+        except ImportError:
+            self._message(QMessageBox.Icon.Information, "从备份恢复", "从备份恢复尚未实现。")
+            return None
+        found = backups.list_backups(self.report.file.path)
+        if not found:
+            self._message(QMessageBox.Icon.Information, "从备份恢复",
+                          "这个报告还没有备份。打开报告时每天会自动备份一次。")
+            return None
+        dialog = QDialog(self, windowTitle="从备份恢复")
+        listing = QListWidget(dialog)
+        for backup in found:
+            item = QListWidgetItem(backup.label)
+            item.setData(Qt.ItemDataRole.UserRole, backup)
+            listing.addItem(item)
+        listing.setCurrentRow(0)
+        buttons = QDialogButtonBox(dialog)
+        buttons.addButton("恢复", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel("选择一个备份。恢复会用它替换报告的全部内容；"
+                                "当前内容会先自动备份，可以再恢复回来。", dialog, wordWrap=True))
+        layout.addWidget(listing, 1)
+        layout.addWidget(buttons)
+        dialog.resize(460, 360)
+
+        def restore() -> None:
+            item = listing.currentItem()
+            if item is not None:
+                self._restore_from(item.data(Qt.ItemDataRole.UserRole).path)
+
+        dialog.accepted.connect(restore)
+        dialog.open()
+        self._keep(dialog)
+        return dialog
+
+    def _restore_from(self, backup: Path) -> bool:
+        from desktop import backups
+
+        path = self.report.file.path
+        self.undo_stack.clear()  # the commands describe a state that is about to go
+        self.report.close()
+        try:
+            backups.restore(path, backup)
+        except (ReportFileError, OSError) as exc:
+            self._message(QMessageBox.Icon.Warning, "恢复失败", str(exc))
+            ok = False
+        else:
+            ok = True
+        try:
+            report = Report.open(path)
+        except ReportFileError as exc:
+            self._message(QMessageBox.Icon.Critical, "无法重新打开报告", str(exc))
+            self.close()
+            return False
+        self.report = report
+        self._build_tabs()
+        self._retitle()
+        self.run_check()
+        if ok:
+            self.statusBar().showMessage(f"已从备份恢复：{backup.name}", 10000)
+        return ok
+
+    def import_excel(self, book: Path | None = None) -> QDialog | None:
+        try:
+            from desktop import importer
+        except ImportError:
+            self._message(QMessageBox.Icon.Information, "从 Excel 导入", "从 Excel 导入尚未实现。")
+            return None
+        if book is None:
+            chosen, _ = QFileDialog.getOpenFileName(
+                self, "从 Excel 导入", str(self.report.file.path.parent), "Excel 工作簿 (*.xlsx)"
+            )
+            if not chosen:
+                return None
+            book = Path(chosen)
+        self.setCursor(Qt.CursorShape.WaitCursor)
+        try:
+            plan = importer.plan_import(self.report, book)
+        except importer.ImportRefused as exc:
+            self._message(QMessageBox.Icon.Warning, "无法导入", str(exc))
+            return None
+        finally:
+            self.unsetCursor()
+        return self._import_preview(plan)
+
+    def _import_preview(self, plan) -> QDialog:
+        dialog = QDialog(self, windowTitle="从 Excel 导入：预览")
+        lines = [f"注意：{n}" for n in plan.notes]
+        lines += [f"无法导入：{n}" for n in plan.unmatched + plan.refused]
+        lines += [c.describe() for c in plan.changes]
+        text = QPlainTextEdit("\n".join(lines) or "（没有需要更新的数值）", dialog, readOnly=True)
+        buttons = QDialogButtonBox(dialog)
+        apply_button = buttons.addButton(
+            f"导入 {len(plan.changes)} 个数值", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        apply_button.setEnabled(plan.ok and bool(plan.changes))
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel(plan.summary(), dialog, wordWrap=True))
+        layout.addWidget(text, 1)
+        layout.addWidget(buttons)
+        dialog.resize(640, 480)
+        dialog.accepted.connect(lambda: self._apply_import(plan))
+        dialog.open()
+        self._keep(dialog)
+        return dialog
+
+    def _apply_import(self, plan) -> None:
+        from desktop import backups
+
+        try:
+            backups.make_backup(self.report.file, "import")
+        except (OSError, ReportFileError) as exc:
+            self._message(QMessageBox.Icon.Warning, "无法导入", f"导入前的备份失败：{exc}")
+            return
+        # one undo step for the whole import; the change log names the workbook
+        command = SetValuesCommand(
+            self.report, [(c.indicator, c.year, c.new) for c in plan.changes], self.notifier,
+            text=f"从 {plan.book.name} 导入", source=f"imported from {plan.book.name}",
+        )
+        self.undo_stack.push(command)
+        self.statusBar().showMessage(f"已导入 {len(plan.changes)} 个数值。", 10000)
+
+    # ------------------------------------------------------------ export
+    def export(self, kind: str, out: Path | None = None, department: str = "") -> bool:
+        spec = KINDS[kind]
+        if kind == "collect" and not department:
+            department = self._choose_department()
+            if not department:
+                return False
+        if out is None:
+            suggested = self.report.file.path.parent / spec.default_name(self.report, department)
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, f"导出{spec.label}", str(suggested), spec.file_filter
+            )
+            if not chosen:
+                return False
+            out = Path(chosen)
+            if out.suffix.lower() != spec.suffix:
+                out = out.with_name(out.name + spec.suffix)
+        if self.exports.busy():
+            self.statusBar().showMessage("上一个导出还没有完成。", 5000)
+            return False
+        self.exports.start(self.report.file.path, kind, out, department)
+        return True
+
+    def _choose_department(self) -> str:
+        from PySide6.QtWidgets import QInputDialog
+
+        departments = list(self.report.template.departments)
+        department, ok = QInputDialog.getItem(
+            self, "部门采集表", "为哪个部门生成采集表？", departments, 0, False
+        )
+        return department if ok else ""
+
+    # ------------------------------------------------------------ misc
+    def _message(self, icon, title: str, text: str) -> QMessageBox:
+        """A non-blocking message box: the window (and the tests) keep running."""
+        box = QMessageBox(icon, title, text, parent=self)
+        box.open()
+        self._keep(box)
+        return box
+
+    def _keep(self, dialog: QWidget) -> None:
+        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+
+    def _about(self) -> None:
+        self._message(
+            QMessageBox.Icon.Information, "关于 qreport",
+            "qreport：中等职业教育质量年度报告的编写、核对与导出。\n"
+            f"当前报告版本：{self.report.template.title}",
+        )
+
+    def _daily_backup(self) -> None:
+        try:
+            from desktop import backups
+
+            made = backups.daily_backup(self.report.file)
+        except Exception as exc:  # a full disk must not stop the user from working
+            self.statusBar().showMessage(f"自动备份失败：{exc}", 10000)
+            return
+        if made is not None:
+            self.statusBar().showMessage("已自动备份。", 4000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed:
+            super().closeEvent(event)
+            return
+        self._closed = True
+        if self.exports.busy():
+            self.statusBar().showMessage("正在等待导出完成…")
+            self.exports.wait(60000)
+        if self.interactive:
+            self.settings.window_geometry = bytes(self.saveGeometry().toHex()).decode("ascii")
+            self.settings.window_state = bytes(self.saveState().toHex()).decode("ascii")
+            settings_mod.save(self.settings)
+        self.check_timer.stop()
+        self.backup_timer.stop()
+        self.undo_stack.clear()
+        self.report.close()
+        _release(self.lock)
+        self.lock = None
+        super().closeEvent(event)

@@ -1,0 +1,60 @@
+"""Fixtures for the GUI tests: real widgets on a real copy of the sample report."""
+
+from __future__ import annotations
+
+import os
+
+# Before any QApplication exists: tests run headless on CI and developer machines alike.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def report_copy(sample_path: Path, tmp_path: Path, monkeypatch) -> Path:
+    """A private copy of the sample in tmp_path, with settings and backups under tmp_path."""
+    monkeypatch.setenv("QREPORT_HOME", str(tmp_path / "home"))
+    return sample_path
+
+
+@pytest.fixture
+def window(qtbot, report_copy):
+    """The main window on the sample copy, shown, with the lock held as in real use."""
+    from desktop.ui.main_window import MainWindow, open_locked
+
+    report, lock = open_locked(report_copy)
+    win = MainWindow(report, lock=lock, interactive=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def data_tab(window):
+    window.tabs.setCurrentWidget(window.data_tab)
+    return window.data_tab
+
+
+@pytest.fixture
+def on_disk(report_copy):
+    """Read the file back through a fresh connection: what is stored, not what is shown."""
+    from desktop.report import Report
+
+    class OnDisk:
+        def value(self, indicator: str, year: int) -> str | None:
+            with Report.open(report_copy) as report:
+                return report.file.value(indicator, year)
+
+        def note(self, indicator: str, year: int) -> str:
+            with Report.open(report_copy) as report:
+                return report.file.notes().get((indicator, year), "")
+
+        def meta(self, key: str) -> str:
+            with Report.open(report_copy) as report:
+                return report.file.get_meta(key)
+
+    return OnDisk()
