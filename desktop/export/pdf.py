@@ -359,7 +359,15 @@ class _Builder:
         ]
         if total:
             commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, (0, 0, 0)))
-        table = Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(commands), hAlign="CENTER")
+        # splitInRow: a row taller than a page (a long text cell) is cut rather than failing.
+        table = Table(
+            rows,
+            colWidths=widths,
+            repeatRows=1,
+            splitInRow=36,
+            style=TableStyle(commands),
+            hAlign="CENTER",
+        )
         table.spaceAfter = 12  # the text after a table must not touch its bottom rule
         return table
 

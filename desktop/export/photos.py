@@ -195,11 +195,17 @@ def layout(
     else:
         groups = [items[i : i + 2] for i in range(0, len(items), 2)]
     sized: list[list[tuple[_Photo, float, float]]] = []
+    prev_h: float | None = None
     for group in groups:
         if len(group) == 1:
+            # A lone photo is not blown up to the full width; after a full row it takes
+            # that row's height, so the figure keeps one size.
             h = min(max_height, width * 0.62 / group[0].aspect)
+            if prev_h is not None:
+                h = min(h, prev_h)
         else:
             h = min(max_height, (width - GAP * (len(group) - 1)) / sum(p.aspect for p in group))
+        prev_h = h
         sized.append([(p, h * p.aspect, h) for p in group])
     jobs = [(p.data, w, h) for row in sized for p, w, h in row if p.data is not None]
     jpegs = iter(_for_print_all(jobs))

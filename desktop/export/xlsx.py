@@ -263,7 +263,8 @@ def _merge_seq_groups(ws: Worksheet, rows: tuple[DataRow, ...]) -> None:
     """Merge the 序号 cell of an indicator down over its 其中 rows, as the printed table does."""
     parent: int | None = None
     for offset, data in enumerate((*rows, None)):
-        is_child = data is not None and data.level > 0
+        # A 其中 row with a 序号 of its own (48 under 47 in the 2022 table) keeps its number.
+        is_child = data is not None and data.level > 0 and not data.seq
         if is_child:
             continue
         end = FIRST_BODY_ROW + offset - 1

@@ -678,6 +678,7 @@ class DataTableTab(QWidget):
             " border-radius: 3px; padding: 4px 8px; }"
         )
         self.meta_edits: dict[str, QLineEdit] = {}
+        self._shut = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.view, 1)
@@ -703,6 +704,8 @@ class DataTableTab(QWidget):
         return row
 
     def _commit_meta(self, key: str) -> None:
+        if self._shut:
+            return  # the window is closing: focus moving away is not an edit
         edit = self.meta_edits[key]
         text = edit.text().strip()
         if key == "school" and not text:
@@ -742,6 +745,12 @@ class DataTableTab(QWidget):
 
     def _hide_refusal(self) -> None:
         self.refusal.setVisible(False)
+
+    def shutdown(self) -> None:
+        """Before the report closes: nothing may touch the file any more."""
+        self._shut = True
+        self.model.undo_stack.indexChanged.disconnect(self.model.reload)
+        self.undo_stack.indexChanged.disconnect(self._read_meta)
 
     # ------------------------------------------------------------ the tab contract
     def reload(self) -> None:

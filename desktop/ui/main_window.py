@@ -18,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -660,8 +661,11 @@ class MainWindow(QMainWindow):
 
     def switch_to(self, report: Report, lock) -> None:
         """Show another report; the old one is closed and unlocked."""
+        self.commit_pending_edits()
         old_report, old_lock = self.report, self.lock
         self.undo_stack.clear()  # commands refer to the old file
+        if self.data_tab is not None:
+            self.data_tab.shutdown()
         self.report, self.lock = report, lock
         self._build_tabs()
         self._retitle()
@@ -755,7 +759,10 @@ class MainWindow(QMainWindow):
         from desktop import backups
 
         path = self.report.file.path
+        self.commit_pending_edits()
         self.undo_stack.clear()  # the commands describe a state that is about to go
+        if self.data_tab is not None:
+            self.data_tab.shutdown()
         self.report.close()
         try:
             backups.restore(path, backup)
@@ -902,11 +909,20 @@ class MainWindow(QMainWindow):
         if made is not None:
             self.statusBar().showMessage("已自动备份。", 4000)
 
+    def commit_pending_edits(self) -> None:
+        """An open editor commits when it loses focus: take the focus, so closing the
+        window or switching files never drops what was just typed."""
+        focus = QApplication.focusWidget()
+        if focus is not None and self.isAncestorOf(focus):
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+            QApplication.processEvents()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closed:
             super().closeEvent(event)
             return
         self._closed = True
+        self.commit_pending_edits()
         if self.exports.busy():
             self.statusBar().showMessage("正在等待导出完成…")
             self.exports.wait(60000)
@@ -917,6 +933,8 @@ class MainWindow(QMainWindow):
         self.check_timer.stop()
         self.backup_timer.stop()
         self.undo_stack.clear()
+        if self.data_tab is not None:
+            self.data_tab.shutdown()
         self.report.close()
         _release(self.lock)
         self.lock = None

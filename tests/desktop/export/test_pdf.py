@@ -419,3 +419,76 @@ def test_break_lines_never_splits_numbers_or_words():
 def test_checker_reports_both_kinds():
     found = line_break_violations(["，开头", "正常一行", "结尾（", "  ”引号开头  ", ""])
     assert [(v.line, v.kind) for v in found] == [(0, "start"), (2, "end"), (3, "start")]
+
+
+# -- awkward input ---------------------------------------------------------------------
+
+
+def awkward_document() -> Document:
+    from desktop.document import Cell, Column, Photo
+    from tests.desktop.export.pdf_sample import photo
+
+    doc = build_document()
+    tall = Table(
+        "表 9-1",
+        "一个单元格比一页还高",
+        (Column("序号", width=0.5), Column("内容", width=3), Column("数量", numeric=True)),
+        rows=((Cell("1"), Cell("超长单元格内容，" * 260), Cell("3")), (Cell("2"), Cell("短"))),
+    )
+    figures = [
+        Figure("图 9-1", "没有照片", ()),
+        Figure("图 9-2", "一张坏照片", (Photo(b"not an image", "坏的"), Photo(photo(400, 300, (0, 0, 0))))),
+        Figure("图 9-3", "三张竖图", tuple(Photo(photo(600, 900, (90, 90, 90))) for _ in range(3))),
+        Figure("图 9-4", "五张照片", tuple(Photo(photo(800, 600, (40 * i, 0, 0))) for i in range(5))),
+    ]
+    texts = [
+        "",
+        "   ",
+        "\u3000\u3000首行有全角空格的段落。",
+        "https://www.example.com/" + "a" * 300 + "/index.html",
+        "含制表符\t和换行\n第二行，以及零宽\u200b字符和控制\x07字符。",
+        "English only paragraph with words, numbers 1,234.5 and (brackets). " * 12,
+    ]
+    deep = Section("1.", "更深", 2, sections=[Section("（1）", "最深", 3, body=["最深一段。"])])
+    doc.chapters.append(
+        Chapter(
+            "五、",
+            "各种特殊情况",
+            body=[*texts, tall, Table("表 9-2", "空表", (Column("序号"), Column("名称")), ()), *figures],
+            sections=[Section("（一）", "深层", 1, sections=[deep])],
+        )
+    )
+    doc.chapters.append(Chapter("六、", "空章"))
+    return doc
+
+
+def test_awkward_content_still_lays_out(tmp_path):
+    path = tmp_path / "awkward.pdf"
+    result = write_pdf(awkward_document(), path)
+    assert result.pages > 10
+    assert result.missing_chars == []
+    assert any("图 9-2" in w for w in result.warnings)
+    pages = pdftotext(path)
+    lines = [line for page in pages for line in page.splitlines()]
+    assert line_break_violations(lines) == []
+    text = squash("".join(pages))
+    assert "（图片无法读取）" in text
+    assert "index.html" in text
+    assert "最深一段。" in text
+    assert "\u200b" not in text and "\x07" not in text
+
+
+def test_an_empty_report_still_exports(tmp_path):
+    from desktop.document import DataTable, Submission
+
+    empty = Document(
+        "某学校",
+        "中等职业教育质量年度报告（2022）",
+        "2022",
+        "",
+        [],
+        DataTable("某学校质量数据表", (2021,), ()),
+        Submission(),
+    )
+    assert write_pdf(empty, tmp_path / "a.pdf").pages == 3  # cover, 目录, data table
+    assert write_pdf(empty, tmp_path / "b.pdf", table_only=True).pages == 1

@@ -1,0 +1,866 @@
+"""The editor of one section: its title, its text, its tables and figures, and on the
+chapter itself the chapter's base facts.
+
+Text is committed on a short idle timer and when the editor loses focus, never while an
+input method is composing (the timer only reads committed text, and a refresh never
+touches an editor whose text is what the file holds). Commits of one stretch of typing
+merge into one undo step (see chapter_undo.SetSectionText).
+
+Tables and figures sit between paragraphs: a block placed "after paragraph N" prints after
+the N-th non-empty line of the text, exactly as desktop.assemble places it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.store import FigureRow, SectionRow, TableRow
+from desktop.report import ValueRefused
+from desktop.ui import chapter_undo as cmd
+from desktop.ui.figure_editor import FigureEditor, choose_image_files, local_files, read_images
+from desktop.ui.outline import _icon, chapter_label, heading_number
+from desktop.ui.table_editor import FixedTableView, FreeTableEditor, InlineMessage
+
+COMMIT_IDLE_MS = 600
+_MUTED = "#6b6b6b"
+
+
+def paragraphs(text: str) -> list[str]:
+    """The printed paragraphs of a section text: its non-empty lines (as assemble does)."""
+    return [p.strip() for p in text.split("\n") if p.strip()]
+
+
+def char_count(text: str) -> int:
+    """Characters as a Chinese writer counts them: everything but spaces and line breaks."""
+    return sum(1 for c in text if not c.isspace())
+
+
+# ---------------------------------------------------------------- the text
+
+
+class _Gutter(QWidget):
+    def __init__(self, editor: TextEdit):
+        super().__init__(editor)
+        self.editor = editor
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.editor.gutter_width(), 0)
+
+    def paintEvent(self, event) -> None:
+        self.editor.paint_gutter(event)
+
+
+class TextEdit(QPlainTextEdit):
+    """Plain text whose paragraphs are numbered in the margin, the numbers that a table's
+    or a figure's "位于第 N 段之后" refers to.
+
+    Undo and Redo go to the window's shared stack (the document keeps no history of its
+    own), and image files dropped on the text are inserted as a figure, not as file names.
+    """
+
+    undoRequested = Signal()
+    redoRequested = Signal()
+    focusLost = Signal()
+    filesDropped = Signal(list)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setUndoRedoEnabled(False)
+        self.setTabChangesFocus(True)
+        self._gutter = _Gutter(self)
+        self.blockCountChanged.connect(self._update_margins)
+        self.updateRequest.connect(self._update_gutter)
+        self._update_margins()
+
+    # ------------------------------------------------------------ margin numbers
+    def gutter_width(self) -> int:
+        digits = len(str(max(1, self.blockCount())))
+        return self.fontMetrics().horizontalAdvance("9" * max(2, digits)) + 14
+
+    def _update_margins(self, *_args) -> None:
+        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+
+    def _update_gutter(self, rect: QRect, dy: int) -> None:
+        if dy:
+            self._gutter.scroll(0, dy)
+        else:
+            self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        cr = self.contentsRect()
+        self._gutter.setGeometry(QRect(cr.left(), cr.top(), self.gutter_width(), cr.height()))
+
+    def paint_gutter(self, event) -> None:
+        painter = QPainter(self._gutter)
+        painter.fillRect(event.rect(), QColor("#f4f2ee"))
+        painter.setPen(QColor("#9a958c"))
+        block = self.firstVisibleBlock()
+        # paragraph number of the first visible line: non-empty lines above it
+        number = 0
+        b = self.document().firstBlock()
+        while b.isValid() and b != block:
+            number += bool(b.text().strip())
+            b = b.next()
+        top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
+        height = self.fontMetrics().height()
+        while block.isValid() and top <= event.rect().bottom():
+            bottom = top + round(self.blockBoundingRect(block).height())
+            if block.text().strip():
+                number += 1
+                if block.isVisible() and bottom >= event.rect().top():
+                    painter.drawText(0, top, self._gutter.width() - 6, height,
+                                     Qt.AlignmentFlag.AlignRight, str(number))
+            block = block.next()
+            top = bottom
+        painter.end()
+
+    # ------------------------------------------------------------ undo, focus, drops
+    def event(self, event) -> bool:
+        # Claim Undo/Redo before the window's shortcuts see them, so that pending text is
+        # committed first and then undone as one step with what came before.
+        if event.type() == QEvent.Type.ShortcutOverride and (
+            event.matches(QKeySequence.StandardKey.Undo)
+            or event.matches(QKeySequence.StandardKey.Redo)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.StandardKey.Undo):
+            self.undoRequested.emit()
+            return
+        if event.matches(QKeySequence.StandardKey.Redo):
+            self.redoRequested.emit()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.focusLost.emit()
+
+    def dragEnterEvent(self, event) -> None:
+        if local_files(event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if local_files(event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        paths = local_files(event.mimeData().urls())
+        if paths:
+            event.acceptProposedAction()
+            self.filesDropped.emit(paths)
+        else:
+            super().dropEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        # The standard menu's 撤销/重做 are off (no local history); offer the shared ones.
+        menu = self.createStandardContextMenu(event.pos())
+        undo = QAction("撤销", menu, shortcut=QKeySequence.StandardKey.Undo)
+        undo.triggered.connect(self.undoRequested)
+        redo = QAction("重做", menu, shortcut=QKeySequence.StandardKey.Redo)
+        redo.triggered.connect(self.redoRequested)
+        first = menu.actions()[0] if menu.actions() else None
+        for act in menu.actions()[:2]:
+            if act.text().replace("&", "").lower().startswith(("undo", "redo", "撤销", "重做")):
+                menu.removeAction(act)
+                first = menu.actions()[0] if menu.actions() else None
+        menu.insertActions(first, [undo, redo])
+        menu.insertSeparator(first)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+
+# ---------------------------------------------------------------- facts
+
+
+class FactsForm(QGroupBox):
+    """The chapter's base facts for the report's data year, generated from the template."""
+
+    def __init__(self, host, parent=None):
+        super().__init__(parent)
+        self.host = host
+        template = host.report.template
+        self.fields: dict[str, QLineEdit] = {}
+        columns = QHBoxLayout()
+        columns.setSpacing(24)
+        forms = [QFormLayout(), QFormLayout()]
+        facts = host.chapter.facts
+        for n, fact_id in enumerate(facts):
+            ind = template.indicators[fact_id]
+            field = QLineEdit(self, placeholderText=_placeholder(ind.help))
+            field.setToolTip(ind.help or ind.name)
+            field.setClearButtonEnabled(True)
+            field.setMinimumWidth(120)
+            field.editingFinished.connect(partial(self._commit, fact_id))
+            label = f"{ind.name}（{ind.unit}）" if ind.unit else ind.name
+            # two columns keep the box short, so the text below stays large
+            form = forms[0] if len(facts) < 3 or n < (len(facts) + 1) // 2 else forms[1]
+            form.addRow(label, field)
+            self.fields[fact_id] = field
+        for form in forms:
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+            if form.rowCount():
+                columns.addLayout(form, 1)
+        self.message = InlineMessage(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 6)
+        layout.addLayout(columns)
+        layout.addWidget(self.message)
+        self.setTitle(f"基础数据（{host.report.year}年）")
+
+    def load(self) -> None:
+        year = self.host.report.year
+        for fact_id, field in self.fields.items():
+            if field.isModified() and field.hasFocus():
+                continue  # being typed: the refresh of another edit must not undo it
+            value = self.host.report.file.value(fact_id, year)
+            field.setText(value or "")
+            field.setModified(False)
+            _mark(field, False)
+
+    def _commit(self, fact_id: str) -> None:
+        field = self.fields[fact_id]
+        report = self.host.report
+        year = report.year
+        old = report.file.value(fact_id, year)
+        try:
+            new = report.parse(fact_id, year, field.text())
+        except ValueRefused as exc:
+            # The typed text stays in the field, marked, so it can be corrected in place.
+            self.message.show_message(f"{exc}，未保存。")
+            _mark(field, True)
+            return
+        _mark(field, False)
+        self.message.clear()
+        field.setModified(False)
+        if new == old:
+            field.setText(new or "")
+            return
+        name = report.template.indicators[fact_id].name
+        self.host.push(cmd.SetValue(self.host, name, fact_id, year, old, new,
+                                    self.host.root_id()))
+
+    def focus_fact(self, fact_id: str) -> bool:
+        field = self.fields.get(fact_id)
+        if field is None:
+            return False
+        field.setFocus()
+        field.selectAll()
+        return True
+
+
+def _placeholder(help_text: str) -> str:
+    """The first clause of the help, short enough for a field."""
+    for stop in ("，", "。", "；"):
+        head, sep, _ = help_text.partition(stop)
+        if sep and len(head) <= 16:
+            return head
+    return help_text[:16]
+
+
+def _mark(field: QLineEdit, refused: bool) -> None:
+    field.setStyleSheet("QLineEdit { border: 1px solid #b3261e; }" if refused else "")
+
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "table" or "figure"
+    row: TableRow | FigureRow
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.kind, self.row.id)
+
+
+def ordered_blocks(tables: list[TableRow], figures: list[FigureRow]) -> list[Block]:
+    """Tables and figures in reading order: by paragraph, then position; at a tie tables
+    come first (the order desktop.assemble prints them in)."""
+    blocks = [Block("table", t) for t in tables] + [Block("figure", f) for f in figures]
+    return sorted(blocks, key=lambda b: (b.row.after, b.row.position))
+
+
+def placement_changes(blocks: list[Block], order: list[Block],
+                      afters: dict[tuple[str, int], int]) -> list[cmd.FieldChange]:
+    """Field changes that give `order` positions 0..n-1 and the given afters."""
+    changes: list[cmd.FieldChange] = []
+    for position, block in enumerate(order):
+        after = afters.get(block.key, block.row.after)
+        if after != block.row.after:
+            changes.append((block.kind, block.row.id, "after", block.row.after, after))
+        if position != block.row.position:
+            changes.append((block.kind, block.row.id, "position", block.row.position, position))
+    return changes
+
+
+class BlockFrame(QFrame):
+    """One table or figure of the section: number, caption, placement and its editor."""
+
+    def __init__(self, host, editor: SectionEditor, block: Block, parent=None):
+        super().__init__(parent)
+        self.host = host
+        self.editor = editor
+        self.kind = block.kind
+        self.item_id = block.row.id
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("block")
+        self.setStyleSheet("QFrame#block { background: #fbfaf7; border: 1px solid #d9d4ca;"
+                           " border-radius: 4px; }")
+
+        self.number = QLabel(self)
+        font = QFont(self.number.font())
+        font.setBold(True)
+        self.number.setFont(font)
+        self.caption = QLineEdit(self)
+        self.caption.setClearButtonEnabled(True)
+        self.caption.editingFinished.connect(self._commit_caption)
+        self.after = QSpinBox(self, prefix="位于第 ", suffix=" 段之后", keyboardTracking=False)
+        self.after.setSpecialValueText("位于正文之前")
+        self.after.setToolTip("表格或图片印在正文第几段之后（段落编号见正文左侧）")
+        self.after.valueChanged.connect(self._after_changed)
+        self.up = QToolButton(self, icon=_icon("up"), autoRaise=True, toolTip="上移")
+        self.up.clicked.connect(lambda: editor.move_block(self.kind, self.item_id, -1))
+        self.down = QToolButton(self, icon=_icon("down"), autoRaise=True, toolTip="下移")
+        self.down.clicked.connect(lambda: editor.move_block(self.kind, self.item_id, 1))
+        self.delete = QToolButton(self, icon=_icon("delete"), autoRaise=True,
+                                  toolTip="删除此表格" if self.kind == "table" else "删除此图")
+        self.delete.clicked.connect(lambda: host.delete_block(self.kind, self.item_id))
+
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.setSpacing(6)
+        header.addWidget(self.number)
+        header.addWidget(self.caption, 1)
+        header.addWidget(self.after)
+        header.addWidget(self.up)
+        header.addWidget(self.down)
+        header.addWidget(self.delete)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(8, 6, 8, 8)
+        self.layout_.setSpacing(6)
+        self.layout_.addLayout(header)
+        self.body: QWidget | None = None
+        self.row = block.row
+
+    def load(self, block: Block, number: str, paragraph_count: int, first: bool,
+             last: bool) -> None:
+        self.row = row = block.row
+        template = self.host.report.template
+        if self.kind == "table":
+            assert isinstance(row, TableRow)
+            if row.kind == "free":
+                spec = template.free_tables.get(row.ref)
+                default = spec.caption if spec else row.ref
+                if self.body is None and spec is not None:
+                    self.body = FreeTableEditor(self.host, row, spec, self)
+                elif self.body is not None:
+                    self.body.load(row)
+            else:
+                spec = template.fixed_tables.get(row.ref)
+                default = spec.title(self.host.report.school) if spec else row.ref
+                if self.body is None and spec is not None:
+                    self.body = FixedTableView(self.host, spec, self)
+                if self.body is not None:
+                    self.body.load(self.host.shown())
+            if spec is None:
+                default = f"（模板中没有表格 {row.ref}）"
+        else:
+            assert isinstance(row, FigureRow)
+            default = "图题，如：学生参加技能大赛"
+            if self.body is None:
+                self.body = FigureEditor(self.host, row, self)
+            else:
+                self.body.load(row)
+        if self.body is not None and self.layout_.indexOf(self.body) < 0:
+            self.layout_.addWidget(self.body)
+        self.number.setText(number or ("表" if self.kind == "table" else "图"))
+        self.caption.setPlaceholderText(default)
+        if not self.caption.hasFocus() and self.caption.text() != row.caption:
+            self.caption.setText(row.caption)
+        self.caption.setToolTip("留空则使用模板中的表题" if self.kind == "table"
+                                else "图题印在图片下方")
+        self.after.blockSignals(True)
+        self.after.setMaximum(max(paragraph_count, row.after))
+        self.after.setValue(row.after)
+        self.after.blockSignals(False)
+        self.up.setEnabled(not first)
+        self.down.setEnabled(not last)
+
+    def _commit_caption(self) -> None:
+        text = self.caption.text().strip()
+        if text != self.row.caption:
+            self.host.push(cmd.SetFields(
+                self.host, "修改表题" if self.kind == "table" else "修改图题",
+                self.row.section, [(self.kind, self.item_id, "caption", self.row.caption, text)]))
+
+    def _after_changed(self, value: int) -> None:
+        self.editor.place_block(self.kind, self.item_id, value)
+
+
+# ---------------------------------------------------------------- the editor
+
+
+class SectionEditor(QWidget):
+    """Everything of the selected section; reused (not rebuilt) when the selection moves,
+    so focus and scroll positions survive refreshes after each edit."""
+
+    def __init__(self, host, parent=None):
+        super().__init__(parent)
+        self.host = host
+        self.report = host.report
+        self.chapter = host.chapter
+        self.section: SectionRow | None = None
+        self.level = 0
+        self._loaded_text = ""
+        self._burst = 0
+        self._pushing = False
+        self._frames: dict[tuple[str, int], BlockFrame] = {}
+        self._blocks: list[Block] = []
+
+        # --- top: facts, title, text
+        self.facts = FactsForm(host, self) if self.chapter.facts else None
+        self.number = QLabel(self)
+        heading_font = QFont(self.number.font())
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.25)
+        heading_font.setBold(True)
+        self.number.setFont(heading_font)
+        self.title = QLineEdit(self, placeholderText="小节标题")
+        self.title.setFont(heading_font)
+        self.title.editingFinished.connect(self._commit_title)
+        self.text = TextEdit(self)
+        self.text.setPlaceholderText("在此撰写本节正文。每段一行，按 Enter 另起一段；"
+                                     "左侧数字为段落编号。")
+        text_font = QFont(self.text.font())
+        text_font.setPointSizeF(text_font.pointSizeF() * 1.1)
+        self.text.setFont(text_font)
+        self.text.textChanged.connect(self._text_changed)
+        self.text.focusLost.connect(self._text_focus_lost)
+        self.text.undoRequested.connect(lambda: self._stack_step(undo=True))
+        self.text.redoRequested.connect(lambda: self._stack_step(undo=False))
+        self.text.filesDropped.connect(self.insert_images)
+        self.count = QLabel(self)
+        self.count.setStyleSheet(f"color: {_MUTED};")
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self._timer = QTimer(self, singleShot=True, interval=COMMIT_IDLE_MS)
+        self._timer.timeout.connect(self.commit_text)
+        host.undo_stack.indexChanged.connect(self._stack_changed)
+
+        title_row = QHBoxLayout()
+        title_row.setContentsMargins(0, 0, 0, 0)
+        title_row.addWidget(self.number)
+        title_row.addWidget(self.title, 1)
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 4)
+        top_layout.setSpacing(6)
+        if self.facts is not None:
+            top_layout.addWidget(self.facts)
+        top_layout.addLayout(title_row)
+        top_layout.addWidget(self.text, 1)
+        top_layout.addWidget(self.count)
+
+        # --- bottom: tables and figures
+        self.insert_table = QToolButton(self, text="插入表格",
+                                        popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.insert_table.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.table_menu = QMenu(self.insert_table)
+        self.table_menu.aboutToShow.connect(self._fill_table_menu)
+        self.insert_table.setMenu(self.table_menu)
+        self.insert_figure = QPushButton("插入图片…", self, clicked=self.choose_images)
+        self.insert_figure.setToolTip("选择一张或多张图片，作为一幅图插入本节")
+        hint = QLabel("也可以把图片文件拖放到正文或此处", self)
+        hint.setStyleSheet(f"color: {_MUTED};")
+        self.message = InlineMessage(self)
+        self.empty = QLabel("本节还没有表格或图片。", self)
+        self.empty.setStyleSheet(f"color: {_MUTED};")
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.insert_table)
+        bar.addWidget(self.insert_figure)
+        bar.addSpacing(8)
+        bar.addWidget(hint, 1)
+        self.blocks_widget = _DropArea(self)
+        self.blocks_widget.filesDropped.connect(self.insert_images)
+        self.blocks_layout = QVBoxLayout(self.blocks_widget)
+        self.blocks_layout.setContentsMargins(0, 0, 6, 0)
+        self.blocks_layout.setSpacing(10)
+        self.blocks_layout.addWidget(self.empty)
+        self.blocks_layout.addStretch(1)
+        scroll = QScrollArea(self, widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setWidget(self.blocks_widget)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll = scroll
+        bottom = QWidget(self)
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 4, 0, 0)
+        bottom_layout.setSpacing(6)
+        bottom_layout.addLayout(bar)
+        bottom_layout.addWidget(self.message)
+        bottom_layout.addWidget(scroll, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self, childrenCollapsible=False)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self.setAcceptDrops(True)
+
+    # ------------------------------------------------------------ loading
+    @property
+    def section_id(self) -> int | None:
+        return self.section.id if self.section else None
+
+    def show_section(self, section_id: int) -> None:
+        if self.section is not None and section_id == self.section.id:
+            self.refresh()
+            return
+        self.commit_text()
+        self._burst += 1
+        self.message.clear()
+        for frame in self._frames.values():
+            self.blocks_layout.removeWidget(frame)
+            frame.deleteLater()
+        self._frames.clear()
+        self.section = None
+        self._target = section_id
+        self.refresh(new=True)
+        self.scroll.verticalScrollBar().setValue(0)
+
+    _target: int | None = None
+
+    def refresh(self, new: bool = False) -> None:
+        """Re-read the shown section from the file. Widgets change only where the file
+        differs from what they show, so a refresh after an edit keeps cursor and focus."""
+        if self._target is None:
+            return
+        try:
+            section = self.report.file.section(self._target)
+        except KeyError:
+            return  # deleted: the tab selects another section
+        self.section = section
+        self.level = self.host.outline_level(section.id)
+        root = self.level == 0
+        if self.facts is not None:
+            self.facts.setVisible(root)
+            if root:
+                self.facts.load()
+        self._load_title(section, root)
+        # The file holds what the editor last stored: keep the editor as it is (it may
+        # hold newer typing, or an input method's composition). Otherwise the file
+        # changed underneath (undo, redo, another section): show the file.
+        if new or section.text != self._loaded_text:
+            self._set_text(section.text)
+        self._update_count()
+        self._load_blocks()
+
+    def _load_title(self, section: SectionRow, root: bool) -> None:
+        if root:
+            heading = self.report.template.chapter_heading(self.chapter)
+            if self.chapter.case:
+                self.number.setText(heading)
+                self.title.setVisible(True)
+                self.title.setPlaceholderText(f"案例标题（如：{self.chapter.title}）")
+            else:
+                self.number.setText(chapter_label(self.report.template, self.chapter, ""))
+                self.title.setVisible(False)
+        else:
+            siblings = self.host.outline_siblings(section.id)
+            self.number.setText(heading_number(self.chapter, self.level,
+                                               siblings.index(section.id)))
+            self.title.setVisible(True)
+            self.title.setPlaceholderText("小节标题")
+        if not (self.title.hasFocus() and self.title.isModified()):
+            self.title.setText(section.title)
+            self.title.setModified(False)
+
+    def _set_text(self, text: str) -> None:
+        self._timer.stop()
+        cursor = self.text.textCursor()
+        position = cursor.position()
+        scroll = self.text.verticalScrollBar().value()
+        self._loading = True
+        try:
+            self.text.setPlainText(text)
+        finally:
+            self._loading = False
+        self._loaded_text = text
+        if self.text.hasFocus():
+            cursor = self.text.textCursor()
+            cursor.setPosition(min(position, len(text)))
+            self.text.setTextCursor(cursor)
+            self.text.verticalScrollBar().setValue(scroll)
+
+    def _update_count(self) -> None:
+        text = self.text.toPlainText()
+        parts = [f"本节 {char_count(text)} 字", f"{len(paragraphs(text))} 段"]
+        style = f"color: {_MUTED};"
+        if self.chapter.case and self.chapter.max_chars and self.section is not None:
+            total = self.host.case_chars(self.section.id, text)
+            parts.append(f"案例共 {total} 字（建议不超过 {self.chapter.max_chars} 字）")
+            if total > self.chapter.max_chars:
+                style = "color: #8a5a00;"
+        self.count.setText(" · ".join(parts))
+        self.count.setStyleSheet(style)
+
+    def _load_blocks(self) -> None:
+        assert self.section is not None
+        file = self.report.file
+        blocks = ordered_blocks(file.tables(self.section.id), file.figures(self.section.id))
+        self._blocks = blocks
+        table_numbers, figure_numbers = self.host.numbers()
+        count = len(paragraphs(self.text.toPlainText()))
+        keys = {b.key for b in blocks}
+        for key in list(self._frames):
+            if key not in keys:
+                frame = self._frames.pop(key)
+                self.blocks_layout.removeWidget(frame)
+                frame.deleteLater()
+        for n, block in enumerate(blocks):
+            frame = self._frames.get(block.key)
+            if frame is None:
+                frame = BlockFrame(self.host, self, block, self.blocks_widget)
+                self._frames[block.key] = frame
+            numbers = table_numbers if block.kind == "table" else figure_numbers
+            frame.load(block, numbers.get(block.row.id, ""), count, n == 0, n == len(blocks) - 1)
+            # keep the layout in reading order: the empty note first, the stretch last
+            if self.blocks_layout.indexOf(frame) != n + 1:
+                self.blocks_layout.removeWidget(frame)
+                self.blocks_layout.insertWidget(n + 1, frame)
+        self.empty.setVisible(not blocks)
+
+    # ------------------------------------------------------------ text
+    _loading = False
+
+    def _text_changed(self) -> None:
+        if self._loading:
+            return
+        self._update_count()
+        self._timer.start()
+
+    def _text_focus_lost(self) -> None:
+        self.commit_text()
+        self._burst += 1  # coming back to the text starts a new undo step
+
+    def commit_text(self) -> None:
+        """Store the typed text now (the idle timer calls this; so do focus changes)."""
+        self._timer.stop()
+        if self.section is None:
+            return
+        text = self.text.toPlainText()
+        if text == self._loaded_text:
+            return
+        section_id, old = self.section.id, self._loaded_text
+        self._loaded_text = text
+        command = cmd.SetSectionText(self.host, section_id, old, text, self._burst)
+        if self.host.in_command:
+            # Never push from inside another command's redo/undo: push right after it.
+            QTimer.singleShot(0, partial(self._push_later, command))
+            return
+        self._push(command)
+
+    def _push_later(self, command: cmd.SetSectionText) -> None:
+        if self.host.has_section(command.section_id):
+            self._push(command)
+
+    def _push(self, command) -> None:
+        self._pushing = True
+        try:
+            self.host.push(command)
+        finally:
+            self._pushing = False
+
+    def _stack_changed(self, _index: int) -> None:
+        if not self._pushing:
+            self._burst += 1  # an undo, a redo or another edit: typing on is a new step
+
+    def _stack_step(self, undo: bool) -> None:
+        self.commit_text()
+        stack = self.host.undo_stack
+        stack.undo() if undo else stack.redo()
+
+    def _commit_title(self) -> None:
+        if self.section is None or not self.title.isModified():
+            return
+        self.title.setModified(False)
+        title = self.title.text().strip()
+        if not title and self.level > 0:
+            self.title.setText(self.section.title)  # a section needs a title to print
+            return
+        if title != self.section.title:
+            self.host.rename_section(self.section.id, title)
+
+    # ------------------------------------------------------------ blocks
+    def _fill_table_menu(self) -> None:
+        menu = self.table_menu
+        menu.clear()
+        template = self.report.template
+        if self.chapter.free_tables:
+            menu.addSection("本章表格")
+            for ref in self.chapter.free_tables:
+                act = menu.addAction(template.free_tables[ref].caption)
+                act.triggered.connect(partial(self.add_table, "free", ref))
+        if self.chapter.tables:
+            menu.addSection("数据表摘录（数值来自质量数据表）")
+            present = self.host.fixed_tables_present()
+            for ref in self.chapter.tables:
+                title = template.fixed_tables[ref].title(self.report.school)
+                act = menu.addAction(title + ("（已插入）" if ref in present else ""))
+                act.setEnabled(ref not in present)
+                act.triggered.connect(partial(self.add_table, "fixed", ref))
+        if menu.isEmpty():
+            act = menu.addAction("本章模板没有可插入的表格")
+            act.setEnabled(False)
+
+    def add_table(self, kind: str, ref: str) -> None:
+        if self.section is None:
+            return
+        self.commit_text()
+        self.host.push(cmd.AddTable(self.host, self.section.id, kind, ref,
+                                    len(paragraphs(self.text.toPlainText()))))
+
+    def choose_images(self) -> None:
+        paths = choose_image_files(self)
+        if paths:
+            self.insert_images(paths)
+
+    def insert_images(self, paths: list[str], figure_id: int | None = None) -> int:
+        """Read image files and insert them: as one new figure at the end of the text, or
+        into an existing figure. Refused files are named in a message and not stored.
+        Returns the number of photos added (the file dialog and drops call this)."""
+        if self.section is None:
+            return 0
+        self.commit_text()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            photos, refusals = read_images(paths)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if photos:
+            if figure_id is None:
+                command = cmd.AddFigure(self.host, self.section.id, photos,
+                                        len(paragraphs(self.text.toPlainText())))
+            else:
+                command = cmd.AddPhotos(self.host, self.section.id, figure_id, photos)
+            self.host.push(command)
+        if refusals and photos:
+            self.message.show_message(
+                f"已插入 {len(photos)} 张图片；以下文件未插入：" + " ".join(refusals), "warning")
+        elif refusals:
+            self.message.show_message(" ".join(refusals))
+        else:
+            self.message.clear()
+        return len(photos)
+
+    def move_block(self, kind: str, item_id: int, delta: int) -> None:
+        order = list(self._blocks)
+        keys = [b.key for b in order]
+        i = keys.index((kind, item_id))
+        j = i + delta
+        if not 0 <= j < len(order):
+            return
+        moving, other = order[i], order[j]
+        order[i], order[j] = other, moving
+        # the moved block takes its neighbour's paragraph, so it really passes it
+        changes = placement_changes(self._blocks, order, {moving.key: other.row.after})
+        if changes and self.section is not None:
+            self.host.push(cmd.SetFields(self.host, "上移" if delta < 0 else "下移",
+                                         self.section.id, changes))
+
+    def place_block(self, kind: str, item_id: int, after: int) -> None:
+        key = (kind, item_id)
+        rank = {b.key: n for n, b in enumerate(self._blocks)}
+        afters = {key: after}
+        # stable by the old order: a block moved down lands before the blocks already
+        # after that paragraph, one moved up after them, i.e. it passes nothing it
+        # was not asked to pass
+        order = sorted(self._blocks, key=lambda b: (afters.get(b.key, b.row.after), rank[b.key]))
+        changes = placement_changes(self._blocks, order, afters)
+        if changes and self.section is not None:
+            self.host.push(cmd.SetFields(self.host, "调整位置", self.section.id, changes,
+                                         merge_key=("after", kind, item_id)))
+
+    def frame(self, kind: str, item_id: int) -> BlockFrame | None:
+        return self._frames.get((kind, item_id))
+
+    def focus_block(self, kind: str, item_id: int) -> bool:
+        frame = self.frame(kind, item_id)
+        if frame is None:
+            return False
+        self.scroll.ensureWidgetVisible(frame)
+        target = getattr(frame.body, "view", None) or frame.caption
+        target.setFocus()
+        return True
+
+    # ------------------------------------------------------------ drops on the editor
+    def dragEnterEvent(self, event) -> None:
+        if local_files(event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        paths = local_files(event.mimeData().urls())
+        if paths:
+            event.acceptProposedAction()
+            self.insert_images(paths)
+
+
+class _DropArea(QWidget):
+    filesDropped = Signal(list)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def dragEnterEvent(self, event) -> None:
+        if local_files(event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        paths = local_files(event.mimeData().urls())
+        if paths:
+            event.acceptProposedAction()
+            self.filesDropped.emit(paths)
+
