@@ -38,7 +38,7 @@ class Face:
     name: str
     widths: dict[int, int]  # code point -> advance
     default_width: int
-    cmap: frozenset[int] | dict  # code points the font has a glyph for
+    cmap: dict[int, int]  # code point -> glyph: the characters the font can draw
 
     def has(self, ch: str) -> bool:
         return ord(ch) in self.cmap

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
-from desktop.export.typeset import DeferredCanvas, TextStyle, Typesetter, draw_lines
+from desktop.export.typeset import EM_CENTRE, DeferredCanvas, TextStyle, Typesetter, draw_lines
 
 DOT_PITCH = 4.0  # points between leader dots; dots align across lines (set from the right)
 
@@ -87,7 +87,7 @@ class TocEntry(Flowable):
         last = self._lines[-1]
         first_indent = st.first_indent if len(self._lines) == 1 else 0.0
         x_end = st.left_indent + first_indent + last.width + 3.0
-        baseline = st.leading / 2 - 0.38 * st.size  # of the last line, from the bottom
+        baseline = st.leading / 2 - EM_CENTRE * st.size  # of the last line, from the bottom
         right = self.width - x_end
         canv.linkRect("", self.key, (st.left_indent, 0, self.width, self.height), relative=1)
         if isinstance(canv, DeferredCanvas):

@@ -7,7 +7,9 @@ running header and page numbers, the data table and submission block at the end.
 
 Fonts are the bundled Noto Serif SC (宋) and Noto Sans SC (黑), embedded as subsets.  Text
 is broken by `linebreak` (避头尾 rules) and drawn by the flowables in `typeset`.  The whole
-document is laid out in one pass: 目录 page numbers are filled in at save time.
+document is laid out in one pass instead of reportlab's multiBuild (TableOfContents needs
+at least two): the 目录 takes the same room whatever its numbers are, so the numbers are
+drawn into form XObjects filled in at save time (`typeset.DeferredCanvas`).
 
 Characters the fonts lack are printed as □ and listed in `PdfResult.missing_chars`, so the
 caller can name them; the export does not fail over a rare character.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import threading
 from dataclasses import dataclass, field
 
 from desktop.document import (
@@ -41,6 +44,8 @@ TOP = 85.0  # 3.0 cm, room for the running header
 BOTTOM = PAGE_H - TOP - TEXT_H  # 2.57 cm, room for the page number
 TOC_DEPTH = 3  # chapters, （一） sections and 1. subsections are listed in the 目录
 
+_build_lock = threading.Lock()
+
 
 @dataclass
 class PdfResult:
@@ -59,17 +64,20 @@ def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> 
     from reportlab import rl_config
 
     out = pathlib.Path(out)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    saved_a85 = rl_config.useA85
-    rl_config.useA85 = 0  # binary streams: ASCII85 would make photos 25% larger
-    try:
-        builder = _Builder(doc)
-        pages = builder.build(tmp, table_only=table_only)
-        os.replace(tmp, out)
-    finally:
-        rl_config.useA85 = saved_a85
-        if tmp.exists():
-            tmp.unlink()
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    # One PDF at a time: reportlab keeps global state (rl_config, registered fonts), and
+    # the GUI may start the table-only export while the full one is still running.
+    with _build_lock:
+        saved_a85 = rl_config.useA85
+        rl_config.useA85 = 0  # binary streams: ASCII85 would make photos 25% larger
+        try:
+            builder = _Builder(doc)
+            pages = builder.build(tmp, table_only=table_only)
+            os.replace(tmp, out)
+        finally:
+            rl_config.useA85 = saved_a85
+            if tmp.exists():
+                tmp.unlink()
     ts = builder.ts
     return PdfResult(pages=pages, missing_chars=sorted(ts.missing), warnings=list(ts.warnings))
 

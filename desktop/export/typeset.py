@@ -27,7 +27,7 @@ MISSING_MARK = "\u25a1"
 
 # Vertical centre of the ideographic em box above the baseline, in em: Noto CJK's em box
 # runs from -0.12 to 0.88.  Centring it in the line box places text evenly between rules.
-_EM_CENTRE = 0.38
+EM_CENTRE = 0.38
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def draw_lines(
     if style.color:
         tx.setFillColorRGB(*style.color)
     avail = width - style.left_indent - style.right_indent
-    y = top - style.leading / 2 - _EM_CENTRE * style.size
+    y = top - style.leading / 2 - EM_CENTRE * style.size
     spacing_now = 0.0
     at: tuple[float, float] | None = None
     for i, line in enumerate(lines):

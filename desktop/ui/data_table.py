@@ -37,6 +37,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -534,6 +535,27 @@ class DataTableView(QTableView):
                 return
         super().keyPressEvent(event)
 
+    def inputMethodEvent(self, event):
+        # A Chinese IME commits a word while the cell is only selected: open the editor and
+        # hand it the word. Qt opens the editor but drops the committed text (6.12), so the
+        # first word typed into a cell would be lost.
+        index = self.currentIndex()
+        if (
+            self.state() != QAbstractItemView.State.EditingState
+            and event.commitString()
+            and not event.preeditString()
+            and index.isValid()
+            and index.flags() & Qt.ItemFlag.ItemIsEditable
+        ):
+            self.edit(index)
+            editor = self.indexWidget(index)
+            if isinstance(editor, QLineEdit):
+                editor.selectAll()  # typing onto a cell replaces it, as with keys
+                QApplication.sendEvent(editor, event)
+                event.accept()
+                return
+        super().inputMethodEvent(event)
+
     def focusNextPrevChild(self, forward: bool) -> bool:
         # Tab outside an editor moves among the editable cells instead of leaving the grid
         if self.state() != QAbstractItemView.State.EditingState:
@@ -712,6 +734,7 @@ class DataTableTab(QWidget):
             edit.setText(self.report.file.get_meta(key))
             self._show_refusals("", ["学校名称不能为空。"])
             return
+        edit.setModified(False)
         if text == self.report.file.get_meta(key):
             return
         self.undo_stack.push(SetMetaCommand(self.report, key, text, self.notifier))
@@ -719,7 +742,7 @@ class DataTableTab(QWidget):
     def _read_meta(self) -> None:
         for key, edit in self.meta_edits.items():
             value = self.report.file.get_meta(key)
-            if edit.text() != value and not edit.hasFocus():
+            if edit.text() != value and not edit.isModified():  # never under the user's typing
                 edit.setText(value)
 
     # ------------------------------------------------------------ messages

@@ -10,10 +10,7 @@ plain words.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import importlib
-import io
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -70,17 +67,12 @@ def _module(name: str):
 def run_export(source: Path, kind: str, out: Path, department: str = "") -> str:
     """Do one export (on any thread); returns a note for the user, e.g. the page count."""
     if kind == "collect":
-        collect = _module("desktop.collect")
-        if not hasattr(collect, "run_cli"):
+        write_collection = getattr(_module("desktop.collect"), "write_collection", None)
+        if write_collection is None:
             raise NotBuiltYet("desktop.collect")
-        # The command line's contract (qreport collect FILE --department D --out OUT) is the
-        # stable one, so the window goes through it; its printed lines are not needed here.
-        args = argparse.Namespace(file=Path(source), department=department, out=Path(out))
-        with contextlib.redirect_stdout(io.StringIO()):
-            code = collect.run_cli(args)
-        if code:
-            raise RuntimeError(f"未能生成{department}的采集表。")
-        return ""
+        with Report.open(source) as report:
+            write_collection(report, department, Path(out))
+        return f"只含“{department}”负责填报的指标和表格，可发给该部门填写后再导入。"
     from desktop import assemble
 
     with Report.open(source) as report:

@@ -930,9 +930,10 @@ class MainWindow(QMainWindow):
             self.settings.window_geometry = bytes(self.saveGeometry().toHex()).decode("ascii")
             self.settings.window_state = bytes(self.saveState().toHex()).decode("ascii")
             settings_mod.save(self.settings)
+        self.undo_stack.indexChanged.disconnect(self._on_index_changed)
+        self.undo_stack.clear()
         self.check_timer.stop()
         self.backup_timer.stop()
-        self.undo_stack.clear()
         if self.data_tab is not None:
             self.data_tab.shutdown()
         self.report.close()

@@ -353,14 +353,26 @@ class OutlinePane(QWidget):
 
     # ------------------------------------------------------------ state
     def load(self, sections: list[SectionRow], select: int | None = None) -> None:
-        current = self.current_id() if select is None else select
-        if self.model.load(sections):
-            self.tree.expandAll()
-        if current is None or self.model.section(current) is None:
-            current = self.model.root_id
-        if current is not None:
-            self.select(current)
+        """Show these sections and select `select` (default: keep the selection).
+        currentSectionChanged is emitted once, only when the selected section changed."""
+        previous = self.current_id()
+        target = previous if select is None else select
+        self._loading = True
+        try:
+            if self.model.load(sections):
+                self.tree.expandAll()
+            if target is None or self.model.section(target) is None:
+                target = self.model.root_id
+            if target is not None:
+                self.select(target)
+        finally:
+            self._loading = False
         self._update_actions()
+        current = self.current_id()
+        if current is not None and current != previous:
+            self.currentSectionChanged.emit(current)
+
+    _loading = False
 
     def current_id(self) -> int | None:
         index = self.tree.currentIndex()
@@ -385,7 +397,7 @@ class OutlinePane(QWidget):
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         self._update_actions()
-        if current.isValid():
+        if current.isValid() and not self._loading:
             self.currentSectionChanged.emit(current.data(SectionIdRole))
 
     def _update_actions(self) -> None:

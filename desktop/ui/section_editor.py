@@ -493,9 +493,8 @@ class SectionEditor(QWidget):
         top_layout.addWidget(self.count)
 
         # --- bottom: tables and figures
-        self.insert_table = QToolButton(self, text="插入表格",
-                                        popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.insert_table.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.insert_table = QPushButton("插入表格", self)
+        self.insert_table.setToolTip("插入本章模板提供的表格")
         self.table_menu = QMenu(self.insert_table)
         self.table_menu.aboutToShow.connect(self._fill_table_menu)
         self.insert_table.setMenu(self.table_menu)
@@ -535,12 +534,21 @@ class SectionEditor(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical, self, childrenCollapsible=False)
         self.splitter.addWidget(top)
         self.splitter.addWidget(bottom)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self._sized = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
         self.setAcceptDrops(True)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            # half and half to start with; later the user's choice is kept
+            self._sized = True
+            half = max(1, self.splitter.height() // 2)
+            self.splitter.setSizes([half, half])
 
     # ------------------------------------------------------------ loading
     @property

@@ -7,9 +7,9 @@ import os
 # Before any QApplication exists: tests run headless on CI and developer machines alike.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture

@@ -1,0 +1,114 @@
+"""The findings panel: live after edits, and each finding leads to its field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from desktop.rules import Finding
+from desktop.ui.data_table import COL_CUR, COL_PREV
+from desktop.ui.findings import FindingsDock, counts_text
+
+
+def _employed_finding(finding: Finding) -> bool:
+    return finding.year == 2021 and finding.ids[:2] == ("employed", "graduates")
+
+
+def test_breaking_a_rule_shows_a_finding_that_leads_to_the_cell(qtbot, window, data_tab):
+    window.run_check()
+    assert window.dock.item_for(_employed_finding) is None
+    view, model = data_tab.view, data_tab.model
+    row = model.row_of["employed"]
+    view.setCurrentIndex(model.index(row, COL_CUR))
+    view.setFocus()
+    qtbot.keyClick(view, "9")
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, "999")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    # refreshed by the debounce timer, without anyone asking
+    qtbot.waitUntil(lambda: window.dock.item_for(_employed_finding) is not None, timeout=3000)
+    item = window.dock.item_for(_employed_finding)
+    assert "9999" in item.text() and "毕业生总数" in item.text()
+    assert window.counts_button.text() == counts_text(window.findings)
+
+    view.setCurrentIndex(model.index(0, COL_PREV))  # somewhere else
+    listing = window.dock.list
+    listing.scrollToItem(item)
+    qtbot.mouseClick(listing.viewport(), Qt.MouseButton.LeftButton,
+                     pos=listing.visualItemRect(item).center())
+    assert window.tabs.currentWidget() is data_tab
+    current = view.currentIndex()
+    assert (current.row(), current.column()) == (row, COL_CUR)
+
+
+def test_previous_year_finding_selects_the_previous_year(qtbot, window, data_tab):
+    window.run_check()
+    item = window.dock.item_for(lambda f: f.kind == "derived" and f.year == 2020)
+    assert item is not None  # the sample's 生师比 16:1 in 2020
+    window.dock.list.itemClicked.emit(item)
+    current = data_tab.view.currentIndex()
+    assert data_tab.model.indicator(current.row()).id == "student_teacher_ratio"
+    assert current.column() == COL_PREV
+
+
+def test_table_finding_switches_to_the_chapter(qtbot, window):
+    window.run_check()
+    item = window.dock.item_for(lambda f: f.table is not None and f.kind == "total")
+    assert item is not None
+    finding = item.data(Qt.ItemDataRole.UserRole + 1)
+    chapter = window.report.file.section(finding.section).chapter
+    window.dock.list.itemClicked.emit(item)
+    assert window.tabs.currentWidget() is window.chapter_tabs[chapter]
+
+
+def test_fact_finding_goes_to_its_chapter(qtbot, window):
+    fact = next(i for i in window.report.template.facts if i.chapter)
+    finding = Finding("error", "测试", (fact.name,), 2021, (fact.id,))
+    assert window.go_to_finding(finding)
+    assert window.tabs.currentWidget() is window.chapter_tabs[fact.chapter]
+
+
+def test_counts_and_severity_icons(qtbot):
+    dock = FindingsDock()
+    qtbot.addWidget(dock)
+    findings = [
+        Finding("error", "一个错误", (), 2021),
+        Finding("warning", "一个提示", (), 2021),
+        Finding("warning", "另一个提示", (), None),
+    ]
+    dock.set_findings(findings)
+    assert dock.list.count() == 3
+    assert "错误 1 · 提示 2" in dock.windowTitle()
+    assert not dock.list.item(0).icon().isNull()
+    dock.set_findings([])
+    assert dock.list.item(0).text() == "没有发现问题。"
+
+
+def test_selection_survives_a_refresh(qtbot):
+    dock = FindingsDock()
+    qtbot.addWidget(dock)
+    findings = [Finding("error", f"第 {n} 条", (), 2021) for n in range(5)]
+    dock.set_findings(findings)
+    dock.list.setCurrentRow(3)
+    dock.set_findings(findings[1:])
+    assert dock.list.currentItem().text() == "第 3 条"
+
+
+def test_check_is_debounced(qtbot, window, data_tab):
+    calls = []
+    original = window.run_check
+
+    def counting():
+        calls.append(1)
+        original()
+
+    window.check_timer.timeout.disconnect()
+    window.check_timer.timeout.connect(counting)
+    model = data_tab.model
+    for n, value in enumerate(("2300", "2301", "2302")):
+        assert model.setData(model.index(model.row_of["graduates"], COL_CUR), value)
+        assert n == 0 or window.check_timer.isActive()
+    qtbot.waitUntil(lambda: bool(calls), timeout=2000)
+    qtbot.wait(250)
+    assert len(calls) == 1

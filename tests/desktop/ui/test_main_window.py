@@ -1,0 +1,362 @@
+"""The main window: tabs from the template, files, find, exports, and the GUI commands."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPlainTextEdit
+
+from desktop import settings as settings_mod
+from desktop import template as templates
+from desktop.report import Report
+from desktop.ui.data_table import COL_CUR, DataTableTab
+from desktop.ui.export_jobs import KINDS, LOCKED, NOT_YET
+from desktop.ui.main_window import MainWindow, open_locked, search, tab_title
+
+TEMPLATE = templates.load("2022")
+TAB_COUNT = len(TEMPLATE.chapters) + 1
+
+
+def _action(window: MainWindow, menu_title: str, text: str):
+    for menu_action in window.menuBar().actions():
+        if menu_action.text().startswith(menu_title):
+            for action in menu_action.menu().actions():
+                if action.text() == text:
+                    return action
+    raise AssertionError(f"no {menu_title} › {text}")
+
+
+def _message_boxes(window) -> list[QMessageBox]:
+    return [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+
+
+def test_title_names_school_edition_and_file(window, report_copy):
+    assert window.windowTitle() == (
+        f"聊城高级工程职业学校 — 中等职业教育质量年度报告（2022） — {report_copy.name}"
+    )
+
+
+@pytest.mark.parametrize("index", range(TAB_COUNT))
+def test_every_tab_builds(qtbot, window, index):
+    window.tabs.setCurrentIndex(index)
+    qtbot.wait(1)
+    widget = window.tabs.currentWidget()
+    assert widget.isVisible()
+    if index < len(TEMPLATE.chapters):
+        chapter = TEMPLATE.chapters[index]
+        assert window.tabs.tabText(index) == tab_title(TEMPLATE, chapter)
+        assert window.chapter_tabs[chapter.id] is widget
+        widget.reload()
+    else:
+        assert isinstance(widget, DataTableTab)
+        assert window.tabs.tabText(index) == "质量数据表"
+    filled, total = widget.completeness()
+    assert 0 <= filled <= total
+    assert window.completeness_label.text().endswith(f"{filled}/{total}") or total == 0
+
+
+def test_tab_headings_follow_the_template():
+    titles = [tab_title(TEMPLATE, c) for c in TEMPLATE.chapters]
+    assert titles[0] == "一、学校概况"
+    assert titles[-1] == "典型案例"
+
+
+def test_status_bar_counts_findings(qtbot, window):
+    window.run_check()
+    errors = sum(f.severity == "error" for f in window.findings)
+    warnings = len(window.findings) - errors
+    assert window.counts_button.text() == f"错误 {errors} · 提示 {warnings}"
+    assert errors > 0 and warnings > 0  # the sample keeps the seed's inconsistencies
+
+
+def test_a_chapter_edit_refreshes_data_and_checks(qtbot, window):
+    tab = next(iter(window.chapter_tabs.values()))
+    window.report.file.set_value("students", 2021, "9000")  # as a chapter form would
+    tab.changed.emit()
+    data = window.data_tab.model
+    assert data.index(data.row_of["students"], COL_CUR).data() == "9000"
+    assert window.check_timer.isActive()
+    assert window.saved_label.text().startswith("已保存")
+
+
+# ---------------------------------------------------------------- find
+def test_find_covers_sections_and_indicators(window):
+    hits = search(window.report, "党建")
+    assert any(h.section is not None for h in hits)
+    hits = search(window.report, "生师比")
+    assert any(h.indicator == "student_teacher_ratio" for h in hits)
+    assert search(window.report, "  ") == []
+    # full-width and half-width match each other
+    assert search(window.report, "1+X") == search(window.report, "１＋Ｘ")
+
+
+def test_find_dialog_goes_to_the_hit(qtbot, window):
+    dialog = window.show_find()
+    dialog.edit.setText("生师比")
+    qtbot.waitUntil(lambda: dialog.results.count() > 0, timeout=2000)
+    item = next(dialog.results.item(n) for n in range(dialog.results.count())
+                if dialog.results.item(n).data(Qt.ItemDataRole.UserRole).indicator
+                == "student_teacher_ratio")
+    dialog.results.itemActivated.emit(item)
+    assert window.tabs.currentWidget() is window.data_tab
+    current = window.data_tab.view.currentIndex()
+    assert window.data_tab.model.indicator(current.row()).id == "student_teacher_ratio"
+
+
+def test_find_a_section_switches_to_its_chapter(qtbot, window):
+    hit = next(h for h in search(window.report, "党建") if h.section is not None)
+    assert window.go_to_hit(hit)
+    assert window.tabs.currentWidget() is window.chapter_tabs[hit.chapter]
+
+
+# ---------------------------------------------------------------- files
+def test_interactive_window_remembers_file_and_geometry(qtbot, report_copy):
+    report, lock = open_locked(report_copy)
+    win = MainWindow(report, lock=lock, interactive=True)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert lock.path.exists()
+    win.close()
+    assert not lock.path.exists()
+    saved = settings_mod.load()
+    assert saved.recent_files[0] == str(report_copy.resolve())
+    assert saved.window_geometry and saved.window_state
+
+
+def test_open_another_file_switches_and_unlocks(qtbot, window, report_copy, tmp_path):
+    other = tmp_path / "other.qreport"
+    Report.create(other, "测试职业学校", "2022", 2021).close()
+    old_lock = window.lock
+    window.data_tab.model.setData(window.data_tab.model.index(0, COL_CUR), "60")
+    assert window.undo_stack.count() == 1
+    assert window.open_file(other)
+    assert window.windowTitle().startswith("测试职业学校 — ")
+    assert window.undo_stack.count() == 0
+    assert not old_lock.path.exists() and window.lock.path.exists()
+    assert window.data_tab.model.index(0, COL_CUR).data() == ""
+
+
+def test_open_refusals_are_said(qtbot, window, tmp_path):
+    from desktop.lock import ReportLock
+
+    missing = tmp_path / "missing.qreport"
+    assert not window.open_file(missing)
+    assert any("找不到文件" in b.text() for b in _message_boxes(window))
+
+    busy = tmp_path / "busy.qreport"
+    Report.create(busy, "测试职业学校", "2022", 2021).close()
+    with ReportLock(busy):
+        assert not window.open_file(busy)
+    assert any("已在本窗口中打开" in b.text() or "正在被" in b.text()
+               for b in _message_boxes(window))
+    assert "聊城" in window.windowTitle()
+
+
+def test_save_copy(window, tmp_path):
+    target = tmp_path / "副本.qreport"
+    assert window.save_copy(target)
+    with Report.open(target) as copy:
+        assert copy.file.value("students", 2021) == "9527"
+    assert not window.save_copy(window.report.file.path)
+
+
+def test_new_report_dialog_creates_and_opens(qtbot, window, tmp_path):
+    dialog = window.new_report()
+    dialog.school.setText("新建测试学校")
+    assert dialog.year.value() == 2021
+    target = tmp_path / "新建.qreport"
+    dialog.path.setText(str(target))
+    dialog._accept()
+    assert target.exists()
+    assert window.windowTitle().startswith("新建测试学校 — ")
+    assert window.report.file.path == target
+
+
+def test_new_report_needs_a_school(qtbot, window):
+    dialog = window.new_report()
+    dialog.school.setText("  ")
+    dialog._accept()
+    assert dialog.isVisible() and dialog.error.text()
+    dialog.reject()
+
+
+def test_restore_from_backup(qtbot, window, on_disk):
+    from desktop import backups
+
+    backups.make_backup(window.report.file, "manual")
+    model = window.data_tab.model
+    assert model.setData(model.index(model.row_of["students"], COL_CUR), "1")
+    assert on_disk.value("students", 2021) == "1"
+    dialog = window.restore_backup()
+    assert dialog is not None
+    dialog.accept()
+    assert on_disk.value("students", 2021) == "9527"
+    model = window.data_tab.model  # rebuilt on the restored file
+    assert model.index(model.row_of["students"], COL_CUR).data() == "9527"
+    assert window.undo_stack.count() == 0
+
+
+def test_restore_without_backups_says_so(qtbot, window):
+    assert window.restore_backup() is None
+    assert any("还没有备份" in b.text() for b in _message_boxes(window))
+
+
+def test_import_from_excel_is_previewed_and_undoable(qtbot, window, on_disk, tmp_path):
+    pytest.importorskip("desktop.importer")
+    from openpyxl import load_workbook
+
+    from desktop import assemble
+    from desktop.export.xlsx import write_xlsx
+
+    book = tmp_path / "数据.xlsx"
+    write_xlsx(assemble.build(window.report), book)
+    wb = load_workbook(book)
+    ws = wb["质量数据表"]
+    row = next(r for r in ws.iter_rows() if r[1].value == "毕业生总数")
+    row[4].value = 2300
+    wb.save(book)
+
+    dialog = window.import_excel(book)
+    assert dialog is not None
+    assert "毕业生总数（2021年）：2245 → 2300" in dialog.findChild(QPlainTextEdit).toPlainText()
+    dialog.accept()
+    assert on_disk.value("graduates", 2021) == "2300"
+    assert window.report.file.changes(1)[0].source == f"imported from {book.name}"
+    window.undo_stack.undo()
+    assert on_disk.value("graduates", 2021) == "2245"
+
+
+# ---------------------------------------------------------------- export
+def _save_as(monkeypatch, path: Path) -> None:
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *args, **kwargs: (str(path), "")))
+
+
+def test_excel_export_from_the_menu(qtbot, window, monkeypatch, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "导出.xlsx"
+    _save_as(monkeypatch, out)
+    with qtbot.waitSignal(window.exports.done, timeout=60000) as signal:
+        _action(window, "导出", "Excel…").trigger()
+        assert window.exports.progress is not None and window.exports.progress.isVisible()
+    assert signal.args == [str(out)]
+    assert load_workbook(out).sheetnames[0] == "质量数据表"
+    dialog = window.exports.last_dialog
+    assert dialog.isVisible()
+    assert {"打开文件", "打开所在文件夹"} <= {b.text() for b in dialog.buttons()}
+    assert window.exports.progress is None
+
+
+def test_pdf_export_from_the_menu(qtbot, window, monkeypatch, tmp_path):
+    pytest.importorskip("desktop.export.pdf")
+    out = tmp_path / "报告.pdf"
+    _save_as(monkeypatch, out)
+    with qtbot.waitSignal(window.exports.done, timeout=60000):
+        _action(window, "导出", "仅质量数据表 PDF…").trigger()
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "页" in window.exports.last_dialog.text()
+
+
+def test_collection_workbook_for_a_department(qtbot, window, tmp_path):
+    pytest.importorskip("desktop.collect")
+    out = tmp_path / "教务处.xlsx"
+    with qtbot.waitSignal(window.exports.done, timeout=60000):
+        assert window.export("collect", out, department="教务处")
+    assert out.exists()
+
+
+def test_locked_target_is_explained(qtbot, window, monkeypatch, tmp_path):
+    import desktop.export.xlsx as xlsx
+
+    def locked(doc, out):
+        raise PermissionError(13, "Permission denied", str(out))
+
+    monkeypatch.setattr(xlsx, "write_xlsx", locked)
+    with qtbot.waitSignal(window.exports.failed, timeout=60000) as signal:
+        window.export("xlsx", tmp_path / "x.xlsx")
+    assert signal.args == [LOCKED]
+    assert window.exports.last_dialog.text() == LOCKED
+
+
+def test_missing_exporter_says_not_yet(qtbot, window, monkeypatch, tmp_path):
+    import desktop.ui.export_jobs as jobs
+
+    def missing(name):
+        raise jobs.NotBuiltYet(name)
+
+    monkeypatch.setattr(jobs, "_module", missing)
+    with qtbot.waitSignal(window.exports.failed, timeout=60000) as signal:
+        window.export("pdf", tmp_path / "x.pdf")
+    assert NOT_YET in signal.args[0]
+
+
+def test_export_kinds_suggest_chinese_names(window):
+    assert KINDS["xlsx"].default_name(window.report) == "聊城高级工程职业学校质量数据表.xlsx"
+    assert KINDS["pdf"].default_name(window.report).endswith("中等职业教育质量年度报告（2022）.pdf")
+
+
+def test_exports_do_not_load_at_start():
+    """Cold start stays light: the GUI modules do not pull in openpyxl or reportlab."""
+    code = (
+        "import sys, desktop.ui.app, desktop.ui.main_window, desktop.ui.data_table;"
+        "print(sorted(m for m in ('openpyxl', 'reportlab') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- commands
+def _env(tmp_path: Path) -> dict:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["QREPORT_HOME"] = str(tmp_path / "home")
+    return env
+
+
+def _qreport(*args, env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "desktop", *map(str, args)],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_gui_smoke_prints_startup_ms(report_copy, tmp_path):
+    done = _qreport("gui", report_copy, "--smoke", env=_env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(r"\d+", done.stdout.strip())
+    assert 0 < int(done.stdout.strip()) < 60000
+    assert not Path(f"{report_copy}.lock").exists()
+
+
+def test_gui_smoke_without_a_file_opens_the_sample(tmp_path):
+    env = _env(tmp_path)
+    done = _qreport("gui", "--smoke", env=env)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "home" / "data" / "示例报告.qreport").exists()
+
+
+def test_gui_smoke_refuses_a_non_report(tmp_path):
+    bogus = tmp_path / "bogus.qreport"
+    bogus.write_text("not a report", encoding="utf-8")
+    done = _qreport("gui", bogus, "--smoke", env=_env(tmp_path))
+    assert done.returncode == 2
+    assert "不是 qreport 报告文件" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_screenshots_command_writes_pngs(report_copy, tmp_path):
+    out = tmp_path / "shots"
+    done = _qreport("screenshots", report_copy, out, env=_env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    pngs = {p.name for p in out.glob("*.png")}
+    assert pngs == {f"tab-{n:02}.png" for n in range(1, TAB_COUNT + 1)} | {"findings.png"}
+    for png in out.glob("*.png"):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "tab-01.png" in done.stdout
