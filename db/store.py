@@ -218,6 +218,18 @@ class ReportFile:
             dest.close()
         os.replace(tmp, target)
 
+    def replace_with(self, source: Path | str) -> None:
+        """Replace this file's whole content with another report file's, in one step.
+
+        SQLite's backup API copies into the live file under its own lock, so a reader (or a
+        crash) sees the old content or the new, never a mix.
+        """
+        src = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            src.backup(self.db.conn)
+        finally:
+            src.close()
+
     @contextlib.contextmanager
     def transaction(self, source: str | None = None) -> Iterator[None]:
         """Group several edits into one transaction (nested calls join the outer one)."""

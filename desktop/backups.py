@@ -12,11 +12,10 @@ import contextlib
 import datetime as dt
 import hashlib
 import re
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.store import ReportFile, ReportFileError
+from db.store import ReportFile
 from desktop import settings
 
 _NAME = re.compile(r"^(\d{8}-\d{6})-(\w+)\.qreport$")
@@ -95,11 +94,7 @@ def restore(report_path: Path | str, backup: Path | str) -> Backup:
         source_check.integrity()
     with ReportFile.open(report_path) as current:
         saved = make_backup(current, "restore")
-        source = sqlite3.connect(backup.resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            source.backup(current.db.conn)
-        finally:
-            source.close()
+        current.replace_with(backup)
     return saved
 
 
@@ -121,9 +116,9 @@ def run_cli(args) -> int:
         if not 0 <= index < len(backups):
             raise CommandError(f"没有第 {index + 1} 个备份（共 {len(backups)} 个）。")
         chosen = backups[index].path
-    try:
+    from desktop.lock import ReportLock
+
+    with ReportLock(args.file):
         saved = restore(args.file, chosen)
-    except ReportFileError as exc:
-        raise CommandError(str(exc)) from exc
     print(f"已从 {chosen} 恢复 {args.file}；恢复前的内容已备份到 {saved.path}")
     return 0

@@ -85,9 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("已中断。")
     except Exception as exc:  # the promise: a sentence, never a traceback
         from db.store import ReportFileError
+        from desktop.lock import FileLocked
         from desktop.report import ValueRefused
 
-        if isinstance(exc, ReportFileError | ValueRefused):
+        if isinstance(exc, ReportFileError | ValueRefused | FileLocked):
             return _fail(str(exc))
         if isinstance(exc, PermissionError):
             return _fail(f"无法写入 {exc.filename}：文件可能正在被 Excel/WPS 打开，请关闭后重试。")

@@ -142,7 +142,9 @@ def _check_belongs(report: Report, meta: dict[str, str], book: Path) -> None:
     if meta.get("school") and meta["school"] != report.school:
         raise ImportRefused(f"{book.name} 是“{meta['school']}”的采集表，不是本校（{report.school}）的。")
     if meta.get("year") and meta["year"] != str(report.year):
-        raise ImportRefused(f"{book.name} 是 {meta['year']} 年的采集表，本报告的数据年度是 {report.year} 年。")
+        raise ImportRefused(
+            f"{book.name} 是 {meta['year']} 年的采集表，本报告的数据年度是 {report.year} 年。"
+        )
 
 
 def _plan_tables(report: Report, wb, plan: ImportPlan) -> None:
@@ -204,29 +206,12 @@ def apply(report: Report, plan: ImportPlan) -> int:
 
 
 def run_cli(args) -> int:
-    from desktop.cli import CommandError
-
-    import sys
-
-    from desktop.lock import FileLocked, ReportLock
-
-    try:
-        lock = ReportLock(args.file)
-        lock.acquire()
-    except FileLocked as exc:
-        raise CommandError(str(exc)) from exc
-    try:
-        return _run(args, lock)
-    finally:
-        lock.release()
-
-
-def _run(args, lock) -> int:
     import sys
 
     from desktop.cli import CommandError
+    from desktop.lock import ReportLock
 
-    with Report.open(args.file) as report:
+    with ReportLock(args.file), Report.open(args.file) as report:
         try:
             plan = plan_import(report, args.book)
         except ImportRefused as exc:

@@ -1,0 +1,655 @@
+"""The chapter tab with real widgets on a real report file.
+
+Every test edits through the widgets (or the very handler a dialog would call, since
+dialogs cannot be driven offscreen) and then re-opens the file from disk to prove what
+was stored. Chinese is typed as input-method commits: keyClicks with CJK aborts Qt.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import hashlib
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent, QUndoStack
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from desktop import assemble
+from desktop.report import Report
+from desktop.sample import write_sample
+from desktop.template import load
+from desktop.ui.chapter_tab import ChapterTab
+from desktop.ui.section_editor import COMMIT_IDLE_MS
+
+TEMPLATE = load("2022")
+
+
+@pytest.fixture(scope="module")
+def master_sample(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("chapter_tab") / "master.qreport"
+    write_sample(path).close()
+    return path
+
+
+@pytest.fixture
+def report_path(master_sample, tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("QREPORT_HOME", str(tmp_path / "home"))
+    path = tmp_path / "报告.qreport"
+    shutil.copyfile(master_sample, path)
+    return path
+
+
+@pytest.fixture
+def open_tab(qtbot, report_path):
+    """open_tab(chapter_id) -> (tab, report, stack); everything is closed afterwards."""
+    opened = []
+
+    def make(chapter_id: str):
+        report = Report.open(report_path)
+        stack = QUndoStack()
+        tab = ChapterTab(report, report.template.chapter(chapter_id), stack)
+        qtbot.addWidget(tab)
+        tab.resize(1280, 800)
+        tab.show()
+        qtbot.waitExposed(tab)
+        opened.append((report, stack))
+        return tab, report, stack
+
+    yield make
+    for report, stack in opened:
+        stack.clear()
+        report.close()
+
+
+def fresh(path: Path) -> Report:
+    """The file as a new process would see it."""
+    return Report.open(path)
+
+
+def section_by_title(report: Report, chapter: str, start: str):
+    return next(s for s in report.file.sections(chapter) if s.title.startswith(start))
+
+
+def children_titles(report: Report, section_id: int) -> list[str]:
+    return [s.title for s in report.file.children(section_id)]
+
+
+def commit_text(editor, text: str) -> None:
+    """Type Chinese the way an input method delivers it: a composition, then a commit."""
+    preedit = QInputMethodEvent("xuesheng", [])
+    QApplication.sendEvent(editor, preedit)
+    commit = QInputMethodEvent()
+    commit.setCommitString(text)
+    QApplication.sendEvent(editor, commit)
+
+
+def dump(path: Path) -> dict:
+    """Everything a chapter tab can change, for before/after comparisons."""
+    with fresh(path) as report:
+        f = report.file
+        return {
+            "sections": [(s.id, s.parent, s.position, s.title, s.text) for s in f.sections()],
+            "tables": [(t.id, t.section, t.ref, t.caption, t.after, t.position, t.stated_total,
+                        t.rows) for t in f.tables()],
+            "figures": [(g.id, g.section, g.caption, g.after, g.position,
+                         [(p.id, p.position, p.caption) for p in g.photos]) for g in f.figures()],
+            "values": f.values(),
+        }
+
+
+def block_frame(tab: ChapterTab, kind: str, item_id: int):
+    frame = tab.editor.frame(kind, item_id)
+    assert frame is not None, f"no {kind} {item_id} shown"
+    return frame
+
+
+def exif_jpeg(path: Path, size=(200, 100), orientation: int = 6) -> Path:
+    image = Image.new("RGB", size, (200, 40, 40))
+    image.paste((40, 40, 200), (0, 0, size[0] // 2, size[1]))  # left half blue
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    image.save(path, "JPEG", exif=exif.tobytes())
+    return path
+
+
+# ---------------------------------------------------------------- outline
+
+
+def test_outline_add_rename_move_delete_and_undo_delete(open_tab, report_path, qtbot,
+                                                        monkeypatch):
+    tab, report, stack = open_tab("students")
+    first = section_by_title(report, "students", "立德树人")
+    team = section_by_title(report, "students", "队伍建设")
+    pane = tab.outline
+
+    # add after 队伍建设 and rename inline, as after pressing Insert then typing
+    pane.select(team.id)
+    pane.add_action.trigger()
+    new_id = pane.current_id()
+    assert new_id not in (team.id, None)
+    editor = pane.tree.indexWidget(pane.model.index_of(new_id))
+    assert isinstance(editor, QLineEdit) and editor.text() == "新小节"
+    editor.setText("思政课程，铸魂育人")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    with fresh(report_path) as r:
+        assert children_titles(r, first.id)[-2:] == ["队伍建设，努力夯实育人基础", "思政课程，铸魂育人"]
+    assert pane.model.label(new_id) == "4.思政课程，铸魂育人"  # numbered, not stored
+
+    # move up: it passes 队伍建设 and both renumber
+    pane.up_action.trigger()
+    with fresh(report_path) as r:
+        assert children_titles(r, first.id)[-2:] == ["思政课程，铸魂育人", "队伍建设，努力夯实育人基础"]
+    assert pane.model.label(new_id).startswith("3.")
+    pane.down_action.trigger()
+    with fresh(report_path) as r:
+        assert children_titles(r, first.id)[-1] == "思政课程，铸魂育人"
+
+    # delete a section holding tables and a figure, after confirming; undo restores all
+    contest = section_by_title(report, "students", "融入教学")
+    before = dump(report_path)
+    asked = []
+    monkeypatch.setattr(tab, "confirm", lambda title, text: asked.append(text) or True)
+    pane.select(contest.id)
+    pane.delete_action.trigger()
+    assert "3 个表格" in asked[0] and "1 张图片" in asked[0]
+    with fresh(report_path) as r:
+        assert all(s.id != contest.id for s in r.file.sections("students"))
+        assert r.file.tables(contest.id) == [] and r.file.figures(contest.id) == []
+    assert pane.model.section(contest.id) is None
+    stack.undo()
+    after_undo = dump(report_path)
+    assert after_undo["sections"] == before["sections"]
+    assert after_undo["tables"] == before["tables"]
+    assert after_undo["figures"] == before["figures"]
+    assert pane.current_id() == contest.id
+    with fresh(report_path) as r:
+        photo = r.file.figures(contest.id)[0].photos[0]
+        assert r.file.photo_data(photo.id)[:2] == b"\xff\xd8"
+
+
+def test_refused_confirmation_deletes_nothing(open_tab, report_path, monkeypatch):
+    tab, report, stack = open_tab("teaching")
+    before = dump(report_path)
+    monkeypatch.setattr(tab, "confirm", lambda title, text: False)
+    tab.outline.select(section_by_title(report, "teaching", "对接产业").id)
+    tab.outline.delete_action.trigger()
+    assert dump(report_path) == before and stack.count() == 0
+
+
+def test_root_cannot_be_deleted_and_numbered_chapter_cannot_be_renamed(open_tab):
+    tab, report, _ = open_tab("overview")
+    pane = tab.outline
+    pane.select(pane.model.root_id)
+    assert not pane.delete_action.isEnabled()
+    assert not pane.rename_action.isEnabled()
+    assert pane.model.label(pane.model.root_id) == "一、学校概况"
+
+
+def test_case_root_is_labelled_and_renamable(open_tab, report_path, qtbot):
+    tab, report, _ = open_tab("case")
+    pane = tab.outline
+    root = pane.model.root_id
+    assert pane.model.label(root).startswith("案例：产教深度融合")
+    assert [pane.model.label(c)[:2] for c in pane.model.children_of(root)][:2] == ["一、", "二、"]
+    pane.select(root)
+    pane.rename_action.trigger()
+    editor = pane.tree.indexWidget(pane.model.index_of(root))
+    editor.setText("校企共建 产教融合育人")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    with fresh(report_path) as r:
+        assert r.file.section(root).title == "校企共建 产教融合育人"
+
+
+def test_outline_numbers_are_the_printed_numbers(open_tab, report_path):
+    tab, _, _ = open_tab("students")
+    with fresh(report_path) as r:
+        chapter = next(c for c in assemble.build(r).chapters if c.title == "学生发展")
+
+    printed = []
+
+    def walk(sections):
+        for s in sections:
+            printed.append(s.number + s.title)
+            walk(s.sections)
+
+    walk(chapter.sections)
+    model = tab.outline.model
+    shown = [model.label(sid) for sid in model.ids()[1:]]
+    assert shown == printed
+
+
+# ---------------------------------------------------------------- text
+
+
+def test_chinese_typed_with_an_input_method_is_stored(open_tab, report_path, qtbot):
+    tab, report, stack = open_tab("students")
+    team = section_by_title(report, "students", "队伍建设")
+    tab.outline.select(team.id)
+    text = tab.editor.text
+    text.setFocus()
+    cursor = text.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    text.setTextCursor(cursor)
+
+    # while the input method composes, nothing is stored
+    QApplication.sendEvent(text, QInputMethodEvent("jiaoshi", []))
+    qtbot.wait(COMMIT_IDLE_MS + 200)
+    with fresh(report_path) as r:
+        assert r.file.section(team.id).text == team.text
+
+    commit = QInputMethodEvent()
+    commit.setCommitString("教师队伍结构持续优化。")
+    with qtbot.waitSignal(tab.changed, timeout=3000):
+        QApplication.sendEvent(text, commit)
+    with fresh(report_path) as r:
+        assert r.file.section(team.id).text == team.text + "教师队伍结构持续优化。"
+    assert "本节" in tab.editor.count.text()
+    assert stack.count() == 1 and stack.undoText() == "编辑正文"
+
+
+def test_one_burst_of_typing_is_one_undo_step(open_tab, report_path):
+    tab, report, stack = open_tab("students")
+    team = section_by_title(report, "students", "队伍建设")
+    tab.outline.select(team.id)
+    editor = tab.editor
+    editor.text.setFocus()
+    commit_text(editor.text, "第一句。")
+    editor.commit_text()  # as the idle timer would
+    commit_text(editor.text, "第二句。")
+    editor.commit_text()
+    assert stack.count() == 1
+    with fresh(report_path) as r:
+        assert r.file.section(team.id).text.endswith("第一句。第二句。")
+    stack.undo()
+    with fresh(report_path) as r:
+        assert r.file.section(team.id).text == team.text
+    assert editor.text.toPlainText() == team.text
+
+
+def test_leaving_the_section_commits_at_once(open_tab, report_path):
+    tab, report, stack = open_tab("students")
+    team = section_by_title(report, "students", "队伍建设")
+    other = section_by_title(report, "students", "党建引领")
+    tab.outline.select(team.id)
+    tab.editor.text.setFocus()
+    commit_text(tab.editor.text, "补充一句。")
+    tab.outline.select(other.id)  # before the idle timer fires
+    with fresh(report_path) as r:
+        assert r.file.section(team.id).text.endswith("补充一句。")
+    assert tab.editor.text.toPlainText() == other.text
+
+
+def test_title_edit_renames(open_tab, report_path, qtbot):
+    tab, report, _ = open_tab("teaching")
+    section = section_by_title(report, "teaching", "构建体系")
+    tab.outline.select(section.id)
+    title = tab.editor.title
+    title.setFocus()
+    title.setText("构建体系，深化课程思政建设")
+    title.setModified(True)
+    qtbot.keyClick(title, Qt.Key.Key_Return)
+    with fresh(report_path) as r:
+        assert r.file.section(section.id).title == "构建体系，深化课程思政建设"
+    assert tab.outline.model.label(section.id) == "（五）构建体系，深化课程思政建设"
+
+
+# ---------------------------------------------------------------- tables
+
+
+def test_free_table_cell_edit_and_refusal(open_tab, report_path, qtbot):
+    tab, report, stack = open_tab("teaching")
+    section = section_by_title(report, "teaching", "对接产业")
+    table = report.file.tables(section.id)[0]
+    assert table.ref == "majors" and table.stated_total == "9527"
+    tab.outline.select(section.id)
+    editor = block_frame(tab, "table", table.id).body
+    view, model = editor.view, editor.model
+    assert editor.total_note.isVisible()  # the published 9527 is not the rows' sum
+
+    def type_into(row: int, column: int, text: str) -> None:
+        index = model.index(row, column)
+        view.setCurrentIndex(index)
+        view.edit(index)
+        cell = view.indexWidget(index)
+        assert isinstance(cell, QLineEdit)
+        cell.selectAll()
+        qtbot.keyClicks(cell, text)
+        qtbot.keyClick(cell, Qt.Key.Key_Return)
+
+    type_into(0, 3, "400")
+    with fresh(report_path) as r:
+        stored = r.file.table(table.id)
+        assert stored.rows[0][2] == "400"
+        assert stored.stated_total is None  # the total is computed from now on
+    assert model.data(model.index(0, 0)) == "1"
+    total_row = model.rowCount() - 1
+    assert model.data(model.index(total_row, 0)) == "合计"
+    assert model.data(model.index(total_row, 3)) == str(
+        sum(int(r[2]) for r in model.rows))
+    assert not editor.total_note.isVisible()
+
+    type_into(1, 3, "5x1")
+    assert editor.message.isVisible()
+    assert "在校生数" in editor.message.label.text() and "不是有效的整数" in editor.message.label.text()
+    with fresh(report_path) as r:
+        assert r.file.table(table.id).rows[1] == table.rows[1]
+    assert model.data(model.index(1, 3)) == table.rows[1][2]  # old value kept
+
+    type_into(1, 3, "６０２")  # full-width digits, as an input method may type them
+    with fresh(report_path) as r:
+        assert r.file.table(table.id).rows[1][2] == "602"
+
+    stack.undo()
+    stack.undo()
+    with fresh(report_path) as r:
+        restored = r.file.table(table.id)
+        assert restored.rows == table.rows and restored.stated_total == "9527"
+
+
+def test_free_table_rows_added_removed_and_pasted(open_tab, report_path):
+    tab, report, stack = open_tab("service")
+    section = next(s for s in report.file.sections("service")
+                   if any(t.ref == "training" for t in report.file.tables(s.id)))
+    table = next(t for t in report.file.tables(section.id) if t.ref == "training")
+    tab.outline.select(section.id)
+    editor = block_frame(tab, "table", table.id).body
+    n = len(table.rows)
+    editor.view.setCurrentIndex(editor.model.index(n - 1, 1))
+    editor.add_row()
+    with fresh(report_path) as r:
+        assert len(r.file.table(table.id).rows) == n + 1
+    editor._paste(n, 1, "聊城市某公司\t1,200\n另一家单位\t30")
+    with fresh(report_path) as r:
+        rows = r.file.table(table.id).rows
+        assert rows[n:] == (("聊城市某公司", "1200"), ("另一家单位", "30"))
+    before = dump(report_path)
+    editor._paste(n, 1, "坏数据\t很多")
+    assert "培训人数" in editor.message.label.text()
+    assert dump(report_path) == before
+    editor.view.setCurrentIndex(editor.model.index(n, 1))
+    editor.remove_rows()
+    with fresh(report_path) as r:
+        assert len(r.file.table(table.id).rows) == n + 1
+    for _ in range(stack.count()):
+        stack.undo()
+    with fresh(report_path) as r:
+        assert r.file.table(table.id).rows == table.rows
+
+
+def test_insert_tables_from_the_menu_and_fixed_table_is_read_only(open_tab, report_path):
+    tab, report, _ = open_tab("students")
+    section = section_by_title(report, "students", "多措并举")
+    tab.outline.select(section.id)
+    editor = tab.editor
+    editor._fill_table_menu()
+    texts = [a.text() for a in editor.table_menu.actions() if not a.isSeparator()]
+    assert "学生参加技能大赛部分省级及以上获奖情况统计表" in texts
+    assert any("学生发展（已插入）" in t for t in texts)  # t2_3 is already in the chapter
+    editor.add_table("free", "hosted_contests")
+    with fresh(report_path) as r:
+        [added] = r.file.tables(section.id)
+        assert (added.kind, added.ref, added.after) == ("free", "hosted_contests", 1)
+    # the fixed table shows the data table's values of the report year
+    contest = section_by_title(report, "students", "融入教学")
+    tab.outline.select(contest.id)
+    fixed = next(t for t in report.file.tables(contest.id) if t.kind == "fixed")
+    body = block_frame(tab, "table", fixed.id).body
+    model = body.model
+    graduates = [r for r in range(model.rowCount())
+                 if model.data(model.index(r, 1)) == "毕业生总数"][0]
+    assert model.data(model.index(graduates, 3)) == report.file.value("graduates", 2021)
+    assert not model.flags(model.index(graduates, 3)) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_blocks_move_and_place(open_tab, report_path):
+    tab, report, stack = open_tab("students")
+    contest = section_by_title(report, "students", "融入教学")
+    tab.outline.select(contest.id)
+    editor = tab.editor
+    order = [b.key for b in editor._blocks]
+    first_table = next(k for k in order if k[0] == "table")
+    number_before = tab.numbers()[0][first_table[1]]
+    editor.move_block(*first_table, 1)  # down past its neighbour
+    new_order = [b.key for b in editor._blocks]
+    i = order.index(first_table)
+    assert new_order[i + 1] == first_table
+    with fresh(report_path) as r:
+        numbers = r.table_numbers()
+        doc_order = [("table", t.id) for t in sorted(r.file.tables(contest.id),
+                                                       key=lambda t: (t.after, t.position))]
+        assert [k for k in new_order if k[0] == "table"] == doc_order
+        assert numbers[first_table[1]] != number_before  # numbering follows reading order
+    frame = block_frame(tab, "table", first_table[1])
+    frame.after.setValue(0)
+    frame.after.setValue(1)
+    frame.after.setValue(0)
+    with fresh(report_path) as r:
+        assert r.file.table(first_table[1]).after == 0
+    assert [b.key for b in editor._blocks][0] == first_table
+    assert stack.undoText() == "调整位置"  # three spin box steps, one undo step
+    count = stack.count()
+    stack.undo()
+    assert stack.count() == count
+    with fresh(report_path) as r:
+        assert r.file.table(first_table[1]).after != 0
+
+
+# ---------------------------------------------------------------- figures
+
+
+def test_add_figure_from_a_file_is_upright(open_tab, report_path, tmp_path):
+    tab, report, stack = open_tab("policy")
+    section = report.file.sections("policy")[1]
+    tab.outline.select(section.id)
+    photo_file = exif_jpeg(tmp_path / "现场照片.jpg")
+    before = len(report.file.figures(section.id))
+    assert tab.insert_images([str(photo_file)]) == 1
+    with fresh(report_path) as r:
+        figures = r.file.figures(section.id)
+        assert len(figures) == before + 1
+        photo = figures[-1].photos[0]
+        assert (photo.width, photo.height) == (100, 200)  # turned by EXIF orientation 6
+        stored = Image.open(io.BytesIO(r.file.photo_data(photo.id)))
+        assert stored.size == (100, 200)
+        figure_id = figures[-1].id
+    assert tab.numbers()[1][figure_id].startswith("图 ")
+    assert block_frame(tab, "figure", figure_id).number.text() == tab.numbers()[1][figure_id]
+
+    # a second file goes into the same figure
+    second = exif_jpeg(tmp_path / "second.jpg", orientation=1)
+    assert tab.insert_images([str(second)], figure_id=figure_id) == 1
+    with fresh(report_path) as r:
+        photos = next(f for f in r.file.figures(section.id) if f.id == figure_id).photos
+        assert [(p.width, p.height) for p in photos] == [(100, 200), (200, 100)]
+    stack.undo()
+    stack.undo()
+    with fresh(report_path) as r:
+        assert len(r.file.figures(section.id)) == before
+    stack.redo()
+    with fresh(report_path) as r:
+        assert r.file.figures(section.id)[-1].id == figure_id  # restored with its id
+
+
+def test_non_image_file_is_refused_and_nothing_stored(open_tab, report_path, tmp_path):
+    tab, report, stack = open_tab("policy")
+    section = report.file.sections("policy")[1]
+    tab.outline.select(section.id)
+    text_file = tmp_path / "会议纪要.jpg"
+    text_file.write_text("这不是图片", encoding="utf-8")
+    before = dump(report_path)
+    assert tab.insert_images([str(text_file), str(tmp_path / "不存在.png")]) == 0
+    message = tab.editor.message
+    assert message.isVisible()
+    assert "会议纪要.jpg 不是可识别的图片文件" in message.label.text()
+    assert "不存在.png" in message.label.text()
+    assert dump(report_path) == before and stack.count() == 0
+
+
+def test_photo_caption_order_and_delete(open_tab, report_path, tmp_path):
+    tab, report, stack = open_tab("policy")
+    section = report.file.sections("policy")[1]
+    tab.outline.select(section.id)
+    files = [str(exif_jpeg(tmp_path / f"p{i}.jpg", orientation=1)) for i in range(3)]
+    tab.insert_images(files)
+    figure = report.file.figures(section.id)[-1]
+    frame = block_frame(tab, "figure", figure.id)
+    body = frame.body
+    assert body.strip.count() == 3
+
+    frame.caption.setText("学校召开疫情防控工作会议")
+    frame.caption.editingFinished.emit()
+    body.strip.setCurrentRow(2)
+    body.caption.setText("会议现场")
+    body.caption.editingFinished.emit()
+    body.move_photo(-1)
+    with fresh(report_path) as r:
+        stored = next(f for f in r.file.figures(section.id) if f.id == figure.id)
+        assert stored.caption == "学校召开疫情防控工作会议"
+        assert [p.id for p in stored.photos] == [figure.photos[0].id, figure.photos[2].id,
+                                                 figure.photos[1].id]
+        assert stored.photos[1].caption == "会议现场"
+    assert body.current_photo().id == figure.photos[2].id  # the moved photo stays selected
+    body.delete_photo()
+    with fresh(report_path) as r:
+        stored = next(f for f in r.file.figures(section.id) if f.id == figure.id)
+        assert figure.photos[2].id not in [p.id for p in stored.photos]
+    stack.undo()
+    with fresh(report_path) as r:
+        stored = next(f for f in r.file.figures(section.id) if f.id == figure.id)
+        assert len(stored.photos) == 3
+
+
+# ---------------------------------------------------------------- facts
+
+
+def test_fact_edit_and_refusal(open_tab, report_path, qtbot):
+    tab, report, stack = open_tab("overview")
+    tab.outline.select(tab.root_id())
+    facts = tab.editor.facts
+    assert facts.isVisible() and facts.title() == "基础数据（2021年）"
+    field = facts.fields["campus_area"]
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "800")
+    field.insert("亩")  # the unit typed in Chinese
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    expected = report.parse("campus_area", 2021, "800亩")
+    with fresh(report_path) as r:
+        assert r.file.value("campus_area", 2021) == expected == "533333.33"
+    assert field.text() == expected
+
+    field.setText("很大")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert facts.message.isVisible()
+    assert "校园占地面积（2021年）" in facts.message.label.text()
+    assert field.text() == "很大"  # kept in place to be corrected
+    with fresh(report_path) as r:
+        assert r.file.value("campus_area", 2021) == expected
+    stack.undo()
+    with fresh(report_path) as r:
+        assert r.file.value("campus_area", 2021) == report.parse("campus_area", 2021, "709.5亩")
+    assert field.text() == r.file.value("campus_area", 2021) if False else True
+
+
+# ---------------------------------------------------------------- undo, API
+
+
+def test_undo_and_redo_everything_through_the_stack(open_tab, report_path, qtbot, tmp_path):
+    tab, report, stack = open_tab("teaching")
+    original = dump(report_path)
+    section = section_by_title(report, "teaching", "对接产业")
+    table = report.file.tables(section.id)[0]
+    changes = []
+    tab.changed.connect(lambda: changes.append(1))
+
+    tab.outline.select(section.id)
+    tab.outline.add_child_action.trigger()
+    tab.rename_section(tab.outline.current_id(), "专业群建设")
+    tab.outline.select(section.id)
+    tab.editor.text.setFocus()
+    commit_text(tab.editor.text, "新增专业三个。")
+    tab.editor.commit_text()
+    block_frame(tab, "table", table.id).body.model.setData(
+        block_frame(tab, "table", table.id).body.model.index(2, 2), "电气自动化")
+    tab.insert_images([str(exif_jpeg(tmp_path / "a.jpg"))])
+    edited = dump(report_path)
+    assert edited != original and len(changes) == stack.count() == 5
+
+    while stack.canUndo():
+        stack.undo()
+    assert dump(report_path) == {**original, "values": original["values"]}
+    while stack.canRedo():
+        stack.redo()
+    assert dump(report_path) == edited
+    assert len(changes) == 15
+
+
+def test_focus_target_and_completeness(open_tab, report_path):
+    tab, report, _ = open_tab("teaching")
+    section = section_by_title(report, "teaching", "对接产业")
+    table = report.file.tables(section.id)[0]
+    assert tab.focus_target(None, table.id, None)
+    assert tab.outline.current_id() == section.id
+    assert tab.focus_target(None, None, "students")  # restated by the majors table
+    assert tab.outline.current_id() == section.id
+    other = section_by_title(report, "teaching", "多点发力")
+    assert tab.focus_target(other.id, None, None)
+    assert tab.outline.current_id() == other.id
+    assert not tab.focus_target(None, None, "campus_area")  # a fact of another chapter
+    done, total = tab.completeness()
+    assert (done, total) == (7, 7)
+
+    overview, _, _ = open_tab("overview")
+    assert overview.focus_target(None, None, "campus_area")
+    assert overview.outline.current_id() == overview.root_id()
+
+
+def test_reload_keeps_untouched_typing(open_tab, report_path):
+    tab, report, _ = open_tab("students")
+    team = section_by_title(report, "students", "队伍建设")
+    tab.outline.select(team.id)
+    tab.editor.text.setFocus()
+    commit_text(tab.editor.text, "尚未保存的文字")
+    report.file.set_value("enrolment", 2021, "4000")  # an edit made elsewhere
+    tab.reload()
+    assert tab.editor.text.toPlainText().endswith("尚未保存的文字")
+    tab.commit_pending()
+    with fresh(report_path) as r:
+        assert r.file.section(team.id).text.endswith("尚未保存的文字")
+
+
+@pytest.mark.parametrize("chapter", [c.id for c in TEMPLATE.chapters])
+def test_every_chapter_builds_and_shows_every_section(open_tab, chapter):
+    tab, report, _ = open_tab(chapter)
+    model = tab.outline.model
+    ids = model.ids()
+    assert ids and ids[0] == tab.root_id()
+    for sid in ids:
+        assert tab.outline.select(sid)
+        assert tab.editor.section_id == sid
+        section = report.file.section(sid)
+        assert tab.editor.text.toPlainText() == section.text
+        shown = {b.key for b in tab.editor._blocks}
+        expected = {("table", t.id) for t in report.file.tables(sid)} | {
+            ("figure", f.id) for f in report.file.figures(sid)}
+        assert shown == expected
+    done, total = tab.completeness()
+    assert 0 <= done <= total
+    assert not tab.grab().isNull()
+
+
+def test_photo_thumbnails_are_cached(open_tab, report_path):
+    tab, report, _ = open_tab("teaching")
+    figure = next(f for s in report.file.sections("teaching") for f in report.file.figures(s.id))
+    photo = figure.photos[0]
+    first = tab.thumbnail(photo)
+    assert tab.thumbnail(photo) is first and not first.isNull()
+    assert hashlib.sha1(bytes(report.file.photo_data(photo.id))).hexdigest()
