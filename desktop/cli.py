@@ -164,7 +164,7 @@ def cmd_export(args) -> int:
         print(f"已导出 {args.pdf}（{result.pages} 页）")
         missing = getattr(result, "missing_chars", ())
         if missing:
-            print(f"注意：字体中缺少这些字符，已用“?”代替：{''.join(missing)}", file=sys.stderr)
+            print(f"注意：字体中缺少这些字符，已以“□”代替：{''.join(missing)}", file=sys.stderr)
     return 0
 
 

@@ -157,19 +157,25 @@ class ValueType:
 
     # ------------------------------------------------------------ reading
     def number(self, canonical: str | None) -> Decimal | None:
-        """The number behind a stored value; NA counts as 0 in sums; text has none."""
+        """The number behind a stored value; NA counts as 0 in sums; text has none.
+
+        A stored text that is not canonical (a damaged or hand-edited file) has no number:
+        `check` reports it, and nothing computes with it.
+        """
         if canonical is None or self.kind == "text":
             return None
         if canonical == NA:
             return Decimal(0)
         if self.kind == "ratio":
-            left, _, right = canonical.partition(":")
-            return Decimal(left) / Decimal(right or "1")
-        return Decimal(canonical)
+            left, sep, right = canonical.partition(":")
+            if not (sep and _canonical_number(left) and _canonical_number(right)) or Decimal(right) == 0:
+                return None
+            return Decimal(left) / Decimal(right)
+        return Decimal(canonical) if _canonical_number(canonical) else None
 
     def places_of(self, canonical: str | None) -> int:
         """Decimals the stored value was given with (what Excel and the PDF show)."""
-        if canonical is None or canonical == NA or self.kind in ("text", "ratio", "count"):
+        if canonical is None or self.kind in ("text", "ratio", "count") or not _canonical_number(canonical):
             return 0
         exponent = Decimal(canonical).as_tuple().exponent
         return -exponent if isinstance(exponent, int) and exponent < 0 else 0
@@ -194,7 +200,7 @@ class ValueType:
         computed 17.09 does not.
         """
         stated = self.number(canonical)
-        if stated is None:
+        if stated is None or canonical == NA:
             return True
         if self.kind == "ratio":
             left, _, right = canonical.partition(":")
@@ -202,6 +208,10 @@ class ValueType:
         else:
             unit = Decimal(1).scaleb(-self.places_of(canonical))
         return abs(stated - computed) < unit
+
+
+def _canonical_number(text: str) -> bool:
+    return bool(_NUMBER.fullmatch(text)) and len(text) <= _MAX_DIGITS + 1
 
 
 def _plain(value: Decimal) -> str:

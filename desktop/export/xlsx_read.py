@@ -159,9 +159,27 @@ def _check_container(data: bytes, name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
+            _check_members(infos, name)
+            _check_no_dtd(zf, infos, name)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise WorkbookError(f"{name} 已损坏或不完整（可能没有完整复制或下载），无法读取。") from exc
-    _check_members(infos, name)
+
+
+_DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!ENTITY".encode("utf-16-le"))
+
+
+def _check_no_dtd(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> None:
+    """No real workbook part declares a DTD: refuse any that does (entity tricks), whichever
+    XML parser openpyxl ends up using (defusedxml guards only the standard library's, and
+    openpyxl prefers lxml when it is installed). A DTD sits in the prolog: the first few
+    kilobytes of a part tell."""
+    for info in infos:
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        with zf.open(info) as fh:
+            head = fh.read(8192).upper()
+        if any(mark.upper() in head for mark in _DTD_MARKS):
+            raise WorkbookError(f"{name} 中的 {info.filename} 含有不允许的 XML 声明，已拒绝读取。")
 
 
 def _check_members(infos: list[zipfile.ZipInfo], name: str) -> None:

@@ -241,13 +241,17 @@ class FactsForm(QGroupBox):
 
     def load(self) -> None:
         year = self.host.report.year
+        typing = False
         for fact_id, field in self.fields.items():
             if field.isModified() and field.hasFocus():
+                typing = True
                 continue  # being typed: the refresh of another edit must not undo it
             value = self.host.report.file.value(fact_id, year)
             field.setText(value or "")
             field.setModified(False)
             _mark(field, False)
+        if not typing:
+            self.message.clear()  # every field shows the file again: nothing is refused
 
     def _commit(self, fact_id: str) -> None:
         field = self.fields[fact_id]
@@ -406,6 +410,7 @@ class BlockFrame(QFrame):
                 self.body.load(row)
         if self.body is not None and self.layout_.indexOf(self.body) < 0:
             self.layout_.addWidget(self.body)
+            self.body.show()
         self.number.setText(number or ("表" if self.kind == "table" else "图"))
         self.caption.setPlaceholderText(default)
         if not self.caption.hasFocus() and self.caption.text() != row.caption:
@@ -671,6 +676,7 @@ class SectionEditor(QWidget):
             if self.blocks_layout.indexOf(frame) != n + 1:
                 self.blocks_layout.removeWidget(frame)
                 self.blocks_layout.insertWidget(n + 1, frame)
+                frame.show()  # now, not when the layout gets round to it
         self.empty.setVisible(not blocks)
 
     # ------------------------------------------------------------ text

@@ -11,13 +11,14 @@ here with the current year's values so the writer can refer to them.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -45,7 +46,7 @@ class InlineMessage(QWidget):
     a modal dialog: the user reads it while fixing the input, and tests can see it.
     Shared by the chapter tab's editors."""
 
-    _LEVELS = {
+    _LEVELS: ClassVar[dict[str, tuple[QStyle.StandardPixmap, str]]] = {
         "error": (QStyle.StandardPixmap.SP_MessageBoxCritical, _REFUSED.name()),
         "warning": (QStyle.StandardPixmap.SP_MessageBoxWarning, "#8a5a00"),
         "info": (QStyle.StandardPixmap.SP_MessageBoxInformation, _MUTED.name()),
@@ -72,7 +73,7 @@ class InlineMessage(QWidget):
         self.show()
 
     def text(self) -> str:
-        return self.label.text() if self.isVisible() or not self.isHidden() else ""
+        return "" if self.isHidden() else self.label.text()
 
     def clear(self) -> None:
         self.label.clear()

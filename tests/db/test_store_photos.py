@@ -32,7 +32,7 @@ def test_move_photo_reorders_and_returns_old_index(rf):
 def test_move_photo_after_a_delete_renumbers(rf):
     root = rf.chapter_root("service")
     rf.add_figure(root, "图", [(b"a", "甲", 1, 1), (b"b", "乙", 1, 1), (b"c", "丙", 1, 1)])
-    a, b, c = rf.figures(root)[0].photos
+    _, b, c = rf.figures(root)[0].photos
     rf.delete_photo(b.id)
     rf.move_photo(c.id, 0)
     assert [(p.caption, p.position) for p in rf.figures(root)[0].photos] == [("丙", 0), ("甲", 1)]

@@ -31,3 +31,17 @@ def test_second_holder_is_refused_with_a_sentence(sample_path):
 def test_same_process_twice(sample_path):
     with ReportLock(sample_path), pytest.raises(FileLocked, match="已在本窗口中打开"):
         ReportLock(sample_path).acquire()
+
+
+def test_import_while_another_qreport_has_the_file(sample_path, tmp_path):
+    import os
+
+    with ReportLock(sample_path):
+        before = sample_path.read_bytes()
+        done = subprocess.run([sys.executable, "-m", "desktop", "import", str(sample_path),
+                               str(tmp_path / "any.xlsx")], capture_output=True, text=True,
+                              env=dict(os.environ), timeout=60)
+    assert done.returncode == 2
+    assert "正在被另一个 qreport 使用" in done.stderr or "已在本窗口中打开" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert sample_path.read_bytes() == before

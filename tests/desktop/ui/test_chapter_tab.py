@@ -11,7 +11,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import hashlib
 import io
 import shutil
 from pathlib import Path
@@ -27,7 +26,7 @@ from desktop.report import Report
 from desktop.sample import write_sample
 from desktop.template import load
 from desktop.ui.chapter_tab import ChapterTab
-from desktop.ui.section_editor import COMMIT_IDLE_MS
+from desktop.ui.section_editor import COMMIT_IDLE_MS, paragraphs
 
 TEMPLATE = load("2022")
 
@@ -83,12 +82,22 @@ def children_titles(report: Report, section_id: int) -> list[str]:
 
 
 def commit_text(editor, text: str) -> None:
-    """Type Chinese the way an input method delivers it: a composition, then a commit."""
+    """Type Chinese the way an input method delivers it: a composition, then a commit,
+    at the end of the text."""
+    cursor = editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    editor.setTextCursor(cursor)
     preedit = QInputMethodEvent("xuesheng", [])
     QApplication.sendEvent(editor, preedit)
     commit = QInputMethodEvent()
     commit.setCommitString(text)
     QApplication.sendEvent(editor, commit)
+
+
+def press_enter(qtbot, editor) -> None:
+    """Enter in an item editor: the view commits it from a queued call."""
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(1)
 
 
 def dump(path: Path) -> dict:
@@ -138,7 +147,7 @@ def test_outline_add_rename_move_delete_and_undo_delete(open_tab, report_path, q
     editor = pane.tree.indexWidget(pane.model.index_of(new_id))
     assert isinstance(editor, QLineEdit) and editor.text() == "新小节"
     editor.setText("思政课程，铸魂育人")
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    press_enter(qtbot, editor)
     with fresh(report_path) as r:
         assert children_titles(r, first.id)[-2:] == ["队伍建设，努力夯实育人基础", "思政课程，铸魂育人"]
     assert pane.model.label(new_id) == "4.思政课程，铸魂育人"  # numbered, not stored
@@ -185,7 +194,7 @@ def test_refused_confirmation_deletes_nothing(open_tab, report_path, monkeypatch
 
 
 def test_root_cannot_be_deleted_and_numbered_chapter_cannot_be_renamed(open_tab):
-    tab, report, _ = open_tab("overview")
+    tab, _, _ = open_tab("overview")
     pane = tab.outline
     pane.select(pane.model.root_id)
     assert not pane.delete_action.isEnabled()
@@ -194,7 +203,7 @@ def test_root_cannot_be_deleted_and_numbered_chapter_cannot_be_renamed(open_tab)
 
 
 def test_case_root_is_labelled_and_renamable(open_tab, report_path, qtbot):
-    tab, report, _ = open_tab("case")
+    tab, _, _ = open_tab("case")
     pane = tab.outline
     root = pane.model.root_id
     assert pane.model.label(root).startswith("案例：产教深度融合")
@@ -203,7 +212,7 @@ def test_case_root_is_labelled_and_renamable(open_tab, report_path, qtbot):
     pane.rename_action.trigger()
     editor = pane.tree.indexWidget(pane.model.index_of(root))
     editor.setText("校企共建 产教融合育人")
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    press_enter(qtbot, editor)
     with fresh(report_path) as r:
         assert r.file.section(root).title == "校企共建 产教融合育人"
 
@@ -275,7 +284,7 @@ def test_one_burst_of_typing_is_one_undo_step(open_tab, report_path):
 
 
 def test_leaving_the_section_commits_at_once(open_tab, report_path):
-    tab, report, stack = open_tab("students")
+    tab, report, _ = open_tab("students")
     team = section_by_title(report, "students", "队伍建设")
     other = section_by_title(report, "students", "党建引领")
     tab.outline.select(team.id)
@@ -320,9 +329,12 @@ def test_free_table_cell_edit_and_refusal(open_tab, report_path, qtbot):
         view.edit(index)
         cell = view.indexWidget(index)
         assert isinstance(cell, QLineEdit)
-        cell.selectAll()
-        qtbot.keyClicks(cell, text)
-        qtbot.keyClick(cell, Qt.Key.Key_Return)
+        if text.isascii():
+            cell.selectAll()
+            qtbot.keyClicks(cell, text)
+        else:
+            cell.setText(text)  # keyClicks cannot type non-ASCII
+        press_enter(qtbot, cell)
 
     type_into(0, 3, "400")
     with fresh(report_path) as r:
@@ -333,7 +345,7 @@ def test_free_table_cell_edit_and_refusal(open_tab, report_path, qtbot):
     total_row = model.rowCount() - 1
     assert model.data(model.index(total_row, 0)) == "合计"
     assert model.data(model.index(total_row, 3)) == str(
-        sum(int(r[2]) for r in model.rows))
+        sum(int(r[2] or 0) for r in model.rows))
     assert not editor.total_note.isVisible()
 
     type_into(1, 3, "5x1")
@@ -396,15 +408,18 @@ def test_insert_tables_from_the_menu_and_fixed_table_is_read_only(open_tab, repo
     editor.add_table("free", "hosted_contests")
     with fresh(report_path) as r:
         [added] = r.file.tables(section.id)
-        assert (added.kind, added.ref, added.after) == ("free", "hosted_contests", 1)
+        # a new table goes after the last paragraph
+        assert (added.kind, added.ref, added.after) == (
+            "free", "hosted_contests", len(paragraphs(section.text)))
+    assert block_frame(tab, "table", added.id).number.text() == tab.numbers()[0][added.id]
     # the fixed table shows the data table's values of the report year
     contest = section_by_title(report, "students", "融入教学")
     tab.outline.select(contest.id)
     fixed = next(t for t in report.file.tables(contest.id) if t.kind == "fixed")
     body = block_frame(tab, "table", fixed.id).body
     model = body.model
-    graduates = [r for r in range(model.rowCount())
-                 if model.data(model.index(r, 1)) == "毕业生总数"][0]
+    graduates = next(r for r in range(model.rowCount())
+                     if model.data(model.index(r, 1)) == "毕业生总数")
     assert model.data(model.index(graduates, 3)) == report.file.value("graduates", 2021)
     assert not model.flags(model.index(graduates, 3)) & Qt.ItemFlag.ItemIsEditable
 
@@ -433,11 +448,10 @@ def test_blocks_move_and_place(open_tab, report_path):
     frame.after.setValue(0)
     with fresh(report_path) as r:
         assert r.file.table(first_table[1]).after == 0
-    assert [b.key for b in editor._blocks][0] == first_table
-    assert stack.undoText() == "调整位置"  # three spin box steps, one undo step
-    count = stack.count()
+    assert editor._blocks[0].key == first_table
+    # three spin box steps; 0 then back to 1 cancelled out and left no undo step
+    assert stack.count() == 2 and stack.undoText() == "调整位置"
     stack.undo()
-    assert stack.count() == count
     with fresh(report_path) as r:
         assert r.file.table(first_table[1]).after != 0
 
@@ -554,9 +568,10 @@ def test_fact_edit_and_refusal(open_tab, report_path, qtbot):
     with fresh(report_path) as r:
         assert r.file.value("campus_area", 2021) == expected
     stack.undo()
+    original = report.parse("campus_area", 2021, "709.5亩")
     with fresh(report_path) as r:
-        assert r.file.value("campus_area", 2021) == report.parse("campus_area", 2021, "709.5亩")
-    assert field.text() == r.file.value("campus_area", 2021) if False else True
+        assert r.file.value("campus_area", 2021) == original
+    assert field.text() == original and not facts.message.isVisible()
 
 
 # ---------------------------------------------------------------- undo, API
@@ -572,7 +587,9 @@ def test_undo_and_redo_everything_through_the_stack(open_tab, report_path, qtbot
 
     tab.outline.select(section.id)
     tab.outline.add_child_action.trigger()
-    tab.rename_section(tab.outline.current_id(), "专业群建设")
+    title = tab.outline.tree.indexWidget(tab.outline.model.index_of(tab.outline.current_id()))
+    title.setText("专业群建设")
+    press_enter(qtbot, title)
     tab.outline.select(section.id)
     tab.editor.text.setFocus()
     commit_text(tab.editor.text, "新增专业三个。")
@@ -585,7 +602,7 @@ def test_undo_and_redo_everything_through_the_stack(open_tab, report_path, qtbot
 
     while stack.canUndo():
         stack.undo()
-    assert dump(report_path) == {**original, "values": original["values"]}
+    assert dump(report_path) == original
     while stack.canRedo():
         stack.redo()
     assert dump(report_path) == edited
@@ -652,4 +669,3 @@ def test_photo_thumbnails_are_cached(open_tab, report_path):
     photo = figure.photos[0]
     first = tab.thumbnail(photo)
     assert tab.thumbnail(photo) is first and not first.isNull()
-    assert hashlib.sha1(bytes(report.file.photo_data(photo.id))).hexdigest()
