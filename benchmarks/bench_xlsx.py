@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import QREPORT, summary, timed  # noqa: E402
+from _common import QREPORT, summary, timed
 
 
 def main(runs: int = 10) -> None:

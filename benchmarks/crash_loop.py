@@ -28,7 +28,7 @@ def main(kills: int = 100) -> int:
     for _ in range(kills):
         tried += 1
         try:
-            last, found = harness.kill_during_bulk_edits(path, rng)
+            harness.kill_during_bulk_edits(path, rng)
             intact += 1
         except AssertionError as exc:
             if "mixed" in str(exc):

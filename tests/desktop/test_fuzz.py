@@ -39,7 +39,7 @@ cell = st.one_of(st.none(), st.integers(-10**6, 10**9), st.floats(allow_nan=True
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.tuples(st.sampled_from(NAMES + ["其中：国家级", "无关指标", ""]), cell, cell),
+@given(rows=st.lists(st.tuples(st.sampled_from([*NAMES, "其中：国家级", "无关指标", ""]), cell, cell),
                      max_size=30),
        header=st.sampled_from([("序号", "指标", "单位", "2020年", "2021年"),
                                ("序号", "指标", "单位", "2020", "2021"),

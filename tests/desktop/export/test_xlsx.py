@@ -3,9 +3,9 @@ the written workbook back with openpyxl (and its XML where the distinction is on
 
 from __future__ import annotations
 
+import html
 import subprocess
 import sys
-import html
 import zipfile
 from decimal import Decimal
 from pathlib import Path
