@@ -80,17 +80,20 @@ def guard_pyside_refcounts() -> bool:
     hand the missing references back and abort at shutdown). A timer tops it up. Pinning
     PySide6-Essentials to 6.11.3 (or running on Python 3.12+) makes this a no-op.
     """
-    if _BANKS or not _leaks_singletons():
-        return bool(_BANKS)
-    _top_up()
-    return True
+    if not _BANKS and _leaks_singletons():
+        _add_reserve()
+    return bool(_BANKS)
 
 
-def _top_up() -> None:
+def top_up_reserve() -> None:
+    """Add a reserve when the guard is on and the last one is running low."""
+    if _BANKS and min(sys.getrefcount(o) for o in (None, True, False)) < _BANK_LOW:
+        _add_reserve()
+
+
+def _add_reserve() -> None:
     import ctypes
 
-    if _BANKS and min(sys.getrefcount(o) for o in (None, True, False)) > _BANK_LOW:
-        return
     bank = [None, True, False] * _BANK_SIZE
     ctypes.pythonapi.Py_IncRef(ctypes.py_object(bank))  # never freed, on purpose
     _BANKS.append(bank)
@@ -102,7 +105,7 @@ def _start_top_up_timer(app) -> None:
     from PySide6.QtCore import QTimer
 
     timer = QTimer(app, interval=5000)
-    timer.timeout.connect(_top_up)
+    timer.timeout.connect(top_up_reserve)
     timer.start()
 
 

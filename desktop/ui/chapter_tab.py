@@ -136,13 +136,16 @@ class ChapterTab(QWidget):
         self.undo_stack.push(command)
 
     def command_done(self, command: cmd.ChapterCommand, reveal: int | None) -> None:
-        self._shown = None
+        if command.values:
+            self._shown = None
         if command.outline or command.blocks:
             self._numbers = None
         self.in_command = True
         try:
             before = self.editor.section_id
-            if command.outline:
+            if command.text_only and reveal == before:
+                self.editor.refresh_text()
+            elif command.outline:
                 self.outline.load(self.file.sections(self.chapter.id), select=reveal)
             elif reveal is not None:
                 self.outline.select(reveal)

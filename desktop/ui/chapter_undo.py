@@ -49,10 +49,14 @@ class Host(Protocol):
 
 
 class ChapterCommand(QUndoCommand):
-    # What the tab must re-read after the command: the outline (titles, order) and/or the
-    # numbering of tables and figures (blocks added, removed or reordered).
+    # What the tab must re-read after the command: the outline (titles, order), the
+    # numbering of tables and figures (blocks added, removed or reordered), values shown
+    # by fixed tables; `text_only`: nothing but the text of the section (typing must stay
+    # well inside the 20 ms budget of an edit, so it does not re-read tables and figures).
     outline = False
     blocks = False
+    values = False
+    text_only = False
 
     def __init__(self, host: Host, text: str):
         super().__init__(text)
@@ -190,6 +194,8 @@ class DeleteSection(ChapterCommand):
 class SetSectionText(ChapterCommand):
     """The text of a section; consecutive commits of one typing burst merge."""
 
+    text_only = True
+
     def __init__(self, host: Host, section_id: int, old: str, new: str, burst: int):
         super().__init__(host, "编辑正文")
         self.section_id, self.old, self.new, self.burst = section_id, old, new, burst
@@ -220,6 +226,8 @@ class SetSectionText(ChapterCommand):
 
 class SetValue(ChapterCommand):
     """A base fact of the chapter (stored as a value of the report's data year)."""
+
+    values = True
 
     def __init__(self, host: Host, label: str, indicator: str, year: int,
                  old: str | None, new: str | None, section_id: int):

@@ -417,12 +417,17 @@ class BlockFrame(QFrame):
             self.caption.setText(row.caption)
         self.caption.setToolTip("留空则使用模板中的表题" if self.kind == "table"
                                 else "图题印在图片下方")
-        self.after.blockSignals(True)
-        self.after.setMaximum(max(paragraph_count, row.after))
-        self.after.setValue(row.after)
-        self.after.blockSignals(False)
+        self.set_paragraphs(paragraph_count)
         self.up.setEnabled(not first)
         self.down.setEnabled(not last)
+
+    def set_paragraphs(self, count: int) -> None:
+        """The range of "位于第 N 段之后": the text's paragraphs (or more, if the text
+        shrank under a block: it then prints at the end and keeps its number)."""
+        self.after.blockSignals(True)
+        self.after.setMaximum(max(count, self.row.after))
+        self.after.setValue(self.row.after)
+        self.after.blockSignals(False)
 
     def _commit_caption(self) -> None:
         text = self.caption.text().strip()
@@ -602,6 +607,19 @@ class SectionEditor(QWidget):
             self._set_text(section.text)
         self._update_count()
         self._load_blocks()
+
+    def refresh_text(self) -> None:
+        """After a text edit (or its undo): the text, the count and the paragraph range of
+        the blocks; the tables and figures themselves did not change."""
+        if self.section is None:
+            return
+        self.section = section = self.report.file.section(self.section.id)
+        if section.text != self._loaded_text:
+            self._set_text(section.text)
+        self._update_count()
+        count = len(paragraphs(self.text.toPlainText()))
+        for frame in self._frames.values():
+            frame.set_paragraphs(count)
 
     def _load_title(self, section: SectionRow, root: bool) -> None:
         if root:

@@ -327,17 +327,30 @@ class GridView(QTableView):
         self._widths = widths
         self._apply_widths()
 
+    _applied_width = -1
+
     def _apply_widths(self) -> None:
         if not self._widths or not self.model():
             return
         available = self.viewport().width()
+        if available == self._applied_width:
+            return  # a height change (our own fit_height) needs no new widths
+        self._applied_width = available
         total = sum(self._widths)
         for c, w in enumerate(self._widths):
             self.setColumnWidth(c, max(40, int(available * w / total)))
         self.fit_height()
 
-    def fit_height(self) -> None:
-        self.resizeRowsToContents()
+    def fit_height(self, rows: list[int] | None = None) -> None:
+        """Fit row heights to wrapped text (all rows, or only those given) and the view's
+        height to its rows."""
+        count = self.model().rowCount() if self.model() else 0
+        if rows is None:
+            self.resizeRowsToContents()
+        else:
+            for r in rows:
+                if r < count:
+                    self.resizeRowToContents(r)
         height = self.horizontalHeader().height() + 2 * self.frameWidth()
         for r in range(self.model().rowCount() if self.model() else 0):
             height += self.rowHeight(r)
@@ -416,7 +429,20 @@ class FreeTableEditor(QWidget):
 
     def load(self, table: TableRow) -> None:
         self.table = table
+        old_rows = self.model.rows
+        width = len(self.spec.columns)
+        new_rows = [[*r[:width], *[""] * (width - len(r))] for r in table.rows]
+        if new_rows == old_rows and table.stated_total == self.model.stated_total \
+                and old_rows:
+            return  # nothing changed in this table (another block or the text was edited)
         self.model.load(table.rows, table.stated_total)
+        if len(new_rows) == len(old_rows):
+            # wrapping is measured for the changed rows only: measuring a 40-row table
+            # costs more than the whole rest of an edit
+            changed = [r for r in range(len(new_rows)) if new_rows[r] != old_rows[r]]
+            self.view.fit_height([*changed, len(new_rows)])
+        else:
+            self.view.fit_height()
         mismatch = self.model.total_mismatch()
         if mismatch:
             name, stated, computed = mismatch[0]
@@ -425,7 +451,6 @@ class FreeTableEditor(QWidget):
                 "修改任一行后，合计将改用各行之和。", "warning")
         else:
             self.total_note.clear()
-        self.view.fit_height()
 
     # ------------------------------------------------------------ edits
     def _push(self, rows: list[list[str]], text: str = "编辑表格") -> None:
@@ -504,8 +529,8 @@ class FixedTableView(QWidget):
         layout.addWidget(note)
 
     def load(self, shown) -> None:
-        self.model.load(shown)
-        self.view.fit_height()
+        if self.model.load(shown):
+            self.view.fit_height()
 
     def select_indicator(self, indicator: str) -> bool:
         for r, row in enumerate(self.spec.rows):
@@ -522,18 +547,22 @@ class _FixedModel(QAbstractTableModel):
         self.template = host.report.template
         self.year = host.report.year
         self.spec = spec
-        self.values: list[tuple[str, bool]] = [("", False)] * len(spec.rows)
+        self.values: list[tuple[str, bool]] = []
 
-    def load(self, shown) -> None:
+    def load(self, shown) -> bool:
+        """Take this year's values from report.shown(); True when any changed."""
         values = []
         for row in self.spec.rows:
             ind = self.template.indicators[row.indicator]
             s = shown.get((ind.id, self.year))
             text = assemble.cell(ind.type, s.value).text if s is not None else ""
             values.append((text, bool(s and s.derived)))
+        if values == self.values:
+            return False
         self.values = values
         if self.spec.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(values) - 1, 3))
+        return True
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.spec.rows)
