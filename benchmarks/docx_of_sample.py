@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop import assemble  # noqa: E402
-from desktop.document import Figure, Table  # noqa: E402
-from desktop.report import Report  # noqa: E402
+from desktop import assemble
+from desktop.document import Figure, Table
+from desktop.report import Report
 
 
 def build_docx(report_path: Path, out: Path) -> None:
