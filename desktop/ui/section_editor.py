@@ -222,6 +222,7 @@ class FactsForm(QGroupBox):
             field.setToolTip(ind.help or ind.name)
             field.setClearButtonEnabled(True)
             field.setMinimumWidth(120)
+            field.setMaximumWidth(300)  # a number needs no full-width field
             field.editingFinished.connect(partial(self._commit, fact_id))
             label = f"{ind.name}（{ind.unit}）" if ind.unit else ind.name
             # two columns keep the box short, so the text below stays large
@@ -231,7 +232,8 @@ class FactsForm(QGroupBox):
         for form in forms:
             form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
             if form.rowCount():
-                columns.addLayout(form, 1)
+                columns.addLayout(form)
+        columns.addStretch(1)
         self.message = InlineMessage(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 6)
