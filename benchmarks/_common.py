@@ -13,15 +13,16 @@ ROOT = Path(__file__).resolve().parents[1]
 QREPORT = [sys.executable, "-m", "desktop"]
 
 
-def timed(cmd: list[str], runs: int, setup=None, env=None) -> list[float]:
+def timed(cmd: list[str], runs: int, setup=None, env=None, ok_codes=(0,)) -> list[float]:
     times = []
     for _ in range(runs):
         if setup:
             setup()
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT,
-                       env=dict(os.environ, **(env or {})))
+        done = subprocess.run(cmd, capture_output=True, cwd=ROOT, env=dict(os.environ, **(env or {})))
         times.append(time.perf_counter() - start)
+        if done.returncode not in ok_codes:
+            raise RuntimeError(f"{' '.join(cmd[:4])} … failed ({done.returncode}): {done.stderr[-300:]!r}")
     return times
 
 

@@ -74,8 +74,10 @@ class ChapterTab(QWidget):
         if not sections:
             self.file.chapter_root(self.chapter.id)  # a chapter always has its root
             sections = self.file.sections(self.chapter.id)
+        before = self.editor.section_id
         self.outline.load(sections)
-        self.editor.refresh()
+        if self.editor.section_id == before:
+            self.editor.refresh()  # otherwise showing the new selection has read it all
 
     def focus_target(self, section_id: int | None = None, table_id: int | None = None,
                      indicator_id: str | None = None) -> bool:
@@ -143,8 +145,9 @@ class ChapterTab(QWidget):
         self.in_command = True
         try:
             before = self.editor.section_id
-            if command.text_only and reveal == before:
-                self.editor.refresh_text()
+            if command.text_only and reveal in (None, before):
+                if before is not None and before == getattr(command, "section_id", None):
+                    self.editor.refresh_text()
             elif command.outline:
                 self.outline.load(self.file.sections(self.chapter.id), select=reveal)
             elif reveal is not None:

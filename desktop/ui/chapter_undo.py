@@ -62,6 +62,7 @@ class ChapterCommand(QUndoCommand):
         super().__init__(text)
         self._host = weakref.ref(host)
         self.file = host.report.file
+        self.pushed = False  # True once the first redo (the push itself) has run
 
     # subclasses implement these two; both run inside one transaction
     def apply(self) -> None:
@@ -94,6 +95,7 @@ class ChapterCommand(QUndoCommand):
             return
         if host is not None:
             host.command_done(self, self.reveal(undone))
+        self.pushed = True
 
     def host(self) -> Host | None:
         host = self._host()
@@ -221,7 +223,9 @@ class SetSectionText(ChapterCommand):
         self.file.set_section_text(self.section_id, self.old)
 
     def reveal(self, undone: bool) -> int | None:
-        return self.section_id
+        # When pushed the text is where the user left it (the commit may come just after
+        # the selection moved on): showing it again would pull the user back.
+        return self.section_id if self.pushed else None
 
 
 class SetValue(ChapterCommand):

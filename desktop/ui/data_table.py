@@ -200,6 +200,10 @@ class DataTableModel(QAbstractTableModel):
             return ["序号", "指标", "单位", f"{prev}年", f"{cur}年", "备注"][section]
         if role == Qt.ItemDataRole.ToolTipRole and section in VALUE_COLUMNS:
             return "数据年度；输入数值，“-”表示不适用，留空表示未填。"
+        if role == Qt.ItemDataRole.FontRole and section == COL_CUR:
+            font = QFont()
+            font.setBold(True)  # the year being reported stands out from the previous one
+            return font
         return None
 
     def flags(self, index):
@@ -782,6 +786,22 @@ class DataTableTab(QWidget):
 
     def completeness(self) -> tuple[int, int]:
         return self.model.completeness()
+
+    def reveal(self, keys) -> None:
+        """Select the cells an undo or redo changed, so the user sees what happened."""
+        cells = []
+        for key in keys:  # (indicator, year) or (indicator, year, "note")
+            row = self.model.row_of.get(key[0])
+            if row is not None:
+                cells.append((row, COL_NOTE if len(key) > 2 else self.model.column_of(key[1])))
+        if not cells:
+            return
+        view = self.view
+        view.focus_cell(*cells[0])
+        for row, column in cells[1:]:
+            view.selectionModel().select(
+                self.model.index(row, column), QItemSelectionModel.SelectionFlag.Select
+            )
 
     def focus_indicator(self, indicator: str, year: int | None = None) -> bool:
         row = self.model.row_of.get(indicator)

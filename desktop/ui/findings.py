@@ -103,9 +103,8 @@ class FindingsDock(QDockWidget):
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(item)
         self.list.verticalScrollBar().setValue(scroll)
-        errors, warnings = counts(self.findings)
         self.summary.setText(
-            f"错误 {errors} 个，提示 {warnings} 个。单击一条转到相应位置。"
+            "单击一条，转到需要核对的位置。错误须改正；提示请核实。"
             if self.findings else "检查通过。"
         )
         self.setWindowTitle(f"检查结果（{counts_text(self.findings)}）")

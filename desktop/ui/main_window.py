@@ -359,7 +359,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ building
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.saved_label = QLabel("已打开", self)
+        self.saved_label = QLabel("已保存", self)
+        self.saved_label.setToolTip("每次修改都会立即写入报告文件，无需另行保存。")
         self.completeness_label = QLabel(self)
         self.counts_button = QToolButton(self, autoRaise=True)
         self.counts_button.setToolTip("显示或隐藏检查结果")
@@ -494,6 +495,12 @@ class MainWindow(QMainWindow):
             return
         if change.kind == "meta":
             self._retitle()
+        if change.replayed:
+            self.statusBar().showMessage(
+                ("已撤销：" if change.undone else "已重做：") + change.text, 5000
+            )
+            if change.kind in ("value", "note") and self.tabs.currentWidget() is self.data_tab:
+                self.data_tab.reveal(change.keys)
         # values feed the chapters' fixed tables and facts: their views must re-read
         current = self.tabs.currentWidget()
         for chapter_id, tab in self.chapter_tabs.items():
@@ -672,7 +679,7 @@ class MainWindow(QMainWindow):
         old_report.close()
         _release(old_lock)
         self._remember(report.file.path)
-        self.saved_label.setText("已打开")
+        self.saved_label.setText("已保存")
         self.run_check()
         if self.interactive:
             self.backup_timer.start()

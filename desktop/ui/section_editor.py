@@ -90,6 +90,7 @@ class TextEdit(QPlainTextEdit):
         super().__init__(parent)
         self.setUndoRedoEnabled(False)
         self.setTabChangesFocus(True)
+        self.undo_stack = None  # the shared stack, for the context menu's 撤销/重做
         self._gutter = _Gutter(self)
         self.blockCountChanged.connect(self._update_margins)
         self.updateRequest.connect(self._update_gutter)
@@ -190,6 +191,10 @@ class TextEdit(QPlainTextEdit):
         undo.triggered.connect(self.undoRequested)
         redo = QAction("重做", menu, shortcut=QKeySequence.StandardKey.Redo)
         redo.triggered.connect(self.redoRequested)
+        if self.undo_stack is not None:
+            # typed but not yet stored text is committed first, so undo is possible then too
+            undo.setEnabled(self.undo_stack.canUndo() or self.document().isModified())
+            redo.setEnabled(self.undo_stack.canRedo())
         first = menu.actions()[0] if menu.actions() else None
         for act in menu.actions()[:2]:
             if act.text().replace("&", "").lower().startswith(("undo", "redo", "撤销", "重做")):
@@ -240,6 +245,8 @@ class FactsForm(QGroupBox):
         layout.addLayout(columns)
         layout.addWidget(self.message)
         self.setTitle(f"基础数据（{host.report.year}年）")
+        # as tall as its rows: the text below gets the rest
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
     def load(self) -> None:
         year = self.host.report.year
@@ -483,6 +490,7 @@ class SectionEditor(QWidget):
         self.text.undoRequested.connect(lambda: self._stack_step(undo=True))
         self.text.redoRequested.connect(lambda: self._stack_step(undo=False))
         self.text.filesDropped.connect(self.insert_images)
+        self.text.undo_stack = host.undo_stack
         self.count = QLabel(self)
         self.count.setStyleSheet(f"color: {_MUTED};")
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight)

@@ -547,7 +547,8 @@ class _FixedModel(QAbstractTableModel):
         self.template = host.report.template
         self.year = host.report.year
         self.spec = spec
-        self.values: list[tuple[str, bool]] = []
+        self.values: list[tuple[str, bool]] = [("", False)] * len(spec.rows)
+        self._loaded = False
 
     def load(self, shown) -> bool:
         """Take this year's values from report.shown(); True when any changed."""
@@ -557,9 +558,10 @@ class _FixedModel(QAbstractTableModel):
             s = shown.get((ind.id, self.year))
             text = assemble.cell(ind.type, s.value).text if s is not None else ""
             values.append((text, bool(s and s.derived)))
-        if values == self.values:
+        if values == self.values and self._loaded:
             return False
         self.values = values
+        self._loaded = True
         if self.spec.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(values) - 1, 3))
         return True

@@ -29,6 +29,8 @@ class Change:
     keys: tuple
     error: Exception | None = None
     undone: bool = False
+    replayed: bool = False  # an undo or a redo, not the edit itself: views show where
+    text: str = ""
 
 
 class Notifier(QObject):
@@ -43,6 +45,7 @@ class _FileCommand(QUndoCommand):
     def __init__(self, text: str, notifier: Notifier):
         super().__init__(text)
         self.notifier = notifier
+        self._done_once = False
 
     def _write(self, forward: bool) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -51,14 +54,18 @@ class _FileCommand(QUndoCommand):
         raise NotImplementedError
 
     def _run(self, forward: bool) -> None:
+        replayed = self._done_once or not forward
+        self._done_once = True
+        error = None
         try:
             self._write(forward)
         except Exception as exc:  # sqlite3 errors, OSError: shown, never a crash
-            if forward:
-                self.setObsolete(True)
-            self.notifier.changed.emit(Change(self.kind, self._keys(), exc, not forward))
-            return
-        self.notifier.changed.emit(Change(self.kind, self._keys(), None, not forward))
+            error = exc
+            if forward and not replayed:
+                self.setObsolete(True)  # push() drops it: the stack never claims it
+        self.notifier.changed.emit(
+            Change(self.kind, self._keys(), error, not forward, replayed, self.text())
+        )
 
     def redo(self) -> None:
         self._run(True)
@@ -92,7 +99,7 @@ class SetValuesCommand(_FileCommand):
 
     def _keys(self) -> tuple:
         return tuple((i, y) for i, y, _, _ in self.values) + tuple(
-            (i, y) for i, y, _, _ in self.notes
+            (i, y, "note") for i, y, _, _ in self.notes
         )
 
     def _write(self, forward: bool) -> None:
@@ -141,7 +148,7 @@ class SetNoteCommand(_FileCommand):
         self.old = report.file.notes().get((indicator, year), "")
 
     def _keys(self) -> tuple:
-        return ((self.indicator, self.year),)
+        return ((self.indicator, self.year, "note"),)
 
     def _write(self, forward: bool) -> None:
         self.report.file.set_note(self.indicator, self.year, self.new if forward else self.old)

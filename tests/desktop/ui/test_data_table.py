@@ -155,9 +155,13 @@ def test_undo_and_redo_with_keys(qtbot, data_tab, on_disk, window):
     qtbot.keyClicks(editor, "300")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert on_disk.value("graduates", 2021) == "2300"
+    assert view.currentIndex().row() == row + 1
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
     assert on_disk.value("graduates", 2021) == "2245"
     assert model.index(row, COL_CUR).data() == "2245"
+    # the undone cell is shown, and the status bar says what was undone
+    assert (view.currentIndex().row(), view.currentIndex().column()) == (row, COL_CUR)
+    assert window.statusBar().currentMessage() == "已撤销：修改“毕业生总数”（2021年）"
     qtbot.keyClick(view, Qt.Key.Key_Y, CTRL)
     assert on_disk.value("graduates", 2021) == "2300"
     assert model.index(row, COL_CUR).data() == "2300"
