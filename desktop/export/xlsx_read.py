@@ -29,6 +29,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -161,7 +162,7 @@ def _check_container(data: bytes, name: str) -> None:
             infos = zf.infolist()
             _check_members(infos, name)
             _check_no_dtd(zf, infos, name)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
         raise WorkbookError(f"{name} 已损坏或不完整（可能没有完整复制或下载），无法读取。") from exc
 
 

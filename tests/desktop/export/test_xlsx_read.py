@@ -550,3 +550,18 @@ def test_dimension_scan_patch_is_undone(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError):
         open_workbook_safely(raw_book(tmp_path / "x.xlsx", [], **{"xl/workbook.xml": "<x"}))
     assert ReadOnlyWorksheet._get_size is original
+
+
+def test_corrupt_deflate_data_inside_a_sound_zip_directory(tmp_path: Path) -> None:
+    """Found by benchmarks/fuzz_inputs.py: zlib errors are refusals, not crashes."""
+    path = tmp_path / "export.xlsx"
+    write_xlsx(small_document(), path)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/workbook.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 5, start + min(info.compress_size, 40)):
+        data[i] ^= 0x5A  # scramble the compressed bytes; sizes and directory stay intact
+    path.write_bytes(bytes(data))
+    with pytest.raises(WorkbookError, match="已损坏"):
+        open_workbook_safely(path)

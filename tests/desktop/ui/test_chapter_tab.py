@@ -13,12 +13,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import io
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent, QUndoStack
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QInputMethodEvent, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from desktop import assemble
@@ -507,6 +508,27 @@ def test_non_image_file_is_refused_and_nothing_stored(open_tab, report_path, tmp
     assert dump(report_path) == before and stack.count() == 0
 
 
+def test_image_files_dropped_on_the_text_become_a_figure(open_tab, report_path, tmp_path):
+    tab, report, _ = open_tab("policy")
+    section = report.file.sections("policy")[2]
+    tab.outline.select(section.id)
+    before = len(report.file.figures(section.id))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(exif_jpeg(tmp_path / f"拖入{i}.jpg")))
+                  for i in range(2)])
+    drop = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    # Qt delivers a drop only during a real drag: call the handler as Qt would
+    tab.editor.text.dragEnterEvent(drop)
+    assert drop.isAccepted()
+    tab.editor.text.dropEvent(drop)
+    assert drop.isAccepted()
+    assert tab.editor.text.toPlainText() == section.text  # no file names typed into the text
+    with fresh(report_path) as r:
+        figures = r.file.figures(section.id)
+        assert len(figures) == before + 1 and len(figures[-1].photos) == 2
+
+
 def test_photo_caption_order_and_delete(open_tab, report_path, tmp_path):
     tab, report, stack = open_tab("policy")
     section = report.file.sections("policy")[1]
@@ -607,6 +629,41 @@ def test_undo_and_redo_everything_through_the_stack(open_tab, report_path, qtbot
         stack.redo()
     assert dump(report_path) == edited
     assert len(changes) == 15
+
+
+def test_ctrl_z_in_the_text_commits_then_undoes(open_tab, report_path, qtbot):
+    tab, report, stack = open_tab("students")
+    team = section_by_title(report, "students", "队伍建设")
+    tab.outline.select(team.id)
+    text = tab.editor.text
+    text.setFocus()
+    commit_text(text, "还没有存。")
+    assert stack.count() == 0  # within the idle delay
+    qtbot.keyClick(text, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stack.count() == 1 and stack.canRedo() and not stack.canUndo()
+    assert text.toPlainText() == team.text
+    qtbot.keyClick(text, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    with fresh(report_path) as r:
+        assert r.file.section(team.id).text.endswith("还没有存。")
+
+
+def test_a_failed_write_is_reported_and_not_in_the_history(open_tab, report_path,
+                                                           monkeypatch):
+    tab, report, stack = open_tab("teaching")
+    section = section_by_title(report, "teaching", "对接产业")
+    tab.outline.select(section.id)
+
+    def broken(*_args):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(report.file, "rename_section", broken)
+    before = dump(report_path)
+    tab.rename_section(section.id, "新标题")
+    assert stack.count() == 0
+    assert "未能重命名小节" in tab.message.label.text() and tab.message.isVisible()
+    assert dump(report_path) == before
+    assert tab.outline.model.section(section.id).title == section.title
 
 
 def test_focus_target_and_completeness(open_tab, report_path):
