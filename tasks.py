@@ -39,7 +39,7 @@ def ensure_env() -> None:
     if not PY.exists():
         run(sys.executable, "-m", "venv", VENV)
     run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(PY, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]")
+    run(PY, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test,package]")
     STAMP.write_text(want)
 
 

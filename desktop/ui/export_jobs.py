@@ -158,7 +158,9 @@ class ExportController(QObject):
         return self.pool.waitForDone(msecs)
 
     def _show_progress(self, label: str) -> None:
-        progress = QProgressDialog(f"正在导出{label}…", "", 0, 0, self.window)
+        gap = " " if label[:1].isascii() else ""  # "导出 PDF 报告", "导出部门采集表"
+        progress = QProgressDialog(f"正在导出{gap}{label}…", "", 0, 0, self.window)
+        progress.setMinimumWidth(360)
         progress.setWindowTitle("导出")
         progress.setCancelButton(None)  # the writers cannot be stopped halfway
         progress.setWindowModality(Qt.WindowModality.WindowModal)

@@ -201,7 +201,7 @@ class FindDialog(QDialog):
         super().__init__(window)
         self.window_ = window
         self.setWindowTitle("查找")
-        self.resize(560, 420)
+        self.resize(640, 440)
         self.edit = QLineEdit(self, placeholderText="输入要查找的文字：章节标题、正文或指标名称",
                               clearButtonEnabled=True)
         self.results = QListWidget(self)
@@ -222,6 +222,7 @@ class FindDialog(QDialog):
         hits = search(self.window_.report, self.edit.text())
         for hit in hits:
             item = QListWidgetItem(hit.label)
+            item.setToolTip(hit.label)
             item.setData(Qt.ItemDataRole.UserRole, hit)
             self.results.addItem(item)
         text = self.edit.text().strip()

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPointF,
     Qt,
     Signal,
 )
@@ -233,8 +234,9 @@ class _TitleDelegate(QStyledItemDelegate):
         editor.selectAll()
 
 
-def _icon(kind: str) -> QIcon:
-    """Small line icons drawn in code: no icon theme is needed on an office PC."""
+def line_icon(kind: str) -> QIcon:
+    """Small line icons drawn in code: no icon theme is needed on an office PC
+    (kinds: up, down, delete, rename, add, add_child)."""
     size = 32
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
@@ -269,9 +271,7 @@ def _icon(kind: str) -> QIcon:
     return QIcon(pixmap)
 
 
-def _pt(x: int, y: int):
-    from PySide6.QtCore import QPointF
-
+def _pt(x: int, y: int) -> QPointF:
     return QPointF(x, y)
 
 
@@ -308,7 +308,7 @@ class OutlinePane(QWidget):
 
         # Shortcuts work while the tree has focus, so they do not collide with text editing.
         def action(text: str, icon: str, slot, shortcut=None, tip: str = "") -> QAction:
-            act = QAction(_icon(icon), text, self)
+            act = QAction(line_icon(icon), text, self)
             act.triggered.connect(slot)
             if shortcut is not None:
                 act.setShortcut(QKeySequence(shortcut))

@@ -41,7 +41,7 @@ from db.store import FigureRow, SectionRow, TableRow
 from desktop.report import ValueRefused
 from desktop.ui import chapter_undo as cmd
 from desktop.ui.figure_editor import FigureEditor, choose_image_files, local_files, read_images
-from desktop.ui.outline import _icon, chapter_label, heading_number
+from desktop.ui.outline import chapter_label, heading_number, line_icon
 from desktop.ui.table_editor import FixedTableView, FreeTableEditor, InlineMessage
 
 COMMIT_IDLE_MS = 600
@@ -226,8 +226,10 @@ class FactsForm(QGroupBox):
             field = QLineEdit(self, placeholderText=_placeholder(ind.help))
             field.setToolTip(ind.help or ind.name)
             field.setClearButtonEnabled(True)
-            field.setMinimumWidth(120)
+            field.setMinimumWidth(160)
             field.setMaximumWidth(300)  # a number needs no full-width field
+            if ind.type.kind != "text":
+                field.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             field.editingFinished.connect(partial(self._commit, fact_id))
             label = f"{ind.name}（{ind.unit}）" if ind.unit else ind.name
             # two columns keep the box short, so the text below stays large
@@ -235,6 +237,9 @@ class FactsForm(QGroupBox):
             form.addRow(label, field)
             self.fields[fact_id] = field
         for form in forms:
+            # set explicitly: unset, a nested layout inherits the columns' wide spacing
+            form.setVerticalSpacing(6)
+            form.setHorizontalSpacing(8)
             form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
             if form.rowCount():
                 columns.addLayout(form)
@@ -364,11 +369,11 @@ class BlockFrame(QFrame):
         self.after.setSpecialValueText("位于正文之前")
         self.after.setToolTip("表格或图片印在正文第几段之后（段落编号见正文左侧）")
         self.after.valueChanged.connect(self._after_changed)
-        self.up = QToolButton(self, icon=_icon("up"), autoRaise=True, toolTip="上移")
+        self.up = QToolButton(self, icon=line_icon("up"), autoRaise=True, toolTip="上移")
         self.up.clicked.connect(lambda: editor.move_block(self.kind, self.item_id, -1))
-        self.down = QToolButton(self, icon=_icon("down"), autoRaise=True, toolTip="下移")
+        self.down = QToolButton(self, icon=line_icon("down"), autoRaise=True, toolTip="下移")
         self.down.clicked.connect(lambda: editor.move_block(self.kind, self.item_id, 1))
-        self.delete = QToolButton(self, icon=_icon("delete"), autoRaise=True,
+        self.delete = QToolButton(self, icon=line_icon("delete"), autoRaise=True,
                                   toolTip="删除此表格" if self.kind == "table" else "删除此图")
         self.delete.clicked.connect(lambda: host.delete_block(self.kind, self.item_id))
 
@@ -463,7 +468,10 @@ class SectionEditor(QWidget):
         self.chapter = host.chapter
         self.section: SectionRow | None = None
         self.level = 0
-        self._loaded_text = ""
+        self._target: int | None = None  # the section to show (set before it is read)
+        self._loaded_text = ""  # the text as last read from or stored to the file
+        self._loading = False  # setPlainText in progress: not typing
+        self._case_others: int | None = None  # characters of the case outside this text
         self._burst = 0
         self._pushing = False
         self._frames: dict[tuple[str, int], BlockFrame] = {}
@@ -532,8 +540,8 @@ class SectionEditor(QWidget):
         bar.addWidget(self.insert_figure)
         bar.addSpacing(8)
         bar.addWidget(hint, 1)
-        self.blocks_widget = _DropArea(self)
-        self.blocks_widget.filesDropped.connect(self.insert_images)
+        # files dropped anywhere here that no child takes reach this editor's dropEvent
+        self.blocks_widget = QWidget(self)
         self.blocks_layout = QVBoxLayout(self.blocks_widget)
         self.blocks_layout.setContentsMargins(0, 0, 6, 0)
         self.blocks_layout.setSpacing(10)
@@ -591,8 +599,6 @@ class SectionEditor(QWidget):
         self.refresh(new=True)
         self.scroll.verticalScrollBar().setValue(0)
 
-    _target: int | None = None
-
     def refresh(self, new: bool = False) -> None:
         """Re-read the shown section from the file. Widgets change only where the file
         differs from what they show, so a refresh after an edit keeps cursor and focus."""
@@ -604,6 +610,7 @@ class SectionEditor(QWidget):
             return  # deleted: the tab selects another section
         self.section = section
         self.level = self.host.outline_level(section.id)
+        self._case_others = None
         root = self.level == 0
         if self.facts is not None:
             self.facts.setVisible(root)
@@ -673,7 +680,10 @@ class SectionEditor(QWidget):
         parts = [f"本节 {char_count(text)} 字", f"{len(paragraphs(text))} 段"]
         style = f"color: {_MUTED};"
         if self.chapter.case and self.chapter.max_chars and self.section is not None:
-            total = self.host.case_chars(self.section.id, text)
+            if self._case_others is None:
+                # the rest of the case, read once per section, not on every keystroke
+                self._case_others = self.host.case_chars(self.section.id, "")
+            total = self._case_others + char_count(text)
             parts.append(f"案例共 {total} 字（建议不超过 {self.chapter.max_chars} 字）")
             if total > self.chapter.max_chars:
                 style = "color: #8a5a00;"
@@ -708,8 +718,6 @@ class SectionEditor(QWidget):
         self.empty.setVisible(not blocks)
 
     # ------------------------------------------------------------ text
-    _loading = False
-
     def _text_changed(self) -> None:
         if self._loading:
             return
@@ -883,26 +891,3 @@ class SectionEditor(QWidget):
         if paths:
             event.acceptProposedAction()
             self.insert_images(paths)
-
-
-class _DropArea(QWidget):
-    filesDropped = Signal(list)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setAcceptDrops(True)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-
-    def dragEnterEvent(self, event) -> None:
-        if local_files(event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event) -> None:
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event) -> None:
-        paths = local_files(event.mimeData().urls())
-        if paths:
-            event.acceptProposedAction()
-            self.filesDropped.emit(paths)
-

@@ -319,15 +319,15 @@ class GridView(QTableView):
         self.setWordWrap(True)
         self.verticalHeader().hide()
         self.horizontalHeader().setHighlightSections(False)
-        self.setAlternatingRowColors(False)
+        # the last column takes what rounding of the relative widths leaves over
+        self.horizontalHeader().setStretchLastSection(True)
         self._widths: tuple[float, ...] = ()
+        self._applied_width = -1
 
     def set_widths(self, widths: tuple[float, ...]) -> None:
         """Relative column widths from the template (the same as the printed table)."""
         self._widths = widths
         self._apply_widths()
-
-    _applied_width = -1
 
     def _apply_widths(self) -> None:
         if not self._widths or not self.model():
@@ -337,7 +337,7 @@ class GridView(QTableView):
             return  # a height change (our own fit_height) needs no new widths
         self._applied_width = available
         total = sum(self._widths)
-        for c, w in enumerate(self._widths):
+        for c, w in enumerate(self._widths[:-1]):
             self.setColumnWidth(c, max(40, int(available * w / total)))
         self.fit_height()
 

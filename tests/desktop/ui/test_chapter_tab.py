@@ -210,8 +210,13 @@ def test_case_root_is_labelled_and_renamable(open_tab, report_path, qtbot):
     assert pane.model.label(root).startswith("案例：产教深度融合")
     assert [pane.model.label(c)[:2] for c in pane.model.children_of(root)][:2] == ["一、", "二、"]
     pane.select(root)
-    pane.rename_action.trigger()
+    pane.tree.setFocus()
+    qtbot.keyClick(pane.tree, Qt.Key.Key_F2)  # rename in place, as in Explorer
     editor = pane.tree.indexWidget(pane.model.index_of(root))
+    assert isinstance(editor, QLineEdit)
+    assert editor.text() == "产教深度融合 引企入校助推人才培养服务地方经济发展"  # no "案例："
+    qtbot.keyClick(editor, Qt.Key.Key_Delete)  # a key of the editor, not 删除小节
+    assert pane.model.section(root) is not None
     editor.setText("校企共建 产教融合育人")
     press_enter(qtbot, editor)
     with fresh(report_path) as r:
@@ -295,6 +300,13 @@ def test_leaving_the_section_commits_at_once(open_tab, report_path):
     with fresh(report_path) as r:
         assert r.file.section(team.id).text.endswith("补充一句。")
     assert tab.editor.text.toPlainText() == other.text
+
+    # focus moving from the text to the title commits as well
+    tab.editor.text.setFocus()
+    commit_text(tab.editor.text, "再补一句。")
+    tab.editor.title.setFocus()
+    with fresh(report_path) as r:
+        assert r.file.section(other.id).text.endswith("再补一句。")
 
 
 def test_title_edit_renames(open_tab, report_path, qtbot):

@@ -360,3 +360,32 @@ def test_screenshots_command_writes_pngs(report_copy, tmp_path):
     for png in out.glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "tab-01.png" in done.stdout
+
+
+def test_daily_backup_after_opening(qtbot, report_copy):
+    from desktop import backups
+
+    report, lock = open_locked(report_copy)
+    win = MainWindow(report, lock=lock, interactive=True)
+    qtbot.addWidget(win)
+    assert win.backup_timer.isActive()  # later, never on the start-up path
+    win.backup_timer.timeout.emit()
+    assert len(backups.list_backups(report_copy)) == 1
+    win.close()
+
+
+def test_placeholder_keeps_the_tab_contract(qtbot, report_copy, monkeypatch):
+    import desktop.ui.main_window as main_window
+
+    monkeypatch.setattr(main_window, "chapter_tab_class", lambda: main_window.PlaceholderChapterTab)
+    report, lock = open_locked(report_copy)
+    win = MainWindow(report, lock=lock, interactive=False)
+    qtbot.addWidget(win)
+    tab = win.chapter_tabs["students"]
+    assert isinstance(tab, main_window.PlaceholderChapterTab)
+    section = report.file.sections("students")[1]
+    assert tab.focus_target(section.id, None, None)
+    assert tab.tree.currentItem().text(0) == section.title
+    filled, total = tab.completeness()
+    assert 0 <= filled <= total
+    win.close()
