@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import QREPORT, ROOT, summary, timed  # noqa: E402
+from _common import QREPORT, ROOT, summary, timed
 
 
 def main(runs: int = 5) -> int:
@@ -23,11 +23,13 @@ def main(runs: int = 5) -> int:
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
     print(f"bundle: {folder} — {size / 1024 / 1024:.0f} MB   (goal ≤ 150 MB)")
     tmp = Path(tempfile.mkdtemp(prefix="qreport-bundle-"))
-    env = {"QREPORT_HOME": str(tmp / "home"), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    env = {"QREPORT_HOME": str(tmp / "home"),
+           "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     sample = tmp / "s.qreport"
     timed([str(exe), "sample", str(sample)], 1, env=env)
-    print(summary("bundle: qreport check", timed([str(exe), "check", str(sample)], runs, env=env, ok_codes=(1,))))
-    print(summary("source: qreport check", timed([*QREPORT, "check", str(sample)], runs, env=env, ok_codes=(1,))))
+    for name, cmd in (("bundle", [str(exe)]), ("source", QREPORT)):
+        print(summary(f"{name}: qreport check",
+                      timed([*cmd, "check", str(sample)], runs, env=env, ok_codes=(1,))))
     print(summary("bundle: gui --smoke", timed([str(exe), "gui", str(sample), "--smoke"], runs, env=env)))
     print(summary("source: gui --smoke", timed([*QREPORT, "gui", str(sample), "--smoke"], runs, env=env)))
     return 0

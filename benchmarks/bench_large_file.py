@@ -17,10 +17,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import QREPORT, summary, timed  # noqa: E402
+from _common import QREPORT, summary, timed
 
-from desktop import images  # noqa: E402
-from desktop.sample import write_sample  # noqa: E402
+from desktop import images
+from desktop.sample import write_sample
 
 
 def camera_like(rng: random.Random) -> bytes:
@@ -62,7 +62,8 @@ def main(runs: int = 5) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="qreport-large-"))
     path = tmp / "large.qreport"
     make_file(path)
-    env = {"QREPORT_HOME": str(tmp / "home"), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    env = {"QREPORT_HOME": str(tmp / "home"),
+           "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     print(f"file: {path.stat().st_size / 1024 / 1024:.1f} MB, 10 years, 200 photos")
     print(summary("qreport check (open + rules)", timed([*QREPORT, "check", str(path)], runs, env=env,
                                                         ok_codes=(0, 1))))

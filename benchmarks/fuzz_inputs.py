@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop import images, importer  # noqa: E402
-from desktop.report import Report  # noqa: E402
-from desktop.template import load  # noqa: E402
-from desktop.values import ParseError  # noqa: E402
+from desktop import images, importer
+from desktop.report import Report
+from desktop.template import load
+from desktop.values import ParseError
 
 ALPHABET = "0123456789０１２３４５６７８９.,．，:：%％-—万亩元人m²㎡ eE+nafINF约比/\t\n壹"
 

@@ -33,5 +33,6 @@ if __name__ == "__main__":
     ICONS.mkdir(parents=True, exist_ok=True)
     icon = draw()
     icon.resize((256, 256), Image.Resampling.LANCZOS).save(ICONS / "qreport.png")
-    icon.save(ICONS / "qreport.ico", sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)])
+    sizes = [(n, n) for n in (16, 24, 32, 48, 64, 128, 256)]
+    icon.save(ICONS / "qreport.ico", sizes=sizes)
     print(f"wrote {ICONS / 'qreport.png'} and {ICONS / 'qreport.ico'}")

@@ -59,7 +59,8 @@ def open_tab(qtbot, report_path):
         qtbot.addWidget(tab)
         tab.resize(1280, 800)
         tab.show()
-        qtbot.waitExposed(tab)
+        tab.activateWindow()  # focus events (commit on focus-out) need an active window
+        qtbot.waitActive(tab)
         opened.append((report, stack))
         return tab, report, stack
 
