@@ -237,6 +237,9 @@ class ChapterTab(QWidget):
     def outline_siblings(self, section_id: int) -> list[int]:
         return self.outline.model.siblings(section_id)
 
+    def outline_children(self, section_id: int) -> list[int]:
+        return self.outline.model.children_of(section_id)
+
     def numbers(self) -> tuple[dict[int, str], dict[int, str]]:
         """"表 N-M" and "图 N-M" by id; recomputed only after edits that change them."""
         if self._numbers is None:

@@ -45,6 +45,7 @@ from desktop.ui.outline import chapter_label, heading_number, line_icon
 from desktop.ui.table_editor import FixedTableView, FreeTableEditor, InlineMessage
 
 COMMIT_IDLE_MS = 600
+TEXT_PLACEHOLDER = "在此撰写本节正文。每段一行，按 Enter 另起一段；左侧数字为段落编号。"
 _MUTED = "#6b6b6b"
 
 
@@ -488,8 +489,7 @@ class SectionEditor(QWidget):
         self.title.setFont(heading_font)
         self.title.editingFinished.connect(self._commit_title)
         self.text = TextEdit(self)
-        self.text.setPlaceholderText("在此撰写本节正文。每段一行，按 Enter 另起一段；"
-                                     "左侧数字为段落编号。")
+        self.text.setPlaceholderText(TEXT_PLACEHOLDER)
         text_font = QFont(self.text.font())
         text_font.setPointSizeF(text_font.pointSizeF() * 1.1)
         self.text.setFont(text_font)
@@ -617,6 +617,10 @@ class SectionEditor(QWidget):
             if root:
                 self.facts.load()
         self._load_title(section, root)
+        if root and self.host.outline_children(section.id):
+            self.text.setPlaceholderText("本章引言，可不填。各小节的正文请在左侧大纲中选择小节后撰写。")
+        else:
+            self.text.setPlaceholderText(TEXT_PLACEHOLDER)
         # The file holds what the editor last stored: keep the editor as it is (it may
         # hold newer typing, or an input method's composition). Otherwise the file
         # changed underneath (undo, redo, another section): show the file.

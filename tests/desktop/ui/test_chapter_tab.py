@@ -58,9 +58,10 @@ def open_tab(qtbot, report_path):
         tab = ChapterTab(report, report.template.chapter(chapter_id), stack)
         qtbot.addWidget(tab)
         tab.resize(1280, 800)
-        tab.show()
-        tab.activateWindow()  # focus events (commit on focus-out) need an active window
-        qtbot.waitActive(tab)
+        # focus events (commit on focus-out) need an active window
+        with qtbot.waitActive(tab):
+            tab.show()
+            tab.activateWindow()
         opened.append((report, stack))
         return tab, report, stack
 
