@@ -49,66 +49,6 @@ def startup_ms() -> float:
     return (time.perf_counter() - _IMPORTED) * 1000
 
 
-# ---------------------------------------------------------------- PySide6 6.12 on Python 3.11
-_BANKS: list[list] = []
-_BANK_SIZE = 200_000
-_BANK_LOW = 50_000
-
-
-def _leaks_singletons() -> bool:
-    """True when calling into PySide6 drops references to None/True/False it never took.
-
-    PySide6 6.12.0 on CPython 3.11 does this on every void method call (None) and every
-    Signal.emit() (True/False); 6.11.3 does not, and from Python 3.12 on these objects are
-    immortal. After a few thousand calls the interpreter aborts with "deallocating None".
-    """
-    if sys.version_info >= (3, 12):
-        return False
-    from PySide6.QtCore import QObject
-
-    probe = QObject()
-    before = sys.getrefcount(None)
-    for _ in range(8):
-        probe.setObjectName("probe")
-    return sys.getrefcount(None) < before
-
-
-def guard_pyside_refcounts() -> bool:
-    """Work around the leak above by holding a reserve of references that is never freed.
-
-    Each reserve is pinned with Py_IncRef so it is not released at exit either (that would
-    hand the missing references back and abort at shutdown). A timer tops it up. Pinning
-    PySide6-Essentials to 6.11.3 (or running on Python 3.12+) makes this a no-op.
-    """
-    if not _BANKS and _leaks_singletons():
-        _add_reserve()
-    return bool(_BANKS)
-
-
-def top_up_reserve() -> None:
-    """Add a reserve when the guard is on and the last one is running low."""
-    if _BANKS and min(sys.getrefcount(o) for o in (None, True, False)) < _BANK_LOW:
-        _add_reserve()
-
-
-def _add_reserve() -> None:
-    import ctypes
-
-    bank = [None, True, False] * _BANK_SIZE
-    ctypes.pythonapi.Py_IncRef(ctypes.py_object(bank))  # never freed, on purpose
-    _BANKS.append(bank)
-
-
-def _start_top_up_timer(app) -> None:
-    if not _BANKS:
-        return
-    from PySide6.QtCore import QTimer
-
-    timer = QTimer(app, interval=5000)
-    timer.timeout.connect(top_up_reserve)
-    timer.start()
-
-
 # ---------------------------------------------------------------- application
 def application():
     """The QApplication, created once, with names and fonts set."""
@@ -116,11 +56,9 @@ def application():
 
     from desktop.ui import fonts
 
-    guard_pyside_refcounts()
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
-        _start_top_up_timer(app)
     app.setOrganizationName("qreport")
     app.setApplicationName("qreport")
     fonts.apply(app)

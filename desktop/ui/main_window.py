@@ -385,9 +385,17 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
 
         edit_menu = bar.addMenu("编辑(&E)")
-        self.undo_action = self.undo_stack.createUndoAction(self, "撤销")
+        # Own actions rather than QUndoStack.createUndoAction: text typed in the last moments
+        # (held back for the input method) must be committed before the stack moves.
+        self.undo_action = QAction("撤销", self, enabled=False, triggered=self._undo)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, "重做")
+        self.redo_action = QAction("重做", self, enabled=False, triggered=self._redo)
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_stack.undoTextChanged.connect(
+            lambda text: self.undo_action.setText(f"撤销 {text}" if text else "撤销"))
+        self.undo_stack.redoTextChanged.connect(
+            lambda text: self.redo_action.setText(f"重做 {text}" if text else "重做"))
         redo_keys = [QKeySequence("Ctrl+Y")]
         redo_keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
                       if k not in redo_keys]
@@ -919,11 +927,27 @@ class MainWindow(QMainWindow):
 
     def commit_pending_edits(self) -> None:
         """An open editor commits when it loses focus: take the focus, so closing the
-        window or switching files never drops what was just typed."""
+        window or switching files never drops what was just typed; chapter text held back
+        for the input method is committed too."""
         focus = QApplication.focusWidget()
         if focus is not None and self.isAncestorOf(focus):
             self.setFocus(Qt.FocusReason.OtherFocusReason)
             QApplication.processEvents()
+        self._commit_chapter_text()
+
+    def _commit_chapter_text(self) -> None:
+        for tab in self.chapter_tabs.values():
+            commit = getattr(tab, "commit_pending", None)
+            if commit is not None:
+                commit()
+
+    def _undo(self) -> None:
+        self._commit_chapter_text()  # the focus stays where the user is working
+        self.undo_stack.undo()
+
+    def _redo(self) -> None:
+        self._commit_chapter_text()
+        self.undo_stack.redo()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closed:

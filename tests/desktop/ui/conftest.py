@@ -11,18 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from desktop.ui import app as _app
-
-# PySide6 6.12.0 on Python 3.11 drops references to None/True/False (see desktop/ui/app.py);
-# a long test session would abort with "deallocating None" without the same guard as the app.
-_app.guard_pyside_refcounts()
-
-
-@pytest.fixture(autouse=True)
-def _refcount_reserve():
-    _app.top_up_reserve()
-    yield
-
 
 @pytest.fixture
 def report_copy(sample_path: Path, tmp_path: Path, monkeypatch) -> Path:
