@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from db.store import SectionRow
 from desktop import document as d
+from desktop import text
 from desktop.report import Report
-from desktop.template import Chapter, FreeTable, Indicator, section_number
+from desktop.template import Chapter, FreeTable, Indicator
 from desktop.values import NA, ParseError, ValueType
 
 _CN_DIGITS = "〇一二三四五六七八九"
@@ -115,8 +116,7 @@ def _sections(chapter: Chapter, parent: SectionRow, level: int,
     """Numbered sections under `parent`: levels 1 and 2 in the chapter's styles, deeper (1)."""
     result = []
     for index, s in enumerate(by_parent.get(parent.id, [])):
-        number = (section_number(chapter.numbering[level - 1], index) if level <= 2
-                  else section_number("(1)", index))
+        number = chapter.heading_number(level, index)
         result.append(d.Section(number=number, title=s.title, level=level, body=blocks(s),
                                 sections=_sections(chapter, s, level + 1, by_parent, blocks)))
     return result
@@ -124,7 +124,7 @@ def _sections(chapter: Chapter, parent: SectionRow, level: int,
 
 def _blocks(report: Report, section: SectionRow, shown, table_numbers, figure_numbers,
             all_tables: list[d.Table]) -> list[d.Block]:
-    paragraphs = [p.strip() for p in section.text.split("\n") if p.strip()]
+    paragraphs = text.paragraphs(section.text)
     placed: list[tuple[int, int, d.Block]] = []
     for t in report.file.tables(section.id):
         table = _table(report, t, shown, table_numbers.get(t.id, ""))

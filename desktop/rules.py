@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from desktop import text
 from desktop.report import Report, numbers
 from desktop.template import Indicator, Rule, Template
 from desktop.values import ParseError
@@ -271,7 +272,7 @@ def _case_length(ctx: _Context, report: Report) -> None:
         if not chapter.max_chars:
             continue
         sections = report.file.sections(chapter.id)
-        chars = sum(len("".join(s.text.split())) for s in sections)
+        chars = text.case_chars((s.title, s.text) for s in sections)
         if chars > chapter.max_chars and sections:
             ctx.findings.append(Finding(
                 "warning",

@@ -119,6 +119,13 @@ class Chapter:
     numbering: tuple[str, str] = ("（一）", "1.")
     max_chars: int = 0
 
+    def heading_number(self, level: int, index: int) -> str:
+        """The number before a section title (never stored): levels 1 and 2 in the chapter's
+        styles, deeper levels （1）. The outline shows exactly what the PDF prints."""
+        if level > 2:
+            return section_number("(1)", index)
+        return section_number(self.numbering[level - 1], index)
+
 
 @dataclass(frozen=True)
 class Template:

@@ -16,10 +16,11 @@ from PySide6.QtWidgets import QMessageBox, QSplitter, QVBoxLayout, QWidget
 from db.store import PhotoRow
 from desktop.report import Report, Shown
 from desktop.template import Chapter
+from desktop.text import case_chars
 from desktop.ui import chapter_undo as cmd
 from desktop.ui.figure_editor import thumbnail
 from desktop.ui.outline import OutlinePane
-from desktop.ui.section_editor import SectionEditor, char_count
+from desktop.ui.section_editor import SectionEditor
 from desktop.ui.table_editor import InlineMessage
 
 NEW_SECTION_TITLE = "新小节"
@@ -259,10 +260,8 @@ class ChapterTab(QWidget):
 
     def case_chars(self, section_id: int, text: str) -> int:
         """Characters of the whole case, with `text` standing for that section's text."""
-        total = 0
-        for s in self.file.sections(self.chapter.id):
-            total += char_count(text if s.id == section_id else s.text) + char_count(s.title)
-        return total
+        return case_chars((s.title, text if s.id == section_id else s.text)
+                          for s in self.file.sections(self.chapter.id))
 
     def fixed_tables_present(self) -> set[str]:
         return {t.ref for s in self.file.sections(self.chapter.id)

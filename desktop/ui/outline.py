@@ -33,19 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from db.store import SectionRow
-from desktop.template import Chapter, Template, section_number
+from desktop.template import Chapter, Template
 
 SectionIdRole = Qt.ItemDataRole.UserRole + 1
 LevelRole = Qt.ItemDataRole.UserRole + 2
 
 
 def heading_number(chapter: Chapter, level: int, index: int) -> str:
-    """The number printed before a section title: level 1 and 2 follow the chapter's
-    styles, deeper levels are （1）. The same rule as desktop.assemble.build, so the
-    outline shows exactly what the PDF prints (a test compares the two)."""
-    if level > 2:
-        return f"（{index + 1}）"
-    return section_number(chapter.numbering[level - 1], index)
+    return chapter.heading_number(level, index)
 
 
 def chapter_label(template: Template, chapter: Chapter, root_title: str) -> str:

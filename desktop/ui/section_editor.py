@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from db.store import FigureRow, SectionRow, TableRow
 from desktop.report import ValueRefused
+from desktop.text import char_count, paragraphs
 from desktop.ui import chapter_undo as cmd
 from desktop.ui.figure_editor import FigureEditor, choose_image_files, local_files, read_images
 from desktop.ui.outline import chapter_label, heading_number, line_icon
@@ -47,16 +48,6 @@ from desktop.ui.table_editor import FixedTableView, FreeTableEditor, InlineMessa
 COMMIT_IDLE_MS = 600
 TEXT_PLACEHOLDER = "在此撰写本节正文。每段一行，按 Enter 另起一段；左侧数字为段落编号。"
 _MUTED = "#6b6b6b"
-
-
-def paragraphs(text: str) -> list[str]:
-    """The printed paragraphs of a section text: its non-empty lines (as assemble does)."""
-    return [p.strip() for p in text.split("\n") if p.strip()]
-
-
-def char_count(text: str) -> int:
-    """Characters as a Chinese writer counts them: everything but spaces and line breaks."""
-    return sum(1 for c in text if not c.isspace())
 
 
 # ---------------------------------------------------------------- the text

@@ -26,8 +26,9 @@ from desktop import assemble
 from desktop.report import Report
 from desktop.sample import write_sample
 from desktop.template import load
+from desktop.text import paragraphs
 from desktop.ui.chapter_tab import ChapterTab
-from desktop.ui.section_editor import COMMIT_IDLE_MS, paragraphs
+from desktop.ui.section_editor import COMMIT_IDLE_MS
 
 TEMPLATE = load("2022")
 
