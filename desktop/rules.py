@@ -276,5 +276,5 @@ def _case_length(ctx: _Context, report: Report) -> None:
         if chars > chapter.max_chars and sections:
             ctx.findings.append(Finding(
                 "warning",
-                f"案例正文共 {chars} 字，超过要求的 {chapter.max_chars} 字。",
+                f"案例共 {chars} 字（含标题），超过通知要求的 {chapter.max_chars} 字。",
                 (), None, kind="length", section=sections[0].id))
