@@ -134,6 +134,16 @@ def run(file: Path | str | None = None, smoke: bool = False) -> int:
     return app.exec()
 
 
+def _showcase_section(report, chapter_id: str) -> int | None:
+    """The section a chapter's screenshot shows: the first with a table or figure, else
+    the first with text (an empty chapter root says little about the editor)."""
+    sections = report.file.sections(chapter_id)
+    for s in sections:
+        if report.file.tables(s.id) or report.file.figures(s.id):
+            return s.id
+    return next((s.id for s in sections if s.text.strip()), None)
+
+
 def screenshots(file: Path | str, directory: Path | str) -> int:
     """One PNG per tab at 1280×800, and one with the findings panel; prints the paths."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no window flashes on the desktop
@@ -165,6 +175,10 @@ def screenshots(file: Path | str, directory: Path | str) -> int:
         window.grab().save(str(path))
         print(f"{label}\t{path}")
 
+    for chapter_id, tab in window.chapter_tabs.items():
+        section = _showcase_section(report, chapter_id)
+        if section is not None and hasattr(tab, "focus_target"):
+            tab.focus_target(section, None, None)
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
         shoot(f"tab-{index + 1:02}.png", f"{index + 1:02} {window.tabs.tabText(index)}")
