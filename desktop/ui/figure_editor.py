@@ -9,9 +9,10 @@ come from the stored data, decoded at thumbnail size (fast for JPEG) and cached 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QImageReader, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -95,6 +96,13 @@ def thumbnail(file: ReportFile, photo: PhotoRow, size: QSize = THUMB) -> QPixmap
     return tile
 
 
+@cache
+def _blank_tile() -> QPixmap:
+    tile = QPixmap(THUMB)
+    tile.fill(QColor("#eeeeee"))
+    return tile
+
+
 class PhotoStrip(QListWidget):
     """The photos of a figure side by side, in printed order; files can be dropped on it."""
 
@@ -147,6 +155,9 @@ class FigureEditor(QWidget):
         self.figure_id = figure.id
         self.section_id = figure.section
         self.photos: tuple[PhotoRow, ...] = ()
+        # Thumbnails are decoded when the figure is first shown, after the frame is drawn:
+        # a chapter with 200 photos opens at once, hidden tabs decode nothing.
+        self._pending: list[tuple[QListWidgetItem, PhotoRow]] = []
 
         self.strip = PhotoStrip(self)
         self.strip.currentRowChanged.connect(self._current_changed)
@@ -184,8 +195,10 @@ class FigureEditor(QWidget):
         if [(p.id, p.caption) for p in figure.photos] != [(p.id, p.caption) for p in self.photos]:
             self.strip.blockSignals(True)
             self.strip.clear()
+            self._pending = []
             for photo in figure.photos:
-                item = QListWidgetItem(self.host.thumbnail(photo), photo.caption or "（无说明）")
+                item = QListWidgetItem(_blank_tile(), photo.caption or "（无说明）")
+                self._pending.append((item, photo))
                 item.setData(PhotoIdRole, photo.id)
                 item.setToolTip(f"{photo.caption or '（无说明）'}\n{photo.width} × {photo.height} 像素")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
@@ -193,12 +206,25 @@ class FigureEditor(QWidget):
                     item.setForeground(QColor("#8a8a8a"))
                 self.strip.addItem(item)
             self.strip.blockSignals(False)
+            if self.isVisible():
+                QTimer.singleShot(0, self._fill_thumbnails)
         self.photos = figure.photos
         ids = [p.id for p in self.photos]
         row = ids.index(selected.id) if selected is not None and selected.id in ids else 0
         if ids:
             self.strip.setCurrentRow(row)
         self._current_changed(self.strip.currentRow())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._pending:
+            QTimer.singleShot(0, self._fill_thumbnails)
+
+    def _fill_thumbnails(self) -> None:
+        pending, self._pending = self._pending, []
+        for item, photo in pending:
+            if item.listWidget() is self.strip:  # not replaced by a reload meanwhile
+                item.setIcon(self.host.thumbnail(photo))
 
     def current_photo(self) -> PhotoRow | None:
         row = self.strip.currentRow()

@@ -741,3 +741,20 @@ def test_photo_thumbnails_are_cached(open_tab, report_path):
     photo = figure.photos[0]
     first = tab.thumbnail(photo)
     assert tab.thumbnail(photo) is first and not first.isNull()
+
+
+def test_thumbnails_are_decoded_once_the_figure_is_shown(open_tab, report_path, qtbot):
+    """Start-up never waits for photos: tiles start blank and fill in after the first frame."""
+    from desktop.ui.figure_editor import THUMB, _blank_tile
+
+    tab, report, _ = open_tab("teaching")
+    section = next(s for s in report.file.sections("teaching") if report.file.figures(s.id))
+    figure = report.file.figures(section.id)[0]
+    assert tab.focus_target(section.id, None, None)
+    body = block_frame(tab, "figure", figure.id).body
+
+    def filled() -> bool:
+        icons = [body.strip.item(i).icon() for i in range(body.strip.count())]
+        return bool(icons) and all(i.pixmap(THUMB).toImage() != _blank_tile().toImage() for i in icons)
+
+    qtbot.waitUntil(filled, timeout=3000)
