@@ -47,6 +47,7 @@ def bulk_state(path: Path) -> set[str]:
 
 def kill_during_bulk_edits(path: Path, rng: random.Random) -> tuple[int, int]:
     """One kill; returns (last generation reported committed, generation found)."""
+    before = bulk_state(path).pop()
     worker = subprocess.Popen([sys.executable, "-c", BULK_EDITS, str(path)], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True)
     time.sleep(rng.uniform(0.3, 1.2))
@@ -58,7 +59,7 @@ def kill_during_bulk_edits(path: Path, rng: random.Random) -> tuple[int, int]:
     found = int(state.pop())
     # what was reported committed is on disk (durability); at most one more batch may have
     # committed between its COMMIT and the print
-    last = reported[-1] if reported else 0
+    last = reported[-1] if reported else int(before or 0)
     assert found in (last, last + 1), (last, found)
     return last, found
 
