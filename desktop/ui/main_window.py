@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -36,8 +36,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTabWidget,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +45,7 @@ from desktop import template as templates
 from desktop.report import Report, ReportFileError
 from desktop.rules import Finding
 from desktop.template import Chapter, Template
+from desktop.ui.chapter_tab import ChapterTab
 from desktop.ui.data_table import DataTableTab
 from desktop.ui.export_jobs import KINDS, ExportController
 from desktop.ui.findings import FindingsDock, counts
@@ -83,72 +82,6 @@ def _release(lock) -> None:
 def tab_title(template: Template, chapter: Chapter) -> str:
     """"一、学校概况"; the case chapter carries no number."""
     return chapter.title if chapter.case else template.chapter_heading(chapter) + chapter.title
-
-
-class PlaceholderChapterTab(QWidget):
-    """Stands in for the chapter editor while desktop/ui/chapter_tab.py is not available.
-
-    It keeps the tab contract (changed, reload, focus_target, completeness) so the window,
-    the findings and the tests work the same either way.
-    """
-
-    changed = Signal()
-
-    def __init__(self, report: Report, chapter: Chapter, undo_stack: QUndoStack, parent=None):
-        super().__init__(parent)
-        self.report = report
-        self.chapter = chapter
-        self.undo_stack = undo_stack
-        self.tree = QTreeWidget(self, headerHidden=True)
-        self.note = QLabel("章节编辑器尚未就绪：此处暂时只显示提纲。", self)
-        self.note.setStyleSheet("color: #666;")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.note)
-        layout.addWidget(self.tree, 1)
-        self._items: dict[int, QTreeWidgetItem] = {}
-        self.reload()
-
-    def reload(self) -> None:
-        self.tree.clear()
-        self._items.clear()
-        for section in self.report.file.sections(self.chapter.id):
-            if section.parent is None:
-                continue
-            parent = self._items.get(section.parent)
-            item = QTreeWidgetItem([section.title])
-            if parent is None:
-                self.tree.addTopLevelItem(item)
-            else:
-                parent.addChild(item)
-            self._items[section.id] = item
-        self.tree.expandAll()
-
-    def focus_target(self, section_id, table_id, indicator_id) -> bool:
-        if section_id is None and table_id is not None:
-            try:
-                section_id = self.report.file.table(table_id).section
-            except KeyError:
-                return False
-        item = self._items.get(section_id) if section_id is not None else None
-        if item is not None:
-            self.tree.setCurrentItem(item)
-            return True
-        return indicator_id is not None
-
-    def completeness(self) -> tuple[int, int]:
-        sections = [s for s in self.report.file.sections(self.chapter.id) if s.parent is not None]
-        return sum(1 for s in sections if s.text.strip()), len(sections)
-
-
-def chapter_tab_class():
-    """The chapter editor, imported late; the placeholder when it is not there (yet)."""
-    try:
-        from desktop.ui.chapter_tab import ChapterTab
-    except ImportError as exc:
-        if exc.name != "desktop.ui.chapter_tab":
-            traceback.print_exc(file=sys.stderr)  # a real bug in the editor: say so, go on
-        return PlaceholderChapterTab
-    return ChapterTab
 
 
 # ---------------------------------------------------------------- find
@@ -438,13 +371,8 @@ class MainWindow(QMainWindow):
         self.chapter_tabs.clear()
         self.data_tab = None
         self._stale.clear()
-        cls = chapter_tab_class()
         for chapter in self.report.template.chapters:
-            try:
-                tab = cls(self.report, chapter, self.undo_stack, self)
-            except Exception:  # one broken editor must not take the whole window down
-                traceback.print_exc(file=sys.stderr)
-                tab = PlaceholderChapterTab(self.report, chapter, self.undo_stack, self)
+            tab = ChapterTab(self.report, chapter, self.undo_stack, self)
             tab.changed.connect(lambda tab=tab: self._on_tab_changed(tab))
             self.chapter_tabs[chapter.id] = tab
             self.tabs.addTab(tab, tab_title(self.report.template, chapter))
@@ -536,10 +464,7 @@ class MainWindow(QMainWindow):
         self._update_completeness()
 
     def _reload_tab(self, tab: QWidget) -> None:
-        try:
-            tab.reload()
-        except Exception:
-            traceback.print_exc(file=sys.stderr)
+        tab.reload()
 
     def _mark_saved(self) -> None:
         from datetime import datetime
@@ -560,11 +485,7 @@ class MainWindow(QMainWindow):
         if widget is None:
             self.completeness_label.setText("")
             return
-        try:
-            filled, total = widget.completeness()
-        except Exception:
-            self.completeness_label.setText("")
-            return
+        filled, total = widget.completeness()
         what = "已填指标" if widget is self.data_tab else "已完成"
         self.completeness_label.setText(f"{what} {filled}/{total}" if total else "")
 

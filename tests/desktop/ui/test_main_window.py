@@ -372,20 +372,3 @@ def test_daily_backup_after_opening(qtbot, report_copy):
     win.backup_timer.timeout.emit()
     assert len(backups.list_backups(report_copy)) == 1
     win.close()
-
-
-def test_placeholder_keeps_the_tab_contract(qtbot, report_copy, monkeypatch):
-    import desktop.ui.main_window as main_window
-
-    monkeypatch.setattr(main_window, "chapter_tab_class", lambda: main_window.PlaceholderChapterTab)
-    report, lock = open_locked(report_copy)
-    win = MainWindow(report, lock=lock, interactive=False)
-    qtbot.addWidget(win)
-    tab = win.chapter_tabs["students"]
-    assert isinstance(tab, main_window.PlaceholderChapterTab)
-    section = report.file.sections("students")[1]
-    assert tab.focus_target(section.id, None, None)
-    assert tab.tree.currentItem().text(0) == section.title
-    filled, total = tab.completeness()
-    assert 0 <= filled <= total
-    win.close()
