@@ -453,12 +453,17 @@ class ReportFile:
         with self.db.atomic():
             row = self.section(section_id)
             siblings = [s.id for s in self.children(row.parent)] if row.parent else [row.id]
-            old = siblings.index(section_id)
-            new_position = max(0, min(new_position, len(siblings) - 1))
-            siblings.insert(new_position, siblings.pop(old))
-            for pos, sid in enumerate(siblings):
-                self.db.execute("UPDATE section SET position = ? WHERE id = ?", [pos, sid])
-            self._log("section.move", str(section_id), str(old), str(new_position))
+            return self._reorder("section", siblings, section_id, new_position)
+
+    def _reorder(self, table: str, siblings: list[int], item: int, new_position: int) -> int:
+        """Move `item` within `siblings` (ids in order) and renumber them all from 0 (a
+        delete may have left gaps); logs the move and returns the old index."""
+        old = siblings.index(item)
+        new_position = max(0, min(new_position, len(siblings) - 1))
+        siblings.insert(new_position, siblings.pop(old))
+        for pos, other in enumerate(siblings):
+            self.db.execute(f"UPDATE {table} SET position = ? WHERE id = ?", [pos, other])
+        self._log(f"{table}.move", str(item), str(old), str(new_position))
         return old
 
     def delete_section(self, section_id: int) -> dict:
@@ -715,14 +720,7 @@ class ReportFile:
                     "SELECT id FROM photo WHERE figure = ? ORDER BY position, id", [row[0]]
                 )
             ]
-            old = siblings.index(photo_id)
-            new_position = max(0, min(new_position, len(siblings) - 1))
-            siblings.insert(new_position, siblings.pop(old))
-            # Renumber all of them: positions may have gaps after deletes.
-            for pos, pid in enumerate(siblings):
-                self.db.execute("UPDATE photo SET position = ? WHERE id = ?", [pos, pid])
-            self._log("photo.move", str(photo_id), str(old), str(new_position))
-        return old
+            return self._reorder("photo", siblings, photo_id, new_position)
 
     def delete_figure(self, figure_id: int) -> dict:
         with self.db.atomic():
