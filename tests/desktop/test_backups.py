@@ -62,3 +62,21 @@ def test_restore_command_lists_and_restores(sample_path):
     assert done.returncode == 0, done.stderr
     with Report.open(sample_path) as report:
         assert report.file.value("teachers", 2021) == "501"
+
+
+def test_a_migration_is_preceded_by_a_backup(sample_path, monkeypatch):
+    from db import schema
+
+    def add_column(db):
+        db.execute("ALTER TABLE meta ADD COLUMN extra TEXT")
+
+    extra = schema.migrations._Migration("0099_test_extra_column", add_column)
+    monkeypatch.setattr(schema.migrations, "_migrations", [*schema.migrations._migrations, extra])
+    with Report.open(sample_path) as report:
+        columns = [r[1] for r in report.file.db.execute("PRAGMA table_info(meta)")]
+        assert "extra" in columns
+    kept = backups.list_backups(sample_path)
+    assert [b.reason for b in kept] == ["migrate"]
+    monkeypatch.undo()  # the backup is from before: this program version opens it
+    with Report.open(kept[0].path) as before:
+        assert "extra" not in [r[1] for r in before.file.db.execute("PRAGMA table_info(meta)")]
