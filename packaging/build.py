@@ -30,6 +30,10 @@ EXCLUDES = [
     "PySide6.QtUiTools", "PySide6.QtXml", "PySide6.QtSvg", "PySide6.QtSvgWidgets",
     "PySide6.QtConcurrent", "PySide6.QtPrintSupport",
     "numpy", "pandas", "matplotlib", "lxml", "docx",
+    # no network: without _ssl/_hashlib the OpenSSL libraries stay out (hashlib falls back
+    # to its built-in SHA-256, which is all the backups' folder names need)
+    "ssl", "_ssl", "_hashlib",
+    "PIL._avif", "PIL.AvifImagePlugin",
 ]
 # Shared libraries and plugin folders the excluded modules leave behind in the bundle.
 DROP_GLOBS = [
@@ -40,11 +44,19 @@ DROP_GLOBS = [
     "**/plugins/qmltooling", "**/plugins/networkinformation", "**/plugins/tls",
     "**/plugins/sqldrivers", "**/plugins/virtualkeyboard", "**/plugins/designer",
     "**/plugins/generic", "**/plugins/position", "**/plugins/sensors",
+    # X11 (xcb) runs everywhere, on Wayland desktops through XWayland; offscreen for tests
+    "**/plugins/wayland-*", "**/plugins/platforms/libqwayland*", "**/libQt6WaylandClient*",
+    "**/libQt6WlShellIntegration*", "**/plugins/platforms/libqeglfs*",
+    "**/plugins/platforms/libqminimalegl*", "**/plugins/platforms/libqvnc*",
+    "**/plugins/platforms/libqlinuxfb*", "**/plugins/egldeviceintegrations",
+    "**/libQt6EglFs*", "**/pillow.libs/libavif*",
 ]
 
 
 def build(clean: bool = False) -> Path:
     import PyInstaller.__main__
+
+    sys.path.insert(0, str(ROOT))  # pack_fonts uses the package's own constant
 
     if clean:
         shutil.rmtree(BUILD, ignore_errors=True)
@@ -90,11 +102,27 @@ def build(clean: bool = False) -> Path:
     for qm in out.glob("**/PySide6/Qt/translations/*.qm"):
         if "zh_CN" not in qm.name:
             qm.unlink()
+    pack_fonts(out)
     return out
 
 
+def pack_fonts(out: Path) -> None:
+    """Ship the CJK fonts xz-compressed (35 → 16 MB); desktop/font_files.py unpacks each
+    into the user data folder the first time it is needed."""
+    import lzma
+
+    from desktop.font_files import PACKED_SUFFIX
+
+    for ttf in out.glob("**/resources/fonts/*.ttf"):
+        packed = ttf.with_name(ttf.name + PACKED_SUFFIX)
+        with ttf.open("rb") as src, lzma.open(packed, "wb", preset=6) as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        ttf.unlink()
+
+
 def size_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1024 / 1024
+    files = (p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    return sum(p.stat().st_size for p in files) / 1024 / 1024
 
 
 if __name__ == "__main__":

@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
+
+from desktop.font_files import font_path
 
 # Font names as reportlab knows them.  Song (宋体-like serif) for body text, Hei (黑体-like
 # sans) for headings, captions and table headers.
 SONG = "NotoSerifSC"
-SONG_BOLD = "NotoSerifSC-Bold"
 HEI = "NotoSansSC"
 HEI_BOLD = "NotoSansSC-Bold"
 
 _FILES = {
     SONG: "NotoSerifSC_400Regular.ttf",
-    SONG_BOLD: "NotoSerifSC_700Bold.ttf",
     HEI: "NotoSansSC_400Regular.ttf",
     HEI_BOLD: "NotoSansSC_700Bold.ttf",
 }
-_FAMILIES = {SONG: SONG_BOLD, HEI: HEI_BOLD}
+# Bold inside body text is set in bold Hei, as Chinese documents usually emphasise (黑体加粗);
+# a bold Song face would add 15 MB to every installation for text the report never bolds.
+_FAMILIES = {SONG: HEI_BOLD, HEI: HEI_BOLD}
 
 _lock = threading.Lock()  # an export may run in a worker thread while the GUI idles
 _faces: dict[str, Face] = {}
@@ -47,9 +49,9 @@ class Face:
         return self.widths.get(ord(ch), self.default_width)
 
 
-def font_file(name: str):
-    """The Traversable of a bundled font file."""
-    return resources.files("resources") / "fonts" / _FILES[name]
+def font_file(name: str) -> Path:
+    """The bundled font file of reportlab font `name`."""
+    return font_path(_FILES[name])
 
 
 def ensure(name: str) -> Face:
@@ -66,7 +68,7 @@ def ensure(name: str) -> Face:
 
 
 def ensure_families() -> None:
-    """Register all four faces and both families, so `<b>` works in reportlab markup."""
+    """Register every face and both families, so `<b>` works in reportlab markup."""
     for name in _FILES:
         ensure(name)
 
@@ -76,8 +78,7 @@ def _register(name: str) -> Face:
     from reportlab.pdfbase.ttfonts import TTFont
 
     _patch_tounicode()
-    with resources.as_file(font_file(name)) as path:
-        font = TTFont(name, str(path))  # reads the whole file: the temp path may go
+    font = TTFont(name, str(font_file(name)))
     pdfmetrics.registerFont(font)
     for regular, bold in _FAMILIES.items():
         others = {regular, bold} - {name}

@@ -10,10 +10,11 @@ font unless the system UI font already covers Simplified Chinese. Registering is
 from __future__ import annotations
 
 import sys
-from importlib import resources
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
+
+from desktop.font_files import font_path
 
 BUNDLED = ("NotoSansSC_400Regular.ttf", "NotoSansSC_700Bold.ttf")
 BUNDLED_FAMILY = "Noto Sans SC"
@@ -26,10 +27,8 @@ def register_bundled() -> list[str]:
     """Register the bundled TTFs once; returns their family names."""
     if _registered:
         return _registered
-    folder = resources.files("resources") / "fonts"
     for name in BUNDLED:
-        with resources.as_file(folder / name) as path:
-            font_id = QFontDatabase.addApplicationFont(str(path))
+        font_id = QFontDatabase.addApplicationFont(str(font_path(name)))
         if font_id >= 0:
             for family in QFontDatabase.applicationFontFamilies(font_id):
                 if family not in _registered:
