@@ -113,6 +113,7 @@ class ReportFile:
         self.path = path
         self.db = db
         self.source = "typed"  # the change-log source of edits, e.g. "imported from x.xlsx"
+        self.user = _user()  # the change-log author; the core sets the name from settings
 
     # ------------------------------------------------------------ lifecycle
     @classmethod
@@ -224,11 +225,14 @@ class ReportFile:
         SQLite's backup API copies into the live file under its own lock, so a reader (or a
         crash) sees the old content or the new, never a mix.
         """
-        src = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            src.backup(self.db.conn)
-        finally:
-            src.close()
+            src = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True)
+            try:
+                src.backup(self.db.conn)
+            finally:
+                src.close()
+        except sqlite3.Error as exc:
+            raise ReportFileError(f"无法从 {Path(source).name} 恢复（{exc}），报告未作改动。") from exc
 
     @contextlib.contextmanager
     def transaction(self, source: str | None = None) -> Iterator[None]:
@@ -245,7 +249,7 @@ class ReportFile:
     def _log(self, kind: str, target: str, old: str | None, new: str | None) -> None:
         self.db.execute(
             "INSERT INTO change(at, user, kind, target, old, new, source) VALUES (?,?,?,?,?,?,?)",
-            [_now(), _user(), kind, target, old, new, self.source],
+            [_now(), self.user, kind, target, old, new, self.source],
         )
 
     # ------------------------------------------------------------ meta
@@ -348,6 +352,13 @@ class ReportFile:
 
     def set_stated(self, tbl: str, indicator: str, year: int, value: str | None) -> None:
         with self.db.atomic():
+            row = self.db.execute(
+                "SELECT value FROM stated WHERE tbl = ? AND indicator = ? AND year = ?",
+                [tbl, indicator, year],
+            ).fetchone()
+            old = row[0] if row else None
+            if old == value:
+                return
             self.db.execute(
                 "DELETE FROM stated WHERE tbl = ? AND indicator = ? AND year = ?",
                 [tbl, indicator, year],
@@ -357,7 +368,7 @@ class ReportFile:
                     "INSERT INTO stated(tbl, indicator, year, value) VALUES (?, ?, ?, ?)",
                     [tbl, indicator, year, value],
                 )
-            self._log("stated", f"{tbl}:{indicator}@{year}", None, value)
+            self._log("stated", f"{tbl}:{indicator}@{year}", old, value)
 
     # ------------------------------------------------------------ sections
     def sections(self, chapter: str | None = None) -> list[SectionRow]:
@@ -606,9 +617,10 @@ class ReportFile:
             raise ValueError(column)
         with self.db.atomic():
             old = getattr(self.table(table_id), column)
-            self.db.execute(f"UPDATE tbl SET {column} = ? WHERE id = ?", [value, table_id])
-            self._log(f"table.{column}", str(table_id), None if old is None else str(old),
-                      None if value is None else str(value))
+            if old != value:  # no write, no change-log row for a no-op
+                self.db.execute(f"UPDATE tbl SET {column} = ? WHERE id = ?", [value, table_id])
+                self._log(f"table.{column}", str(table_id), None if old is None else str(old),
+                          None if value is None else str(value))
         return old
 
     def delete_table(self, table_id: int) -> dict:
@@ -698,8 +710,9 @@ class ReportFile:
         with self.db.atomic():
             row = self.db.execute(f"SELECT {column} FROM figure WHERE id = ?", [figure_id]).fetchone()
             old = row[0]
-            self.db.execute(f"UPDATE figure SET {column} = ? WHERE id = ?", [value, figure_id])
-            self._log(f"figure.{column}", str(figure_id), str(old), str(value))
+            if old != value:
+                self.db.execute(f"UPDATE figure SET {column} = ? WHERE id = ?", [value, figure_id])
+                self._log(f"figure.{column}", str(figure_id), str(old), str(value))
         return old
 
     def set_photo_caption(self, photo_id: int, caption: str) -> str:

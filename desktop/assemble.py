@@ -195,7 +195,10 @@ def free_table(spec: FreeTable, rows, number: str, caption: str = "",
                 # The published total is what the report prints; `check` says when it
                 # differs from the rows, so a contradiction is visible, not hidden.
                 text = stated_total if stated_total is not None else column.type.from_number(sums[i])
-                total_cells.append(cell(column.type, column.type.parse(text)))
+                try:
+                    total_cells.append(cell(column.type, column.type.parse(text)))
+                except ParseError:  # a damaged stored total: printed as it is, `check` names it
+                    total_cells.append(d.Cell(text))
             else:
                 total_cells.append(d.Cell())
         total = tuple(total_cells)

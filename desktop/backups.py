@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.store import ReportFile
+from db.store import ReportFile, ReportFileError
 from desktop import settings
 
 _NAME = re.compile(r"^(\d{8}-\d{6})-(\w+)\.qreport$")
@@ -55,18 +57,25 @@ def list_backups(report_path: Path | str) -> list[Backup]:
     return sorted(found, key=lambda b: (b.at, b.path.name), reverse=True)
 
 
-def make_backup(file: ReportFile, reason: str, keep: int | None = None) -> Backup:
-    folder = folder_for(file.path)
+def make_backup(file: ReportFile, reason: str, keep: int | None = None,
+                spare: Path | None = None) -> Backup:
+    """A backup of the open file; `spare`: a backup that pruning must leave (the one being
+    restored from)."""
+    backup = _next_backup(file.path, reason)
+    file.backup_to(backup.path)
+    _prune(file.path, keep if keep is not None else settings.load().backups_kept, spare)
+    return backup
+
+
+def _next_backup(report_path: Path, reason: str) -> Backup:
+    folder = folder_for(report_path)
     folder.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now().replace(microsecond=0)
-    existing = list_backups(file.path)
+    existing = list_backups(report_path)
     if existing and existing[0].at >= now:
         # two backups in one second (an import right after opening): names stay in order
         now = existing[0].at + dt.timedelta(seconds=1)
-    target = folder / f"{now:%Y%m%d-%H%M%S}-{reason}.qreport"
-    file.backup_to(target)
-    _prune(file.path, keep if keep is not None else settings.load().backups_kept)
-    return Backup(target, now, reason)
+    return Backup(folder / f"{now:%Y%m%d-%H%M%S}-{reason}.qreport", now, reason)
 
 
 def daily_backup(file: ReportFile) -> Backup | None:
@@ -77,24 +86,53 @@ def daily_backup(file: ReportFile) -> Backup | None:
     return make_backup(file, "daily")
 
 
-def _prune(report_path: Path, keep: int) -> None:
+def _prune(report_path: Path, keep: int, spare: Path | None = None) -> None:
     for old in list_backups(report_path)[max(keep, 1):]:
+        if spare is not None and old.path.resolve() == spare.resolve():
+            continue
         with contextlib.suppress(OSError):
             old.path.unlink()
 
 
-def restore(report_path: Path | str, backup: Path | str) -> Backup:
+def restore(report_path: Path | str, backup: Path | str) -> Backup | None:
     """Replace the report's content with a backup's, after backing up the current state.
 
     The backup is validated first (it must open as a report); the copy goes through
-    SQLite's backup API into the live file, so the file is never half-written.
+    SQLite's backup API into the live file, so the file is never half-written. A report
+    that cannot be opened any more (damaged, emptied, deleted) is what backups are for: its
+    remains are kept as they are and the backup takes its place. Returns the backup of
+    the state before, None when there was no file.
     """
     report_path, backup = Path(report_path), Path(backup)
     with ReportFile.open(backup) as source_check:
         source_check.integrity()
-    with ReportFile.open(report_path) as current:
-        saved = make_backup(current, "restore")
+    try:
+        current = ReportFile.open(report_path)
+    except ReportFileError:
+        if report_path.is_dir() or not report_path.parent.is_dir() or (
+                report_path.exists() and not os.access(report_path, os.W_OK)):
+            raise
+        return _replace_unreadable(report_path, backup)
+    with current:
+        saved = make_backup(current, "restore", spare=backup)
         current.replace_with(backup)
+    return saved
+
+
+def _replace_unreadable(report_path: Path, backup: Path) -> Backup | None:
+    saved = None
+    wal, shm = Path(f"{report_path}-wal"), Path(f"{report_path}-shm")
+    if report_path.exists():
+        saved = _next_backup(report_path, "restore")
+        shutil.copyfile(report_path, saved.path)
+        if wal.exists():  # kept beside it, where SQLite looks for it
+            shutil.copyfile(wal, f"{saved.path}-wal")
+    # a stale -wal would be replayed into the restored file: it belongs to the remains
+    for leftover in (wal, shm):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+    with ReportFile.open(backup) as source:
+        source.backup_to(report_path)  # written beside it, then renamed over it
     return saved
 
 
@@ -120,5 +158,6 @@ def run_cli(args) -> int:
 
     with ReportLock(args.file):
         saved = restore(args.file, chosen)
-    print(f"已从 {chosen} 恢复 {args.file}；恢复前的内容已备份到 {saved.path}")
+    before = f"；恢复前的内容已备份到 {saved.path}" if saved else ""
+    print(f"已从 {chosen} 恢复 {args.file}{before}")
     return 0

@@ -102,6 +102,16 @@ def _fail(message: str) -> int:
     return EXIT_FAILED
 
 
+def _check_output(path: Path | None) -> None:
+    """An output file can be written there, said before any work (not as a temp file's error)."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise CommandError(f"{path} 是文件夹，请给出要写入的文件名。")
+    if not path.parent.is_dir():
+        raise CommandError(f"文件夹 {path.parent} 不存在。")
+
+
 def _open(path: Path):
     from desktop.report import Report
 
@@ -126,7 +136,9 @@ def cmd_new(args) -> int:
     except template.TemplateError as exc:
         have = "、".join(template.available())
         raise CommandError(f"没有 {args.edition} 版的报告模板（可用：{have}）。") from exc
-    year = args.year if args.year else int(edition.id) - 1
+    year = args.year if args.year is not None else int(edition.id) - 1
+    if not 2000 <= year <= 2099:  # the years an imported header can name
+        raise CommandError(f"数据年度 {year} 不是一个合理的年份（如 {int(edition.id) - 1}）。")
     Report.create(args.file, args.school, edition.id, year).close()
     print(f"已创建 {args.file}（{args.school}，{edition.title}，数据年度 {year}）")
     return 0
@@ -150,6 +162,8 @@ def cmd_check(args) -> int:
 def cmd_export(args) -> int:
     if not args.xlsx and not args.pdf:
         raise CommandError("请用 --xlsx 或 --pdf 指定导出文件。")
+    for out in (args.xlsx, args.pdf):
+        _check_output(out)
     from desktop import assemble
 
     with _open(args.file) as report:
@@ -174,6 +188,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_collect(args) -> int:
+    _check_output(args.out)
     run = _feature("desktop.collect", "run_cli", "部门采集表")
     return run(args)
 

@@ -20,6 +20,9 @@ DATA_SHEET = "数据采集"
 BLANK_TABLE_ROWS = 20
 _INPUT_FILL = "FFFFF2CC"  # pale yellow: "type here"
 _LOCKED_FILL = "FFF2F2F2"
+# Excel and WPS read "19:1" typed into a General cell as the time 19:01 (which the ratio
+# validation then refuses) and "2021-9" as a date: input cells for text keep what is typed.
+TEXT_FORMAT = "@"
 
 _RULES = {
     # (Excel custom validation over the cell, error message); "-" means not applicable.
@@ -105,6 +108,8 @@ def write_collection(report: Report, department: str, out: Path | str) -> Path:
         value_cell.protection = unlocked
         value_cell.fill = input_fill
         kind = ind.type.kind
+        if kind in ("ratio", "text"):
+            value_cell.number_format = TEXT_FORMAT
         # One validation per cell: the rule by type, and the indicator's help as the input
         # message (Excel limits its title to 32 and its text to 255 characters).
         prompt = DataValidation(type="custom" if kind in _RULES else None,
@@ -182,6 +187,8 @@ def _table_sheet(wb, report: Report, spec: FreeTable, unlocked, input_fill) -> N
             c.fill = input_fill
             c.border = x.GRID
             c.alignment = x.LEFT if not column.numeric else x.CENTER
+            if not column.numeric:
+                c.number_format = TEXT_FORMAT  # 2021.9 and 9-1 stay what was typed
     for i, column in enumerate(spec.columns, start=2):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = max(10, min(60, column.width * 12))

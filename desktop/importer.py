@@ -14,6 +14,7 @@ from pathlib import Path
 
 from desktop.report import Report, ValueRefused
 from desktop.template import Indicator
+from desktop.values import NA
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,14 @@ def plan_import(report: Report, book: Path | str) -> ImportPlan:
     template = report.template
     names = {xlsx_read.normalise_name(i.name): i for i in template.indicators.values() if not i.parent}
     current = report.file.values()
+    shown = report.shown(current)
+    first: dict[tuple[str, int], tuple[int, str | None]] = {}  # (row, value) a cell was first read from
     parent: Indicator | None = None
     for row in raw.rows:
         key = xlsx_read.normalise_name(row.name)
         if not key:
+            if any(text.strip() for text in row.values.values()):  # whose numbers are these?
+                plan.unmatched.append(f"第 {row.row} 行有数值，但没有指标名称。")
             continue
         ind = names.get(key)
         if ind is None and parent is not None:
@@ -106,20 +111,48 @@ def plan_import(report: Report, book: Path | str) -> ImportPlan:
             continue
         if not ind.parent:
             parent = ind
+        unit = row.unit
+        if ind.type.unit_factor(unit) is None:
+            plan.notes.append(f"第 {row.row} 行“{row.name}”的单位是“{unit}”，本版的单位是“{ind.unit}”，"
+                              f"数值按“{ind.unit}”导入，请核对。")
+            unit = ""
         for year, text in sorted(row.values.items()):
             if not text.strip():
                 continue  # an empty cell means "not provided", never "clear the value"
             try:
-                new = report.parse(ind.id, year, text)
+                new = report.parse(ind.id, year, text, unit)
             except ValueRefused as exc:
                 plan.refused.append(f"第 {row.row} 行 {exc}")
                 continue
-            old = current.get((ind.id, year))
-            if old == new:
+            cell = (ind.id, year)
+            if cell in first:  # the same indicator twice: fine if it says the same
+                if not _same(ind, first[cell][1], new):
+                    plan.refused.append(
+                        f"第 {row.row} 行 {ind.name}（{year}年）为 {new}，"
+                        f"与第 {first[cell][0]} 行的 {first[cell][1]} 不同"
+                    )
+                continue
+            first[cell] = (row.row, new)
+            old = current.get(cell)
+            # A derived value the report computes anyway comes back from every exported or
+            # collection workbook: it is no change, and storing it would freeze it.
+            known = old if old is not None else (shown[cell].value if cell in shown else None)
+            if _same(ind, known, new):
                 plan.unchanged += 1
             else:
                 plan.changes.append(Change(ind.id, ind.name, year, old, new))
     return plan
+
+
+def _same(ind: Indicator, a: str | None, b: str | None) -> bool:
+    """The same value: equal text, or equal numbers however many decimals Excel showed
+    (12000.00 comes back as 12000); not applicable is never the same as 0."""
+    if a == b:
+        return True
+    if a is None or b is None or NA in (a, b):
+        return False
+    x, y = ind.type.number(a), ind.type.number(b)
+    return x is not None and x == y
 
 
 def _collection_meta(wb) -> dict[str, str]:

@@ -1,17 +1,24 @@
 """One running qreport per report file.
 
 A lock file beside the report (`<name>.qreport.lock`) holds the owner's host and pid. It is
-created atomically (O_EXCL); a lock left by a process that no longer runs on this host is
-stale and taken over, so a crash never locks a school out of its own report.
+created atomically (O_EXCL); a lock left by a process that no longer runs on this host, or
+one that was never written (empty or garbled for more than a few seconds), is stale and
+taken over, so a crash never locks a school out of its own report.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import socket
+import time
 from pathlib import Path
+
+# A holder writes its name into the lock file at once; a lock file still empty or garbled
+# after this many seconds was left by a process that died in between.
+_UNREADABLE_GRACE = 10.0
 
 
 class FileLocked(Exception):
@@ -51,9 +58,13 @@ class ReportLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 owner = self._owner()
-                if owner and owner.get("host") == me["host"] and not _alive(int(owner.get("pid", 0))):
+                if owner is None:  # never written (a crash, a power cut) or being written now
+                    stale = self._age() > _UNREADABLE_GRACE
+                else:  # its process is gone
+                    stale = owner.get("host") == me["host"] and not _alive(owner["pid"])
+                if stale:
                     with contextlib.suppress(FileNotFoundError):
-                        self.path.unlink()  # stale: its process is gone
+                        self.path.unlink()
                     continue
                 if owner and owner.get("pid") == me["pid"] and owner.get("host") == me["host"]:
                     raise FileLocked(f"{self.report.name} 已在本窗口中打开。") from None
@@ -62,8 +73,8 @@ class ReportLock:
                     f"{self.report.name} 正在被另一个 qreport 使用{who}，请先关闭那个窗口。"
                 ) from None
             except OSError as exc:
-                # a read-only folder: nothing to coordinate with, opening will say more
-                if exc.errno in (13, 30):
+                # a read-only or missing folder: nothing to coordinate with, opening will say more
+                if exc.errno in (errno.EACCES, errno.EROFS, errno.ENOENT):
                     return
                 raise
             with os.fdopen(fd, "w") as fh:
@@ -73,10 +84,20 @@ class ReportLock:
         raise FileLocked(f"{self.report.name} 正在被另一个 qreport 使用。")
 
     def _owner(self) -> dict | None:
+        """{"host", "pid"} of the holder; None while it is being written, or if it never was."""
         try:
-            return json.loads(self.path.read_text())
+            owner = json.loads(self.path.read_text())
         except (OSError, ValueError):
             return None
+        if not isinstance(owner, dict) or not isinstance(owner.get("pid"), int):
+            return None
+        return owner
+
+    def _age(self) -> float:
+        try:
+            return time.time() - self.path.stat().st_mtime
+        except OSError:
+            return 0.0
 
     def release(self) -> None:
         if self.held:

@@ -37,8 +37,13 @@ class Shown:
 
 class Report:
     def __init__(self, file: ReportFile, template: Template):
+        from desktop import settings
+
         self.file = file
         self.template = template
+        name = settings.load().user_name.strip()
+        if name:  # on a shared office PC the login name says little
+            file.user = name
 
     # ------------------------------------------------------------ lifecycle
     @classmethod
@@ -54,6 +59,11 @@ class Report:
                 raise ReportFileError(
                     f"{Path(path).name} 使用的报告版本 {edition!r} 本程序不支持。"
                 ) from None
+            year = file.get_meta("year")
+            if not (year.isascii() and year.isdigit()):
+                raise ReportFileError(
+                    f"{Path(path).name} 已损坏（数据年度 {year!r} 不是年份），请从备份恢复。"
+                )
             return cls(file, template)
         except BaseException:
             file.close()
@@ -114,11 +124,12 @@ class Report:
         self.file.set_value(indicator, year, canonical)
         return canonical
 
-    def parse(self, indicator: str, year: int, text: str) -> str | None:
-        """Canonical text for typed text; raises ValueRefused naming indicator and year."""
+    def parse(self, indicator: str, year: int, text: str, unit: str = "") -> str | None:
+        """Canonical text for typed text; raises ValueRefused naming indicator and year.
+        `unit`: what a bare number is in, when not the indicator's unit (an imported 单位)."""
         ind = self.template.indicators[indicator]
         try:
-            return ind.type.parse(text)
+            return ind.type.parse(text, unit)
         except ParseError as exc:
             raise ValueRefused(exc.describe(ind.name, year), indicator, year, text) from exc
 
@@ -129,10 +140,11 @@ class Report:
         result = {key: Shown(v) for key, v in values.items()}
         years = {year for _, year in values} | set(self.years)
         for year in years:
+            nums = numbers(self.template, values, year)
             for ind in self.template.indicators.values():
                 if ind.formula is None or values.get((ind.id, year)) is not None:
                     continue
-                computed = ind.formula.evaluate(numbers(self.template, values, year))
+                computed = ind.formula.evaluate(nums)
                 if computed is not None:
                     result[(ind.id, year)] = Shown(ind.type.from_number(computed), derived=True)
         return result

@@ -55,7 +55,8 @@ class Finding:
 @dataclass
 class _Context:
     template: Template
-    values: dict[tuple[str, int], str]
+    values: dict[tuple[str, int], str]  # as stored
+    shown: dict[tuple[str, int], str]  # as the report shows them: empty derived ones filled in
     years: list[int]
     findings: list[Finding] = field(default_factory=list)
 
@@ -76,11 +77,14 @@ def fmt(value: Decimal) -> str:
 def check(report: Report) -> list[Finding]:
     """Every finding of the report, errors first, in template order."""
     values = report.file.values()
+    shown = {key: s.value for key, s in report.shown(values).items()}
     years = sorted({y for _, y in values} | set(report.years))
-    ctx = _Context(report.template, values, years)
+    ctx = _Context(report.template, values, shown, years)
     _stored_values(ctx)
     for year in years:
-        nums = numbers(ctx.template, values, year)
+        # rules judge what the report shows: a standard on 生均校舍建筑面积 applies whether
+        # the value was typed or follows from its inputs
+        nums = numbers(ctx.template, shown, year)
         _children(ctx, year, nums)
         _derived(ctx, year, nums)
         for rule in ctx.template.rules:
@@ -198,7 +202,7 @@ def _fixed_tables(ctx: _Context, report: Report) -> None:
         ind = ctx.template.indicators.get(ind_id)
         if ind is None:
             continue
-        actual = ctx.values.get((ind_id, year))
+        actual = ctx.shown.get((ind_id, year))
         if stated == actual:
             continue
         fixed = ctx.template.fixed_tables.get(tbl)
@@ -247,7 +251,13 @@ def _free_tables(ctx: _Context, report: Report) -> None:
                 continue
             gap = f"（另有 {empty} 行未填）" if empty else ""
             if table.stated_total is not None:
-                stated = column.type.number(column.type.parse(table.stated_total))
+                try:
+                    stated = column.type.number(column.type.parse(table.stated_total))
+                except ParseError as exc:  # a damaged or hand-edited file
+                    ctx.findings.append(Finding(
+                        "error", f"{where}的{column.name}合计“{exc.text}”{exc.reason}。",
+                        (), report.year, kind="total", **extra))
+                    stated = None
                 if stated is not None and stated != total:
                     ctx.findings.append(Finding(
                         "error",

@@ -9,6 +9,7 @@ a user.
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -17,6 +18,7 @@ from desktop import expr
 from desktop.values import ValueType
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
+NUMBERING_STYLES = frozenset({"（一）", "一、", "1.", "(1)"})  # see section_number
 
 
 class TemplateError(ValueError):
@@ -194,19 +196,35 @@ def available() -> list[str]:
 
 @cache
 def load(edition: str) -> Template:
-    folder = resources.files("resources") / "templates"
-    path = folder / f"{edition}.toml"
-    if not path.is_file():
-        raise TemplateError(f"there is no template for edition {edition!r} (have: {', '.join(available())})")
+    have = available()
+    if edition not in have:  # a name from a report file, never a path to follow
+        raise TemplateError(f"there is no template for edition {edition!r} (have: {', '.join(have)})")
+    path = resources.files("resources") / "templates" / f"{edition}.toml"
     return from_toml(tomllib.loads(path.read_text(encoding="utf-8")))
 
 
 def from_toml(data: dict) -> Template:
+    """The template, or TemplateError naming what is wrong (never a bare KeyError)."""
+    try:
+        return _from_toml(data)
+    except TemplateError:
+        raise
+    except KeyError as exc:
+        raise TemplateError(f"a required key is missing: {exc}") from exc
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise TemplateError(str(exc)) from exc
+
+
+def _from_toml(data: dict) -> Template:
     edition = data["edition"]
+    departments = tuple(edition["departments"])
     chapters = tuple(_chapter(c) for c in data["chapter"])
+    _unique("chapter", [c.id for c in chapters])
     chapter_of: dict[str, str] = {}
     for chapter in chapters:
         for ref in (*chapter.facts, *chapter.tables, *chapter.free_tables):
+            if ref in chapter_of:
+                raise TemplateError(f"{ref!r} is listed in chapters {chapter_of[ref]} and {chapter.id}")
             chapter_of[ref] = chapter.id
 
     indicators: dict[str, Indicator] = {}
@@ -223,14 +241,28 @@ def from_toml(data: dict) -> Template:
             if ind.parent not in indicators:
                 raise TemplateError(f"{ind.id}: parent {ind.parent!r} does not exist")
             parent = indicators[ind.parent]
+            # one level of 其中 rows, of the same kind: the table, import and forms know no more
+            if parent.parent or parent.id == ind.id or parent.in_table != ind.in_table:
+                raise TemplateError(f"{ind.id}: {ind.parent!r} cannot be its parent")
             indicators[parent.id] = _replace(parent, children=(*parent.children, ind.id))
     for ind in indicators.values():
         for name in ind.formula.names if ind.formula else ():
             if name not in indicators:
                 raise TemplateError(f"{ind.id}: formula names unknown {name!r}")
+            if indicators[name].derived:  # derived values are computed from stored ones only
+                raise TemplateError(f"{ind.id}: formula input {name!r} is itself derived")
+    # rows are matched by name on import: a name must say which indicator it is
+    _unique("indicator name", [_name_key(i.name) for i in indicators.values() if not i.parent])
+    for ind in indicators.values():
+        _unique(f"{ind.id}: 其中 row name", [_name_key(indicators[c].name) for c in ind.children])
 
-    fixed = {t["id"]: _fixed(t, indicators, chapter_of) for t in data.get("fixed_table", [])}
-    free = {t["id"]: _free(t, indicators, chapter_of) for t in data.get("free_table", [])}
+    fixed_raw, free_raw = data.get("fixed_table", []), data.get("free_table", [])
+    _unique("table", [t["id"] for t in (*fixed_raw, *free_raw)])
+    fixed = {t["id"]: _fixed(t, indicators, chapter_of) for t in fixed_raw}
+    free = {t["id"]: _free(t, indicators, chapter_of) for t in free_raw}
+    for table in free.values():
+        if table.department and table.department not in departments:
+            raise TemplateError(f"free table {table.id}: unknown department {table.department!r}")
     for chapter in chapters:
         for ref in chapter.facts:
             if ref not in indicators or indicators[ref].in_table:
@@ -241,16 +273,19 @@ def from_toml(data: dict) -> Template:
         for ref in chapter.free_tables:
             if ref not in free:
                 raise TemplateError(f"chapter {chapter.id}: no free table {ref!r}")
+    for ref in [i.id for i in indicators.values() if not i.in_table] + [*fixed, *free]:
+        if ref not in chapter_of:  # it could be typed or shown nowhere
+            raise TemplateError(f"{ref!r} is in no chapter")
     rules = tuple(_rule(r, indicators) for r in data.get("rule", []))
     for ind in indicators.values():
-        if ind.department not in edition["departments"]:
+        if ind.department not in departments:
             raise TemplateError(f"{ind.id}: unknown department {ind.department!r}")
     by_name = {i.name: i.id for i in indicators.values() if not i.parent}
     return Template(
         id=str(edition["id"]),
         title=edition["title"],
         data_table=edition["data_table"],
-        departments=tuple(edition["departments"]),
+        departments=departments,
         chapters=chapters,
         indicators=indicators,
         fixed_tables=fixed,
@@ -258,6 +293,19 @@ def from_toml(data: dict) -> Template:
         rules=rules,
         by_name=by_name,
     )
+
+
+def _unique(what: str, keys: list[str]) -> None:
+    seen = set()
+    for key in keys:
+        if key in seen:
+            raise TemplateError(f"{what} {key!r} is declared twice")
+        seen.add(key)
+
+
+def _name_key(name: str) -> str:
+    """Names as an import compares them: width, spacing and case do not count."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
 def _replace(ind: Indicator, **changes) -> Indicator:
@@ -272,8 +320,10 @@ def _outline(entries: list[dict]) -> tuple[OutlineEntry, ...]:
 
 def _chapter(raw: dict) -> Chapter:
     numbering = tuple(raw.get("numbering", ("（一）", "1.")))
-    if len(numbering) != 2:
-        raise TemplateError(f"chapter {raw['id']}: numbering needs two styles")
+    if len(numbering) != 2 or not set(numbering) <= NUMBERING_STYLES:
+        raise TemplateError(
+            f"chapter {raw['id']}: numbering needs two of {', '.join(sorted(NUMBERING_STYLES))}"
+        )
     return Chapter(
         id=raw["id"],
         title=raw["title"],
@@ -289,6 +339,8 @@ def _chapter(raw: dict) -> Chapter:
 
 def _indicator(raw: dict, in_table: bool, chapter: str | None) -> Indicator:
     try:
+        if raw.get("places", 0) < 0:
+            raise ValueError("places cannot be negative")
         vtype = ValueType(raw["type"], raw.get("unit", ""), raw.get("places"))
         formula = expr.parse(raw["formula"]) if "formula" in raw else None
         return Indicator(
@@ -324,15 +376,19 @@ def _free(raw: dict, indicators: dict[str, Indicator], chapter_of: dict[str, str
         restates = col.get("restates")
         if restates and restates not in indicators:
             raise TemplateError(f"free table {raw['id']}: restates unknown {restates!r}")
-        columns.append(
-            Column(
+        try:
+            column = Column(
                 name=col["name"],
                 type=ValueType(col.get("type", "text")),
                 width=float(col.get("width", 1.0)),
                 total=bool(col.get("total", False)),
                 restates=restates,
             )
-        )
+        except ValueError as exc:
+            raise TemplateError(f"free table {raw['id']}: {exc}") from exc
+        if (column.total or restates) and not column.numeric:
+            raise TemplateError(f"free table {raw['id']}: text column {column.name} cannot have a total")
+        columns.append(column)
     return FreeTable(
         raw["id"], raw["caption"], raw.get("department", ""), tuple(columns),
         chapter_of.get(raw["id"], ""),
@@ -344,10 +400,14 @@ def _rule(raw: dict, indicators: dict[str, Indicator]) -> Rule:
         raise TemplateError(f"rule {raw['left']!r}: unknown operator {raw['op']!r}")
     if raw["severity"] not in ("error", "warning"):
         raise TemplateError(f"rule {raw['left']!r}: severity must be error or warning")
+    try:
+        left, right = expr.parse(raw["left"]), expr.parse(raw["right"])
+    except expr.ExprError as exc:
+        raise TemplateError(f"rule {raw['left']!r}: {exc}") from exc
     rule = Rule(
-        left=expr.parse(raw["left"]),
+        left=left,
         op=raw["op"],
-        right=expr.parse(raw["right"]),
+        right=right,
         severity=raw["severity"],
         why=raw.get("why", ""),
         basis=raw.get("basis", ""),

@@ -30,7 +30,7 @@ _UNIT_FACTORS: dict[str, dict[str, Decimal]] = {
         "万m2": Decimal(10000), "万平方米": Decimal(10000),
         "亩": Decimal(2000) / Decimal(3),
     },
-    "元": {"元": Decimal(1), "万元": Decimal(10000)},
+    "元": {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000)},
     "万元": {"万元": Decimal(1), "亿元": Decimal(10000)},
     "人": {"人": Decimal(1), "名": Decimal(1)},
     "册": {"册": Decimal(1), "万册": Decimal(10000)},
@@ -56,6 +56,7 @@ def normalise(text: str) -> str:
     """Full-width digits and punctuation to half-width, spaces removed (NFKC)."""
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("。", ".")  # a full stop typed for a decimal point
+    text = text.replace("∶", ":")  # U+2236 RATIO, what Word and some input methods give for 19∶1
     return re.sub(r"\s+", "", text)
 
 
@@ -76,8 +77,13 @@ class ValueType:
             object.__setattr__(self, "places", _DEFAULT_PLACES[self.kind])
 
     # ------------------------------------------------------------ parsing
-    def parse(self, text: str | None) -> str | None:
-        """Canonical text for what was typed; None for empty; ParseError otherwise."""
+    def parse(self, text: str | None, unit: str = "") -> str | None:
+        """Canonical text for what was typed; None for empty; ParseError otherwise.
+
+        `unit` is the unit a bare number is written in (a workbook's 单位 column, e.g. 万元
+        for an indicator kept in 元); a unit typed after the number takes precedence, and a
+        unit this type does not know (see `unit_factor`) is ignored.
+        """
         if text is None:
             return None
         raw = text
@@ -94,19 +100,32 @@ class ValueType:
         if self.kind == "ratio":
             return self._parse_ratio(raw, s)
         number, factor = self._strip_unit(raw, s)
+        if factor is None:
+            factor = (self.unit_factor(unit) if unit else None) or Decimal(1)
         value = self._decimal(raw, number)
         if factor != 1:
             value = (value * factor).quantize(Decimal(1).scaleb(-self.places), ROUND_HALF_UP)
         return self._check_number(raw, value)
 
-    def _strip_unit(self, raw: str, s: str) -> tuple[str, Decimal]:
+    def _strip_unit(self, raw: str, s: str) -> tuple[str, Decimal | None]:
+        """The number and the factor of the unit typed after it (None: no unit typed)."""
         if self.kind == "percent":
-            return (s[:-1] if s.endswith("%") else s), Decimal(1)
+            return (s[:-1], Decimal(1)) if s.endswith("%") else (s, None)
         units = _UNIT_FACTORS.get(_unit_key(self.unit), {_unit_key(self.unit): Decimal(1)})
         for suffix in sorted(units, key=len, reverse=True):
             if suffix and s.endswith(suffix) and len(s) > len(suffix):
                 return s[: -len(suffix)], units[suffix]
-        return s, Decimal(1)
+        return s, None
+
+    def unit_factor(self, unit: str) -> Decimal | None:
+        """How many of this type's unit one `unit` is (万元 for 元: 10000); 1 for no unit
+        ("", "/", "-") and for types without units; None for a unit this type does not know."""
+        key, own = _unit_key(unit), _unit_key(self.unit)
+        if key in ("", "/", "-") or key == own or self.kind in ("ratio", "text"):
+            return Decimal(1)
+        if self.kind == "percent":
+            return None
+        return _UNIT_FACTORS.get(own, {}).get(key)
 
     def _decimal(self, raw: str, s: str) -> Decimal:
         if s.startswith("-") and _NUMBER.fullmatch(s[1:].replace(",", "")):

@@ -185,3 +185,11 @@ def test_path_with_chinese_and_spaces(tmp_path):
         f.set_value("students", 2021, "1")
     with ReportFile.open(folder / "聊城 学校.qreport") as f:
         assert f.value("students", 2021) == "1"
+
+
+def test_a_stated_value_logs_what_it_replaced(rf):
+    rf.set_stated("t2_3", "students", 2021, "9000")
+    rf.set_stated("t2_3", "students", 2021, "9527")
+    last = rf.changes(1)[0]
+    assert (last.kind, last.old, last.new) == ("stated", "9000", "9527")
+

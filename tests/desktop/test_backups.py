@@ -80,3 +80,50 @@ def test_a_migration_is_preceded_by_a_backup(sample_path, monkeypatch):
     monkeypatch.undo()  # the backup is from before: this program version opens it
     with Report.open(kept[0].path) as before:
         assert "extra" not in [r[1] for r in before.file.db.execute("PRAGMA table_info(meta)")]
+
+
+def test_restoring_the_oldest_backup_keeps_it_until_it_is_restored(sample_path):
+    with Report.open(sample_path) as report:
+        oldest = backups.make_backup(report.file, "manual", keep=3)
+        report.set_text("students", 2021, "1")
+        for _ in range(2):
+            backups.make_backup(report.file, "manual", keep=3)
+    from desktop import settings
+
+    prefs = settings.load()
+    prefs.backups_kept = 3
+    settings.save(prefs)
+    backups.restore(sample_path, oldest.path)  # its own "before" backup would make four
+    with Report.open(sample_path) as report:
+        assert report.file.value("students", 2021) == "9527"
+
+
+@pytest.mark.parametrize("damage", ["garbled", "emptied", "deleted"])
+def test_a_report_that_no_longer_opens_is_restored_by_the_command(sample_path, damage):
+    with Report.open(sample_path) as report:
+        backups.make_backup(report.file, "manual")
+    if damage == "garbled":
+        data = bytearray(sample_path.read_bytes())
+        data[4096 * 3: 4096 * 3 + 200] = b"Z" * 200
+        sample_path.write_bytes(bytes(data))
+    elif damage == "emptied":
+        sample_path.write_bytes(b"")
+    else:
+        sample_path.unlink()
+    with pytest.raises(ReportFileError):
+        Report.open(sample_path).close()
+    done = subprocess.run([sys.executable, "-m", "desktop", "restore", str(sample_path), "1"],
+                          capture_output=True, text=True, env=dict(os.environ), timeout=60)
+    assert done.returncode == 0, done.stderr
+    with Report.open(sample_path) as report:
+        assert report.file.value("students", 2021) == "9527"
+    kept = backups.list_backups(sample_path)
+    if damage != "deleted":  # what was left of it is kept too
+        assert kept[0].reason == "restore"
+        assert kept[0].path.read_bytes()[:100] == (b"" if damage == "emptied" else data[:100])
+
+
+def test_restore_into_a_missing_folder_is_refused(sample_path, tmp_path):
+    with pytest.raises(ReportFileError, match="找不到文件"):
+        backups.restore(tmp_path / "无此目录" / "r.qreport", sample_path)
+    assert not (tmp_path / "无此目录").exists()

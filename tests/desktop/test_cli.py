@@ -57,16 +57,36 @@ def test_new_gives_a_clean_report(tmp_path):
         (("new", "{tmp}/x.qreport", "--school", "甲", "--edition", "1999"), "没有 1999 版"),
         (("new", "{tmp}/x.qreport", "--school", "  "), "学校名称不能为空"),
         (("export", "{tmp}/text.qreport"), "请用 --xlsx 或 --pdf"),
+        (("new", "{tmp}/x.qreport", "--school", "甲", "--year", "0"), "不是一个合理的年份"),
+        (("export", "{tmp}/text.qreport", "--xlsx", "{tmp}/无此目录/表.xlsx"), "文件夹 {tmp}/无此目录 不存在"),
+        (("export", "{tmp}/text.qreport", "--pdf", "{tmp}"), "是文件夹，请给出要写入的文件名"),
+        (("collect", "{tmp}/text.qreport", "--department", "人事处", "--out", "{tmp}/无此目录/a.xlsx"),
+         "不存在"),
+        (("import", "{tmp}/无此目录/r.qreport", "{tmp}/b.xlsx"), "找不到文件 {tmp}/无此目录/r.qreport"),
     ],
 )
 def test_errors_are_one_sentence_never_a_traceback(tmp_path, args, message):
     (tmp_path / "text.qreport").write_text("not a report")
     done = qreport(*(a.format(tmp=tmp_path) for a in args))
     assert done.returncode == 2
-    assert message in done.stderr
+    assert message.format(tmp=tmp_path) in done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.qreport").exists()
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("edition", "../sample/2022/values", "本程序不支持"),
+    ("year", "abc", "已损坏"),
+])
+def test_a_hand_edited_report_is_refused_with_a_sentence(sample_path, key, value, message):
+    from db.store import ReportFile
+
+    with ReportFile.open(sample_path) as f:
+        f.set_meta(key, value)
+    done = qreport("check", sample_path)
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_sample_refuses_to_overwrite(sample_path):

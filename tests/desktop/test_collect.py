@@ -61,8 +61,11 @@ def test_filled_workbook_imports_with_preview_and_its_name_as_source(sample_path
         assert [t.describe() for t in plan.tables] == ["《部分教师获得市级以上荣誉一览表》：10 行 → 11 行"]
         importer.apply(report, plan)
         assert report.file.value("teachers", 2021) == "505"
-        sources = {c.source for c in report.file.changes(3)}
-        assert sources == {"imported from 人事处-已填.xlsx"}
+        last = report.file.changes(3)
+        # the value and the table's rows; its total was not a published one, so no row for it
+        assert [c.kind for c in last[:2]] == ["table.rows", "value"]
+        assert {c.source for c in last[:2]} == {"imported from 人事处-已填.xlsx"}
+        assert last[2].source != "imported from 人事处-已填.xlsx"
         honours_table = next(t for t in report.file.tables() if t.ref == "teacher_honours")
         assert honours_table.rows[-1] == ("2021年9月", "聊城市优秀教师", "张三")
 
@@ -88,3 +91,21 @@ def test_unknown_department(sample_report, tmp_path):
     with pytest.raises(collect.CollectError, match="没有“食堂”这个部门"):
         collect.write_collection(sample_report, "食堂", tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_an_untouched_workbook_imports_as_no_change(sample_path, tmp_path):
+    """资产管理处's 473000.00 m² reads back from Excel as 473000: the same value."""
+    with Report.open(sample_path) as report:
+        for department in report.template.departments:
+            book = collect.write_collection(report, department, tmp_path / f"{department}.xlsx")
+            plan = importer.plan_import(report, book)
+            assert plan.ok and not plan.changes and not plan.tables, (department, plan.summary())
+
+
+def test_ratio_and_text_inputs_keep_what_is_typed(book):
+    """A General cell turns 19:1 into the time 19:01, which the ratio validation refuses."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb["数据采集"]
+    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 2).value == "生师比")
+    assert ws.cell(row, 5).number_format == "@"
+    assert wb["部分教师获得市级以上荣誉一览表"]["B30"].number_format == "@"

@@ -131,3 +131,54 @@ def test_cli_refuses_a_broken_workbook_with_a_sentence(sample_path, tmp_path, co
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_an_exported_workbook_imports_back_as_no_change(empty_report, tmp_path):
+    """Derived values the report computes, and 12000.00 shown by Excel as 12000, come back
+    from every exported or collection workbook: neither is a change, and storing the derived
+    ones would freeze them against later edits of their inputs."""
+    from desktop import assemble
+
+    for ind, text in {"students": "1000", "campus_area": "50000", "teachers": "60",
+                      "funding_per_student": "12000.00"}.items():
+        empty_report.set_text(ind, 2021, text)
+    book = tmp_path / "exported.xlsx"
+    xlsx.write_xlsx(assemble.build(empty_report), book)
+    plan = importer.plan_import(empty_report, book)
+    assert plan.ok and plan.changes == [] and plan.unchanged == 5  # 3 typed, 2 derived
+    empty_report.set_text("students", 2021, "2000")
+    assert empty_report.shown()[("campus_area_per_student", 2021)].value == "25.00"
+
+
+def test_a_row_given_twice_must_say_the_same(empty_report, tmp_path):
+    book = hand_made(tmp_path / "twice.xlsx", [
+        ("39", "专任教师", "人", "465", "501"),
+        ("39", "专任教师", "人", "465", "502"),
+    ])
+    plan = importer.plan_import(empty_report, book)
+    assert plan.refused == ["第 5 行 专任教师（2021年）为 502，与第 4 行的 501 不同"]
+    assert [c.describe() for c in plan.changes] == ["专任教师（2020年）：空 → 465",
+                                                     "专任教师（2021年）：空 → 501"]
+
+
+def test_the_unit_column_is_read(empty_report, tmp_path):
+    book = hand_made(tmp_path / "units.xlsx", [
+        ("33", "年生均财政拨款(截至2021.08.31)", "万元", "0.46", "0.26"),
+        ("34", "纸质图书数", "万册", "19.5", "20.47"),
+        ("35", "电子图书数", "种", "300000", "300000"),
+    ])
+    plan = importer.plan_import(empty_report, book)
+    got = {(c.indicator, c.year): c.new for c in plan.changes}
+    assert got[("funding_per_student", 2021)] == "2600.00"
+    assert got[("paper_books", 2020)] == "195000"
+    assert got[("ebooks", 2021)] == "300000"
+    assert plan.notes == ["第 6 行“电子图书数”的单位是“种”，本版的单位是“册”，数值按“册”导入，请核对。"]
+
+
+def test_numbers_without_a_name_are_not_dropped_silently(empty_report, tmp_path):
+    book = hand_made(tmp_path / "nameless.xlsx", [
+        ("39", "专任教师", "人", "465", "501"),
+        ("", "", "", "12", "13"),
+    ])
+    plan = importer.plan_import(empty_report, book)
+    assert plan.unmatched == ["第 5 行有数值，但没有指标名称。"] and not plan.ok

@@ -45,3 +45,21 @@ def test_import_while_another_qreport_has_the_file(sample_path, tmp_path):
     assert "正在被另一个 qreport 使用" in done.stderr or "已在本窗口中打开" in done.stderr
     assert "Traceback" not in done.stderr
     assert sample_path.read_bytes() == before
+
+
+def test_a_lock_file_never_written_is_taken_over_once_old(sample_path):
+    """A crash or power cut between creating the lock file and writing into it."""
+    import os
+    import time
+
+    lock_file = sample_path.with_name(sample_path.name + ".lock")
+    lock_file.write_text("")
+    with pytest.raises(FileLocked, match="正在被另一个 qreport 使用"):
+        ReportLock(sample_path).acquire()  # it may be being written right now
+    lock_file.write_text("[1, 2]")  # garbled: a sentence, not a crash
+    with pytest.raises(FileLocked, match="正在被另一个 qreport 使用"):
+        ReportLock(sample_path).acquire()
+    old = time.time() - 60
+    os.utime(lock_file, (old, old))
+    with ReportLock(sample_path) as lock:
+        assert lock.held

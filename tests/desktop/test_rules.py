@@ -189,3 +189,21 @@ def test_the_sample_has_nothing_spurious(sample_report):
     assert len(warnings) == len(expected)
     for year, message in expected:
         assert any(f.year == year and f.message.startswith(message) for f in warnings), message
+
+
+def test_a_standard_applies_to_a_derived_value_nobody_typed(empty_report):
+    fill(empty_report, {"students": "1000", "building_area": "10000", "equipment_value": "100"})
+    found = [f.message for f in rules.check(empty_report)]
+    assert any(m.startswith("2021年：生均校舍建筑面积（10）不应小于标准值（20）") for m in found)
+    assert any(m.startswith("2021年：生均教学仪器设备值（1000）不应小于标准值（2500）") for m in found)
+
+
+def test_a_damaged_table_total_is_reported_not_crashed(empty_report):
+    from desktop import assemble
+
+    root = empty_report.file.chapter_root("service")
+    empty_report.file.add_table(root, "free", "training", rows=[["甲", "60"]], stated_total="约60")
+    found = [f for f in rules.check(empty_report) if f.kind == "total"]
+    assert [f.message for f in found] == ["表 7-1《本年度学校完成社会培训汇总表》的培训人数合计“约60”不是有效的整数。"]
+    table = assemble.build(empty_report).tables[0]
+    assert table.total[2].text == "约60"  # printed as it is

@@ -148,3 +148,18 @@ def test_numbers_round_trip_through_their_display(value):
     assert AREA.parse(f"{value:,}") == stored  # with thousands separators
     full = str(value).translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
     assert AREA.parse(full) == stored
+
+
+def test_the_ratio_sign_is_a_colon():
+    """U+2236 ∶ is what Word and several input methods produce in "19∶1"."""
+    assert RATIO.parse("１９∶１") == "19:1"
+
+
+def test_a_bare_number_takes_the_unit_it_is_written_in():
+    assert MONEY.parse("1.2", unit="万元") == "12000.00"  # a 单位 column saying 万元
+    assert MONEY.parse("1.2万元", unit="万元") == "12000.00"  # a typed unit wins
+    assert COUNT.parse("9527", unit="人") == "9527"
+    assert MONEY.parse("12", unit="元/生") == "12"  # an unknown unit changes nothing …
+    assert MONEY.unit_factor("元/生") is None  # … and is said to be unknown
+    assert MONEY.unit_factor("千元") == 1000 and AREA.unit_factor("m ²") == 1
+    assert PERCENT.unit_factor("%") == 1 and RATIO.unit_factor("/") == 1
