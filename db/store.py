@@ -96,6 +96,33 @@ def _user() -> str:
         return ""
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+
+
+def _copy_database(source: sqlite3.Connection, target: Path) -> None:
+    """Write a consistent copy beside `target`, then rename it over: never half a file."""
+    tmp = target.with_name(target.name + ".partial")
+    dest = sqlite3.connect(str(tmp))
+    try:
+        source.backup(dest)
+        # a copy is one self-contained file (no -wal beside it), safe to move or e-mail;
+        # whoever opens it for editing switches it back to WAL
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
+    os.replace(tmp, target)
+
+
+def copy_report(source: Path | str, target: Path | str) -> None:
+    """Copy a (validated) report file to `target` without opening it for writing."""
+    src = _read_only(Path(source))
+    try:
+        _copy_database(src, Path(target))
+    finally:
+        src.close()
+
+
 def _connect(path: Path) -> Database:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 5000")
@@ -148,6 +175,23 @@ class ReportFile:
     def open(cls, path: Path | str, before_migrate=None) -> ReportFile:
         """Open a report; `before_migrate(file)` runs before a schema upgrade (a backup)."""
         path = Path(path)
+        cls.validate(path)
+        try:
+            db = _connect(path)
+            if schema.migrations.pending(db):
+                if before_migrate is not None:
+                    before_migrate(cls(path, db))
+                schema.migrations.apply(db)
+        except sqlite3.DatabaseError as exc:
+            raise ReportFileError(f"{path.name} 已损坏或不是报告文件（{exc}）。") from exc
+        return cls(path, db)
+
+    @staticmethod
+    def validate(path: Path | str, writable: bool = True) -> None:
+        """Refuse, with one sentence, anything that is not a sound report this program can
+        open. Only reads: a foreign or damaged file must not be changed in any way (even
+        switching it to WAL would rewrite its header)."""
+        path = Path(path)
         if not path.exists():
             raise ReportFileError(f"找不到文件 {path}。")
         if path.is_dir():
@@ -161,12 +205,10 @@ class ReportFile:
             raise ReportFileError(f"{path.name} 是空文件，不是 qreport 报告文件。")
         if header != SQLITE_HEADER:
             raise ReportFileError(f"{path.name} 不是 qreport 报告文件。")
-        if not os.access(path, os.W_OK):
+        if writable and not os.access(path, os.W_OK):
             raise ReportFileError(f"{path.name} 是只读文件，请先复制到可写的位置再打开。")
-        # Validate on a read-only connection first: a foreign or damaged file must not be
-        # changed in any way (switching it to WAL would rewrite its header).
         try:
-            probe = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+            probe = _read_only(path)
             try:
                 ok = probe.execute("PRAGMA quick_check").fetchone()[0]
                 if ok != "ok":
@@ -184,18 +226,10 @@ class ReportFile:
                 }
             finally:
                 probe.close()
-            if applied - schema.known_names():
-                raise ReportFileError(
-                    f"{path.name} 由更新版本的 qreport 创建，请升级程序后再打开。"
-                )
-            db = _connect(path)
-            if schema.migrations.pending(db):
-                if before_migrate is not None:
-                    before_migrate(cls(path, db))
-                schema.migrations.apply(db)
         except sqlite3.DatabaseError as exc:
             raise ReportFileError(f"{path.name} 已损坏或不是报告文件（{exc}）。") from exc
-        return cls(path, db)
+        if applied - schema.known_names():
+            raise ReportFileError(f"{path.name} 由更新版本的 qreport 创建，请升级程序后再打开。")
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -210,14 +244,7 @@ class ReportFile:
 
     def backup_to(self, target: Path | str) -> None:
         """A consistent copy of the live file (SQLite's backup API, never a file copy)."""
-        target = Path(target)
-        tmp = target.with_name(target.name + ".partial")
-        dest = sqlite3.connect(str(tmp))
-        try:
-            self.db.conn.backup(dest)
-        finally:
-            dest.close()
-        os.replace(tmp, target)
+        _copy_database(self.db.conn, Path(target))
 
     def replace_with(self, source: Path | str) -> None:
         """Replace this file's whole content with another report file's, in one step.
@@ -226,13 +253,19 @@ class ReportFile:
         crash) sees the old content or the new, never a mix.
         """
         try:
-            src = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True)
+            src = _read_only(Path(source))
             try:
                 src.backup(self.db.conn)
             finally:
                 src.close()
         except sqlite3.Error as exc:
             raise ReportFileError(f"无法从 {Path(source).name} 恢复（{exc}），报告未作改动。") from exc
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read several things as of one moment (an export while the user keeps typing)."""
+        with self.db.atomic():
+            yield
 
     @contextlib.contextmanager
     def transaction(self, source: str | None = None) -> Iterator[None]:

@@ -72,6 +72,12 @@ def submission(report: Report) -> d.Submission:
 
 
 def build(report: Report) -> d.Document:
+    """The whole document, read as of one moment (edits may go on meanwhile)."""
+    with report.file.snapshot():
+        return _build(report)
+
+
+def _build(report: Report) -> d.Document:
     template = report.template
     shown = report.shown()
     table_numbers = report.table_numbers()

@@ -17,7 +17,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.store import ReportFile, ReportFileError
+from db.store import ReportFile, ReportFileError, copy_report
 from desktop import settings
 
 _NAME = re.compile(r"^(\d{8}-\d{6})-(\w+)\.qreport$")
@@ -104,8 +104,7 @@ def restore(report_path: Path | str, backup: Path | str) -> Backup | None:
     the state before, None when there was no file.
     """
     report_path, backup = Path(report_path), Path(backup)
-    with ReportFile.open(backup) as source_check:
-        source_check.integrity()
+    ReportFile.validate(backup, writable=False)  # read only: a backup stays as it was made
     try:
         current = ReportFile.open(report_path)
     except ReportFileError:
@@ -131,8 +130,7 @@ def _replace_unreadable(report_path: Path, backup: Path) -> Backup | None:
     for leftover in (wal, shm):
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
-    with ReportFile.open(backup) as source:
-        source.backup_to(report_path)  # written beside it, then renamed over it
+    copy_report(backup, report_path)  # written beside it, then renamed over it
     return saved
 
 

@@ -7,7 +7,7 @@ are accepted, so a template can never run code.
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
@@ -29,12 +29,19 @@ class Expr:
     tree: ast.expr
     names: tuple[str, ...]
 
-    def evaluate(self, values: Mapping[str, Decimal | None]) -> Decimal | None:
-        """The value, or None when a name is unknown or a division is by zero."""
+    def evaluate(self, values: Mapping[str, Decimal | None],
+                 not_applicable: Collection[str] = ()) -> Decimal | None:
+        """The value, or None when a name is unknown or a division is by zero.
+
+        Names in `not_applicable` ("-") add nothing to a sum, but a product or quotient
+        with one, or an expression made only of them, has no value: 校园占地面积 "-" gives
+        no 生均校园占地面积, not 0.
+        """
         try:
-            return _eval(self.tree, values)
+            value, na = _eval(self.tree, values, not_applicable)
         except (_Unknown, DivisionByZero, InvalidOperation, ZeroDivisionError):
             return None
+        return None if na else value
 
     def is_sum_of_names(self) -> bool:
         node = self.tree
@@ -73,16 +80,27 @@ def parse(source: str) -> Expr:
     return Expr(source=source, tree=tree, names=tuple(names))
 
 
-def _eval(node: ast.expr, values: Mapping[str, Decimal | None]) -> Decimal:
+def _eval(node: ast.expr, values: Mapping[str, Decimal | None],
+          na: Collection[str]) -> tuple[Decimal, bool]:
+    """(value, whether it is made only of not-applicable names)."""
     if isinstance(node, ast.Name):
+        if node.id in na:
+            return Decimal(0), True
         value = values.get(node.id)
         if value is None:
             raise _Unknown(node.id)
-        return value
+        return value, False
     if isinstance(node, ast.Constant):
-        return Decimal(str(node.value))
+        return Decimal(str(node.value)), False
     if isinstance(node, ast.UnaryOp):
-        return -_eval(node.operand, values)
+        value, is_na = _eval(node.operand, values, na)
+        return -value, is_na
     if isinstance(node, ast.BinOp):
-        return _OPS[type(node.op)](_eval(node.left, values), _eval(node.right, values))
+        left, left_na = _eval(node.left, values, na)
+        right, right_na = _eval(node.right, values, na)
+        if isinstance(node.op, ast.Add | ast.Sub):
+            return _OPS[type(node.op)](left, right), left_na and right_na
+        if left_na or right_na:
+            raise _Unknown("not applicable")
+        return _OPS[type(node.op)](left, right), False
     raise ExprError("unsupported syntax")  # pragma: no cover - parse() rejects it

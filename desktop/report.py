@@ -141,10 +141,11 @@ class Report:
         years = {year for _, year in values} | set(self.years)
         for year in years:
             nums = numbers(self.template, values, year)
+            na = not_applicable(values, year)
             for ind in self.template.indicators.values():
                 if ind.formula is None or values.get((ind.id, year)) is not None:
                     continue
-                computed = ind.formula.evaluate(nums)
+                computed = ind.formula.evaluate(nums, na)
                 if computed is not None:
                     result[(ind.id, year)] = Shown(ind.type.from_number(computed), derived=True)
         return result
@@ -175,6 +176,11 @@ class Report:
         return result
 
 
+def not_applicable(values: dict[tuple[str, int], str | None], year: int) -> set[str]:
+    """Indicators marked "-" in a year (formulas treat them apart from 0)."""
+    return {ind for (ind, y), value in values.items() if y == year and value == NA}
+
+
 def numbers(template: Template, values: dict[tuple[str, int], str], year: int) -> dict[str, Decimal | None]:
     """The numbers of one year by indicator id; not applicable counts as 0."""
     result: dict[str, Decimal | None] = {}
@@ -187,4 +193,4 @@ def numbers(template: Template, values: dict[tuple[str, int], str], year: int) -
     return result
 
 
-__all__ = ["NA", "Report", "ReportFileError", "Shown", "ValueRefused", "numbers"]
+__all__ = ["NA", "Report", "ReportFileError", "Shown", "ValueRefused", "not_applicable", "numbers"]

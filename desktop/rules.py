@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from desktop import text
-from desktop.report import Report, numbers
+from desktop.report import Report, not_applicable, numbers
 from desktop.template import Indicator, Rule, Template
 from desktop.values import ParseError
 
@@ -148,7 +148,7 @@ def _derived(ctx: _Context, year: int, nums: dict[str, Decimal | None]) -> None:
         stated = ctx.values.get((ind.id, year))
         if ind.formula is None or stated is None or stated == "-":
             continue
-        computed = ind.formula.evaluate(nums)
+        computed = ind.formula.evaluate(nums, not_applicable(ctx.shown, year))
         if computed is None or ind.type.agrees(stated, computed):
             continue
         inputs = "、".join(
@@ -169,8 +169,11 @@ def _computed(ind: Indicator, value: Decimal) -> str:
 
 
 def _rule(ctx: _Context, rule: Rule, year: int, nums: dict[str, Decimal | None]) -> None:
-    left = rule.left.evaluate(nums)
-    right = rule.right.evaluate(nums)
+    # "-" adds nothing to a sum, but a side made only of not-applicable values (or dividing
+    # by one) has nothing to judge: 专任教师 "-" is not "0 teachers, below the standard of 60"
+    na = not_applicable(ctx.shown, year)
+    left = rule.left.evaluate(nums, na)
+    right = rule.right.evaluate(nums, na)
     if left is None or right is None or _OP_TEST[rule.op](left, right):
         return
     ctx.add(

@@ -27,9 +27,11 @@ NEW_SECTION_TITLE = "新小节"
 
 
 class ChapterTab(QWidget):
-    """One chapter: `changed` is emitted after every committed edit (and its undo/redo)."""
+    """One chapter: `changed` is emitted after every committed edit (and its undo/redo);
+    `replayed` after an undo or redo, with what was undone or redone ("已撤销：编辑正文")."""
 
     changed = Signal()
+    replayed = Signal(str)
 
     def __init__(self, report: Report, chapter: Chapter, undo_stack: QUndoStack, parent=None):
         super().__init__(parent)
@@ -158,6 +160,8 @@ class ChapterTab(QWidget):
         finally:
             self.in_command = False
         self.changed.emit()
+        if command.pushed:  # an undo or a redo, not the edit itself
+            self.replayed.emit(("已撤销：" if command.undone else "已重做：") + command.text())
 
     def command_failed(self, message: str) -> None:
         self.message.show_message(message)

@@ -63,6 +63,7 @@ class ChapterCommand(QUndoCommand):
         self._host = weakref.ref(host)
         self.file = host.report.file
         self.pushed = False  # True once the first redo (the push itself) has run
+        self.undone = False  # the last run was an undo
 
     # subclasses implement these two; both run inside one transaction
     def apply(self) -> None:
@@ -93,6 +94,7 @@ class ChapterCommand(QUndoCommand):
             if host is not None:
                 host.command_failed(f"未能{self.text()}：{exc}")
             return
+        self.undone = undone
         if host is not None:
             host.command_done(self, self.reveal(undone))
         self.pushed = True

@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.report import NA, Report, Shown, ValueRefused, numbers
+from desktop.report import NA, Report, Shown, ValueRefused, not_applicable, numbers
 from desktop.template import Indicator, Template
 from desktop.ui.undo import (
     META_LABELS,
@@ -290,7 +290,7 @@ class DataTableModel(QAbstractTableModel):
             value = self._values.get((name, year))
             inputs.append(f"{other.name} {value if value is not None else '（未填）'}")
         nums = numbers(self.template, self._values, year)
-        computed = ind.formula.evaluate(nums)
+        computed = ind.formula.evaluate(nums, not_applicable(self._values, year))
         stored = self._values.get((ind.id, year))
         lines = [
             f"<b>{html.escape(ind.name)}</b> = {html.escape(formula_text(self.template, ind))}",
@@ -660,6 +660,7 @@ class DataTableView(QTableView):
         paste.triggered.connect(lambda: self.paste())
         menu.addAction(copy)
         menu.addAction(paste)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one menu per right click
         menu.popup(self.viewport().mapToGlobal(pos))
 
 
@@ -775,6 +776,8 @@ class DataTableTab(QWidget):
 
     def shutdown(self) -> None:
         """Before the report closes: nothing may touch the file any more."""
+        if self._shut:
+            return  # a failed restore closes the window after the tab was shut down
         self._shut = True
         self.model.undo_stack.indexChanged.disconnect(self.model.reload)
         self.undo_stack.indexChanged.disconnect(self._read_meta)
@@ -807,6 +810,13 @@ class DataTableTab(QWidget):
         row = self.model.row_of.get(indicator)
         if row is None:
             return False
+        if year is not None and year not in self.model.years:
+            # The file keeps older years, and the checks cover them; the grid shows two.
+            # Selecting this year's cell would point at a value that is not in question.
+            prev, cur = self.model.years
+            self.view.focus_cell(row, COL_NAME)
+            self.message.emit(f"这条检查结果涉及 {year} 年的数据；质量数据表只列出 {prev} 年和 {cur} 年。")
+            return True
         column = self.model.column_of(year) if year is not None else COL_CUR
         self.view.focus_cell(row, column)
         return True

@@ -192,6 +192,7 @@ class ExportController(QObject):
                 show_in_folder(Path(path))
 
         box.buttonClicked.connect(clicked)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # not a hidden child per export
         box.open()  # not exec(): the window keeps running
         self.last_dialog = box
         self.done.emit(path)
@@ -200,6 +201,7 @@ class ExportController(QObject):
         self._jobs.discard(job)
         self._close_progress()
         box = QMessageBox(QMessageBox.Icon.Warning, "导出未完成", message, parent=self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self.last_dialog = box
         self.failed.emit(message)

@@ -8,7 +8,7 @@ come from the stored data, decoded at thumbnail size (fast for JPEG) and cached 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -39,11 +39,17 @@ IMAGE_FILTER = "图片 (*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp);;所
 _IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jfif", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
 
-def read_images(paths: Iterable[str | Path]) -> tuple[list[cmd.NewPhoto], list[str]]:
-    """Prepared photos ready to store, and one sentence per file that was refused."""
+def read_images(
+    paths: Iterable[str | Path], progress: Callable[[int], bool] | None = None
+) -> tuple[list[cmd.NewPhoto], list[str]]:
+    """Prepared photos ready to store, and one sentence per file that was refused.
+
+    `progress(n)` is called before the n-th file; when it returns False reading stops."""
     photos: list[cmd.NewPhoto] = []
     refusals: list[str] = []
-    for path in paths:
+    for n, path in enumerate(paths):
+        if progress is not None and not progress(n):
+            break
         path = Path(path)
         try:
             raw = path.read_bytes()
@@ -221,6 +227,11 @@ class FigureEditor(QWidget):
             QTimer.singleShot(0, self._fill_thumbnails)
 
     def _fill_thumbnails(self) -> None:
+        if not self.isVisible():
+            # Hidden since this was queued: the figure was deleted (its photos with it),
+            # another section or file is shown, or the window closed. A later showEvent
+            # queues the thumbnails again.
+            return
         pending, self._pending = self._pending, []
         for item, photo in pending:
             if item.listWidget() is self.strip:  # not replaced by a reload meanwhile

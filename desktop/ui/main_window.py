@@ -9,6 +9,7 @@ storage: it calls `Report`/`ReportFile` and the core modules.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import sys
 import traceback
 import unicodedata
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop import settings as settings_mod
 from desktop import template as templates
@@ -97,6 +99,22 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def _span(text: str, needle: str) -> tuple[int, int]:
+    """Where in `text` the folded `needle` is: folding changes lengths ("㎡" is "m2",
+    "…" is "..."), so positions in the folded text are mapped back character by character.
+    The start of the text when the needle only matches the text folded as a whole."""
+    origin: list[int] = []
+    pieces = []
+    for i, ch in enumerate(text):
+        piece = _fold(ch)
+        pieces.append(piece)
+        origin.extend([i] * len(piece))
+    at = "".join(pieces).find(needle)
+    if at < 0:
+        return 0, 0
+    return origin[at], origin[at + len(needle) - 1] + 1
+
+
 def search(report: Report, text: str, limit: int = 200) -> list[Hit]:
     """Section titles and texts, and indicator names, containing `text` (NFKC, any case)."""
     needle = _fold(text.strip())
@@ -110,13 +128,14 @@ def search(report: Report, text: str, limit: int = 200) -> list[Hit]:
         title = section.title or "（章首）"
         if needle in _fold(section.title):
             hits.append(Hit(f"{where} › {title}", section.chapter, section.id))
-        folded = _fold(section.text)
-        at = folded.find(needle)
-        if at >= 0:
-            start = max(0, at - 14)
-            snippet = section.text[start:at + len(needle) + 14].replace("\n", " ")
+        if needle in _fold(section.text):
+            at, end = _span(section.text, needle)
+            start, stop = max(0, at - 14), end + 14
+            snippet = section.text[start:stop].replace("\n", " ")
             lead = "…" if start else ""
-            hits.append(Hit(f"{where} › {title}：{lead}{snippet}…", section.chapter, section.id))
+            tail = "…" if stop < len(section.text) else ""
+            hits.append(Hit(f"{where} › {title}：{lead}{snippet}{tail}", section.chapter,
+                            section.id))
         if len(hits) >= limit:
             return hits
     for ind in template.indicators.values():
@@ -239,6 +258,13 @@ class NewReportDialog(QDialog):
             return
         if not self.path.text().strip():
             self.error.setText("请选择保存位置。")
+            return
+        path = self.values()[3]
+        if path.suffix != ".qreport":
+            path = path.with_name(path.name + ".qreport")
+        if path.exists():
+            # said here, while what was typed is still in the dialog
+            self.error.setText(f"{path} 已存在。请换一个文件名，或用“打开”打开它。")
             return
         self.accept()
 
@@ -374,6 +400,7 @@ class MainWindow(QMainWindow):
         for chapter in self.report.template.chapters:
             tab = ChapterTab(self.report, chapter, self.undo_stack, self)
             tab.changed.connect(lambda tab=tab: self._on_tab_changed(tab))
+            tab.replayed.connect(lambda text, tab=tab: self._on_tab_replayed(tab, text))
             self.chapter_tabs[chapter.id] = tab
             self.tabs.addTab(tab, tab_title(self.report.template, chapter))
         self.data_tab = DataTableTab(self.report, self.undo_stack, self.notifier, self)
@@ -454,6 +481,13 @@ class MainWindow(QMainWindow):
         self._retitle()
         self._mark_saved()
         self.check_timer.start()
+
+    def _on_tab_replayed(self, tab: QWidget, text: str) -> None:
+        # An undo pressed on another tab changes a chapter the user does not see: say
+        # what and where, so a second Ctrl+Z is not pressed because "nothing happened".
+        if tab is not self.tabs.currentWidget():
+            text += f"（{self.tabs.tabText(self.tab_index(tab))}）"
+        self.statusBar().showMessage(text, 5000)
 
     def _on_current_tab(self, _index: int) -> None:
         widget = self.tabs.currentWidget()
@@ -549,6 +583,13 @@ class MainWindow(QMainWindow):
         self.show_tab(tab)
         return bool(tab.focus_target(hit.section, None, hit.indicator))
 
+    def _refresh_find(self) -> None:
+        """Another file (or a restored one) is shown: hits of the old one would lead to
+        sections of the same id in this one."""
+        if self.find_dialog is not None:
+            self.find_dialog.timer.stop()
+            self.find_dialog.run()
+
     def show_find(self) -> FindDialog:
         if self.find_dialog is None:
             self.find_dialog = FindDialog(self)
@@ -611,6 +652,7 @@ class MainWindow(QMainWindow):
         self._remember(report.file.path)
         self.saved_label.setText("已保存")
         self.run_check()
+        self._refresh_find()
         if self.interactive:
             self.backup_timer.start()
 
@@ -703,7 +745,7 @@ class MainWindow(QMainWindow):
         self.report.close()
         try:
             backups.restore(path, backup)
-        except (ReportFileError, OSError) as exc:
+        except (ReportFileError, OSError, sqlite3.Error) as exc:  # disk full, file busy …
             self._message(QMessageBox.Icon.Warning, "恢复失败", str(exc))
             ok = False
         else:
@@ -718,6 +760,7 @@ class MainWindow(QMainWindow):
         self._build_tabs()
         self._retitle()
         self.run_check()
+        self._refresh_find()
         if ok:
             self.statusBar().showMessage(f"已从备份恢复：{backup.name}", 10000)
         return ok
@@ -826,7 +869,9 @@ class MainWindow(QMainWindow):
         return box
 
     def _keep(self, dialog: QWidget) -> None:
-        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        # closed boxes and dialogs would otherwise stay behind as hidden children
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._dialogs = [d for d in self._dialogs if isValid(d) and d.isVisible()] + [dialog]
 
     def _about(self) -> None:
         self._message(
@@ -887,6 +932,9 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.check_timer.stop()
         self.backup_timer.stop()
+        if self.find_dialog is not None:
+            self.find_dialog.timer.stop()  # a search typed just before must not read a closed file
+            self.find_dialog.close()
         if self.data_tab is not None:
             self.data_tab.shutdown()
         self.report.close()

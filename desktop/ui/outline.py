@@ -458,3 +458,4 @@ class OutlinePane(QWidget):
         menu.addSeparator()
         menu.addAction(self.delete_action)
         menu.exec(self.tree.viewport().mapToGlobal(pos))
+        menu.deleteLater()  # one menu per right click; the actions are the pane's

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QProgressDialog,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -46,6 +47,7 @@ from desktop.ui.outline import chapter_label, heading_number, line_icon
 from desktop.ui.table_editor import FixedTableView, FreeTableEditor, InlineMessage
 
 COMMIT_IDLE_MS = 600
+PROGRESS_AFTER_MS = 500  # reading images: the progress dialog appears when it takes longer
 TEXT_PLACEHOLDER = "在此撰写本节正文。每段一行，按 Enter 另起一段；左侧数字为段落编号。"
 _MUTED = "#6b6b6b"
 
@@ -583,6 +585,7 @@ class SectionEditor(QWidget):
         self.message.clear()
         for frame in self._frames.values():
             self.blocks_layout.removeWidget(frame)
+            frame.hide()  # now: its queued work (thumbnails) must see it is gone
             frame.deleteLater()
         self._frames.clear()
         self.section = None
@@ -650,7 +653,10 @@ class SectionEditor(QWidget):
             self.title.setVisible(True)
             self.title.setPlaceholderText("小节标题")
         if not (self.title.hasFocus() and self.title.isModified()):
-            self.title.setText(section.title)
+            if self.title.text() != section.title:
+                self.title.setText(section.title)
+                if not self.title.hasFocus():
+                    self.title.setCursorPosition(0)  # a long title shows its beginning
             self.title.setModified(False)
 
     def _set_text(self, text: str) -> None:
@@ -697,6 +703,7 @@ class SectionEditor(QWidget):
             if key not in keys:
                 frame = self._frames.pop(key)
                 self.blocks_layout.removeWidget(frame)
+                frame.hide()
                 frame.deleteLater()
         for n, block in enumerate(blocks):
             frame = self._frames.get(block.key)
@@ -812,17 +819,42 @@ class SectionEditor(QWidget):
         if self.section is None:
             return 0
         self.commit_text()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            photos, refusals = read_images(paths)
-        finally:
-            QApplication.restoreOverrideCursor()
+        section_id = self.section.id
+        if len(paths) > 1:
+            # A camera photo takes about 0.3 s to turn upright and scale: an album of 200
+            # would freeze the window for a minute. The dialog keeps it painted (and input
+            # blocked) and lets the user give up.
+            progress = QProgressDialog("正在读取图片…", "取消", 0, len(paths), self)
+            progress.setWindowTitle("插入图片")
+            progress.setWindowModality(Qt.WindowModality.WindowModal)
+            progress.setMinimumDuration(PROGRESS_AFTER_MS)
+
+            def step(n: int) -> bool:
+                progress.setLabelText(f"正在读取图片：第 {n + 1} 张，共 {len(paths)} 张…")
+                progress.setValue(n)
+                return not progress.wasCanceled()
+
+            try:
+                photos, refusals = read_images(paths, step)
+                cancelled = progress.wasCanceled()
+            finally:
+                progress.close()
+                progress.deleteLater()
+            if cancelled:
+                self.message.show_message("已取消，没有插入图片。", "info")
+                return 0
+        else:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                photos, refusals = read_images(paths)
+            finally:
+                QApplication.restoreOverrideCursor()
         if photos:
             if figure_id is None:
-                command = cmd.AddFigure(self.host, self.section.id, photos,
+                command = cmd.AddFigure(self.host, section_id, photos,
                                         len(paragraphs(self.text.toPlainText())))
             else:
-                command = cmd.AddPhotos(self.host, self.section.id, figure_id, photos)
+                command = cmd.AddPhotos(self.host, section_id, figure_id, photos)
             self.host.push(command)
         if refusals and photos:
             self.message.show_message(

@@ -127,3 +127,13 @@ def test_restore_into_a_missing_folder_is_refused(sample_path, tmp_path):
     with pytest.raises(ReportFileError, match="找不到文件"):
         backups.restore(tmp_path / "无此目录" / "r.qreport", sample_path)
     assert not (tmp_path / "无此目录").exists()
+
+
+def test_restoring_leaves_the_backup_exactly_as_it_was(sample_path):
+    with Report.open(sample_path) as report:
+        made = backups.make_backup(report.file, "manual")
+        report.set_text("students", 2021, "1")
+    before = made.path.read_bytes()
+    backups.restore(sample_path, made.path)
+    assert made.path.read_bytes() == before
+    assert not list(made.path.parent.glob("*-wal"))

@@ -207,3 +207,13 @@ def test_a_damaged_table_total_is_reported_not_crashed(empty_report):
     assert [f.message for f in found] == ["表 7-1《本年度学校完成社会培训汇总表》的培训人数合计“约60”不是有效的整数。"]
     table = assemble.build(empty_report).tables[0]
     assert table.total[2].text == "约60"  # printed as it is
+
+
+def test_not_applicable_is_not_judged_against_a_standard(empty_report):
+    fill(empty_report, {"teachers": "-", "campus_area": "-", "students": "100"})
+    messages = [f.message for f in rules.check(empty_report)]
+    assert not any("专任教师" in m for m in messages)
+    assert not any("校园占地面积" in m for m in messages)
+    # while "-" still adds nothing to a sum that has real parts
+    fill(empty_report, CONSISTENT_2021 | {"to_undergraduate": "-", "to_higher_vocational": "299"})
+    assert any("按升学途径" in f.message for f in rules.check(empty_report))

@@ -758,3 +758,74 @@ def test_thumbnails_are_decoded_once_the_figure_is_shown(open_tab, report_path, 
         return bool(icons) and all(i.pixmap(THUMB).toImage() != _blank_tile().toImage() for i in icons)
 
     qtbot.waitUntil(filled, timeout=3000)
+
+
+def test_a_section_deleted_before_its_thumbnails_are_drawn(open_tab, report_path, qtbot,
+                                                           monkeypatch):
+    """Shown and deleted in one go (Down and Delete typed fast): the thumbnails queued when
+    the figure was shown must not read photos that are gone."""
+    tab, report, stack = open_tab("students")
+    contest = section_by_title(report, "students", "融入教学")
+    figure = report.file.figures(contest.id)[0]
+    monkeypatch.setattr(tab, "confirm", lambda title, text: True)
+    tab.outline.select(contest.id)
+    tab.outline.delete_action.trigger()
+    qtbot.wait(50)  # the queued work runs: an exception in it fails the test
+    with fresh(report_path) as r:
+        assert r.file.figures(contest.id) == []
+    stack.undo()
+    from desktop.ui.figure_editor import THUMB, _blank_tile
+
+    body = block_frame(tab, "figure", figure.id).body
+    qtbot.waitUntil(lambda: body.strip.item(0).icon().pixmap(THUMB).toImage()
+                    != _blank_tile().toImage(), timeout=3000)
+
+
+def test_a_long_title_shows_its_beginning(open_tab, report_path):
+    tab, report, _ = open_tab("students")
+    team = section_by_title(report, "students", "队伍建设")
+    other = section_by_title(report, "students", "党建引领")
+    title = "队伍建设" + "，持续推进师资队伍建设" * 30
+    tab.outline.select(team.id)
+    tab.rename_section(team.id, title)
+    with fresh(report_path) as r:
+        assert r.file.section(team.id).title == title
+    tab.outline.select(other.id)
+    tab.outline.select(team.id)
+    assert tab.editor.title.text() == title
+    assert tab.editor.title.cursorPosition() == 0
+
+
+def test_an_album_is_read_with_progress_and_can_be_cancelled(open_tab, report_path, tmp_path,
+                                                              qtbot, monkeypatch):
+    """Each camera photo takes ~0.3 s: 200 of them must not freeze the window for a minute
+    without a word, and the user can give up."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    import desktop.ui.section_editor as section_editor
+
+    monkeypatch.setattr(section_editor, "PROGRESS_AFTER_MS", 0)  # as if the photos were slow
+    tab, report, stack = open_tab("policy")
+    section = report.file.sections("policy")[2]
+    tab.outline.select(section.id)
+    files = [str(exif_jpeg(tmp_path / f"相册{i}.jpg")) for i in range(6)]
+    before = dump(report_path)
+
+    def cancel() -> None:  # runs while the files are read: the window is not frozen
+        dialog = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, QProgressDialog) and w.isVisible())
+        assert "共 6 张" in dialog.labelText()
+        dialog.cancel()
+
+    QTimer.singleShot(0, cancel)
+    assert tab.insert_images(files) == 0
+    assert dump(report_path) == before and stack.count() == 0
+    assert "取消" in tab.editor.message.text()
+
+    assert tab.insert_images(files) == 6
+    with fresh(report_path) as r:
+        assert len(r.file.figures(section.id)[-1].photos) == 6
+    assert stack.count() == 1
+    assert not any(isinstance(w, QProgressDialog) and w.isVisible()
+                   for w in QApplication.topLevelWidgets())

@@ -340,3 +340,19 @@ def test_failed_write_is_not_an_undo_step(qtbot, data_tab, window, monkeypatch):
     assert not model.setData(index, "2300")
     assert window.undo_stack.count() == 0
     assert window.saved_label.text() == "未保存"
+
+
+def test_context_menu_acts_and_goes_away(qtbot, data_tab, on_disk):
+    from PySide6.QtWidgets import QMenu
+
+    view, model = data_tab.view, data_tab.model
+    row = model.row_of["dual_teachers"]
+    for _ in range(3):
+        view.setCurrentIndex(model.index(row, COL_CUR))
+        view.customContextMenuRequested.emit(view.visualRect(view.currentIndex()).center())
+        (menu,) = [m for m in view.findChildren(QMenu) if m.isVisible()]
+        next(a for a in menu.actions() if a.text().startswith("设为不适用")).trigger()
+        menu.close()
+    assert on_disk.value("dual_teachers", 2021) == "-"
+    qtbot.wait(1)
+    assert view.findChildren(QMenu) == []  # one menu per right click, not kept for ever

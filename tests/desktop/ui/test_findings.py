@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from desktop.rules import Finding
-from desktop.ui.data_table import COL_CUR, COL_PREV
+from desktop.ui.data_table import COL_CUR, COL_NAME, COL_PREV
 from desktop.ui.findings import FindingsDock, counts_text
 
 
@@ -112,3 +112,20 @@ def test_check_is_debounced(qtbot, window, data_tab):
     qtbot.waitUntil(lambda: bool(calls), timeout=2000)
     qtbot.wait(250)
     assert len(calls) == 1
+
+
+def test_finding_of_a_year_the_grid_does_not_show_selects_the_row(qtbot, window, data_tab):
+    """The file keeps every year (last year's report's previous year too) and the checks
+    cover them; the grid shows two: the cell of this year is not the one in question."""
+    parent = next(i for i in window.report.template.table_rows if i.children)
+    window.report.file.set_value(parent.id, 2019, "1")
+    window.report.file.set_value(parent.children[0], 2019, "5")
+    window.run_check()
+    item = window.dock.item_for(lambda f: f.year == 2019)
+    assert item is not None
+    finding = item.data(Qt.ItemDataRole.UserRole + 1)
+    window.dock.list.itemClicked.emit(item)
+    current = data_tab.view.currentIndex()
+    assert data_tab.model.indicator(current.row()).id == finding.ids[0]
+    assert current.column() == COL_NAME
+    assert "2019 年" in window.statusBar().currentMessage()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QPlainTextEdit
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPlainTextEdit
 
 from desktop import settings as settings_mod
 from desktop import template as templates
@@ -372,3 +374,114 @@ def test_daily_backup_after_opening(qtbot, report_copy):
     win.backup_timer.timeout.emit()
     assert len(backups.list_backups(report_copy)) == 1
     win.close()
+
+
+# ---------------------------------------------------------------- found driving the window
+def _type_in_section(window, chapter: str, section_id: int, text: str) -> None:
+    """Type at the end of a section's text as an input method commits it, then store it."""
+    tab = window.chapter_tabs[chapter]
+    window.show_tab(tab)
+    tab.outline.select(section_id)
+    editor = tab.editor.text
+    editor.setFocus()
+    cursor = editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    editor.setTextCursor(cursor)
+    commit = QInputMethodEvent()
+    commit.setCommitString(text)
+    QApplication.sendEvent(editor, commit)
+    tab.editor.commit_text()
+
+
+def test_find_snippet_shows_the_match_after_characters_that_fold_longer(qtbot, window,
+                                                                        report_copy):
+    section = next(s for s in window.report.file.sections("students") if s.parent is not None)
+    # NFKC makes "㎡" "m2" and "…" "...": the match lies further on in the folded text
+    _type_in_section(window, "students", section.id,
+                     "占地4万㎡㎡㎡㎡㎡㎡，" + "……" * 8 + "新建智慧农场实训中心。")
+    with Report.open(report_copy) as stored:
+        assert stored.file.section(section.id).text.endswith("新建智慧农场实训中心。")
+    dialog = window.show_find()
+    dialog.edit.setText("智慧农场")
+    qtbot.waitUntil(lambda: dialog.results.count() > 0, timeout=2000)
+    labels = [dialog.results.item(n).text() for n in range(dialog.results.count())]
+    assert len(labels) == 1
+    assert "新建智慧农场实训中心。" in labels[0]
+    assert labels[0].endswith("中心。")  # the text ends there: no "…" after it
+
+
+def test_a_search_typed_just_before_closing_does_not_read_the_closed_file(qtbot, window):
+    dialog = window.show_find()
+    dialog.edit.setText("学生")  # searched 200 ms later
+    window.close()
+    qtbot.wait(dialog.timer.interval() + 100)  # an exception in the search fails the test
+    assert not dialog.isVisible()
+
+
+def test_find_results_follow_the_file_opened(qtbot, window, tmp_path):
+    dialog = window.show_find()
+    dialog.edit.setText("党建")
+    qtbot.waitUntil(lambda: dialog.results.count() > 0, timeout=2000)
+    other = tmp_path / "other.qreport"
+    Report.create(other, "测试职业学校", "2022", 2021).close()
+    assert window.open_file(other)
+    # section ids are small numbers in every file: an old hit would open a stranger section
+    labels = [dialog.results.item(n).text() for n in range(dialog.results.count())]
+    assert labels == [hit.label for hit in search(window.report, "党建")]
+
+
+def test_a_failed_restore_leaves_a_working_window(qtbot, window, on_disk, monkeypatch):
+    from desktop import backups
+
+    backups.make_backup(window.report.file, "manual")
+
+    def disk_error(path, backup):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(backups, "restore", disk_error)
+    dialog = window.restore_backup()
+    dialog.accept()  # an exception escaping the slot fails the test
+    assert any("disk I/O error" in b.text() for b in _message_boxes(window))
+    model = window.data_tab.model
+    assert model.setData(model.index(model.row_of["students"], COL_CUR), "9600")
+    assert on_disk.value("students", 2021) == "9600"
+
+
+def test_new_report_onto_an_existing_file_is_refused_in_the_dialog(qtbot, window, report_copy,
+                                                                    on_disk):
+    dialog = window.new_report()
+    dialog.school.setText("另一所学校")
+    dialog.path.setText(str(report_copy.with_suffix("")))  # ".qreport" is added
+    dialog._accept()
+    assert dialog.isVisible() and "已存在" in dialog.error.text()
+    assert dialog.school.text() == "另一所学校"  # nothing typed is lost
+    dialog.reject()
+    assert window.report.file.path == report_copy
+    assert on_disk.meta("school") == "聊城高级工程职业学校"
+
+
+def test_closed_message_boxes_do_not_pile_up(qtbot, window):
+    for _ in range(3):
+        window._about()
+        (box,) = _message_boxes(window)
+        box.accept()
+    qtbot.wait(1)
+    assert window.findChildren(QMessageBox) == []
+
+
+def test_undoing_a_chapter_edit_from_another_tab_says_what_and_where(qtbot, window,
+                                                                     report_copy):
+    section = next(s for s in window.report.file.sections("students") if s.parent is not None)
+    _type_in_section(window, "students", section.id, "新增一句。")
+    window.show_tab(window.data_tab)
+    view = window.data_tab.view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    with Report.open(report_copy) as stored:
+        assert stored.file.section(section.id).text == section.text
+    assert window.tabs.currentWidget() is window.data_tab
+    assert window.statusBar().currentMessage() == "已撤销：编辑正文（二、学生发展）"
+    qtbot.keyClick(view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    with Report.open(report_copy) as stored:
+        assert stored.file.section(section.id).text == section.text + "新增一句。"
+    assert window.statusBar().currentMessage() == "已重做：编辑正文（二、学生发展）"
