@@ -43,14 +43,18 @@ class Cover(Flowable):
         return self.width, self.height
 
     def draw(self):
+        bottom = self.height  # where the part above ended
         for at, texts, style in self.parts:
-            top = self.height * (1 - at)
+            # A part that wrapped (a long school name) pushes the next one down rather
+            # than running into it.
+            top = min(self.height * (1 - at), bottom - 0.5 * style.leading)
             for text in texts:
                 if not text:
                     continue
                 lines = self.ts.lines(text, style, self.width)
                 draw_lines(self.canv, lines, style, self.width, top)
                 top -= len(lines) * style.leading
+            bottom = top
 
 
 class TocEntry(Flowable):

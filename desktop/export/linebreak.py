@@ -154,6 +154,15 @@ def _fill(
             if not piece.strip(" \u3000"):
                 flush(False)  # the overflowing piece is only spaces: drop them
                 continue
+            bare = piece.lstrip(" \u3000")
+            if sum(advance(c) for c in bare) > width_for(len(out) + 1) + _FUZZ:
+                # Too long for any line (a long URL): it is cut anyway, so its head fills
+                # this line instead of leaving "访问" alone before a gap.
+                cut = _head_that_fits(piece, advance, limit - cur_w)
+                if cut:
+                    cur.append(piece[:cut])
+                    cur_w += sum(advance(c) for c in piece[:cut])
+                    piece = piece[cut:]
             flush(False)
             piece = piece.lstrip(" \u3000")
             w = sum(advance(c) for c in piece)
@@ -175,6 +184,21 @@ def _fill(
         # The text ended with spaces that were dropped: the previous line is the last.
         prev = out[-1]
         out[-1] = Line(prev.text, prev.width, True)
+
+
+def _head_that_fits(piece: str, advance: Callable[[str], float], room: float) -> int:
+    """How many characters of `piece` to put in `room` so that the cut keeps the rules
+    (0: none)."""
+    w = 0.0
+    cut = 0
+    while cut < len(piece) and w + advance(piece[cut]) <= room + _FUZZ:
+        w += advance(piece[cut])
+        cut += 1
+    if cut >= len(piece):
+        return 0  # the caller only asks for pieces that do not fit
+    while cut > 0 and (piece[cut] in NO_START or piece[cut - 1] in NO_END):
+        cut -= 1
+    return cut if piece[:cut].strip(" \u3000") else 0
 
 
 def _force_split(

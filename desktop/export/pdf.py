@@ -17,6 +17,7 @@ caller can name them; the export does not fail over a rare character.
 
 from __future__ import annotations
 
+import itertools
 import os
 import pathlib
 import threading
@@ -42,6 +43,7 @@ TEXT_H = 38 * 18.0
 LEFT = (PAGE_W - TEXT_W) / 2  # 2.88 cm
 TOP = 85.0  # 3.0 cm, room for the running header
 BOTTOM = PAGE_H - TOP - TEXT_H  # 2.57 cm, room for the page number
+HEADER_MIN_SIZE = 7.0  # a running header never gets smaller than this
 TOC_DEPTH = 3  # chapters, （一） sections and 1. subsections are listed in the 目录
 
 _build_lock = threading.Lock()
@@ -204,11 +206,9 @@ class _Builder:
             ts.body_start = canv.getPageNumber()
         canv.saveState()
         top = PAGE_H - TOP
-        st = self.header
+        st, school, title = self._header_texts()
         rule_y = top + 8
         canv.translate(LEFT, rule_y + 3 + st.leading)
-        school = ts.clean(self.doc.school, st.font)
-        title = ts.clean(self.doc.title, st.font)
         draw_lines(canv, ts.lines(school, st, TEXT_W), st, TEXT_W, 0)
         draw_lines(canv, ts.lines(title, st.but(align="right"), TEXT_W), st.but(align="right"), TEXT_W, 0)
         canv.restoreState()
@@ -218,6 +218,34 @@ class _Builder:
         canv.line(LEFT, rule_y, LEFT + TEXT_W, rule_y)
         canv.restoreState()
         self._footer(canv, f"- {ts.page_number(canv)} -")
+
+    def _header_texts(self):
+        """Style, school and title of the running header, on one line between them.
+
+        A long school name would run into the title (both are drawn on the same line):
+        the pair shrinks to fit, down to HEADER_MIN_SIZE, and only then is the school
+        name shortened with "…".
+        """
+        cached = getattr(self, "_header_cache", None)
+        if cached is not None:
+            return cached
+        ts = self.ts
+        st = self.header
+        school = ts.clean(self.doc.school, st.font)
+        title = ts.clean(self.doc.title, st.font)
+        gap = 2 * st.size  # at least two characters between them
+        natural = ts.width(school, st.font, st.size) + ts.width(title, st.font, st.size)
+        if natural + gap > TEXT_W:
+            size = max(HEADER_MIN_SIZE, st.size * (TEXT_W - gap) / natural)
+            st = st.but(size=size)
+            room = TEXT_W - 2 * size - ts.width(title, st.font, size)
+            if ts.width(school, st.font, size) > room:
+                ellipsis = "\u2026"
+                while school and ts.width(school + ellipsis, st.font, size) > room:
+                    school = school[:-1]
+                school += ellipsis
+        self._header_cache = (st, school, title)
+        return self._header_cache
 
     def _footer(self, canv, text: str) -> None:
         from desktop.export.typeset import draw_lines
@@ -330,19 +358,22 @@ class _Builder:
         """Widths from the relative hints, but never narrower than a column needs.
 
         序号 gets just what it needs; numeric columns fit their widest number on one line
-        (a number must never wrap); every column fits two characters of its header.
+        (a number must never wrap); every column fits two characters of its header.  Only
+        what cannot wrap counts: a note typed into a numeric column wraps like text, rather
+        than squeezing every other column to nothing.
         """
         pad = 2 * _CELL_PAD
         size = self.cell.size
         floors = []
         for i, col in enumerate(columns):
             floor = 2 * size + pad
-            if col.numeric or _is_seq(col, i):
-                widest = max(
-                    (b.ts.width(b.text, b.style.font, b.style.size) for b in (r[i] for r in rows[1:])),
-                    default=0.0,
-                )
-                floor = max(floor, widest + pad + 1)
+            column = [r[i] for r in rows[1:]]
+            if _is_seq(col, i):
+                widest = max((b.ts.width(b.text, b.style.font, b.style.size) for b in column), default=0.0)
+                floor = max(floor, min(widest + pad + 1, TEXT_W / 2))
+            elif col.numeric:
+                widest = max((_unbreakable_width(b) for b in column), default=0.0)
+                floor = max(floor, min(widest + pad + 1, TEXT_W / 2))
             floors.append(floor)
         hints = [max(c.width, 0.01) for c in columns]
         fixed = {i for i, c in enumerate(columns) if _is_seq(c, i)}
@@ -367,6 +398,15 @@ class _Builder:
         ]
         if total:
             commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, (0, 0, 0)))
+        # reportlab re-centres the MIDDLE cells of a row it cuts by padding them, so the
+        # rest of a row taller than a page grew at each cut until no page could hold it
+        # (LayoutError): rows that may be cut more than once are set from the top.
+        for r, row in enumerate(rows[1:], start=1):
+            cells = zip(row, widths, strict=True)
+            tallest = max((len(b.lines_for(w - 2 * _CELL_PAD)) * b.style.leading
+                          for b, w in cells), default=0)
+            if tallest > TEXT_H / 3:
+                commands.append(("VALIGN", (0, r), (-1, r), "TOP"))
         # splitInRow: a row taller than a page (a long text cell) is cut rather than failing.
         table = Table(
             rows,
@@ -395,6 +435,8 @@ class _Builder:
             max_height=TEXT_H * 0.34,
             caption_style=self.photo_caption,
             where=where,
+            # A row and the figure caption fit on a page.
+            max_row_height=TEXT_H - 2 * self.fig_caption.leading - self.fig_caption.space_after,
         )
         caption = TextBlock(self.ts, f"{figure.number} {figure.caption}".strip(), self.fig_caption)
         spaced = []
@@ -466,6 +508,21 @@ class _Builder:
 _CELL_PAD = 4.0
 
 
+def _unbreakable_width(block) -> float:
+    """Width of the widest piece of a cell's text that a line break cannot fall in (a
+    whole number such as 10671.47; one or two characters of Chinese text)."""
+    from desktop.export.linebreak import break_points
+
+    widest = 0.0
+    for part in block.text.split("\n"):
+        bounds = [0, *break_points(part), len(part)]
+        for a, b in itertools.pairwise(bounds):
+            piece = part[a:b].strip(" \u3000")
+            if piece:
+                widest = max(widest, block.ts.width(piece, block.style.font, block.style.size))
+    return widest
+
+
 def _is_seq(col: Column, index: int) -> bool:
     return index == 0 and col.name.strip() in ("序号", "序", "编号")
 
@@ -500,8 +557,18 @@ def _distribute(total: float, hints: list[float], floors: list[float], fixed: se
             widths[i] = floors[i]
             settled.add(i)
     used = sum(widths)
-    if used > total + 0.01:  # floors alone exceed the page: scale everything down
-        widths = [w * total / used for w in widths]
+    if used > total + 0.01:
+        # Floors alone exceed the page: the widest columns give way, down to a common
+        # width, so narrow ones keep what they need (scaling every column down could leave
+        # a column narrower than its padding, which reportlab refuses).
+        below = 0.0  # the columns narrower than the common width keep theirs
+        level = total / n
+        for k, w in enumerate(sorted(widths)):
+            if below + w * (n - k) >= total:
+                level = (total - below) / (n - k)
+                break
+            below += w
+        widths = [min(w, level) for w in widths]
     return widths
 
 

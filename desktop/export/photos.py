@@ -26,6 +26,7 @@ JPEG_QUALITY = 85
 # (a 200 dpi q85 photo takes ~0.2–0.4).
 BYTES_PER_PIXEL = 0.5
 GAP = 12.0  # points between photos in a row
+MIN_SLOT_CHARS = 8  # a photo's caption is never set narrower than this many characters
 _PLACEHOLDER_ASPECT = 4 / 3
 
 
@@ -110,48 +111,66 @@ class _Jpeg:
 
 
 class PhotoRow(Flowable):
-    """One row of photos of equal height, centred, each with its caption below."""
+    """One row of photos of equal height, centred, each with its caption below.
+
+    Each photo stands centred in a slot at least MIN_SLOT_CHARS characters wide, where its
+    caption is set (a 1:6 strip would otherwise get one character per caption line).  A
+    caption too long for `max_height` is cut with "…" (`truncated`): a row taller than a
+    page could not be laid out at all.
+    """
 
     def __init__(
         self,
         ts: Typesetter,
         photos: list[tuple[bytes | None, float, float, str]],
         caption_style: TextStyle,
+        slots: list[float] | None = None,
+        max_height: float | None = None,
     ) -> None:
         super().__init__()
         self.ts = ts
         self.photos = photos  # (jpeg or None, width, height, caption)
         self.caption_style = caption_style
-        self.captions = [ts.clean(c, caption_style.font) for *_, c in photos]
+        self.slots = slots or [w for _, w, _, _ in photos]
         self.img_h = max((h for _, _, h, _ in photos), default=0.0)
+        leading = caption_style.leading
+        max_lines = None if max_height is None else max(1, int((max_height - self.img_h - 3.0) // leading))
+        self.truncated = False
+        self._caption_lines = []
+        for (*_, caption), slot in zip(photos, self.slots, strict=True):
+            text = ts.clean(caption, caption_style.font)
+            lines = ts.lines(text, caption_style, slot) if text else []
+            if max_lines is not None and len(lines) > max_lines:
+                self.truncated = True
+                lines = lines[:max_lines]
+                last = lines[-1].text[:-1] + "\u2026"
+                lines[-1] = ts.lines(last, caption_style, slot)[0]
+            self._caption_lines.append(lines)
+        n = max((len(x) for x in self._caption_lines), default=0)
+        self.cap_h = n * leading + (3.0 if n else 0.0)
 
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
-        self._caption_lines = [
-            self.ts.lines(c, self.caption_style, w) if c else []
-            for (_, w, _, _), c in zip(self.photos, self.captions, strict=True)
-        ]
-        n = max((len(x) for x in self._caption_lines), default=0)
-        self.cap_h = n * self.caption_style.leading + (3.0 if n else 0.0)
         self.height = self.img_h + self.cap_h
         return availWidth, self.height
 
     def draw(self):
         canv = self.canv
-        total = sum(w for _, w, _, _ in self.photos) + GAP * (len(self.photos) - 1)
+        total = sum(self.slots) + GAP * (len(self.photos) - 1)
         x = (self.width - total) / 2
-        for (jpeg, w, h, _), lines in zip(self.photos, self._caption_lines, strict=True):
+        for (jpeg, w, h, _), slot, lines in zip(self.photos, self.slots, self._caption_lines, strict=True):
             y = self.cap_h + (self.img_h - h)  # photos share the bottom line
+            px = x + (slot - w) / 2
             if jpeg is not None:
-                canv.drawImage(_Jpeg(jpeg), x, y, w, h)
+                canv.drawImage(_Jpeg(jpeg), px, y, w, h)
             else:
-                self._placeholder(x, y, w, h)
+                self._placeholder(px, y, w, h)
             if lines:
                 canv.saveState()
                 canv.translate(x, 0)
-                draw_lines(canv, lines, self.caption_style, w, self.cap_h - 3.0)
+                draw_lines(canv, lines, self.caption_style, slot, self.cap_h - 3.0)
                 canv.restoreState()
-            x += w + GAP
+            x += slot + GAP
 
     def _placeholder(self, x: float, y: float, w: float, h: float) -> None:
         canv = self.canv
@@ -174,12 +193,16 @@ def layout(
     max_height: float,
     caption_style: TextStyle,
     where: str,
+    max_row_height: float | None = None,
 ) -> list[PhotoRow]:
     """Rows of photos fitting `width`: two per row, three when three portraits come alone.
 
     Within a row all photos get the same height and together fill the width (a justified
-    gallery), so pictures of different shapes still line up; `max_height` caps it.
+    gallery), so pictures of different shapes still line up; `max_height` caps it.  A
+    captioned photo's slot is at least MIN_SLOT_CHARS wide; `max_row_height` caps a row
+    with its captions (a page).
     """
+    min_slot = MIN_SLOT_CHARS * caption_style.size
     items: list[_Photo] = []
     for i, (data, caption) in enumerate(photos, start=1):
         px = probe(data)
@@ -204,7 +227,7 @@ def layout(
             if prev_h is not None:
                 h = min(h, prev_h)
         else:
-            h = min(max_height, (width - GAP * (len(group) - 1)) / sum(p.aspect for p in group))
+            h = _row_height(group, width - GAP * (len(group) - 1), max_height, min_slot)
         prev_h = h
         sized.append([(p, h * p.aspect, h) for p in group])
     jobs = [(p.data, w, h) for row in sized for p, w, h in row if p.data is not None]
@@ -217,8 +240,25 @@ def layout(
             if p.data is not None and jpeg is None:
                 ts.warnings.append(f"{where}中有图片无法读取，以空框代替")
             placed.append((jpeg, w, h, p.caption))
-        rows.append(PhotoRow(ts, placed, caption_style))
+        slots = [max(w, min_slot) if p.caption.strip() else w for p, w, _ in row]
+        photo_row = PhotoRow(ts, placed, caption_style, slots, max_row_height)
+        if photo_row.truncated:
+            ts.warnings.append(f"{where}中有照片说明过长，超出一页的部分已省略")
+        rows.append(photo_row)
     return rows
+
+
+def _row_height(group: list[_Photo], room: float, max_height: float, min_slot: float) -> float:
+    """The common height of a row's photos so that they fill `room`, each captioned photo
+    taking at least `min_slot` (a narrow one then stands in a wider slot)."""
+    fixed: set[int] = set()
+    while True:
+        free = sum(p.aspect for i, p in enumerate(group) if i not in fixed)
+        h = max_height if free <= 0 else min(max_height, (room - min_slot * len(fixed)) / free)
+        narrow = {i for i, p in enumerate(group) if p.caption.strip() and h * p.aspect < min_slot}
+        if narrow <= fixed:
+            return h
+        fixed |= narrow
 
 
 def _for_print_all(jobs: list[tuple[bytes, float, float]]) -> list[bytes | None]:

@@ -237,10 +237,15 @@ class TextBlock(Flowable):
     def wrap(self, availWidth, availHeight):
         lines = self.lines_for(availWidth)
         self.width = availWidth
+        self._wrap_width = availWidth
         self.height = len(lines) * self.style.leading
         return availWidth, self.height
 
     def split(self, availWidth, availHeight):
+        # Split what was wrapped: reportlab cuts a table cell with the column's width, not
+        # the width inside its padding that the cell was wrapped to, and lines re-broken
+        # wider would not be the ones that were measured (nor fit the cell when drawn).
+        availWidth = getattr(self, "_wrap_width", availWidth)
         lines = self.lines_for(availWidth)
         n = int((availHeight + 1e-6) // self.style.leading)
         total = len(lines)
@@ -265,6 +270,9 @@ class TextBlock(Flowable):
         part.keep_with_next = False
         part._lines = lines
         part._laid_width = self._laid_width
+        part._wrap_width = self._laid_width
+        part.width = self._laid_width or 0.0
+        part.height = len(lines) * self.style.leading
         part._first_is_first = self._first_is_first and head
         part._space_before = self._space_before if head else 0.0
         part._space_after = 0.0 if head else self._space_after
@@ -326,10 +334,13 @@ class NeedSpace(CondPageBreak):
                 f.wrap(aw, ah)
                 heights = getattr(f, "_rowHeights", None) or [0.0]
                 return need + sum(heights[:3])
+            # KeepTogether (a figure) wraps its content on the canvas it is given: it has
+            # none yet, as it has not reached the frame.
+            canv = getattr(self, "canv", None)
             if isinstance(f, KeepTogether):
-                f.wrap(aw, ah)
+                f.wrapOn(canv, aw, ah)
                 return need + f._H
-            _, h = f.wrap(aw, ah)
+            _, h = f.wrapOn(canv, aw, ah)
             return need + h
         return need
 

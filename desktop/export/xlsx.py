@@ -59,6 +59,7 @@ MIN_WIDTH = 6.0
 MAX_NAME_WIDTH = 52.0  # the 指标 column wraps beyond this rather than pushing the page narrow
 MAX_TABLE_WIDTH = 40.0
 LINE_HEIGHT = 14.25  # points: the default row height of 11 pt 宋体
+EXCEL_DIGITS = 15  # significant digits an Excel number keeps
 BLANK = "_" * 14  # a line to write on when a submission field is not filled in
 
 # Excel turns these into error values when typed; stored as text they must stay text.
@@ -92,8 +93,10 @@ def write_xlsx(doc: Document, out: Path) -> None:
 def build_workbook(doc: Document) -> Workbook:
     """The export as an in-memory openpyxl Workbook (what `write_xlsx` saves)."""
     wb = Workbook()
-    wb.properties.title = doc.data_table.title
-    wb.properties.subject = doc.title
+    # Properties are XML text like cells: a control character (Word's manual line break
+    # \x0b pasted into the school name) would make openpyxl fail on save.
+    wb.properties.title = _ILLEGAL.sub("", doc.data_table.title)
+    wb.properties.subject = _ILLEGAL.sub("", doc.title)
     wb.properties.creator = "qreport"
     wb.properties.lastModifiedBy = "qreport"
     ws = wb.active
@@ -121,7 +124,7 @@ def sheet_name(number: str, taken: Iterable[str] = (), fallback: str = "表") ->
     Excel forbids []:*?/\\ , a leading or trailing apostrophe, more than 31 characters, the
     reserved name History, and names equal ignoring case to an existing sheet.
     """
-    name = _SHEET_NAME_FORBIDDEN.sub("_", "".join(number.split())).strip("'")[:31]
+    name = _SHEET_NAME_FORBIDDEN.sub("_", "".join(number.split()))[:31].strip("'")
     if not name or name.casefold() == "history":
         name = fallback[:31]
     used = {t.casefold() for t in taken}
@@ -168,6 +171,13 @@ def number_format(places: int) -> str:
     return "0" if places <= 0 else "0." + "0" * places
 
 
+def fits_excel(value: Decimal) -> bool:
+    """True when Excel can hold the number exactly: it keeps 15 significant digits and
+    would silently show 12345678901234567890 as 12345678901234500000.  Longer numbers are
+    written as the text shown instead."""
+    return value.is_finite() and len(value.normalize().as_tuple().digits) <= EXCEL_DIGITS
+
+
 def excel_number(value: Decimal, places: int) -> int | float:
     """The Decimal as an Excel number: int when it has no decimals to show, else float."""
     if places <= 0 and value == value.to_integral_value():
@@ -177,19 +187,22 @@ def excel_number(value: Decimal, places: int) -> int | float:
 
 def put_value(cell: XlCell, value: Cell) -> str:
     """Write one `Cell` (typed number or text) and return the text it displays (for widths)."""
-    if value.number is not None:
+    if value.number is not None and fits_excel(value.number):
         cell.value = excel_number(value.number, value.places)
         cell.number_format = number_format(value.places)
         cell.alignment = RIGHT
         return f"{value.number:.{max(value.places, 0)}f}"
-    put_text(cell, value.text)
-    if value.text == "-":
+    text = value.text
+    if value.number is not None and not text:
+        text = f"{value.number:.{max(value.places, 0)}f}"
+    put_text(cell, text)
+    if text == "-":
         cell.alignment = CENTER
-    elif _COERCIBLE.fullmatch(value.text):
+    elif _COERCIBLE.fullmatch(text):
         cell.alignment = RIGHT  # ratios like 19:1 line up with the numbers in the column
     else:
         cell.alignment = LEFT
-    return value.text
+    return text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,6 +222,7 @@ def _write_data_sheet(ws: Worksheet, table: DataTable, submission: Submission) -
     last_table_row = row - 1
     _merge_seq_groups(ws, table.rows)
     widths.apply(ws, caps={2: MAX_NAME_WIDTH})
+    _fit_title_height(ws, ncols, TITLE)
     _fit_row_heights(ws, FIRST_BODY_ROW, last_table_row, ws.column_dimensions["B"].width, col=2)
     last_row = _write_submission(ws, submission, last_table_row + 2, ncols)
     _setup_page(ws, ncols, last_row)
@@ -219,7 +233,8 @@ def _write_title(ws: Worksheet, text: str, ncols: int, font: Font) -> None:
     put_text(cell, text)
     cell.font = font
     cell.alignment = CENTER
-    ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=ncols)
+    if ncols > 1:  # Excel reports a one-cell merge as damage to repair
+        ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=ncols)
     # Merged cells never auto-fit: give the title room for its larger font.
     ws.row_dimensions[TITLE_ROW].height = 30 if font is TITLE else 24
 
@@ -283,25 +298,30 @@ def _write_submission(ws: Worksheet, submission: Submission, row: int, ncols: in
     if not lines:
         return row - 2
     split = 2 if ncols >= 4 else 1  # columns A:B hold the left field, C:… the right one
-    _put_form_field(ws, row, 1, ncols, lines[0])
-    ws.row_dimensions[row].height = 30
+    n = _put_form_field(ws, row, 1, ncols, lines[0])
+    ws.row_dimensions[row].height = max(30, _lines_height(n) + 10)
     for i, pair_start in enumerate(range(1, len(lines), 2)):
         r = row + 1 + i
-        _put_form_field(ws, r, 1, split, lines[pair_start])
+        n = _put_form_field(ws, r, 1, split, lines[pair_start])
         if pair_start + 1 < len(lines):
-            _put_form_field(ws, r, split + 1, ncols, lines[pair_start + 1])
-        ws.row_dimensions[r].height = 24
+            n = max(n, _put_form_field(ws, r, split + 1, ncols, lines[pair_start + 1]))
+        ws.row_dimensions[r].height = max(24, _lines_height(n) + 8)
     pairs = (len(lines) - 1 + 1) // 2  # lines after the first, two to a row, rounded up
     return row + pairs
 
 
-def _put_form_field(ws: Worksheet, row: int, first: int, last: int, text: str) -> None:
+def _put_form_field(ws: Worksheet, row: int, first: int, last: int, text: str) -> int:
+    """Write one field over columns first..last; returns the lines it takes there.
+
+    A value longer than its columns wraps (a long unit name would otherwise be cut at the
+    edge of the print area)."""
     cell = ws.cell(row, first)
     put_text(cell, text)
     cell.font = BODY
-    cell.alignment = Alignment(horizontal="left", vertical="bottom")
+    cell.alignment = Alignment(horizontal="left", vertical="bottom", wrap_text=True)
     if last > first:
         ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    return _lines_needed(text, _span_width(ws, first, last))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,6 +343,7 @@ def _write_table_sheet(ws: Worksheet, table: Table) -> None:
         row += 1
     caps = {col: MAX_TABLE_WIDTH for col in range(1, ncols + 1)}
     widths.apply(ws, caps=caps)
+    _fit_title_height(ws, ncols, CAPTION)
     for col in range(1, ncols + 1):
         letter = get_column_letter(col)
         _fit_row_heights(ws, FIRST_BODY_ROW, row - 1, ws.column_dimensions[letter].width, col)
@@ -382,6 +403,35 @@ class _Widths:
         for col, widest in self.widest.items():
             width = max(MIN_WIDTH, widest + 2.0)  # 2: cell padding and the grid line
             ws.column_dimensions[get_column_letter(col)].width = min(width, caps.get(col, width))
+
+
+def _span_width(ws: Worksheet, first: int, last: int) -> float:
+    """Width of columns first..last together, in Excel's character units."""
+    total = 0.0
+    for col in range(first, last + 1):
+        total += ws.column_dimensions[get_column_letter(col)].width or 8.43  # Excel's default
+    return total
+
+
+def _lines_needed(text: str, width: float, size: float = 11.0) -> int:
+    """Lines `text` wraps to in a cell `width` units wide at font `size`."""
+    usable = max(int((width - 2.0) * 11.0 / size), 1)
+    return max(1, -(-display_width(text) // usable))
+
+
+def _lines_height(lines: int, size: float = 11.0) -> float:
+    return lines * LINE_HEIGHT * size / 11.0
+
+
+def _fit_title_height(ws: Worksheet, ncols: int, font: Font) -> None:
+    """Merged cells never auto-fit: a title that wraps (a long school name) gets the
+    height of its lines instead of being cut off."""
+    size = float(font.size or 11)
+    text = ws.cell(TITLE_ROW, 1).value or ""
+    lines = _lines_needed(str(text), _span_width(ws, 1, ncols), size)
+    if lines > 1:
+        current = ws.row_dimensions[TITLE_ROW].height or LINE_HEIGHT
+        ws.row_dimensions[TITLE_ROW].height = max(current, _lines_height(lines, size) + 8)
 
 
 def _fit_row_heights(ws: Worksheet, first: int, last: int, width: float | None, col: int) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.document import Chapter, Document, Figure, Section, Table
+from desktop.document import Chapter, Document, Figure, Section, Submission, Table
 from desktop.export.linebreak import break_lines, line_break_violations
 from desktop.export.pdf import PdfResult, write_pdf
 from tests.desktop.export.pdf_sample import build_document
@@ -479,7 +479,7 @@ def test_awkward_content_still_lays_out(tmp_path):
 
 
 def test_an_empty_report_still_exports(tmp_path):
-    from desktop.document import DataTable, Submission
+    from desktop.document import DataTable
 
     empty = Document(
         "某学校",
@@ -492,3 +492,145 @@ def test_an_empty_report_still_exports(tmp_path):
     )
     assert write_pdf(empty, tmp_path / "a.pdf").pages == 3  # cover, 目录, data table
     assert write_pdf(empty, tmp_path / "b.pdf", table_only=True).pages == 1
+
+
+# -- long names, long values, awkward photos ---------------------------------------------
+
+LONG_SCHOOL = "新疆维吾尔自治区巴音郭楞蒙古自治州和静县职业技术学校（和静县职业技能培训中心）"
+
+
+def bbox_words(path: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(text, xMin, yMin, xMax, yMax) of each word pdftotext finds on `page` (from 1, y down)."""
+    out = run("pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(path), "-")
+    words = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', out
+    )
+    return [(t, float(a), float(b), float(c), float(d)) for a, b, c, d, t in words]
+
+
+def test_long_school_name_fits_cover_and_running_header(tmp_path):
+    doc = build_document()
+    doc.school = LONG_SCHOOL
+    path = tmp_path / "long.pdf"
+    write_pdf(doc, path)
+    # Cover: the name wraps; the date comes below its last line, not over it.
+    cover = bbox_words(path, 1)
+    date = next(w for w in cover if w[0] == doc.date_text)
+    name_lines = [w for w in cover if w[0] and w[0] in LONG_SCHOOL and len(w[0]) > 2]
+    assert squash("".join(w[0] for w in name_lines)) == LONG_SCHOOL
+    assert date[2] >= max(w[4] for w in name_lines)
+    # Running header: school and title on one line, the school ending before the title.
+    header = [w for w in bbox_words(path, 3) if w[2] < 80]
+    texts = [w[0] for w in header]
+    assert texts == [LONG_SCHOOL, doc.title]
+    assert header[0][3] < header[1][1]
+
+
+def test_long_submission_values_are_printed_whole(tmp_path):
+    doc = build_document()
+    doc.submission = Submission(
+        unit=LONG_SCHOOL, filler="张三", reviewer="欧阳某某某某某某某某某某某某某某",
+        phone="0635-8888888转12345678", date="2022年11月30日",
+    )
+    path = tmp_path / "table.pdf"
+    write_pdf(doc, path, table_only=True)
+    text = squash("".join(pdftotext(path)))
+    for _, value in doc.submission.lines():
+        assert squash(value) in text
+
+
+def test_long_url_starts_on_the_line_of_the_text_before_it():
+    def adv(ch: str) -> float:
+        return 1.0 if ord(ch) > 0x2000 else 0.5
+
+    url = "https://www.example.edu.cn/" + "x" * 60
+    lines = break_lines("请访问" + url + "了解详情。", adv, [20])
+    assert lines[0].text.startswith("请访问https://")
+    assert lines[0].width > 19  # filled, not "请访问" alone before a gap
+    assert "".join(x.text for x in lines) == "请访问" + url + "了解详情。"
+
+
+def test_long_captions_under_narrow_photos(tmp_path):
+    from desktop.document import Photo
+    from tests.desktop.export.pdf_sample import photo
+
+    doc = build_document()
+    caption = "学生在实训基地参加职业技能等级证书考核的现场照片" * 3
+    too_long = "很长的照片说明" * 60
+    doc.chapters[0].body += [
+        Figure("图 1-8", "窄图", (Photo(photo(300, 900, (9, 9, 9)), caption), Photo(photo(1600, 400, (0, 90, 0))))),
+        Figure("图 1-9", "超长说明", (Photo(photo(200, 1200, (9, 9, 9)), too_long), Photo(photo(1600, 400, (0, 9, 0))))),
+    ]
+    path = tmp_path / "photos.pdf"
+    result = write_pdf(doc, path)  # a caption taller than a page used to be a LayoutError
+    assert any("图 1-9" in w for w in result.warnings)
+    assert not any("图 1-8" in w for w in result.warnings)
+    text = squash("".join(pdftotext(path)))
+    assert caption in text
+    assert "图1-9超长说明" in text
+    # The 1:3 photo's caption is set at least eight characters wide, not three.
+    lines = [squash(x) for page in pdftotext(path) for x in page.splitlines()]
+    assert "学生在实训基地参加" in "".join(lines)
+    assert max(len(x) for x in lines if x and x in caption) >= 8
+
+
+def test_a_section_opening_with_a_figure(tmp_path):
+    """A section of photos only: its heading is kept with a figure (used to fail with
+    "'KeepTogether' object has no attribute 'canv'")."""
+    from desktop.document import Photo
+    from tests.desktop.export.pdf_sample import photo
+
+    doc = build_document()
+    figure = Figure("图 2-9", "校园风采", (Photo(photo(800, 600, (20, 90, 160)), "操场"),))
+    doc.chapters[1].sections[0].sections.append(Section("3.", "校园风采一览", 2, body=[figure]))
+    path = tmp_path / "figure-first.pdf"
+    write_pdf(doc, path)
+    pages = [squash(p) for p in pdftotext(path)]
+    page = next(p for p in pages[2:] if "3.校园风采一览" in p)
+    assert "图2-9校园风采" in page
+
+
+def test_table_rows_taller_than_a_page(tmp_path):
+    """Several cells longer than a page are cut across pages, every character kept (the
+    re-centred remainder used to grow until no page held it: LayoutError)."""
+    from desktop.document import Cell, Column
+
+    long_texts = [f"第{i}项成效：" + "学校深化产教融合，推进校企合作，" * 120 + "。" for i in (1, 2, 3)]
+    table = Table(
+        "表 1-9",
+        "主要成效",
+        (Column("序号", width=0.5), Column("项目", width=1), Column("主要成效", width=4)),
+        tuple((Cell(str(i)), Cell(f"项目{i}"), Cell(t)) for i, t in enumerate(long_texts, start=1)),
+    )
+    doc = build_document()
+    doc.chapters[0].body.append(table)
+    path = tmp_path / "tall.pdf"
+    write_pdf(doc, path)
+    built = Built("built", doc, path, PdfResult(0), pdftotext(path))
+    text = running_text(built).replace("序号项目主要成效", "")  # repeated header rows
+    for t in long_texts:
+        assert squash(t) in text
+
+
+def test_a_note_in_a_numeric_column_does_not_squeeze_the_table(tmp_path):
+    """Text that is not a number (kept as typed) wraps in its column; the other columns keep
+    room for their text (a long note used to shrink them below their padding: ValueError)."""
+    from decimal import Decimal
+
+    from desktop.document import Cell, Column
+
+    note = "其中外聘教师十二人，兼职教师八人，另有企业兼职导师若干人，具体以人事处统计为准" * 2
+    table = Table(
+        "表 1-8",
+        "师资",
+        (Column("序号", width=0.5), Column("类别", width=2), Column("人数", numeric=True), Column("占比", numeric=True)),
+        ((Cell("1"), Cell("专任教师"), Cell("501", Decimal(501)), Cell(note)),
+         (Cell("2"), Cell("兼职教师"), Cell(note), Cell("12.5", Decimal("12.5"), 1))),
+    )
+    doc = build_document()
+    doc.chapters[0].body.append(table)
+    path = tmp_path / "note.pdf"
+    write_pdf(doc, path)
+    lines = [squash(x) for page in pdftotext(path) for x in page.splitlines()]
+    assert "专任教师" in lines and "兼职教师" in lines  # not cut into single characters
+    assert squash(note) in "".join(lines).replace("专任教师", "").replace("501", "")

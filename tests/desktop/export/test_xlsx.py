@@ -381,6 +381,7 @@ def test_table_without_total_and_text_values(tmp_path: Path) -> None:
         ("表 2/1", (), "表2_1"),
         ("表[1]:*?\\", (), "表_1_____"),
         ("'表1'", (), "表1"),
+        ("表" + "长" * 29 + "'x", (), "表" + "长" * 29),  # no trailing ' after cutting to 31
         ("表" + "长" * 40, (), "表" + "长" * 30),
         ("表 2-1", ("表2-1",), "表2-1(2)"),
         ("表 2-1", ("表2-1", "表2-1(2)"), "表2-1(3)"),
@@ -399,6 +400,7 @@ def test_duplicate_table_numbers_get_distinct_sheets(tmp_path: Path) -> None:
     doc = build_document(tables=[majors_table(), majors_table(), Table("", "无编号", (), ())])
     wb = write(tmp_path, doc)
     assert wb.sheetnames == [DATA_SHEET, "表3-1", "表3-1(2)", "表3"]
+    assert not wb["表3"].merged_cells.ranges  # no one-cell merge, which Excel calls damage
 
 
 # ---------------------------------------------------------------------------------------------
@@ -496,3 +498,52 @@ def test_a_sub_row_with_its_own_number_keeps_it(tmp_path: Path, sample_document:
     assert ws.cell(child, 1).value == 48
     assert ws.cell(child, 2).alignment.indent == 1
     assert not any(r.min_row <= child <= r.max_row for r in ws.merged_cells.ranges if r.min_col == 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Long and awkward values
+
+LONG_SCHOOL = "新疆维吾尔自治区巴音郭楞蒙古自治州和静县职业技术学校（和静县职业技能培训中心）"
+
+
+def test_long_title_and_submission_values_get_room(tmp_path: Path) -> None:
+    doc = build_document(school=LONG_SCHOOL)
+    doc.submission = Submission(unit=LONG_SCHOOL, filler="张三", reviewer="欧阳某某某某某某某某某某某某",
+                                phone="0635-8888888转12345678", date="2022年11月30日")
+    ws = write(tmp_path, doc)[DATA_SHEET]
+    # The merged title wraps to two lines of 16 pt: a 30 pt row would cut it.
+    assert ws["A1"].alignment.wrap_text
+    assert ws.row_dimensions[1].height >= 2 * 20
+    # Submission fields wrap inside the print area, on rows tall enough for them.
+    first = ws.max_row - 2
+    unit = ws.cell(first, 1)
+    assert unit.value == f"填报单位（盖章）：{LONG_SCHOOL}"
+    assert unit.alignment.wrap_text
+    assert ws.row_dimensions[first].height >= 2 * xlsx.LINE_HEIGHT
+    reviewer = ws.cell(first + 1, 3)
+    assert reviewer.value.startswith("审核人：") and reviewer.alignment.wrap_text
+    assert ws.row_dimensions[first + 1].height >= 2 * xlsx.LINE_HEIGHT
+    assert ws.row_dimensions[first + 2].height == 24  # short fields: one line, as before
+
+
+def test_numbers_beyond_excel_precision_stay_exact_as_text(tmp_path: Path) -> None:
+    table = Table(
+        "表 9-2", "大数", (Column("序号"), Column("金额", numeric=True)),
+        rows=(
+            (Cell("1"), value_cell("12345678901234567890.12")),  # 22 digits: Excel keeps 15
+            (Cell("2"), value_cell("123456789012345")),  # 15 digits: still a number
+            (Cell("3"), value_cell("100000000000000000000")),  # one significant digit
+        ),
+    )
+    ws = write(tmp_path, build_document(tables=[table]))["表9-2"]
+    assert (ws["B3"].value, ws["B3"].data_type) == ("12345678901234567890.12", "s")
+    assert ws["B3"].alignment.horizontal == "right" and ws["B3"].quotePrefix
+    assert (ws["B4"].value, ws["B4"].data_type) == (123456789012345, "n")
+    assert (ws["B5"].value, ws["B5"].data_type) == (10**20, "n")
+
+
+def test_control_characters_in_the_school_name(tmp_path: Path) -> None:
+    school = "某学校\x0b分校"  # Word's manual line break, pasted
+    wb = write(tmp_path, build_document(school=school))
+    assert wb.properties.title == "某学校分校质量数据表"
+    assert wb[DATA_SHEET]["A1"].value == "某学校分校质量数据表"
