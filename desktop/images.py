@@ -48,6 +48,10 @@ def prepare(raw: bytes, name: str = "图片") -> Photo:
     except (OSError, ValueError, SyntaxError):  # truncated or malformed data
         raise ImageRefused(f"{name} 已损坏或不完整，无法读取。") from None
     image = ImageOps.exif_transpose(image)
+    if image.mode.startswith("I"):
+        # 16- and 32-bit greyscale (scans, some cameras' PNGs): a plain convert clips every
+        # value above 255 to white; scale the range down to 8 bits instead
+        image = image.convert("I").point(lambda v: v / 256).convert("L")
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha else "RGB")  # CMYK, palette, 16-bit → RGB
     image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)

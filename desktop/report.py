@@ -8,13 +8,14 @@ figures), so neither has to know SQL or template internals.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from db.store import ReportFile, ReportFileError
 from desktop import template as templates
 from desktop.template import Template
-from desktop.values import NA, ParseError
+from desktop.values import NA, ParseError, clean_text
 
 
 class ValueRefused(ValueError):
@@ -72,11 +73,13 @@ class Report:
     @classmethod
     def create(cls, path: Path | str, school: str, edition: str, year: int) -> Report:
         template = templates.load(edition)  # fail before a file exists
-        school = school.strip()
+        school = clean_text(school)
         if not school:
             raise ReportFileError("学校名称不能为空。")
+        # the cover's date: the month the report is begun, until the office sets another
         file = ReportFile.create(
-            path, {"school": school, "edition": template.id, "year": str(year)}
+            path, {"school": school, "edition": template.id, "year": str(year),
+                   "report_date": f"{date.today():%Y-%m}"}
         )
         report = cls(file, template)
         report.create_outline()

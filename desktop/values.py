@@ -88,7 +88,7 @@ class ValueType:
             return None
         raw = text
         if self.kind == "text":
-            value = text.strip()
+            value = clean_text(text)
             if len(value) > _MAX_TEXT:
                 raise ParseError(raw, f"太长（最多 {_MAX_TEXT} 个字）")
             return value or None
@@ -237,6 +237,15 @@ def _plain(value: Decimal) -> str:
     """A Decimal as plain positional text (never 1E+3), keeping its given places."""
     text = format(value, "f")
     return "0" if text in ("-0", "") else text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """One line of text as stored: trimmed, without control characters (Word's manual line
+    break \x0b, stray NULs from pasted data) that Excel refuses and print shows as boxes."""
+    return _CONTROL.sub("", text).replace("\n", " ").replace("\t", " ").strip()
 
 
 def parse_type(kind: str, unit: str = "", places: int | None = None) -> ValueType:

@@ -112,3 +112,13 @@ def test_core_and_db_do_not_load_qt():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_new_cleans_the_school_name_and_dates_the_cover(tmp_path):
+    import datetime as dt
+
+    path = tmp_path / "n.qreport"
+    assert qreport("new", path, "--school", "某学校\x0b分校").returncode == 0
+    with Report.open(path) as report:
+        assert report.school == "某学校分校"
+        assert report.file.get_meta("report_date") == f"{dt.date.today():%Y-%m}"

@@ -96,3 +96,12 @@ def test_random_bytes_never_crash(raw):
         assert str(exc)
     else:
         assert photo.width > 0 and photo.height > 0
+
+
+def test_sixteen_bit_greyscale_keeps_its_tones():
+    """Found by the exporter review: a plain convert clipped every value above 255 to white."""
+    raw = encode(Image.new("I;16", (64, 64), 40000), "PNG")
+    photo = images.prepare(raw)
+    with Image.open(io.BytesIO(photo.data)) as stored:
+        tone = stored.convert("L").getpixel((32, 32))
+    assert abs(tone - 40000 // 256) <= 3

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.values import NA, ParseError, ValueType, normalise
+from desktop.values import NA, ParseError, ValueType, clean_text, normalise
 
 COUNT = ValueType("count", "人")
 PERCENT = ValueType("percent", "%")
@@ -121,7 +121,7 @@ def test_random_text_never_crashes_and_round_trips(vtype, text):
         assert exc.reason  # refused with a reason, never an unexplained exception
         return
     if stored is None:
-        assert not (text.strip() if vtype.kind == "text" else normalise(text))
+        assert not (clean_text(text) if vtype.kind == "text" else normalise(text))
         return
     # what is stored reads back as itself: display → parse is the identity
     assert vtype.parse(vtype.display(stored)) == stored
@@ -163,3 +163,8 @@ def test_a_bare_number_takes_the_unit_it_is_written_in():
     assert MONEY.unit_factor("元/生") is None  # … and is said to be unknown
     assert MONEY.unit_factor("千元") == 1000 and AREA.unit_factor("m ²") == 1
     assert PERCENT.unit_factor("%") == 1 and RATIO.unit_factor("/") == 1
+
+
+def test_text_loses_control_characters():
+    assert TEXT.parse("某学校\x0b分校\x00") == "某学校分校"
+    assert TEXT.parse("第一行\n第二行\t末尾") == "第一行 第二行 末尾"
