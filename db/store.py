@@ -126,7 +126,8 @@ def copy_report(source: Path | str, target: Path | str) -> None:
 def _connect(path: Path) -> Database:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 5000")
-    db = Database(conn)
+    # no sqlite-utils plugins: none is needed, and scanning for them costs start-up time
+    db = Database(conn, execute_plugins=False)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA foreign_keys = ON")

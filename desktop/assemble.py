@@ -71,13 +71,17 @@ def submission(report: Report) -> d.Submission:
     )
 
 
-def build(report: Report) -> d.Document:
-    """The whole document, read as of one moment (edits may go on meanwhile)."""
+def build(report: Report, photos: bool = True) -> d.Document:
+    """The whole document, read as of one moment (edits may go on meanwhile).
+
+    photos=False leaves the photos' bytes unread (figures keep their captions): the Excel
+    export has no use for them.
+    """
     with report.file.snapshot():
-        return _build(report)
+        return _build(report, photos)
 
 
-def _build(report: Report) -> d.Document:
+def _build(report: Report, with_photos: bool) -> d.Document:
     template = report.template
     shown = report.shown()
     table_numbers = report.table_numbers()
@@ -94,7 +98,8 @@ def _build(report: Report) -> d.Document:
             by_parent.setdefault(s.parent, []).append(s)
 
         def blocks(section: SectionRow) -> list[d.Block]:
-            return _blocks(report, section, shown, table_numbers, figure_numbers, tables)
+            return _blocks(report, section, shown, table_numbers, figure_numbers, tables,
+                           with_photos)
 
         chapters.append(
             d.Chapter(
@@ -129,7 +134,7 @@ def _sections(chapter: Chapter, parent: SectionRow, level: int,
 
 
 def _blocks(report: Report, section: SectionRow, shown, table_numbers, figure_numbers,
-            all_tables: list[d.Table]) -> list[d.Block]:
+            all_tables: list[d.Table], with_photos: bool) -> list[d.Block]:
     paragraphs = text.paragraphs(section.text)
     placed: list[tuple[int, int, d.Block]] = []
     for t in report.file.tables(section.id):
@@ -138,7 +143,8 @@ def _blocks(report: Report, section: SectionRow, shown, table_numbers, figure_nu
             all_tables.append(table)
             placed.append((t.after, t.position, table))
     for f in report.file.figures(section.id):
-        photos = tuple(d.Photo(report.file.photo_data(p.id), p.caption) for p in f.photos)
+        photos = tuple(d.Photo(report.file.photo_data(p.id) if with_photos else b"", p.caption)
+                       for p in f.photos)
         placed.append((f.after, f.position, d.Figure(figure_numbers.get(f.id, ""), f.caption, photos)))
     placed.sort(key=lambda x: (x[0], x[1]))
     body: list[d.Block] = []

@@ -167,7 +167,7 @@ def cmd_export(args) -> int:
     from desktop import assemble
 
     with _open(args.file) as report:
-        doc = assemble.build(report)
+        doc = assemble.build(report, photos=bool(args.pdf))
     if args.xlsx:
         export_xlsx = _feature("desktop.export.xlsx", "write_xlsx", "Excel 导出")
         export_xlsx(doc, args.xlsx)

@@ -76,7 +76,7 @@ def run_export(source: Path, kind: str, out: Path, department: str = "") -> str:
     from desktop import assemble
 
     with Report.open(source) as report:
-        doc = assemble.build(report)
+        doc = assemble.build(report, photos=kind != "xlsx")
     if kind == "xlsx":
         writer = getattr(_module("desktop.export.xlsx"), "write_xlsx", None)
         if writer is None:
