@@ -19,8 +19,8 @@ from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QApplication,
-    QFormLayout,
     QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -204,53 +204,68 @@ class TextEdit(QPlainTextEdit):
 
 
 class FactsForm(QGroupBox):
-    """The chapter's base facts for the report's data year, generated from the template."""
+    """The chapter's base facts, last year and this year, generated from the template.
+
+    Last year's facts are what make last year's derived values (生均…) computable; a first
+    report types them once, later reports find them in the file."""
 
     def __init__(self, host, parent=None):
         super().__init__(parent)
         self.host = host
         template = host.report.template
-        self.fields: dict[str, QLineEdit] = {}
-        columns = QHBoxLayout()
-        columns.setSpacing(24)
-        forms = [QFormLayout(), QFormLayout()]
+        previous, current = host.report.years
+        self.fields: dict[str, QLineEdit] = {}  # this year's, by fact id
+        self.previous: dict[str, QLineEdit] = {}  # last year's
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(6)
         facts = host.chapter.facts
+        # two groups side by side keep the box short, so the text below stays large
+        half = len(facts) if len(facts) < 3 else (len(facts) + 1) // 2
+        for group in range(2 if len(facts) > half else 1):
+            column = group * 4
+            for offset, year in ((1, previous), (2, current)):
+                grid.addWidget(QLabel(f"{year}年", self, alignment=Qt.AlignmentFlag.AlignCenter),
+                               0, column + offset)
         for n, fact_id in enumerate(facts):
             ind = template.indicators[fact_id]
-            field = QLineEdit(self, placeholderText=_placeholder(ind.help))
-            field.setToolTip(ind.help or ind.name)
-            field.setClearButtonEnabled(True)
-            field.setMinimumWidth(160)
-            field.setMaximumWidth(300)  # a number needs no full-width field
-            if ind.type.kind != "text":
-                field.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            field.editingFinished.connect(partial(self._commit, fact_id))
+            row, column = 1 + n % half, (n // half) * 4
             label = f"{ind.name}（{ind.unit}）" if ind.unit else ind.name
-            # two columns keep the box short, so the text below stays large
-            form = forms[0] if len(facts) < 3 or n < (len(facts) + 1) // 2 else forms[1]
-            form.addRow(label, field)
-            self.fields[fact_id] = field
-        for form in forms:
-            # set explicitly: unset, a nested layout inherits the columns' wide spacing
-            form.setVerticalSpacing(6)
-            form.setHorizontalSpacing(8)
-            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-            if form.rowCount():
-                columns.addLayout(form)
-        columns.addStretch(1)
+            grid.addWidget(QLabel(label, self, alignment=Qt.AlignmentFlag.AlignRight
+                                  | Qt.AlignmentFlag.AlignVCenter), row, column)
+            for offset, year, fields in ((1, previous, self.previous), (2, current, self.fields)):
+                field = QLineEdit(self, placeholderText=_placeholder(ind.help) if year == current else "")
+                field.setToolTip(f"{ind.name}（{year}年）：{ind.help or ind.name}")
+                field.setClearButtonEnabled(True)
+                field.setMinimumWidth(110 if year == previous else 150)
+                field.setMaximumWidth(260)  # a number needs no full-width field
+                if ind.type.kind != "text":
+                    field.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                field.editingFinished.connect(partial(self._commit, fact_id, year))
+                grid.addWidget(field, row, column + offset)
+                fields[fact_id] = field
+            if n // half == 0 and len(facts) > half:
+                grid.setColumnMinimumWidth(3, 16)  # a gap between the two groups
+        grid.setColumnStretch(grid.columnCount(), 1)
         self.message = InlineMessage(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 6)
-        layout.addLayout(columns)
+        layout.addLayout(grid)
         layout.addWidget(self.message)
-        self.setTitle(f"基础数据（{host.report.year}年）")
+        self.setTitle("基础数据")
         # as tall as its rows: the text below gets the rest
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
-    def load(self) -> None:
-        year = self.host.report.year
-        typing = False
+    def _all_fields(self):
+        previous, current = self.host.report.years
+        for fact_id, field in self.previous.items():
+            yield fact_id, previous, field
         for fact_id, field in self.fields.items():
+            yield fact_id, current, field
+
+    def load(self) -> None:
+        typing = False
+        for fact_id, year, field in self._all_fields():
             if field.isModified() and field.hasFocus():
                 typing = True
                 continue  # being typed: the refresh of another edit must not undo it
@@ -261,10 +276,9 @@ class FactsForm(QGroupBox):
         if not typing:
             self.message.clear()  # every field shows the file again: nothing is refused
 
-    def _commit(self, fact_id: str) -> None:
-        field = self.fields[fact_id]
+    def _commit(self, fact_id: str, year: int) -> None:
+        field = (self.fields if year == self.host.report.year else self.previous)[fact_id]
         report = self.host.report
-        year = report.year
         old = report.file.value(fact_id, year)
         try:
             new = report.parse(fact_id, year, field.text())

@@ -585,7 +585,7 @@ def test_fact_edit_and_refusal(open_tab, report_path, qtbot):
     tab, report, stack = open_tab("overview")
     tab.outline.select(tab.root_id())
     facts = tab.editor.facts
-    assert facts.isVisible() and facts.title() == "基础数据（2021年）"
+    assert facts.isVisible() and facts.title() == "基础数据"  # two year columns, headed
     field = facts.fields["campus_area"]
     field.setFocus()
     field.selectAll()
@@ -829,3 +829,22 @@ def test_an_album_is_read_with_progress_and_can_be_cancelled(open_tab, report_pa
     assert stack.count() == 1
     assert not any(isinstance(w, QProgressDialog) and w.isVisible()
                    for w in QApplication.topLevelWidgets())
+
+
+def test_last_years_fact_makes_last_years_derived_value(open_tab, report_path, qtbot):
+    """The seed states 校园占地面积 for 2021 only; typing 2020's fills 2020's 生均."""
+    tab, _, _ = open_tab("overview")
+    assert tab.focus_target(None, None, "campus_area")
+    field = tab.editor.facts.previous["campus_area"]
+    field.setText("473000")
+    field.setModified(True)
+    field.editingFinished.emit()
+    with fresh(report_path) as again:
+        assert again.file.value("campus_area", 2020) == "473000"
+        shown = again.shown()
+        assert shown[("campus_area", 2021)].value == "473000.00"
+        # 2020's 生均 was typed (59.50): now it is checked against 473000 / 7948 = 59.51
+        from desktop import rules
+        found = [f for f in rules.check(again) if f.year == 2020 and f.kind == "derived"
+                 and f.indicators[0] == "生均校园占地面积"]
+        assert len(found) == 1 and "59.51" in found[0].message
