@@ -109,7 +109,31 @@ def _blank_tile() -> QPixmap:
     return tile
 
 
-class PhotoStrip(QListWidget):
+class AcceptsImageFiles:
+    """Mixin: image files dropped from the file manager go to `files_dropped(paths)`.
+    Any local file is accepted so that a wrong one is refused with a message (by
+    images.prepare) rather than silently ignored; text drags are not."""
+
+    def files_dropped(self, paths: list[str]) -> None:
+        raise NotImplementedError
+
+    def dragEnterEvent(self, event) -> None:
+        if looks_like_images(event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        paths = local_files(event.mimeData().urls())
+        if paths:
+            event.acceptProposedAction()
+            self.files_dropped(paths)
+
+
+class PhotoStrip(AcceptsImageFiles, QListWidget):
     """The photos of a figure side by side, in printed order; files can be dropped on it."""
 
     filesDropped = Signal(list)
@@ -133,20 +157,8 @@ class PhotoStrip(QListWidget):
         self.setAcceptDrops(True)
         self.setDragEnabled(False)
 
-    def dragEnterEvent(self, event) -> None:
-        if looks_like_images(event.mimeData().urls()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event) -> None:
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event) -> None:
-        paths = local_files(event.mimeData().urls())
-        if paths:
-            event.acceptProposedAction()
-            self.filesDropped.emit(paths)
+    def files_dropped(self, paths: list[str]) -> None:
+        self.filesDropped.emit(paths)
 
 
 class FigureEditor(QWidget):

@@ -42,7 +42,13 @@ from db.store import FigureRow, SectionRow, TableRow
 from desktop.report import ValueRefused
 from desktop.text import char_count, paragraphs
 from desktop.ui import chapter_undo as cmd
-from desktop.ui.figure_editor import FigureEditor, choose_image_files, local_files, read_images
+from desktop.ui.figure_editor import (
+    AcceptsImageFiles,
+    FigureEditor,
+    choose_image_files,
+    local_files,
+    read_images,
+)
 from desktop.ui.outline import chapter_label, heading_number, line_icon
 from desktop.ui.table_editor import FixedTableView, FreeTableEditor, InlineMessage
 
@@ -465,7 +471,7 @@ class BlockFrame(QFrame):
 # ---------------------------------------------------------------- the editor
 
 
-class SectionEditor(QWidget):
+class SectionEditor(AcceptsImageFiles, QWidget):
     """Everything of the selected section; reused (not rebuilt) when the selection moves,
     so focus and scroll positions survive refreshes after each edit."""
 
@@ -920,15 +926,5 @@ class SectionEditor(QWidget):
         return True
 
     # ------------------------------------------------------------ drops on the editor
-    def dragEnterEvent(self, event) -> None:
-        if local_files(event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event) -> None:
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event) -> None:
-        paths = local_files(event.mimeData().urls())
-        if paths:
-            event.acceptProposedAction()
-            self.insert_images(paths)
+    def files_dropped(self, paths: list[str]) -> None:
+        self.insert_images(paths)
