@@ -84,6 +84,13 @@ def plan_import(report: Report, book: Path | str) -> ImportPlan:
         _check_belongs(report, meta, book)
         raw = xlsx_read.read_data_sheet(wb)
         plan = ImportPlan(book, raw.sheet, notes=list(raw.problems))
+        others = sorted(set(raw.years) - set(report.years))
+        if others:
+            # kept, not dropped: the file holds every year, and next year's report needs them
+            plan.notes.append(
+                f"工作簿还含有 {'、'.join(map(str, others))} 年的数据，将一并导入（本报告为 "
+                f"{report.years[0]}—{report.years[1]} 年）。"
+            )
         if meta:
             _plan_tables(report, wb, plan)
     except xlsx_read.WorkbookError as exc:

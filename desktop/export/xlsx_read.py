@@ -144,6 +144,10 @@ def _read_capped(path: Path) -> bytes:
             data = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError as exc:
         raise WorkbookError(f"找不到文件 {path.name}。") from exc
+    except IsADirectoryError as exc:
+        raise WorkbookError(f"{path.name} 是文件夹，不是 Excel 工作簿。") from exc
+    except OSError as exc:  # permissions, a file locked by Excel on Windows
+        raise WorkbookError(f"无法读取 {path.name}：{exc.strerror or exc}。") from exc
     if len(data) > MAX_FILE_BYTES:
         raise WorkbookError(f"{path.name} 超过 {MAX_FILE_BYTES // MB} MB，不像一份数据表，已拒绝读取。")
     return data

@@ -182,3 +182,18 @@ def test_numbers_without_a_name_are_not_dropped_silently(empty_report, tmp_path)
     ])
     plan = importer.plan_import(empty_report, book)
     assert plan.unmatched == ["第 5 行有数值，但没有指标名称。"] and not plan.ok
+
+
+def test_other_years_are_named_before_import(empty_report, tmp_path):
+    book = hand_made(tmp_path / "y.xlsx", [("39", "专任教师", "人", "400", "450", "501")],
+                     header=("序号", "指标", "单位", "2019年", "2020年", "2021年"))
+    plan = importer.plan_import(empty_report, book)
+    assert plan.ok
+    assert any("2019 年的数据" in note for note in plan.notes)
+    assert {(c.year, c.new) for c in plan.changes} == {(2019, "400"), (2020, "450"), (2021, "501")}
+
+
+def test_a_folder_is_not_a_workbook(sample_path, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "desktop", "import", str(sample_path), str(tmp_path)],
+                          capture_output=True, text=True, env=dict(os.environ), timeout=60)
+    assert done.returncode == 2 and "是文件夹" in done.stderr and "Traceback" not in done.stderr
