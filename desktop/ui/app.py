@@ -62,7 +62,22 @@ def application():
     app.setOrganizationName("qreport")
     app.setApplicationName("qreport")
     fonts.apply(app)
+    _install_chinese_qt_texts(app)
     return app
+
+
+def _install_chinese_qt_texts(app) -> None:
+    """Qt's own texts (dialog buttons 关闭/确定/取消, file dialogs, context menus) in Chinese,
+    whatever the system's language: the whole interface is Chinese."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    if app.property("qreport_translator_installed"):
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load("qtbase_zh_CN", folder):
+        app.installTranslator(translator)
+        app.setProperty("qreport_translator_installed", True)
 
 
 def _default_path(current) -> Path:

@@ -369,6 +369,7 @@ class MainWindow(QMainWindow):
         toggle.setText("检查结果")
         view_menu.addAction(toggle)
         self._action(view_menu, "立即检查", self.run_check, "F5")
+        self._action(view_menu, "修改记录…", self.show_history, "Ctrl+H")
 
         export_menu = bar.addMenu("导出(&X)")
         self._action(export_menu, "Excel…", lambda: self.export("xlsx"), "Ctrl+E")
@@ -872,6 +873,14 @@ class MainWindow(QMainWindow):
         # closed boxes and dialogs would otherwise stay behind as hidden children
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialogs = [d for d in self._dialogs if isValid(d) and d.isVisible()] + [dialog]
+
+    def show_history(self):
+        from desktop.ui.history_dialog import HistoryDialog
+
+        self.commit_pending_edits()  # what was just typed belongs in the record
+        dialog = HistoryDialog(self.report, self)
+        dialog.show()
+        return dialog
 
     def _about(self) -> None:
         self._message(

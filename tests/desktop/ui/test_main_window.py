@@ -485,3 +485,28 @@ def test_undoing_a_chapter_edit_from_another_tab_says_what_and_where(qtbot, wind
     with Report.open(report_copy) as stored:
         assert stored.file.section(section.id).text == section.text + "新增一句。"
     assert window.statusBar().currentMessage() == "已重做：编辑正文（二、学生发展）"
+
+
+def test_change_history_lists_what_was_typed(window, qtbot):
+    from desktop.ui.data_table import COL_CUR
+
+    model = window.data_tab.model
+    row = next(r for r, ind in enumerate(model.rows) if ind.id == "teachers")
+    assert model.setData(model.index(row, COL_CUR), "502")
+    dialog = window.show_history()
+    qtbot.addWidget(dialog)
+    first = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
+    assert first[2:] == ["专任教师（2021年）", "501", "502", "录入"]
+    dialog.filter.setText("专任教师")
+    assert dialog.visible_rows() >= 1
+    dialog.filter.setText("没有这种内容")
+    assert dialog.visible_rows() == 0
+    dialog.close()
+
+
+def test_qt_texts_are_chinese(window):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close | QDialogButtonBox.StandardButton.Cancel)
+    texts = {b.text() for b in box.buttons()}
+    assert texts == {"关闭", "取消"}
