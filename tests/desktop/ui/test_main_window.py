@@ -504,8 +504,12 @@ def test_change_history_lists_what_was_typed(window, qtbot):
     dialog.close()
 
 
-def test_qt_texts_are_chinese(window):
+def test_qt_texts_are_chinese(qapp):
     from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop.ui.app import application
+
+    assert application() is qapp  # what `qreport gui` sets up on the running application
 
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close | QDialogButtonBox.StandardButton.Cancel)
     texts = {b.text() for b in box.buttons()}
