@@ -223,8 +223,17 @@ def _plan_tables(report: Report, wb, plan: ImportPlan) -> None:
                                            old, tuple(rows)))
 
 
+@dataclass(frozen=True)
+class Written:
+    """What `write` changed, for `unwrite`: (indicator, year, new, old) values and, per
+    table, (table id, rows before or None when it was added, published total before)."""
+
+    values: tuple[tuple[str, int, str | None, str | None], ...]
+    tables: tuple[tuple[int, tuple[tuple[str, ...], ...] | None, str | None], ...]
+
+
 def apply(report: Report, plan: ImportPlan) -> int:
-    """Apply a clean plan in one transaction, after a backup; returns the values changed."""
+    """Apply a clean plan in one transaction, after a backup; returns the items changed."""
     from desktop import backups
 
     if not plan.ok:
@@ -232,17 +241,42 @@ def apply(report: Report, plan: ImportPlan) -> int:
     if not plan.changes and not plan.tables:
         return 0
     backups.make_backup(report.file, "import")
-    with report.file.transaction(f"imported from {plan.book.name}"):
-        report.file.set_values((c.indicator, c.year, c.new) for c in plan.changes)
+    write(report, plan)
+    return len(plan.changes) + len(plan.tables)
+
+
+def write(report: Report, plan: ImportPlan) -> Written:
+    """The plan's values and table rows in one transaction, logged with the workbook's
+    name; the GUI calls this (and `unwrite`) from its undo command."""
+    file = report.file
+    tables = []
+    with file.transaction(f"imported from {plan.book.name}"):
+        values = tuple(file.set_values((c.indicator, c.year, c.new) for c in plan.changes))
         for t in plan.tables:
             if t.table_id is None:
                 chapter = report.template.free_tables[t.ref].chapter
-                report.file.add_table(report.file.chapter_root(chapter), "free", t.ref, rows=t.new)
+                added = file.add_table(file.chapter_root(chapter), "free", t.ref, rows=t.new)
+                tables.append((added, None, None))
             else:
-                report.file.set_table_rows(t.table_id, t.new)
+                before = file.table(t.table_id)
+                file.set_table_rows(t.table_id, t.new)
                 # the rows now come from the department: the total is computed, not printed
-                report.file.set_table_field(t.table_id, "stated_total", None)
-    return len(plan.changes) + len(plan.tables)
+                file.set_table_field(t.table_id, "stated_total", None)
+                tables.append((t.table_id, before.rows, before.stated_total))
+    return Written(values, tuple(tables))
+
+
+def unwrite(report: Report, written: Written, source: str) -> None:
+    """Put back what `write` changed (one transaction)."""
+    file = report.file
+    with file.transaction(source):
+        file.set_values((indicator, year, old) for indicator, year, _new, old in written.values)
+        for table_id, rows, total in written.tables:
+            if rows is None:
+                file.delete_table(table_id)
+            else:
+                file.set_table_rows(table_id, rows)
+                file.set_table_field(table_id, "stated_total", total)
 
 
 def run_cli(args) -> int:

@@ -51,7 +51,7 @@ from desktop.ui.chapter_tab import ChapterTab
 from desktop.ui.data_table import DataTableTab
 from desktop.ui.export_jobs import KINDS, ExportController
 from desktop.ui.findings import FindingsDock, counts
-from desktop.ui.undo import Change, Notifier, SetValuesCommand
+from desktop.ui.undo import Change, ImportCommand, Notifier
 
 CHECK_DELAY_MS = 150  # debounce: a burst of edits re-runs the check once
 DEFAULT_SIZE = QSize(1280, 800)
@@ -793,13 +793,14 @@ class MainWindow(QMainWindow):
         dialog = QDialog(self, windowTitle="从 Excel 导入：预览")
         lines = [f"注意：{n}" for n in plan.notes]
         lines += [f"无法导入：{n}" for n in plan.unmatched + plan.refused]
-        lines += [c.describe() for c in plan.changes]
+        lines += [c.describe() for c in [*plan.changes, *plan.tables]]
         text = QPlainTextEdit("\n".join(lines) or "（没有需要更新的数值）", dialog, readOnly=True)
         buttons = QDialogButtonBox(dialog)
+        tables = f"和 {len(plan.tables)} 张表" if plan.tables else ""
         apply_button = buttons.addButton(
-            f"导入 {len(plan.changes)} 个数值", QDialogButtonBox.ButtonRole.AcceptRole
+            f"导入 {len(plan.changes)} 个数值{tables}", QDialogButtonBox.ButtonRole.AcceptRole
         )
-        apply_button.setEnabled(plan.ok and bool(plan.changes))
+        apply_button.setEnabled(plan.ok and bool(plan.changes or plan.tables))
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
@@ -821,13 +822,11 @@ class MainWindow(QMainWindow):
         except (OSError, ReportFileError) as exc:
             self._message(QMessageBox.Icon.Warning, "无法导入", f"导入前的备份失败：{exc}")
             return
-        # one undo step for the whole import; the change log names the workbook
-        command = SetValuesCommand(
-            self.report, [(c.indicator, c.year, c.new) for c in plan.changes], self.notifier,
-            text=f"从 {plan.book.name} 导入", source=f"imported from {plan.book.name}",
-        )
-        self.undo_stack.push(command)
-        self.statusBar().showMessage(f"已导入 {len(plan.changes)} 个数值。", 10000)
+        # one undo step for the whole import (the same write as `qreport import`); the
+        # change log names the workbook
+        self.undo_stack.push(ImportCommand(self.report, plan, self.notifier))
+        tables = f"和 {len(plan.tables)} 张表" if plan.tables else ""
+        self.statusBar().showMessage(f"已导入 {len(plan.changes)} 个数值{tables}。", 10000)
 
     # ------------------------------------------------------------ export
     def export(self, kind: str, out: Path | None = None, department: str = "") -> bool:

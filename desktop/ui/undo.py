@@ -112,6 +112,30 @@ class SetValuesCommand(_FileCommand):
                 file.set_note(note[0], note[1], note[pick])
 
 
+class ImportCommand(_FileCommand):
+    """A whole workbook import, values and table rows, as one undo step."""
+
+    kind = "value"
+
+    def __init__(self, report: Report, plan, notifier: Notifier):
+        super().__init__(f"从 {plan.book.name} 导入", notifier)
+        self.report = report
+        self.plan = plan
+        self.source = f"imported from {plan.book.name}"
+        self.written = None
+
+    def _keys(self) -> tuple:
+        return tuple((c.indicator, c.year) for c in self.plan.changes)
+
+    def _write(self, forward: bool) -> None:
+        from desktop import importer
+
+        if forward:
+            self.written = importer.write(self.report, self.plan)
+        else:
+            importer.unwrite(self.report, self.written, self.source)
+
+
 class SetValueCommand(_FileCommand):
     """One value of one indicator and year."""
 

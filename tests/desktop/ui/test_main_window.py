@@ -235,6 +235,34 @@ def test_import_from_excel_is_previewed_and_undoable(qtbot, window, on_disk, tmp
     assert on_disk.value("graduates", 2021) == "2245"
 
 
+def test_a_collection_workbooks_table_is_imported_and_undone(window, report_copy, tmp_path):
+    """The GUI applies what `qreport import` applies: values and the department's tables."""
+    from openpyxl import load_workbook
+
+    from desktop import collect
+    from desktop.report import Report
+
+    book = collect.write_collection(window.report, "继续教育处", tmp_path / "继续教育处.xlsx")
+    wb = load_workbook(book)
+    sheet = wb["本年度学校完成社会培训汇总表"]
+    sheet["B10"], sheet["C10"] = "新培训", 5
+    wb.save(book)
+
+    def training_rows():
+        with Report.open(report_copy) as r:
+            return next(t for t in r.file.tables() if t.ref == "training").rows
+
+    before = training_rows()
+    dialog = window.import_excel(book)
+    assert "《本年度学校完成社会培训汇总表》：6 行 → 7 行" in dialog.findChild(QPlainTextEdit).toPlainText()
+    dialog.accept()
+    assert training_rows()[-1] == ("新培训", "5")
+    window.undo_stack.undo()
+    assert training_rows() == before
+    window.undo_stack.redo()
+    assert training_rows()[-1] == ("新培训", "5")
+
+
 # ---------------------------------------------------------------- export
 def _save_as(monkeypatch, path: Path) -> None:
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
