@@ -12,7 +12,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import io
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from desktop import assemble
 from desktop.report import Report
-from desktop.sample import write_sample
 from desktop.template import load
 from desktop.text import paragraphs
 from desktop.ui.chapter_tab import ChapterTab
@@ -33,19 +31,11 @@ from desktop.ui.section_editor import COMMIT_IDLE_MS
 TEMPLATE = load("2022")
 
 
-@pytest.fixture(scope="module")
-def master_sample(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("chapter_tab") / "master.qreport"
-    write_sample(path).close()
-    return path
-
-
 @pytest.fixture
-def report_path(master_sample, tmp_path, monkeypatch) -> Path:
+def report_path(sample_path, tmp_path, monkeypatch) -> Path:
+    """The suite's fresh sample copy, under a Chinese file name."""
     monkeypatch.setenv("QREPORT_HOME", str(tmp_path / "home"))
-    path = tmp_path / "报告.qreport"
-    shutil.copyfile(master_sample, path)
-    return path
+    return sample_path.rename(tmp_path / "报告.qreport")
 
 
 @pytest.fixture
