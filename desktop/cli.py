@@ -169,11 +169,11 @@ def cmd_export(args) -> int:
     with _open(args.file) as report:
         doc = assemble.build(report, photos=bool(args.pdf))
     if args.xlsx:
-        export_xlsx = _feature("desktop.export.xlsx", "write_xlsx", "Excel 导出")
+        export_xlsx = _feature("desktop.formats.xlsx", "write_xlsx", "Excel 导出")
         export_xlsx(doc, args.xlsx)
         print(f"已导出 {args.xlsx}")
     if args.pdf:
-        export_pdf = _feature("desktop.export.pdf", "write_pdf", "PDF 导出")
+        export_pdf = _feature("desktop.formats.pdf", "write_pdf", "PDF 导出")
         result = export_pdf(doc, args.pdf, table_only=args.table_only)
         print(f"已导出 {args.pdf}（{result.pages} 页）")
         missing = getattr(result, "missing_chars", ())

@@ -54,7 +54,7 @@ def write_collection(report: Report, department: str, out: Path | str) -> Path:
     from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from desktop.export import xlsx as x
+    from desktop.formats import xlsx as x
 
     out = Path(out)
     indicators, tables = department_items(report, department)
@@ -147,7 +147,7 @@ def write_collection(report: Report, department: str, out: Path | str) -> Path:
 
 
 def table_sheet_title(spec: FreeTable) -> str:
-    from desktop.export import xlsx as x
+    from desktop.formats import xlsx as x
 
     return x.sheet_name(spec.caption)
 
@@ -157,7 +157,7 @@ def _table_sheet(wb, report: Report, spec: FreeTable, unlocked, input_fill) -> N
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from desktop.export import xlsx as x
+    from desktop.formats import xlsx as x
 
     ws = wb.create_sheet(table_sheet_title(spec))
     ncols = len(spec.columns) + 1

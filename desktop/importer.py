@@ -72,7 +72,7 @@ class ImportRefused(Exception):
 
 
 def plan_import(report: Report, book: Path | str) -> ImportPlan:
-    from desktop.export import xlsx_read
+    from desktop.formats import xlsx_read
 
     book = Path(book)
     try:
@@ -165,7 +165,7 @@ def _same(ind: Indicator, a: str | None, b: str | None) -> bool:
 def _collection_meta(wb) -> dict[str, str]:
     """School, edition, year and department of a collection workbook; {} for other books."""
     from desktop import collect
-    from desktop.export import xlsx_read
+    from desktop.formats import xlsx_read
 
     if collect.META_SHEET not in wb.sheetnames:
         return {}
@@ -189,7 +189,7 @@ def _check_belongs(report: Report, meta: dict[str, str], book: Path) -> None:
 
 def _plan_tables(report: Report, wb, plan: ImportPlan) -> None:
     from desktop import collect
-    from desktop.export import xlsx_read
+    from desktop.formats import xlsx_read
     from desktop.values import ParseError
 
     stored = {}

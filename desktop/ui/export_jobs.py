@@ -78,14 +78,14 @@ def run_export(source: Path, kind: str, out: Path, department: str = "") -> str:
     with Report.open(source) as report:
         doc = assemble.build(report, photos=kind != "xlsx")
     if kind == "xlsx":
-        writer = getattr(_module("desktop.export.xlsx"), "write_xlsx", None)
+        writer = getattr(_module("desktop.formats.xlsx"), "write_xlsx", None)
         if writer is None:
-            raise NotBuiltYet("desktop.export.xlsx")
+            raise NotBuiltYet("desktop.formats.xlsx")
         writer(doc, Path(out))
         return ""
-    writer = getattr(_module("desktop.export.pdf"), "write_pdf", None)
+    writer = getattr(_module("desktop.formats.pdf"), "write_pdf", None)
     if writer is None:
-        raise NotBuiltYet("desktop.export.pdf")
+        raise NotBuiltYet("desktop.formats.pdf")
     result = writer(doc, Path(out), table_only=kind == "table_pdf")
     note = f"共 {result.pages} 页。" if getattr(result, "pages", None) else ""
     missing = getattr(result, "missing_chars", ())

@@ -82,7 +82,7 @@ def kill_during_import(path: Path, book: Path, rng: random.Random) -> str:
 
 def make_import_book(tmp_path: Path) -> Path:
     from desktop import assemble
-    from desktop.export import xlsx
+    from desktop.formats import xlsx
     from desktop.sample import write_sample
 
     with write_sample(tmp_path / "source.qreport") as sample:
@@ -101,7 +101,7 @@ def test_kill_during_bulk_edits_never_mixes(tmp_path):
 
 
 def test_kill_during_import_is_all_or_nothing(tmp_path):
-    pytest.importorskip("desktop.export.xlsx")
+    pytest.importorskip("desktop.formats.xlsx")
     book = make_import_book(tmp_path)
     rng = random.Random(7)
     outcomes = set()

@@ -102,7 +102,7 @@ def test_core_and_db_do_not_load_qt():
         "import sys, desktop.cli, desktop.report, desktop.rules, desktop.assemble, "
         "desktop.sample, desktop.template, desktop.values, db.store, db.schema\n"
         "import importlib\n"
-        "for m in ('desktop.export.xlsx', 'desktop.export.pdf', 'desktop.importer', "
+        "for m in ('desktop.formats.xlsx', 'desktop.formats.pdf', 'desktop.importer', "
         "'desktop.collect', 'desktop.backups'):\n"
         "    try: importlib.import_module(m)\n"
         "    except ModuleNotFoundError as e:\n"

@@ -8,7 +8,7 @@ import pytest
 from desktop import collect, importer
 from desktop.report import Report
 
-pytest.importorskip("desktop.export.xlsx")
+pytest.importorskip("desktop.formats.xlsx")
 
 
 @pytest.fixture

@@ -215,7 +215,7 @@ def test_import_from_excel_is_previewed_and_undoable(qtbot, window, on_disk, tmp
     from openpyxl import load_workbook
 
     from desktop import assemble
-    from desktop.export.xlsx import write_xlsx
+    from desktop.formats.xlsx import write_xlsx
 
     book = tmp_path / "数据.xlsx"
     write_xlsx(assemble.build(window.report), book)
@@ -286,7 +286,7 @@ def test_excel_export_from_the_menu(qtbot, window, monkeypatch, tmp_path):
 
 
 def test_pdf_export_from_the_menu(qtbot, window, monkeypatch, tmp_path):
-    pytest.importorskip("desktop.export.pdf")
+    pytest.importorskip("desktop.formats.pdf")
     out = tmp_path / "报告.pdf"
     _save_as(monkeypatch, out)
     with qtbot.waitSignal(window.exports.done, timeout=60000):
@@ -304,7 +304,7 @@ def test_collection_workbook_for_a_department(qtbot, window, tmp_path):
 
 
 def test_locked_target_is_explained(qtbot, window, monkeypatch, tmp_path):
-    import desktop.export.xlsx as xlsx
+    import desktop.formats.xlsx as xlsx
 
     def locked(doc, out):
         raise PermissionError(13, "Permission denied", str(out))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
-from desktop.export.typeset import TextStyle, Typesetter, draw_lines
+from desktop.formats.typeset import TextStyle, Typesetter, draw_lines
 
 
 class SignBlock(Flowable):

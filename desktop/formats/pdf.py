@@ -86,8 +86,8 @@ def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> 
 
 class _Builder:
     def __init__(self, doc: Document) -> None:
-        from desktop.export import fonts
-        from desktop.export.typeset import TextStyle, Typesetter
+        from desktop.formats import fonts
+        from desktop.formats.typeset import TextStyle, Typesetter
 
         self.doc = doc
         self.ts = Typesetter()
@@ -124,8 +124,8 @@ class _Builder:
     def build(self, path: pathlib.Path, *, table_only: bool) -> int:
         from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-        from desktop.export import fonts
-        from desktop.export.typeset import DeferredCanvas
+        from desktop.formats import fonts
+        from desktop.formats.typeset import DeferredCanvas
 
         frame = (LEFT, BOTTOM, TEXT_W, TEXT_H)
         doc = self.doc
@@ -168,7 +168,7 @@ class _Builder:
     def _report_story(self) -> list:
         from reportlab.platypus import NextPageTemplate, PageBreak
 
-        from desktop.export.frontmatter import Cover
+        from desktop.formats.frontmatter import Cover
 
         doc = self.doc
         body: list = []
@@ -199,7 +199,7 @@ class _Builder:
 
     def _body_page(self, canv, _doc) -> None:
         """Running header (school left, title right, thin rule) and "- N -" footer."""
-        from desktop.export.typeset import draw_lines
+        from desktop.formats.typeset import draw_lines
 
         ts = self.ts
         if ts.body_start is None:
@@ -248,7 +248,7 @@ class _Builder:
         return self._header_cache
 
     def _footer(self, canv, text: str) -> None:
-        from desktop.export.typeset import draw_lines
+        from desktop.formats.typeset import draw_lines
 
         st = self.footer
         canv.saveState()
@@ -258,7 +258,7 @@ class _Builder:
 
     def _table_page(self, canv, _doc) -> None:
         """Footer "第 N 页 共 M 页": M is painted at save time."""
-        from desktop.export.typeset import draw_lines
+        from desktop.formats.typeset import draw_lines
 
         page = canv.getPageNumber()
         st = self.footer
@@ -275,8 +275,8 @@ class _Builder:
     # -- 目录 -------------------------------------------------------------------------
 
     def _toc(self) -> list:
-        from desktop.export.frontmatter import TocEntry
-        from desktop.export.typeset import TextBlock
+        from desktop.formats.frontmatter import TocEntry
+        from desktop.formats.typeset import TextBlock
 
         number_width = 30.0
         out: list = [TextBlock(self.ts, "目\u3000录", self.toc_title)]
@@ -288,7 +288,7 @@ class _Builder:
         return out
 
     def _heading(self, text: str, style, depth: int):
-        from desktop.export.typeset import HeadingMark, TextBlock
+        from desktop.formats.typeset import HeadingMark, TextBlock
 
         self._keys += 1
         key = f"h{self._keys}"
@@ -313,7 +313,7 @@ class _Builder:
         return out
 
     def _blocks(self, blocks) -> list:
-        from desktop.export.typeset import TextBlock
+        from desktop.formats.typeset import TextBlock
 
         out: list = []
         for block in blocks:
@@ -330,7 +330,7 @@ class _Builder:
     # -- tables -----------------------------------------------------------------------
 
     def _table(self, table: DocTable) -> list:
-        from desktop.export.typeset import TextBlock
+        from desktop.formats.typeset import TextBlock
 
         ncols = len(table.columns)
         if ncols == 0:
@@ -349,7 +349,7 @@ class _Builder:
         return [caption, self._grid(rows, widths, total=table.total is not None)]
 
     def _cells(self, row: tuple[Cell, ...], ncols: int, aligns: list[str], style) -> list:
-        from desktop.export.typeset import TextBlock
+        from desktop.formats.typeset import TextBlock
 
         cells = list(row[:ncols]) + [Cell()] * (ncols - len(row))
         return [TextBlock(self.ts, c.text, style.but(align=a)) for c, a in zip(cells, aligns, strict=True)]
@@ -382,7 +382,7 @@ class _Builder:
     def _grid(self, rows: list[list], widths: list[float], *, total: bool):
         from reportlab.platypus import Table, TableStyle
 
-        from desktop.export import fonts
+        from desktop.formats import fonts
 
         commands = [
             # Table sets a cell font even for flowable cells: name ours, not Helvetica.
@@ -424,8 +424,8 @@ class _Builder:
     def _figure(self, figure: Figure) -> list:
         from reportlab.platypus import KeepTogether
 
-        from desktop.export import photos
-        from desktop.export.typeset import TextBlock
+        from desktop.formats import photos
+        from desktop.formats.typeset import TextBlock
 
         where = f"{figure.number}（{figure.caption}）"
         rows = photos.layout(
@@ -451,7 +451,7 @@ class _Builder:
     # -- the 质量数据表 ---------------------------------------------------------------
 
     def _data_table_story(self, table: DataTable, sub: Submission, *, heading: bool) -> list:
-        from desktop.export.typeset import TableWithTail, TextBlock
+        from desktop.formats.typeset import TableWithTail, TextBlock
 
         if heading:
             title = self._heading(table.title, self.data_title, 0)
@@ -463,7 +463,7 @@ class _Builder:
         return [title, TableWithTail(grid, self._submission(sub), gap=18)]
 
     def _data_grid(self, table: DataTable):
-        from desktop.export.typeset import TextBlock
+        from desktop.formats.typeset import TextBlock
 
         ts = self.ts
         cell = self.cell
@@ -498,7 +498,7 @@ class _Builder:
 
     def _submission(self, sub: Submission):
         """填报单位（盖章） on its own line, the other items two per line."""
-        from desktop.export.signing import SignBlock
+        from desktop.formats.signing import SignBlock
 
         items = list(sub.lines())
         rows = [items[:1]] + [items[k : k + 2] for k in range(1, len(items), 2)]
@@ -511,7 +511,7 @@ _CELL_PAD = 4.0
 def _unbreakable_width(block) -> float:
     """Width of the widest piece of a cell's text that a line break cannot fall in (a
     whole number such as 10671.47; one or two characters of Chinese text)."""
-    from desktop.export.linebreak import break_points
+    from desktop.formats.linebreak import break_points
 
     widest = 0.0
     for part in block.text.split("\n"):
@@ -575,7 +575,7 @@ def _distribute(total: float, hints: list[float], floors: list[float], fixed: se
 def _with_keeps(flowables: list) -> list:
     """Put a NeedSpace before each run of keep-with-next blocks (headings, table captions),
     so they never end a page without the beginning of what they introduce."""
-    from desktop.export.typeset import NeedSpace
+    from desktop.formats.typeset import NeedSpace
 
     out: list = []
     n = len(flowables)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from reportlab.platypus import Flowable
 
-from desktop.export.typeset import TextStyle, Typesetter, draw_lines
+from desktop.formats.typeset import TextStyle, Typesetter, draw_lines
 
 DPI = 200
 JPEG_QUALITY = 85

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from desktop.document import Chapter, Document, Figure, Section, Submission, Table
-from desktop.export.linebreak import break_lines, line_break_violations
-from desktop.export.pdf import PdfResult, write_pdf
-from tests.desktop.export.pdf_sample import build_document
+from desktop.formats.linebreak import break_lines, line_break_violations
+from desktop.formats.pdf import PdfResult, write_pdf
+from tests.desktop.formats.pdf_sample import build_document
 
 POPPLER = all(shutil.which(t) for t in ("pdftotext", "pdffonts", "pdfinfo", "pdfimages"))
 pytestmark = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
@@ -354,8 +354,8 @@ def test_failed_write_leaves_nothing_behind(tmp_path):
 def test_export_does_not_import_qt(tmp_path):
     code = (
         "import sys, pathlib\n"
-        "from tests.desktop.export.pdf_sample import build_document\n"
-        "from desktop.export.pdf import write_pdf\n"
+        "from tests.desktop.formats.pdf_sample import build_document\n"
+        "from desktop.formats.pdf import write_pdf\n"
         f"write_pdf(build_document(), pathlib.Path({str(tmp_path / 'x.pdf')!r}))\n"
         "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt imported'\n"
     )
@@ -372,7 +372,7 @@ def test_checker_finds_what_reportlab_cjk_wrapping_gets_wrong(tmp_path):
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    from desktop.export import fonts
+    from desktop.formats import fonts
 
     fonts.ensure(fonts.SONG)
     style = ParagraphStyle("p", fontName=fonts.SONG, fontSize=10, leading=14, wordWrap="CJK")
@@ -426,7 +426,7 @@ def test_checker_reports_both_kinds():
 
 def awkward_document() -> Document:
     from desktop.document import Cell, Column, Photo
-    from tests.desktop.export.pdf_sample import photo
+    from tests.desktop.formats.pdf_sample import photo
 
     doc = build_document()
     tall = Table(
@@ -552,7 +552,7 @@ def test_long_url_starts_on_the_line_of_the_text_before_it():
 
 def test_long_captions_under_narrow_photos(tmp_path):
     from desktop.document import Photo
-    from tests.desktop.export.pdf_sample import photo
+    from tests.desktop.formats.pdf_sample import photo
 
     doc = build_document()
     caption = "学生在实训基地参加职业技能等级证书考核的现场照片" * 3
@@ -578,7 +578,7 @@ def test_a_section_opening_with_a_figure(tmp_path):
     """A section of photos only: its heading is kept with a figure (used to fail with
     "'KeepTogether' object has no attribute 'canv'")."""
     from desktop.document import Photo
-    from tests.desktop.export.pdf_sample import photo
+    from tests.desktop.formats.pdf_sample import photo
 
     doc = build_document()
     figure = Figure("图 2-9", "校园风采", (Photo(photo(800, 600, (20, 90, 160)), "操场"),))

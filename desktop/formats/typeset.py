@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table
 
-from desktop.export import fonts
-from desktop.export.linebreak import Line, break_lines, is_wide
+from desktop.formats import fonts
+from desktop.formats.linebreak import Line, break_lines, is_wide
 
 # Shown in place of a character none of our fonts has; 虚缺号 □ is the usual Chinese mark
 # for a missing character, it is in the fonts, and it is never mistaken for "？".

@@ -19,9 +19,9 @@ import openpyxl.xml
 import pytest
 
 from desktop.document import Cell, DataRow, DataTable, Document, Submission
-from desktop.export import xlsx_read
-from desktop.export.xlsx import write_xlsx
-from desktop.export.xlsx_read import (
+from desktop.formats import xlsx_read
+from desktop.formats.xlsx import write_xlsx
+from desktop.formats.xlsx_read import (
     RawTable,
     WorkbookError,
     cell_text,
@@ -515,7 +515,7 @@ def test_absurdly_wide_row_is_refused(tmp_path: Path) -> None:
 PEAK = """
 import json, resource, sys
 from contextlib import closing
-from desktop.export.xlsx_read import WorkbookError, open_workbook_safely, read_data_sheet
+from desktop.formats.xlsx_read import WorkbookError, open_workbook_safely, read_data_sheet
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
     with closing(open_workbook_safely(sys.argv[1])) as wb:

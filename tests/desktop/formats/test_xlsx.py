@@ -23,8 +23,8 @@ from desktop.document import (
     Submission,
     Table,
 )
-from desktop.export import xlsx
-from desktop.export.xlsx import DATA_SHEET, display_width, sheet_name, write_xlsx
+from desktop.formats import xlsx
+from desktop.formats.xlsx import DATA_SHEET, display_width, sheet_name, write_xlsx
 
 # The seed report's closing 质量数据表 (2020, 2021), as published, one indicator or 其中 row a
 # line. Row 47's 2020 value is left empty on purpose: empty must differ from "-" and from 0.
@@ -484,7 +484,7 @@ def test_permission_error_propagates_and_temp_is_removed(
 
 
 def test_exporter_does_not_import_qt() -> None:
-    code = "import sys, desktop.export.xlsx; print('PySide6' in sys.modules)"
+    code = "import sys, desktop.formats.xlsx; print('PySide6' in sys.modules)"
     root = Path(__file__).resolve().parents[3]
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
