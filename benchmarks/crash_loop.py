@@ -37,12 +37,15 @@ def main(kills: int = 100) -> int:
                 lost += 1
     book = harness.make_import_book(tmp)
     outcomes = {"before": 0, "after": 0}
+    inside = 0
     for n in range(kills):
         tried += 1
         target = tmp / f"import-{n}.qreport"
         Report.create(target, "聊城高级工程职业学校", "2022", 2021).close()
         try:
-            outcomes[harness.kill_during_import(target, book, rng)] += 1
+            outcome, in_write = harness.kill_during_import(target, book, rng)
+            outcomes[outcome] += 1
+            inside += in_write
             intact += 1
         except AssertionError:
             mixed += 1
@@ -50,7 +53,8 @@ def main(kills: int = 100) -> int:
     print(f"files intact (open + integrity_check ok): {intact}")
     print(f"mixed or partial states found: {mixed}   (goal 0)")
     print(f"committed edits lost: {lost}   (goal 0)")
-    print(f"imports killed: before {outcomes['before']}, after {outcomes['after']}")
+    print(f"imports killed: before {outcomes['before']}, after {outcomes['after']}; "
+          f"inside the write transaction: {inside} of {kills}")
     return 0 if mixed == lost == 0 else 1
 
 

@@ -23,7 +23,6 @@ from sqlite_utils import Database
 from db import schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-SUFFIX = ".qreport"
 
 
 class ReportFileError(Exception):

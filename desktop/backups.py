@@ -132,30 +132,3 @@ def _replace_unreadable(report_path: Path, backup: Path) -> Backup | None:
             leftover.unlink()
     copy_report(backup, report_path)  # written beside it, then renamed over it
     return saved
-
-
-def run_cli(args) -> int:
-    """`qreport restore FILE [BACKUP]`: list the backups, or restore one."""
-    from desktop.cli import CommandError
-
-    backups = list_backups(args.file)
-    if args.backup is None:
-        if not backups:
-            print(f"{args.file} 还没有备份。")
-            return 0
-        for n, b in enumerate(backups, start=1):
-            print(f"{n:3}  {b.label}  {b.path}")
-        return 0
-    chosen = args.backup
-    if str(chosen).isdigit() and not chosen.exists():
-        index = int(str(chosen)) - 1
-        if not 0 <= index < len(backups):
-            raise CommandError(f"没有第 {index + 1} 个备份（共 {len(backups)} 个）。")
-        chosen = backups[index].path
-    from desktop.lock import ReportLock
-
-    with ReportLock(args.file):
-        saved = restore(args.file, chosen)
-    before = f"；恢复前的内容已备份到 {saved.path}" if saved else ""
-    print(f"已从 {chosen} 恢复 {args.file}{before}")
-    return 0

@@ -11,6 +11,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop.errors import UserError
+
 EXIT_FINDINGS = 1  # `check` found at least one error
 EXIT_FAILED = 2  # the command could not do what was asked
 
@@ -79,16 +81,14 @@ def main(argv: list[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = COMMANDS[command]
     try:
         return handler(args)
-    except CommandError as exc:
+    except (CommandError, UserError) as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return _fail("已中断。")
     except Exception as exc:  # the promise: a sentence, never a traceback
-        from db.store import ReportFileError
-        from desktop.lock import FileLocked
-        from desktop.report import ValueRefused
+        from db.store import ReportFileError  # db cannot know the core's UserError
 
-        if isinstance(exc, ReportFileError | ValueRefused | FileLocked):
+        if isinstance(exc, ReportFileError):
             return _fail(str(exc))
         if isinstance(exc, PermissionError):
             return _fail(f"无法写入 {exc.filename}：文件可能正在被 Excel/WPS 打开，请关闭后重试。")
@@ -169,12 +169,14 @@ def cmd_export(args) -> int:
     with _open(args.file) as report:
         doc = assemble.build(report, photos=bool(args.pdf))
     if args.xlsx:
-        export_xlsx = _feature("desktop.formats.xlsx", "write_xlsx", "Excel 导出")
-        export_xlsx(doc, args.xlsx)
+        from desktop.formats.xlsx import write_xlsx
+
+        write_xlsx(doc, args.xlsx)
         print(f"已导出 {args.xlsx}")
     if args.pdf:
-        export_pdf = _feature("desktop.formats.pdf", "write_pdf", "PDF 导出")
-        result = export_pdf(doc, args.pdf, table_only=args.table_only)
+        from desktop.formats.pdf import write_pdf
+
+        result = write_pdf(doc, args.pdf, table_only=args.table_only)
         print(f"已导出 {args.pdf}（{result.pages} 页）")
         missing = getattr(result, "missing_chars", ())
         if missing:
@@ -183,41 +185,77 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    run = _feature("desktop.importer", "run_cli", "Excel 导入")
-    return run(args)
+    from desktop.importer import apply, plan_import
+    from desktop.lock import ReportLock
+    from desktop.report import Report
+
+    with ReportLock(args.file), Report.open(args.file) as report:
+        plan = plan_import(report, args.book)
+        for line in plan.notes:
+            print(f"注意：{line}")
+        for change in [*plan.changes, *plan.tables]:
+            print(change.describe())
+        for line in plan.unmatched + plan.refused:
+            print(f"无法导入：{line}", file=sys.stderr)
+        if not plan.ok:
+            print(plan.summary(), file=sys.stderr)
+            return EXIT_FAILED
+        print(plan.summary())
+        if args.dry_run:
+            print("（试运行：未写入任何内容）")
+            return 0
+        count = apply(report, plan)
+        print(f"已导入 {count} 项。")
+    return 0
 
 
 def cmd_collect(args) -> int:
     _check_output(args.out)
-    run = _feature("desktop.collect", "run_cli", "部门采集表")
-    return run(args)
+    from desktop.collect import department_items, write_collection
+
+    with _open(args.file) as report:
+        path = write_collection(report, args.department, args.out)
+        indicators, tables = department_items(report, args.department)
+    print(f"已写入 {path}（{len(indicators)} 个指标，{len(tables)} 张表）")
+    return 0
 
 
 def cmd_gui(args) -> int:
-    run = _feature("desktop.ui.app", "run", "图形界面")
+    from desktop.ui.app import run
+
     return run(args.file, smoke=args.smoke)
 
 
 def cmd_screenshots(args) -> int:
-    run = _feature("desktop.ui.app", "screenshots", "截图")
-    return run(args.file, args.dir)
+    from desktop.ui.app import screenshots
+
+    return screenshots(args.file, args.dir)
 
 
 def cmd_restore(args) -> int:
-    run = _feature("desktop.backups", "run_cli", "从备份恢复")
-    return run(args)
+    """List the backups of FILE, or restore one (by path or by its number in the list)."""
+    from desktop.backups import list_backups, restore
+    from desktop.lock import ReportLock
 
-
-def _feature(module: str, name: str, what: str):
-    """A command's implementation, or a plain sentence when it has not been built yet."""
-    import importlib
-
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        if isinstance(exc, ImportError) and exc.name and not module.startswith(exc.name):
-            raise  # a real missing dependency, not a missing feature
-        raise CommandError(f"{what}尚未实现（本版本还没有这个功能）。") from None
+    backups = list_backups(args.file)
+    if args.backup is None:
+        if not backups:
+            print(f"{args.file} 还没有备份。")
+            return 0
+        for n, b in enumerate(backups, start=1):
+            print(f"{n:3}  {b.label}  {b.path}")
+        return 0
+    chosen = args.backup
+    if str(chosen).isdigit() and not chosen.exists():
+        index = int(str(chosen)) - 1
+        if not 0 <= index < len(backups):
+            raise CommandError(f"没有第 {index + 1} 个备份（共 {len(backups)} 个）。")
+        chosen = backups[index].path
+    with ReportLock(args.file):
+        saved = restore(args.file, chosen)
+    before = f"；恢复前的内容已备份到 {saved.path}" if saved else ""
+    print(f"已从 {chosen} 恢复 {args.file}{before}")
+    return 0
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

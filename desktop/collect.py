@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop import assemble
+from desktop.errors import UserError
 from desktop.report import Report
 from desktop.template import FreeTable, Indicator
 
@@ -36,7 +37,7 @@ _RULES = {
 }
 
 
-class CollectError(ValueError):
+class CollectError(UserError, ValueError):
     pass
 
 
@@ -203,16 +204,3 @@ def _table_sheet(wb, report: Report, spec: FreeTable, unlocked, input_fill) -> N
     ws.freeze_panes = "A4"
     ws.protection.sheet = True
     ws.protection.formatColumns = False
-
-
-def run_cli(args) -> int:
-    from desktop.cli import CommandError
-
-    with Report.open(args.file) as report:
-        try:
-            path = write_collection(report, args.department, args.out)
-        except CollectError as exc:
-            raise CommandError(str(exc)) from exc
-        indicators, tables = department_items(report, args.department)
-    print(f"已写入 {path}（{len(indicators)} 个指标，{len(tables)} 张表）")
-    return 0

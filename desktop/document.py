@@ -24,10 +24,6 @@ class Cell:
     number: Decimal | None = None
     places: int = 0
 
-    @property
-    def is_number(self) -> bool:
-        return self.number is not None
-
 
 @dataclass(frozen=True)
 class DataRow:

@@ -10,12 +10,14 @@ import io
 import warnings
 from dataclasses import dataclass
 
+from desktop.errors import UserError
+
 MAX_SIDE = 1600
 MAX_PIXELS = 120_000_000  # above this Pillow would need gigabytes: refuse, never decode
 MAX_BYTES = 60 * 1024 * 1024
 
 
-class ImageRefused(ValueError):
+class ImageRefused(UserError, ValueError):
     """The file is not a usable photo; the message is one Chinese sentence."""
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.errors import UserError
 from desktop.report import Report, ValueRefused
 from desktop.template import Indicator
+from desktop.testmarks import mark
 from desktop.values import NA
 
 
@@ -67,7 +69,7 @@ class ImportPlan:
         return f"{self.book.name}：将更新 {len(self.changes)} 个数值{tables}（{self.unchanged} 个数值相同）。"
 
 
-class ImportRefused(Exception):
+class ImportRefused(UserError):
     """The workbook cannot be imported at all (not a workbook, no data sheet …)."""
 
 
@@ -251,6 +253,7 @@ def write(report: Report, plan: ImportPlan) -> Written:
     file = report.file
     tables = []
     with file.transaction(f"imported from {plan.book.name}"):
+        mark("write-begin")  # a durability test kills the process from here on
         values = tuple(file.set_values((c.indicator, c.year, c.new) for c in plan.changes))
         for t in plan.tables:
             if t.table_id is None:
@@ -263,6 +266,7 @@ def write(report: Report, plan: ImportPlan) -> Written:
                 # the rows now come from the department: the total is computed, not printed
                 file.set_table_field(t.table_id, "stated_total", None)
                 tables.append((t.table_id, before.rows, before.stated_total))
+    mark("write-end")
     return Written(values, tuple(tables))
 
 
@@ -277,32 +281,3 @@ def unwrite(report: Report, written: Written, source: str) -> None:
             else:
                 file.set_table_rows(table_id, rows)
                 file.set_table_field(table_id, "stated_total", total)
-
-
-def run_cli(args) -> int:
-    import sys
-
-    from desktop.cli import CommandError
-    from desktop.lock import ReportLock
-
-    with ReportLock(args.file), Report.open(args.file) as report:
-        try:
-            plan = plan_import(report, args.book)
-        except ImportRefused as exc:
-            raise CommandError(str(exc)) from exc
-        for line in plan.notes:
-            print(f"注意：{line}")
-        for change in [*plan.changes, *plan.tables]:
-            print(change.describe())
-        for line in plan.unmatched + plan.refused:
-            print(f"无法导入：{line}", file=sys.stderr)
-        if not plan.ok:
-            print(plan.summary(), file=sys.stderr)
-            return 2
-        print(plan.summary())
-        if args.dry_run:
-            print("（试运行：未写入任何内容）")
-            return 0
-        count = apply(report, plan)
-        print(f"已导入 {count} 项。")
-    return 0

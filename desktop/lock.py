@@ -16,12 +16,14 @@ import socket
 import time
 from pathlib import Path
 
+from desktop.errors import UserError
+
 # A holder writes its name into the lock file at once; a lock file still empty or garbled
 # after this many seconds was left by a process that died in between.
 _UNREADABLE_GRACE = 10.0
 
 
-class FileLocked(Exception):
+class FileLocked(UserError):
     """Another running qreport has the file open; the message is one sentence."""
 
 

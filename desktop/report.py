@@ -14,11 +14,12 @@ from pathlib import Path
 
 from db.store import ReportFile, ReportFileError
 from desktop import template as templates
+from desktop.errors import UserError
 from desktop.template import Template
 from desktop.values import NA, ParseError, clean_text
 
 
-class ValueRefused(ValueError):
+class ValueRefused(UserError, ValueError):
     """Typed text refused for an indicator; str() is the whole message for the user."""
 
     def __init__(self, message: str, indicator: str, year: int, text: str):

@@ -100,10 +100,6 @@ def check_json(findings: list[Finding]) -> str:
     return json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2)
 
 
-def _label(ind: Indicator) -> str:
-    return ind.name
-
-
 def _stored_values(ctx: _Context) -> None:
     for (ind_id, year), value in sorted(ctx.values.items()):
         ind = ctx.template.indicators.get(ind_id)

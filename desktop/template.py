@@ -15,13 +15,14 @@ from functools import cache
 from importlib import resources
 
 from desktop import expr
+from desktop.errors import UserError
 from desktop.values import ValueType
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 NUMBERING_STYLES = frozenset({"（一）", "一、", "1.", "(1)"})  # see section_number
 
 
-class TemplateError(ValueError):
+class TemplateError(UserError, ValueError):
     pass
 
 
@@ -162,9 +163,6 @@ class Template:
             return "案例："
         numbered = [c for c in self.chapters if not c.case]
         return chapter_number(numbered.index(chapter)) + "、"
-
-    def for_department(self, department: str) -> list[Indicator]:
-        return [i for i in self.indicators.values() if i.department == department]
 
 
 def chapter_number(index: int) -> str:

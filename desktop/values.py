@@ -246,7 +246,3 @@ def clean_text(text: str) -> str:
     """One line of text as stored: trimmed, without control characters (Word's manual line
     break \x0b, stray NULs from pasted data) that Excel refuses and print shows as boxes."""
     return _CONTROL.sub("", text).replace("\n", " ").replace("\t", " ").strip()
-
-
-def parse_type(kind: str, unit: str = "", places: int | None = None) -> ValueType:
-    return ValueType(kind=kind, unit=unit, places=places)

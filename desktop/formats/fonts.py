@@ -67,12 +67,6 @@ def ensure(name: str) -> Face:
     return face
 
 
-def ensure_families() -> None:
-    """Register every face and both families, so `<b>` works in reportlab markup."""
-    for name in _FILES:
-        ensure(name)
-
-
 def _register(name: str) -> Face:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont

@@ -47,6 +47,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from desktop.errors import UserError
+
 __all__ = [
     "RawRow",
     "RawTable",
@@ -86,7 +88,7 @@ _BRACKETS = str.maketrans("【】〔〕[]〈〉", "()()()()")
 _CHILD_PREFIX = re.compile(r"^其中[:,、]?(?=.)")
 
 
-class WorkbookError(Exception):
+class WorkbookError(UserError):
     """A workbook that cannot be read, with one plain sentence saying why."""
 
 

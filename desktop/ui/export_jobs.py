@@ -10,7 +10,6 @@ plain words.
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -20,9 +19,9 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from desktop.errors import UserError
 from desktop.report import Report, ReportFileError
 
-NOT_YET = "尚未实现"
 LOCKED = "文件正在被 Excel/WPS 打开，请关闭后重试。"
 
 
@@ -51,25 +50,11 @@ KINDS = {
 }
 
 
-class NotBuiltYet(Exception):
-    """The exporter module is not in this version."""
-
-
-def _module(name: str):
-    try:
-        return importlib.import_module(name)
-    except ImportError as exc:
-        if exc.name and not name.startswith(exc.name):
-            raise  # a real missing dependency, not a missing feature
-        raise NotBuiltYet(name) from None
-
-
 def run_export(source: Path, kind: str, out: Path, department: str = "") -> str:
     """Do one export (on any thread); returns a note for the user, e.g. the page count."""
     if kind == "collect":
-        write_collection = getattr(_module("desktop.collect"), "write_collection", None)
-        if write_collection is None:
-            raise NotBuiltYet("desktop.collect")
+        from desktop.collect import write_collection
+
         with Report.open(source) as report:
             write_collection(report, department, Path(out))
         return f"只含“{department}”负责填报的指标和表格，可发给该部门填写后再导入。"
@@ -78,15 +63,13 @@ def run_export(source: Path, kind: str, out: Path, department: str = "") -> str:
     with Report.open(source) as report:
         doc = assemble.build(report, photos=kind != "xlsx")
     if kind == "xlsx":
-        writer = getattr(_module("desktop.formats.xlsx"), "write_xlsx", None)
-        if writer is None:
-            raise NotBuiltYet("desktop.formats.xlsx")
-        writer(doc, Path(out))
+        from desktop.formats.xlsx import write_xlsx
+
+        write_xlsx(doc, Path(out))
         return ""
-    writer = getattr(_module("desktop.formats.pdf"), "write_pdf", None)
-    if writer is None:
-        raise NotBuiltYet("desktop.formats.pdf")
-    result = writer(doc, Path(out), table_only=kind == "table_pdf")
+    from desktop.formats.pdf import write_pdf
+
+    result = write_pdf(doc, Path(out), table_only=kind == "table_pdf")
     note = f"共 {result.pages} 页。" if getattr(result, "pages", None) else ""
     missing = getattr(result, "missing_chars", ())
     if missing:
@@ -95,8 +78,8 @@ def run_export(source: Path, kind: str, out: Path, department: str = "") -> str:
 
 
 def describe_error(exc: BaseException) -> str:
-    if isinstance(exc, NotBuiltYet):
-        return f"{NOT_YET}：本版本还没有这个导出功能。"
+    if isinstance(exc, UserError):
+        return str(exc)
     if isinstance(exc, PermissionError):
         return LOCKED
     if isinstance(exc, ReportFileError):

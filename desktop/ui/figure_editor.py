@@ -36,7 +36,6 @@ THUMB = QSize(168, 118)
 PhotoIdRole = Qt.ItemDataRole.UserRole + 1
 
 IMAGE_FILTER = "图片 (*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp);;所有文件 (*)"
-_IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jfif", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
 
 def read_images(

@@ -696,11 +696,8 @@ class MainWindow(QMainWindow):
         return True
 
     def restore_backup(self) -> QDialog | None:
-        try:
-            from desktop import backups
-        except ImportError:
-            self._message(QMessageBox.Icon.Information, "从备份恢复", "从备份恢复尚未实现。")
-            return None
+        from desktop import backups
+
         found = backups.list_backups(self.report.file.path)
         if not found:
             self._message(QMessageBox.Icon.Information, "从备份恢复",
@@ -767,11 +764,8 @@ class MainWindow(QMainWindow):
         return ok
 
     def import_excel(self, book: Path | None = None) -> QDialog | None:
-        try:
-            from desktop import importer
-        except ImportError:
-            self._message(QMessageBox.Icon.Information, "从 Excel 导入", "从 Excel 导入尚未实现。")
-            return None
+        from desktop import importer
+
         if book is None:
             chosen, _ = QFileDialog.getOpenFileName(
                 self, "从 Excel 导入", str(self.report.file.path.parent), "Excel 工作簿 (*.xlsx)"

@@ -96,24 +96,6 @@ def test_sample_refuses_to_overwrite(sample_path):
     assert sample_path.read_bytes() == before
 
 
-def test_core_and_db_do_not_load_qt():
-    """The core, the exporters and db are usable without Qt (command line, tests, servers)."""
-    code = (
-        "import sys, desktop.cli, desktop.report, desktop.rules, desktop.assemble, "
-        "desktop.sample, desktop.template, desktop.values, db.store, db.schema\n"
-        "import importlib\n"
-        "for m in ('desktop.formats.xlsx', 'desktop.formats.pdf', 'desktop.importer', "
-        "'desktop.collect', 'desktop.backups'):\n"
-        "    try: importlib.import_module(m)\n"
-        "    except ModuleNotFoundError as e:\n"
-        "        assert e.name == m, e\n"
-        "print(sorted(k for k in sys.modules if k.startswith('PySide6')))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
-
-
 def test_new_cleans_the_school_name_and_dates_the_cover(tmp_path):
     import datetime as dt
 

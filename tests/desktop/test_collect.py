@@ -8,8 +8,6 @@ import pytest
 from desktop import collect, importer
 from desktop.report import Report
 
-pytest.importorskip("desktop.formats.xlsx")
-
 
 @pytest.fixture
 def book(sample_report, tmp_path):

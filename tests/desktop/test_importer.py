@@ -10,9 +10,8 @@ import openpyxl
 import pytest
 
 from desktop import backups, importer
+from desktop.formats import xlsx
 from desktop.report import Report
-
-xlsx = pytest.importorskip("desktop.formats.xlsx")
 
 
 def hand_made(path, rows, header=("序号", "指标", "单位", "2020年", "2021年"), title=True):

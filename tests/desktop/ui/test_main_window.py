@@ -18,7 +18,7 @@ from desktop import settings as settings_mod
 from desktop import template as templates
 from desktop.report import Report
 from desktop.ui.data_table import COL_CUR, DataTableTab
-from desktop.ui.export_jobs import KINDS, LOCKED, NOT_YET
+from desktop.ui.export_jobs import KINDS, LOCKED
 from desktop.ui.main_window import MainWindow, open_locked, search, tab_title
 
 TEMPLATE = templates.load("2022")
@@ -211,7 +211,6 @@ def test_restore_without_backups_says_so(qtbot, window):
 
 
 def test_import_from_excel_is_previewed_and_undoable(qtbot, window, on_disk, tmp_path):
-    pytest.importorskip("desktop.importer")
     from openpyxl import load_workbook
 
     from desktop import assemble
@@ -286,7 +285,6 @@ def test_excel_export_from_the_menu(qtbot, window, monkeypatch, tmp_path):
 
 
 def test_pdf_export_from_the_menu(qtbot, window, monkeypatch, tmp_path):
-    pytest.importorskip("desktop.formats.pdf")
     out = tmp_path / "报告.pdf"
     _save_as(monkeypatch, out)
     with qtbot.waitSignal(window.exports.done, timeout=60000):
@@ -296,7 +294,6 @@ def test_pdf_export_from_the_menu(qtbot, window, monkeypatch, tmp_path):
 
 
 def test_collection_workbook_for_a_department(qtbot, window, tmp_path):
-    pytest.importorskip("desktop.collect")
     out = tmp_path / "教务处.xlsx"
     with qtbot.waitSignal(window.exports.done, timeout=60000):
         assert window.export("collect", out, department="教务处")
@@ -316,16 +313,12 @@ def test_locked_target_is_explained(qtbot, window, monkeypatch, tmp_path):
     assert window.exports.last_dialog.text() == LOCKED
 
 
-def test_missing_exporter_says_not_yet(qtbot, window, monkeypatch, tmp_path):
-    import desktop.ui.export_jobs as jobs
-
-    def missing(name):
-        raise jobs.NotBuiltYet(name)
-
-    monkeypatch.setattr(jobs, "_module", missing)
+def test_core_refusal_is_said_in_its_own_words(qtbot, window, tmp_path):
     with qtbot.waitSignal(window.exports.failed, timeout=60000) as signal:
-        window.export("pdf", tmp_path / "x.pdf")
-    assert NOT_YET in signal.args[0]
+        window.export("collect", tmp_path / "x.xlsx", department="食堂")
+    assert signal.args[0].startswith("没有“食堂”这个部门")
+    assert window.exports.last_dialog.text() == signal.args[0]
+    assert not (tmp_path / "x.xlsx").exists()
 
 
 def test_export_kinds_suggest_chinese_names(window):
