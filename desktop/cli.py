@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     shots = sub.add_parser("screenshots", help="render every tab to PNG")
     shots.add_argument("file", type=Path)
     shots.add_argument("dir", type=Path)
+    shots.add_argument("--screen", default="1280x800",
+                       help="screen size in pixels, e.g. 1366x768 (with QT_SCALE_FACTOR)")
 
     restore = sub.add_parser("restore", help="list backups of FILE, or restore one")
     restore.add_argument("file", type=Path)
@@ -229,7 +231,11 @@ def cmd_gui(args) -> int:
 def cmd_screenshots(args) -> int:
     from desktop.ui.app import screenshots
 
-    return screenshots(args.file, args.dir)
+    try:
+        width, height = (int(n) for n in args.screen.lower().split("x"))
+    except ValueError:
+        raise CommandError(f"屏幕尺寸“{args.screen}”应写成 宽x高，如 1366x768。") from None
+    return screenshots(args.file, args.dir, (width, height))
 
 
 def cmd_restore(args) -> int:

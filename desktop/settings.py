@@ -51,6 +51,7 @@ class Settings:
     window_state: str = ""
     backups_kept: int = 10  # per report file
     user_name: str = ""  # shown in the change log instead of the login name when set
+    splitters: dict = field(default_factory=dict)  # where the user left the GUI's splitters
 
     @property
     def last_file(self) -> str:

@@ -159,8 +159,17 @@ def _showcase_section(report, chapter_id: str) -> int | None:
     return next((s.id for s in sections if s.text.strip()), None)
 
 
-def screenshots(file: Path | str, directory: Path | str) -> int:
-    """One PNG per tab at 1280×800, and one with the findings panel; prints the paths."""
+# What a maximised window leaves of a Windows screen: the taskbar and the title bar, in
+# logical pixels (they scale with the display like everything else).
+TASKBAR_AND_TITLE = 70
+
+
+def screenshots(file: Path | str, directory: Path | str,
+                screen: tuple[int, int] = (1280, 800)) -> int:
+    """One PNG per tab, and one with the findings panel; prints the paths.
+
+    The window is sized as if maximised on a screen of `screen` pixels at the display
+    scaling QT_SCALE_FACTOR says (1.5: a 1366×768 laptop at 150 %)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no window flashes on the desktop
     from PySide6.QtCore import Qt
 
@@ -180,7 +189,8 @@ def screenshots(file: Path | str, directory: Path | str) -> int:
     window = MainWindow(report, settings=settings.Settings(), interactive=False)
     window.run_check()
     window.dock.hide()
-    window.resize(1280, 800)
+    scale = float(os.environ.get("QT_SCALE_FACTOR") or 1) or 1.0
+    window.resize(int(screen[0] / scale), int(screen[1] / scale) - TASKBAR_AND_TITLE)
     window.show()
     _wait_until_shown(app, window)
 

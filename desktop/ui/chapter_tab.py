@@ -20,7 +20,7 @@ from desktop.text import case_chars
 from desktop.ui import chapter_undo as cmd
 from desktop.ui.figure_editor import thumbnail
 from desktop.ui.outline import OutlinePane
-from desktop.ui.section_editor import SectionEditor
+from desktop.ui.section_editor import REMEMBERED, SectionEditor
 from desktop.ui.table_editor import InlineMessage
 
 NEW_SECTION_TITLE = "新小节"
@@ -46,7 +46,7 @@ class ChapterTab(QWidget):
 
         self.message = InlineMessage(self)
         self.outline = OutlinePane(report.template, chapter, self)
-        self.outline.setMinimumWidth(220)
+        self.outline.setMinimumWidth(180)
         self.editor = SectionEditor(self)
         self.outline.currentSectionChanged.connect(self.editor.show_section)
         self.outline.addRequested.connect(self._add_section)
@@ -59,9 +59,9 @@ class ChapterTab(QWidget):
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 900])
+        self.splitter.splitterMoved.connect(self._splitter_moved)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setContentsMargins(6, 2, 6, 2)
         layout.setSpacing(4)
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
@@ -145,6 +145,8 @@ class ChapterTab(QWidget):
             self._shown = None
         if command.outline or command.blocks:
             self._numbers = None
+        if command.pushed and isinstance(command, cmd.SetValue) and self.editor.facts:
+            self.editor.facts.discard_refusal(command.indicator, command.year)
         self.in_command = True
         try:
             before = self.editor.section_id
@@ -310,6 +312,17 @@ class ChapterTab(QWidget):
             self.push(cmd.DeleteFigure(self, section_id, item_id))
 
     # ------------------------------------------------------------ Qt
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # the outline's width as the user last left it (in any chapter)
+        width = int(REMEMBERED.get("outline", 0)) or max(200, self.width() // 4)
+        total = sum(self.splitter.sizes())
+        if total > 0 and self.splitter.sizes()[0] != width:
+            self.splitter.setSizes([width, max(1, total - width)])
+
+    def _splitter_moved(self, pos: int, _index: int) -> None:
+        REMEMBERED["outline"] = pos
+
     def hideEvent(self, event) -> None:
         # switching to another tab: store what was typed here
         if not self.in_command:

@@ -76,6 +76,8 @@ class FindingsDock(QDockWidget):
             alternatingRowColors=True,
         )
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        # a line at least: a small screen gives the chapters the height
+        self.list.setMinimumHeight(self.list.fontMetrics().height() + 10)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemClicked.connect(self._picked)
         self.list.itemActivated.connect(self._picked)

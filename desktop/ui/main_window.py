@@ -51,10 +51,12 @@ from desktop.ui.chapter_tab import ChapterTab
 from desktop.ui.data_table import DataTableTab
 from desktop.ui.export_jobs import KINDS, ExportController
 from desktop.ui.findings import FindingsDock, counts
+from desktop.ui.section_editor import REMEMBERED
 from desktop.ui.undo import Change, ImportCommand, Notifier
 
 CHECK_DELAY_MS = 150  # debounce: a burst of edits re-runs the check once
 DEFAULT_SIZE = QSize(1280, 800)
+DOCK_HEIGHT = 170
 REPORT_FILTER = "质量报告文件 (*.qreport)"
 
 
@@ -306,6 +308,9 @@ class MainWindow(QMainWindow):
         self.backup_timer = QTimer(self, singleShot=True, interval=2000)
         self.backup_timer.timeout.connect(self._daily_backup)
 
+        for key, value in self.settings.splitters.items():
+            if key in REMEMBERED and isinstance(value, int | float):
+                REMEMBERED[key] = value
         self._build_status_bar()
         self._build_menus()
         self._build_tabs()
@@ -424,11 +429,23 @@ class MainWindow(QMainWindow):
             if screen is not None:
                 size = size.boundedTo(screen.size())
             self.resize(size)
+        state = False
         if self.settings.window_state:
             with contextlib.suppress(UnicodeEncodeError, ValueError):
-                self.restoreState(QByteArray.fromHex(self.settings.window_state.encode("ascii")))
-        if not self.dock.isFloating():
-            self.resizeDocks([self.dock], [170], Qt.Orientation.Vertical)
+                state = self.restoreState(
+                    QByteArray.fromHex(self.settings.window_state.encode("ascii")))
+        if not state and not self.dock.isFloating():
+            self.resizeDocks([self.dock], [self._dock_height()], Qt.Orientation.Vertical)
+
+    def _dock_height(self) -> int:
+        """The findings panel's share: on a small screen the chapters need the height."""
+        return min(DOCK_HEIGHT, self.height() // 5)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.dock.isVisible() and not self.dock.isFloating() \
+                and self.dock.height() > self.height() // 4:
+            self.resizeDocks([self.dock], [self._dock_height()], Qt.Orientation.Vertical)
 
     def _retitle(self) -> None:
         self.setWindowTitle(
@@ -929,6 +946,7 @@ class MainWindow(QMainWindow):
         if self.interactive:
             self.settings.window_geometry = bytes(self.saveGeometry().toHex()).decode("ascii")
             self.settings.window_state = bytes(self.saveState().toHex()).decode("ascii")
+            self.settings.splitters = dict(REMEMBERED)
             settings_mod.save(self.settings)
         self.undo_stack.indexChanged.disconnect(self._on_index_changed)
         self.undo_stack.clear()

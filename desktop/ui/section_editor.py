@@ -12,6 +12,7 @@ the N-th non-empty line of the text, exactly as desktop.assemble places it.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import partial
 
@@ -21,7 +22,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -53,6 +53,9 @@ from desktop.ui.outline import chapter_label, heading_number, line_icon
 from desktop.ui.table_editor import FixedTableView, FreeTableEditor, InlineMessage
 
 COMMIT_IDLE_MS = 600
+# Splitter places the user chose, shared by every chapter tab and kept in the settings by
+# the window: the writing box's share of the editor's height (never below half).
+REMEMBERED: dict[str, float] = {"text_share": 0.62, "outline": 0}
 PROGRESS_AFTER_MS = 500  # reading images: the progress dialog appears when it takes longer
 TEXT_PLACEHOLDER = "在此撰写本节正文。每段一行，按 Enter 另起一段；左侧数字为段落编号。"
 _MUTED = "#6b6b6b"
@@ -209,11 +212,19 @@ class TextEdit(QPlainTextEdit):
 # ---------------------------------------------------------------- facts
 
 
-class FactsForm(QGroupBox):
+class FactsForm(QWidget):
     """The chapter's base facts, last year and this year, generated from the template.
 
     Last year's facts are what make last year's derived values (生均…) computable; a first
-    report types them once, later reports find them in the file."""
+    report types them once, later reports find them in the file.
+
+    The form reflows: two groups of facts side by side when the editor is wide, one under
+    the other when it is narrow (a 1366×768 laptop at 150 %), and it folds away under its
+    heading, so the text below keeps most of the height. A value it refuses stays in its
+    field, marked, with its message, until it is corrected: edits of other facts (which
+    re-read the form) do not wipe it."""
+
+    WIDE_GAP = 16
 
     def __init__(self, host, parent=None):
         super().__init__(parent)
@@ -222,46 +233,152 @@ class FactsForm(QGroupBox):
         previous, current = host.report.years
         self.fields: dict[str, QLineEdit] = {}  # this year's, by fact id
         self.previous: dict[str, QLineEdit] = {}  # last year's
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(6)
-        facts = host.chapter.facts
-        # two groups side by side keep the box short, so the text below stays large
-        half = len(facts) if len(facts) < 3 else (len(facts) + 1) // 2
-        for group in range(2 if len(facts) > half else 1):
-            column = group * 4
-            for offset, year in ((1, previous), (2, current)):
-                grid.addWidget(QLabel(f"{year}年", self, alignment=Qt.AlignmentFlag.AlignCenter),
-                               0, column + offset)
-        for n, fact_id in enumerate(facts):
+        self.refused: dict[QLineEdit, str] = {}  # field -> its message, until corrected
+        self.labels: dict[str, QLabel] = {}
+        self.year_labels: list[QLabel] = []
+        self.facts = list(host.chapter.facts)
+        self.toggle = QToolButton(self, text="基础数据", checkable=True, checked=True,
+                                  autoRaise=True)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow)
+        font = QFont(self.toggle.font())
+        font.setBold(True)
+        self.toggle.setFont(font)
+        self.toggle.setToolTip("展开或收起本章的基础数据")
+        self.toggle.toggled.connect(self._toggled)
+        self.toggle.clicked.connect(self._clicked)
+        self._opened_by_user = False
+        self._auto = False
+        self.body = QWidget(self)
+        self.grid = QGridLayout(self.body)
+        self.grid.setContentsMargins(4, 0, 4, 0)
+        self.grid.setHorizontalSpacing(8)
+        self.grid.setVerticalSpacing(6)
+        for year in (previous, current) * 2:
+            self.year_labels.append(QLabel(f"{year}年", self.body,
+                                           alignment=Qt.AlignmentFlag.AlignCenter))
+        for fact_id in self.facts:
             ind = template.indicators[fact_id]
-            row, column = 1 + n % half, (n // half) * 4
             label = f"{ind.name}（{ind.unit}）" if ind.unit else ind.name
-            grid.addWidget(QLabel(label, self, alignment=Qt.AlignmentFlag.AlignRight
-                                  | Qt.AlignmentFlag.AlignVCenter), row, column)
-            for offset, year, fields in ((1, previous, self.previous), (2, current, self.fields)):
-                field = QLineEdit(self, placeholderText=_placeholder(ind.help) if year == current else "")
+            self.labels[fact_id] = QLabel(label, self.body, alignment=Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+            for year, fields in ((previous, self.previous), (current, self.fields)):
+                field = QLineEdit(self.body, placeholderText=_placeholder(ind.help)
+                                  if year == current else "")
                 field.setToolTip(f"{ind.name}（{year}年）：{ind.help or ind.name}")
                 field.setClearButtonEnabled(True)
-                field.setMinimumWidth(110 if year == previous else 150)
+                field.setMinimumWidth(90 if year == previous else 120)
                 field.setMaximumWidth(260)  # a number needs no full-width field
                 if ind.type.kind != "text":
                     field.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 field.editingFinished.connect(partial(self._commit, fact_id, year))
-                grid.addWidget(field, row, column + offset)
                 fields[fact_id] = field
-            if n // half == 0 and len(facts) > half:
-                grid.setColumnMinimumWidth(3, 16)  # a gap between the two groups
-        grid.setColumnStretch(grid.columnCount(), 1)
+        # tab order as read: a fact's two years, then the next fact
+        chain = [f for fact_id in self.facts for f in (self.previous[fact_id], self.fields[fact_id])]
+        for a, b in itertools.pairwise(chain):
+            QWidget.setTabOrder(a, b)
+        self.columns = 0
+        self._place(2 if len(self.facts) >= 3 else 1)
         self.message = InlineMessage(self)
+        # the fields scroll inside when the editor is short (the text keeps its half)
+        self.scroll = QScrollArea(self, widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.body)
+        self.scroll.setMinimumHeight(1)  # 0 would mean "its own minimum", 68 px
+        self.scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 6)
-        layout.addLayout(grid)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.toggle)
+        layout.addWidget(self.scroll)
         layout.addWidget(self.message)
-        self.setTitle("基础数据")
         # as tall as its rows: the text below gets the rest
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
+    def title(self) -> str:
+        return self.toggle.text()
+
+    # ------------------------------------------------------------ layout
+    def _place(self, columns: int) -> None:
+        """Lay the facts out in one group or two side by side."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        grid = self.grid
+        while grid.count():
+            grid.takeAt(0)
+        for c in range(grid.columnCount()):
+            grid.setColumnStretch(c, 0)
+            grid.setColumnMinimumWidth(c, 0)
+        half = len(self.facts) if columns == 1 else (len(self.facts) + 1) // 2
+        for n, label in enumerate(self.year_labels):
+            group = n // 2
+            label.setVisible(group < columns)
+            if group < columns:
+                grid.addWidget(label, 0, group * 4 + 1 + n % 2)
+        for n, fact_id in enumerate(self.facts):
+            row, column = 1 + n % half, (n // half) * 4
+            grid.addWidget(self.labels[fact_id], row, column)
+            grid.addWidget(self.previous[fact_id], row, column + 1)
+            grid.addWidget(self.fields[fact_id], row, column + 2)
+        if columns == 2:
+            grid.setColumnMinimumWidth(3, self.WIDE_GAP)
+        grid.setColumnStretch(4 * columns, 1)
+
+    def _group_width(self) -> int:
+        label = max((lbl.sizeHint().width() for lbl in self.labels.values()), default=0)
+        fields = max((f.minimumSizeHint().width() for f in self.previous.values()), default=0) \
+            + max((f.minimumSizeHint().width() for f in self.fields.values()), default=0)
+        return label + max(fields, 210) + 2 * self.grid.horizontalSpacing()
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self._group_width() + 16), hint.height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if len(self.facts) >= 3:
+            wide = event.size().width() >= 2 * self._group_width() + self.WIDE_GAP + 16
+            self._place(2 if wide else 1)
+
+    def _clicked(self, shown: bool) -> None:
+        self._opened_by_user = shown  # folding again gives the decision back
+        self._auto = False
+
+    def _toggled(self, shown: bool) -> None:
+        if not shown and self.refused:
+            self.toggle.setChecked(True)  # a refused value is never hidden away
+            return
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.scroll.setVisible(shown)
+
+    def cap_height(self, height: int) -> None:
+        """At most this many pixels for the fields (they scroll within). With less than
+        two rows' room the form folds away by itself (the user may open it again; it then
+        takes two rows)."""
+        wanted = self.body.sizeHint().height()
+        two_rows = 2 * self.fields_row_height()
+        if height < min(wanted, two_rows):
+            if not self._opened_by_user and not self.refused:
+                self._auto = True
+                self.toggle.setChecked(False)
+            height = min(wanted, two_rows)
+        elif self._auto:
+            self._auto = False
+            self.toggle.setChecked(True)
+        self.scroll.setMaximumHeight(max(1, min(wanted, height)))
+
+    def fields_row_height(self) -> int:
+        field = next(iter(self.fields.values()), None)
+        return (field.sizeHint().height() if field else 24) + self.grid.verticalSpacing()
+
+    def set_expanded(self, shown: bool) -> None:
+        self.toggle.setChecked(shown)
+
+    def expanded(self) -> bool:
+        return self.toggle.isChecked()
+
+    # ------------------------------------------------------------ values
     def _all_fields(self):
         previous, current = self.host.report.years
         for fact_id, field in self.previous.items():
@@ -270,17 +387,22 @@ class FactsForm(QGroupBox):
             yield fact_id, current, field
 
     def load(self) -> None:
-        typing = False
-        for fact_id, year, field in self._all_fields():
+        for _fact_id, _year, field in list(self._all_fields()):
+            if field in self.refused:
+                continue  # refused text waits to be corrected; the file did not take it
             if field.isModified() and field.hasFocus():
-                typing = True
                 continue  # being typed: the refresh of another edit must not undo it
-            value = self.host.report.file.value(fact_id, year)
+            value = self.host.report.file.value(_fact_id, _year)
             field.setText(value or "")
             field.setModified(False)
             _mark(field, False)
-        if not typing:
-            self.message.clear()  # every field shows the file again: nothing is refused
+        self._show_refusals()
+
+    def _show_refusals(self) -> None:
+        if self.refused:
+            self.message.show_message("；".join(self.refused.values()))
+        else:
+            self.message.clear()
 
     def _commit(self, fact_id: str, year: int) -> None:
         field = (self.fields if year == self.host.report.year else self.previous)[fact_id]
@@ -290,11 +412,14 @@ class FactsForm(QGroupBox):
             new = report.parse(fact_id, year, field.text())
         except ValueRefused as exc:
             # The typed text stays in the field, marked, so it can be corrected in place.
-            self.message.show_message(f"{exc}，未保存。")
+            self.refused[field] = f"{exc}，未保存"
             _mark(field, True)
+            self.set_expanded(True)
+            self._show_refusals()
             return
+        self.refused.pop(field, None)
         _mark(field, False)
-        self.message.clear()
+        self._show_refusals()
         field.setModified(False)
         if new == old:
             field.setText(new or "")
@@ -303,10 +428,17 @@ class FactsForm(QGroupBox):
         self.host.push(cmd.SetValue(self.host, name, fact_id, year, old, new,
                                     self.host.root_id()))
 
+    def discard_refusal(self, fact_id: str, year: int) -> None:
+        """An undo or redo of this fact shows the file: what was refused there goes."""
+        field = (self.fields if year == self.host.report.year else self.previous).get(fact_id)
+        if field is not None and self.refused.pop(field, None) is not None:
+            field.setModified(False)
+
     def focus_fact(self, fact_id: str) -> bool:
         field = self.fields.get(fact_id)
         if field is None:
             return False
+        self.set_expanded(True)
         field.setFocus()
         field.selectAll()
         return True
@@ -506,6 +638,7 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         text_font = QFont(self.text.font())
         text_font.setPointSizeF(text_font.pointSizeF() * 1.1)
         self.text.setFont(text_font)
+        self.text.setMinimumHeight(3 * self.text.fontMetrics().height() + 12)
         self.text.textChanged.connect(self._text_changed)
         self.text.focusLost.connect(self._text_focus_lost)
         self.text.undoRequested.connect(lambda: self._stack_step(undo=True))
@@ -523,15 +656,15 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         title_row.setContentsMargins(0, 0, 0, 0)
         title_row.addWidget(self.number)
         title_row.addWidget(self.title, 1)
-        top = QWidget(self)
+        title_row.addWidget(self.count)  # beside the title: a line less above the text
+        top = self.top = QWidget(self)
         top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 4)
+        top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.setSpacing(6)
         if self.facts is not None:
             top_layout.addWidget(self.facts)
         top_layout.addLayout(title_row)
         top_layout.addWidget(self.text, 1)
-        top_layout.addWidget(self.count)
 
         # --- bottom: tables and figures
         self.insert_table = QPushButton("插入表格", self)
@@ -564,7 +697,8 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         scroll.setWidget(self.blocks_widget)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll = scroll
-        bottom = QWidget(self)
+        scroll.setMinimumHeight(self.fontMetrics().height() + 4)
+        bottom = self.bottom = QWidget(self)
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 4, 0, 0)
         bottom_layout.setSpacing(6)
@@ -576,20 +710,56 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         self.splitter.addWidget(top)
         self.splitter.addWidget(bottom)
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        self._sized = False
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.splitterMoved.connect(self._splitter_moved)
+        self._balancing = False
+        self._has_blocks = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
         self.setAcceptDrops(True)
 
+    # ------------------------------------------------------------ sizes
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._balance()
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not self._sized:
-            # half and half to start with; later the user's choice is kept
-            self._sized = True
-            half = max(1, self.splitter.height() // 2)
-            self.splitter.setSizes([half, half])
+        self._balance()
+
+    def _balance(self) -> None:
+        """Share the height: the writing box gets at least half of it, 基础数据 what is left
+        above it (scrolling within), tables and figures the rest, at the share the user
+        last chose with the splitter; a section without any gets only its buttons."""
+        height = self.splitter.height()
+        if height <= 0 or self._balancing:
+            return
+        self._balancing = True
+        try:
+            # half of the whole chapter tab, not only of this editor
+            text_min = max(height, self.host.height()) // 2 + 8  # + the layouts' spacing
+            bottom_min = self.bottom.minimumSizeHint().height()
+            # the top's parts other than the text and the facts' fields: title, count,
+            # 基础数据's heading
+            top_rest = self.top.minimumSizeHint().height() - self.text.minimumHeight()
+            if self.facts is not None and self.facts.isVisibleTo(self):
+                if self.facts.expanded():
+                    top_rest -= self.facts.scroll.minimumHeight()
+                room = height - text_min - top_rest - bottom_min - self.splitter.handleWidth()
+                self.facts.cap_height(room)
+                if self.facts.expanded():
+                    top_rest += self.facts.scroll.maximumHeight()
+            bottom = int(height * (1 - REMEMBERED["text_share"])) if self._has_blocks else bottom_min
+            bottom = max(bottom_min, min(bottom, height - text_min - top_rest))
+            self.splitter.setSizes([height - bottom, bottom])
+        finally:
+            self._balancing = False
+
+    def _splitter_moved(self, pos: int, _index: int) -> None:
+        height = self.splitter.height()
+        if height > 0 and self._has_blocks:
+            REMEMBERED["text_share"] = min(0.9, max(0.5, pos / height))
 
     # ------------------------------------------------------------ loading
     @property
@@ -627,7 +797,9 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         self._case_others = None
         root = self.level == 0
         if self.facts is not None:
-            self.facts.setVisible(root)
+            if self.facts.isVisibleTo(self) != root:
+                self.facts.setVisible(root)
+                self._balance()
             if root:
                 self.facts.load()
         self._load_title(section, root)
@@ -738,6 +910,9 @@ class SectionEditor(AcceptsImageFiles, QWidget):
                 self.blocks_layout.insertWidget(n + 1, frame)
                 frame.show()  # now, not when the layout gets round to it
         self.empty.setVisible(not blocks)
+        if bool(blocks) != self._has_blocks:
+            self._has_blocks = bool(blocks)
+            self._balance()
 
     # ------------------------------------------------------------ text
     def _text_changed(self) -> None:
