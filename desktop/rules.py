@@ -92,6 +92,9 @@ def check(report: Report) -> list[Finding]:
     _fixed_tables(ctx, report)
     _free_tables(ctx, report)
     _case_length(ctx, report)
+    from desktop import citations  # it builds on Finding, defined here
+
+    ctx.findings += citations.check(report, ctx.shown)
     order = {"error": 0, "warning": 1}
     return sorted(ctx.findings, key=lambda f: order[f.severity])
 

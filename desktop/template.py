@@ -40,6 +40,7 @@ class Indicator:
     in_table: bool = True  # a row of the 质量数据表 (False: a chapter fact)
     chapter: str | None = None  # the chapter whose form shows a fact
     children: tuple[str, ...] = ()
+    cites: tuple[str, ...] = ()  # words by which report texts cite it (desktop.citations)
 
     @property
     def derived(self) -> bool:
@@ -353,9 +354,17 @@ def _indicator(raw: dict, in_table: bool, chapter: str | None) -> Indicator:
             formula=formula,
             in_table=in_table,
             chapter=chapter,
+            cites=_cites(raw),
         )
     except (KeyError, ValueError) as exc:
         raise TemplateError(f"indicator {raw.get('id', '?')}: {exc}") from exc
+
+
+def _cites(raw: dict) -> tuple[str, ...]:
+    cites = raw.get("cites", [])
+    if not isinstance(cites, list) or not all(isinstance(c, str) and c.strip() for c in cites):
+        raise ValueError("cites must be a list of words")
+    return tuple(c.strip() for c in cites)
 
 
 def _fixed(raw: dict, indicators: dict[str, Indicator], chapter_of: dict[str, str]) -> FixedTable:
