@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from desktop import live
-from desktop.rules import Finding
 from desktop.template import Indicator, Template
 
 # unit as written → (dimension, factor to the dimension's base unit)
@@ -56,10 +55,25 @@ _WIDTH = str.maketrans("０１２３４５６７８９．％，：（）", "0123
 
 
 @dataclass(frozen=True)
-class CitationFinding(Finding):
+class CitationFinding:
+    """A finding of `check` (the fields and as_json of desktop.rules.Finding, which lists
+    it among its own), plus where the number stands in the text."""
+
+    severity: str
+    message: str
+    indicators: tuple[str, ...]
+    year: int | None
+    ids: tuple[str, ...] = ()
+    table: int | None = None
+    section: int | None = None
+    kind: str = "citation"
     offset: int = 0  # of the number in the section's text as the editor shows it
     length: int = 0
     stated: str = ""  # the number as written, with its unit
+
+    def as_json(self) -> dict:
+        return {"severity": self.severity, "message": self.message,
+                "indicators": list(self.indicators), "year": self.year}
 
 
 @dataclass(frozen=True)
@@ -74,7 +88,7 @@ class _Number:
     text: str
 
 
-def check(report, shown: dict | None = None) -> list[Finding]:
+def check(report, shown: dict | None = None) -> list[CitationFinding]:
     """A warning per number in the text that disagrees with the indicator it cites."""
     if shown is None:
         shown = report.shown()
@@ -83,7 +97,7 @@ def check(report, shown: dict | None = None) -> list[Finding]:
     if not words:
         return []
     value_of = live.resolver(report, shown)
-    findings: list[Finding] = []
+    findings: list[CitationFinding | None] = []
     chapter_titles = {c.id: c.title for c in template.chapters}
     for section in report.file.sections():
         if not section.text.strip():
@@ -113,7 +127,7 @@ def _finding(template: Template, shown, ind: Indicator, year: int, number: _Numb
     message = (f"{year}年：正文“{quote}”（{where}）中{ind.name}为 {number.text}{approx}，"
                f"与数据 {data} 不符。")
     return CitationFinding(
-        "warning", message, (ind.name,), year, (ind.id,), section=section_id, kind="citation",
+        "warning", message, (ind.name,), year, (ind.id,), section=section_id,
         offset=number.start, length=number.end - number.start, stated=number.text,
     )
 

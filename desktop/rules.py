@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from desktop import text
+from desktop import citations, text
 from desktop.report import Report, not_applicable, numbers
 from desktop.template import Indicator, Rule, Template
 from desktop.values import ParseError
@@ -92,8 +92,6 @@ def check(report: Report) -> list[Finding]:
     _fixed_tables(ctx, report)
     _free_tables(ctx, report)
     _case_length(ctx, report)
-    from desktop import citations  # it builds on Finding, defined here
-
     ctx.findings += citations.check(report, ctx.shown)
     order = {"error": 0, "warning": 1}
     return sorted(ctx.findings, key=lambda f: order[f.severity])
