@@ -1,111 +1,95 @@
 """One running qreport per report file.
 
-A lock file beside the report (`<name>.qreport.lock`) holds the owner's host and pid. It is
-created atomically (O_EXCL); a lock left by a process that no longer runs on this host, or
-one that was never written (empty or garbled for more than a few seconds), is stale and
-taken over, so a crash never locks a school out of its own report.
+The lock is an operating-system lock (flock on Unix, LockFileEx/msvcrt on Windows, through
+the `filelock` library) on `<real name>.qreport.lock` beside the report. The system drops
+it when the holding process ends, however it ends, so a crash never locks a school out of
+its own report, and what a lock file *contains* never matters: an old PID file from an
+earlier version, a PID that now belongs to another program, another computer's name — none
+of it blocks. Two processes racing for the same lock cannot both get it: the system
+decides. The lock is taken on the real path (links resolved), so two names of one file
+share one lock.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
-import socket
-import time
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
-from desktop.errors import UserError
+from filelock import FileLock, Timeout
 
-# A holder writes its name into the lock file at once; a lock file still empty or garbled
-# after this many seconds was left by a process that died in between.
-_UNREADABLE_GRACE = 10.0
+from desktop.errors import UserError
 
 
 class FileLocked(UserError):
     """Another running qreport has the file open; the message is one sentence."""
 
 
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    if os.name == "nt":  # pragma: no cover - exercised on Windows only
-        import ctypes
+# real report path -> the ReportLock this process holds on it (the OS lock is per open
+# file description, so a second lock in the same process would fail like another
+# process's; this tells the two apart for the message, and lets `exclusive` know)
+_held: dict[Path, ReportLock] = {}
+_held_guard = threading.Lock()
 
-        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)
-        if not handle:
-            return False
-        ctypes.windll.kernel32.CloseHandle(handle)
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+# errors that mean "no lock can be kept here" (a read-only or missing folder, a file
+# system without locks): nothing to coordinate with, and opening will say more
+_NO_LOCK_HERE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOLCK,
+                 errno.ENOSYS, errno.EOPNOTSUPP, errno.ENAMETOOLONG}
+
+
+def real_path(report_path: Path | str) -> Path:
+    """The file itself, links resolved (a link and its target are one report)."""
+    return Path(os.path.realpath(report_path))
+
+
+def lock_path(report_path: Path | str) -> Path:
+    real = real_path(report_path)
+    return real.with_name(real.name + ".lock")
 
 
 class ReportLock:
     def __init__(self, report_path: Path | str):
         self.report = Path(report_path)
-        self.path = self.report.with_name(self.report.name + ".lock")
+        self.real = real_path(report_path)
+        self.path = lock_path(report_path)
         self.held = False
+        self._lock: FileLock | None = None
 
     def acquire(self) -> None:
-        me = {"host": socket.gethostname(), "pid": os.getpid()}
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                owner = self._owner()
-                if owner is None:  # never written (a crash, a power cut) or being written now
-                    stale = self._age() > _UNREADABLE_GRACE
-                else:  # its process is gone
-                    stale = owner.get("host") == me["host"] and not _alive(owner["pid"])
-                if stale:
-                    with contextlib.suppress(FileNotFoundError):
-                        self.path.unlink()
-                    continue
-                if owner and owner.get("pid") == me["pid"] and owner.get("host") == me["host"]:
-                    raise FileLocked(f"{self.report.name} 已在本窗口中打开。") from None
-                who = f"（{owner.get('host')}，进程 {owner.get('pid')}）" if owner else ""
-                raise FileLocked(
-                    f"{self.report.name} 正在被另一个 qreport 使用{who}，请先关闭那个窗口。"
-                ) from None
-            except OSError as exc:
-                # a read-only or missing folder: nothing to coordinate with, opening will say more
-                if exc.errno in (errno.EACCES, errno.EROFS, errno.ENOENT):
-                    return
-                raise
-            with os.fdopen(fd, "w") as fh:
-                json.dump(me, fh)
-            self.held = True
-            return
-        raise FileLocked(f"{self.report.name} 正在被另一个 qreport 使用。")
-
-    def _owner(self) -> dict | None:
-        """{"host", "pid"} of the holder; None while it is being written, or if it never was."""
+        """Take the lock at once or raise FileLocked; never waits."""
+        with _held_guard:
+            if self.real in _held:
+                raise FileLocked(f"{self.report.name} 已在本窗口中打开。")
+        # a soft (PID-file) fallback would bring back stale locks: OS locks or none
+        lock = FileLock(str(self.path), timeout=0, blocking=False, fallback_to_soft=False,
+                        is_singleton=False, thread_local=False)
         try:
-            owner = json.loads(self.path.read_text())
-        except (OSError, ValueError):
-            return None
-        if not isinstance(owner, dict) or not isinstance(owner.get("pid"), int):
-            return None
-        return owner
-
-    def _age(self) -> float:
-        try:
-            return time.time() - self.path.stat().st_mtime
-        except OSError:
-            return 0.0
+            lock.acquire()
+        except Timeout:
+            raise FileLocked(
+                f"{self.report.name} 正在被另一个 qreport 窗口使用，请先关闭那个窗口。"
+            ) from None
+        except OSError as exc:
+            if exc.errno in _NO_LOCK_HERE:
+                return
+            raise
+        with _held_guard:
+            _held[self.real] = self
+        self._lock = lock
+        self.held = True
 
     def release(self) -> None:
-        if self.held:
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()
-            self.held = False
+        if not self.held:
+            return
+        with _held_guard:
+            _held.pop(self.real, None)
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+        self.held = False
 
     def __enter__(self) -> ReportLock:
         self.acquire()
@@ -113,3 +97,29 @@ class ReportLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def held_here(report_path: Path | str) -> bool:
+    """This process holds the lock on the report."""
+    with _held_guard:
+        return real_path(report_path) in _held
+
+
+@contextlib.contextmanager
+def exclusive(report_path: Path | str) -> Iterator[bool]:
+    """True inside the block when no other qreport process has the report open: this
+    process holds its lock, or could take it for the moment. Leftover journals beside the
+    file are then leftovers, not a running program's live ones, and may be judged."""
+    if held_here(report_path):
+        yield True
+        return
+    lock = ReportLock(report_path)
+    try:
+        lock.acquire()
+    except FileLocked:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.release()

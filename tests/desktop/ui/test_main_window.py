@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPlainText
 
 from desktop import settings as settings_mod
 from desktop import template as templates
+from desktop.lock import ReportLock
 from desktop.report import Report
 from desktop.ui.data_table import COL_CUR, DataTableTab
 from desktop.ui.export_jobs import KINDS, LOCKED
@@ -141,13 +142,13 @@ def test_open_another_file_switches_and_unlocks(qtbot, window, report_copy, tmp_
     assert window.open_file(other)
     assert window.windowTitle().startswith("测试职业学校 — ")
     assert window.undo_stack.count() == 0
-    assert not old_lock.path.exists() and window.lock.path.exists()
+    assert not old_lock.held and window.lock.held
+    with ReportLock(report_copy) as again:  # the old file's OS lock was let go
+        assert again.held
     assert window.data_tab.model.index(0, COL_CUR).data() == ""
 
 
 def test_open_refusals_are_said(qtbot, window, tmp_path):
-    from desktop.lock import ReportLock
-
     missing = tmp_path / "missing.qreport"
     assert not window.open_file(missing)
     assert any("找不到文件" in b.text() for b in _message_boxes(window))
@@ -355,7 +356,8 @@ def test_gui_smoke_prints_startup_ms(report_copy, tmp_path):
     assert done.returncode == 0, done.stderr
     assert re.fullmatch(r"\d+", done.stdout.strip())
     assert 0 < int(done.stdout.strip()) < 60000
-    assert not Path(f"{report_copy}.lock").exists()
+    with ReportLock(report_copy) as lock:  # the process ended: its OS lock went with it
+        assert lock.held
 
 
 def test_gui_smoke_without_a_file_opens_the_sample(tmp_path):
