@@ -125,9 +125,11 @@ def test_interactive_window_remembers_file_and_geometry(qtbot, report_copy):
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    assert lock.path.exists()
+    assert lock.held
     win.close()
-    assert not lock.path.exists()
+    assert not lock.held
+    with ReportLock(report_copy) as again:  # closing the window let the file go
+        assert again.held
     saved = settings_mod.load()
     assert saved.recent_files[0] == str(report_copy.resolve())
     assert saved.window_geometry and saved.window_state
