@@ -51,10 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path)
     check.add_argument("--json", action="store_true")
 
-    export = sub.add_parser("export", help="export the data table (.xlsx) and the report (.pdf)")
+    export = sub.add_parser("export", help="export the data table (.xlsx), the report (.pdf, .docx)")
     export.add_argument("file", type=Path)
     export.add_argument("--xlsx", type=Path)
     export.add_argument("--pdf", type=Path)
+    export.add_argument("--docx", type=Path, help="the report as a Word document")
     export.add_argument("--table-only", action="store_true",
                         help="PDF of the data table alone with the submission block")
 
@@ -162,14 +163,14 @@ def cmd_check(args) -> int:
 
 
 def cmd_export(args) -> int:
-    if not args.xlsx and not args.pdf:
-        raise CommandError("请用 --xlsx 或 --pdf 指定导出文件。")
-    for out in (args.xlsx, args.pdf):
+    if not args.xlsx and not args.pdf and not args.docx:
+        raise CommandError("请用 --xlsx、--pdf 或 --docx 指定导出文件。")
+    for out in (args.xlsx, args.pdf, args.docx):
         _check_output(out)
     from desktop import assemble
 
     with _open(args.file) as report:
-        doc = assemble.build(report, photos=bool(args.pdf))
+        doc = assemble.build(report, photos=bool(args.pdf or args.docx))
     if args.xlsx:
         from desktop.formats.xlsx import write_xlsx
 
@@ -183,6 +184,12 @@ def cmd_export(args) -> int:
         missing = getattr(result, "missing_chars", ())
         if missing:
             print(f"注意：字体中缺少这些字符，已以“□”代替：{''.join(missing)}", file=sys.stderr)
+    if args.docx:
+        export_docx = _feature("desktop.formats.docx_write", "write_docx", "Word 导出")
+        result = export_docx(doc, args.docx)
+        print(f"已导出 {args.docx}")
+        for warning in result.warnings:
+            print(f"注意：{warning}", file=sys.stderr)
     return 0
 
 

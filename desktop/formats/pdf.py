@@ -84,6 +84,32 @@ def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> 
     return PdfResult(pages=pages, missing_chars=sorted(ts.missing), warnings=list(ts.warnings))
 
 
+@dataclass
+class PdfLayout:
+    """Where the PDF puts things, for another format that should agree with it."""
+
+    pages: int
+    headings: list[tuple[int, str, int | None]]  # (depth, heading, printed page), in order
+    figures: dict[int, list]  # id(Figure) -> its photos.PhotoRow rows, photos sized for print
+    warnings: list[str] = field(default_factory=list)
+
+
+def layout(doc: Document) -> PdfLayout:
+    """Lay the whole report out as `write_pdf` does, keeping no file.
+
+    The Word export takes its 目录 page numbers and its print-sized photos from here, so
+    the .docx lists the pages our PDF has and shows the photos the PDF shows.
+    """
+    import io
+
+    with _build_lock:
+        builder = _Builder(doc)
+        pages = builder.build(io.BytesIO(), table_only=False)
+    ts = builder.ts
+    headings = [(depth, text, ts.heading_pages.get(key)) for depth, text, key in builder.toc]
+    return PdfLayout(pages, headings, builder.figure_rows, list(ts.warnings))
+
+
 class _Builder:
     def __init__(self, doc: Document) -> None:
         from desktop.formats import fonts
@@ -92,6 +118,7 @@ class _Builder:
         self.doc = doc
         self.ts = Typesetter()
         self._keys = 0
+        self.figure_rows: dict[int, list] = {}  # id(Figure) -> photo rows, for `layout`
         self.toc: list[tuple[int, str, str]] = []  # (depth, text, key)
         song, hei = fonts.SONG, fonts.HEI
         s = TextStyle
@@ -121,7 +148,8 @@ class _Builder:
 
     # -- document ---------------------------------------------------------------------
 
-    def build(self, path: pathlib.Path, *, table_only: bool) -> int:
+    def build(self, path, *, table_only: bool) -> int:
+        """Lay out and write to `path` (a path or a binary file object); the page count."""
         from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
         from desktop.formats import fonts
@@ -145,7 +173,7 @@ class _Builder:
             story = self._report_story()
         fonts.ensure(fonts.SONG)
         template = BaseDocTemplate(
-            str(path),
+            str(path) if isinstance(path, pathlib.Path) else path,
             pagesize=(PAGE_W, PAGE_H),
             pageTemplates=templates,
             title=f"{doc.school}{doc.title}" if not table_only else doc.data_table.title,
@@ -438,6 +466,7 @@ class _Builder:
             # A row and the figure caption fit on a page.
             max_row_height=TEXT_H - 2 * self.fig_caption.leading - self.fig_caption.space_after,
         )
+        self.figure_rows[id(figure)] = rows
         caption = TextBlock(self.ts, f"{figure.number} {figure.caption}".strip(), self.fig_caption)
         spaced = []
         for i, row in enumerate(rows):
