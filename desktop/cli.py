@@ -185,8 +185,9 @@ def cmd_export(args) -> int:
         if missing:
             print(f"注意：字体中缺少这些字符，已以“□”代替：{''.join(missing)}", file=sys.stderr)
     if args.docx:
-        export_docx = _feature("desktop.formats.docx_write", "write_docx", "Word 导出")
-        result = export_docx(doc, args.docx)
+        from desktop.formats.docx_write import write_docx
+
+        result = write_docx(doc, args.docx)
         print(f"已导出 {args.docx}")
         for warning in result.warnings:
             print(f"注意：{warning}", file=sys.stderr)

@@ -56,7 +56,7 @@ def test_new_gives_a_clean_report(tmp_path):
         (("check", "{tmp}/text.qreport"), "不是 qreport 报告文件"),
         (("new", "{tmp}/x.qreport", "--school", "甲", "--edition", "1999"), "没有 1999 版"),
         (("new", "{tmp}/x.qreport", "--school", "  "), "学校名称不能为空"),
-        (("export", "{tmp}/text.qreport"), "请用 --xlsx 或 --pdf"),
+        (("export", "{tmp}/text.qreport"), "请用 --xlsx、--pdf 或 --docx"),
         (("new", "{tmp}/x.qreport", "--school", "甲", "--year", "0"), "不是一个合理的年份"),
         (("export", "{tmp}/text.qreport", "--xlsx", "{tmp}/无此目录/表.xlsx"), "文件夹 {tmp}/无此目录 不存在"),
         (("export", "{tmp}/text.qreport", "--pdf", "{tmp}"), "是文件夹，请给出要写入的文件名"),
