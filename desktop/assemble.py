@@ -12,7 +12,7 @@ from db.store import SectionRow
 from desktop import document as d
 from desktop import text
 from desktop.report import Report
-from desktop.template import Chapter, FreeTable, Indicator
+from desktop.template import Chapter, FreeTable, Indicator, IndicatorTable
 from desktop.values import NA, ParseError, ValueType
 
 _CN_DIGITS = "〇一二三四五六七八九"
@@ -37,11 +37,22 @@ def cell(vtype: ValueType, value: str | None) -> d.Cell:
     return d.Cell(vtype.display(value), number, vtype.places_of(value))
 
 
-def data_table(report: Report) -> d.DataTable:
-    shown = report.shown()
+def data_tables(report: Report, shown=None) -> list[d.DataTable]:
+    """Every indicator table of the report's edition, filled."""
+    if shown is None:
+        shown = report.shown()
+    return [data_table(report, table, shown) for table in report.template.indicator_tables]
+
+
+def data_table(report: Report, table: IndicatorTable | None = None, shown=None) -> d.DataTable:
+    """One indicator table (default: the first) with a cell per year for each row."""
+    if table is None:
+        table = report.template.indicator_tables[0]
+    if shown is None:
+        shown = report.shown()
     years = report.years
     rows = []
-    for ind in report.template.table_rows:
+    for ind in table.rows:
         first_child = bool(ind.parent) and report.template.indicators[ind.parent].children[0] == ind.id
         cells = tuple(cell(ind.type, _value(shown, ind, y)) for y in years)
         rows.append(
@@ -51,8 +62,8 @@ def data_table(report: Report) -> d.DataTable:
                 kind=ind.type.kind, derived=ind.derived, help=ind.help,
             )
         )
-    title = f"{report.school}{report.template.data_table}"
-    return d.DataTable(title=title, years=years, rows=tuple(rows))
+    return d.DataTable(title=table.heading(report.school), years=years, rows=tuple(rows),
+                       sheet=table.sheet, note=table.note)
 
 
 def _value(shown, ind: Indicator, year: int) -> str | None:
@@ -116,7 +127,7 @@ def _build(report: Report, with_photos: bool) -> d.Document:
         edition=template.id,
         date_text=chinese_date(meta.get("report_date", "")),
         chapters=chapters,
-        data_table=data_table(report),
+        data_tables=data_tables(report, shown),
         submission=submission(report),
         tables=tables,
     )

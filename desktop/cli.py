@@ -39,8 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="create an empty report file")
     new.add_argument("file", type=Path)
     new.add_argument("--school", required=True)
-    new.add_argument("--edition", default="2022")
-    new.add_argument("--year", type=int, help="data year (default: the edition's year - 1)")
+    new.add_argument("--edition", help="edition id or FILE.toml (default: the newest edition)")
+    new.add_argument("--year", type=int,
+                     help="the report's year as its title prints it (default: the edition's current year)")
 
     imp = sub.add_parser("import", help="import values from a workbook")
     imp.add_argument("file", type=Path)
@@ -131,19 +132,24 @@ def cmd_sample(args) -> int:
 
 
 def cmd_new(args) -> int:
+    from datetime import date
+
     from desktop import template
     from desktop.report import Report
 
+    edition_id = args.edition or template.newest()
     try:
-        edition = template.load(args.edition)
+        edition = template.load(edition_id)
     except template.TemplateError as exc:
         have = "、".join(template.available())
-        raise CommandError(f"没有 {args.edition} 版的报告模板（可用：{have}）。") from exc
-    year = args.year if args.year is not None else int(edition.id) - 1
-    if not 2000 <= year <= 2099:  # the years an imported header can name
-        raise CommandError(f"数据年度 {year} 不是一个合理的年份（如 {int(edition.id) - 1}）。")
-    Report.create(args.file, args.school, edition.id, year).close()
-    print(f"已创建 {args.file}（{args.school}，{edition.title}，数据年度 {year}）")
+        raise CommandError(f"没有 {edition_id} 版的报告模板（可用：{have}）。") from exc
+    year = args.year if args.year is not None else edition.current_year(date.today().year)
+    if not 2000 <= edition.data_year(year) <= 2099:  # the years an imported header can name
+        raise CommandError(f"报告年度 {year} 不是一个合理的年份（如 {edition.years[0]}）。")
+    report = Report.new(args.file, args.school, edition.id, year)
+    title = report.title
+    report.close()
+    print(f"已创建 {args.file}（{args.school}，{title}，数据年度 {edition.data_year(year)}）")
     return 0
 
 

@@ -69,7 +69,7 @@ def write_collection(report: Report, department: str, out: Path | str) -> Path:
     locked_fill = PatternFill("solid", start_color=_LOCKED_FILL, end_color=_LOCKED_FILL)
 
     ncols = 6
-    title = f"{report.school}{report.template.data_table}（{department}填报）"
+    title = f"{report.school}{report.template.tables_name}（{department}填报）"
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     x.put_text(ws.cell(1, 1), title)
     ws.cell(1, 1).font = x.TITLE

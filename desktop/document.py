@@ -47,9 +47,13 @@ class DataRow:
 
 @dataclass(frozen=True)
 class DataTable:
-    title: str  # "<school>质量数据表"
+    """One indicator table of the edition (the 2022 质量数据表; a 2024年度 附表)."""
+
+    title: str  # "<school>质量数据表", "附表1 人才培养质量计分卡"
     years: tuple[int, ...]  # (previous, current)
     rows: tuple[DataRow, ...]
+    sheet: str = "质量数据表"  # its Excel sheet name, from the edition
+    note: str = ""  # a line above the table (以主管部门下发的表格为准), "" for none
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,11 @@ class Document:
     edition: str  # "2022"
     date_text: str  # "二〇二一年十一月"
     chapters: list[Chapter]
-    data_table: DataTable
+    data_tables: list[DataTable]  # the edition's indicator tables, in order (at least one)
     submission: Submission
     tables: list[Table] = field(default_factory=list)  # every chapter table in order
+
+    @property
+    def data_table(self) -> DataTable:
+        """The first indicator table (the 2022 edition's only one, 质量数据表)."""
+        return self.data_tables[0]

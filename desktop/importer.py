@@ -84,9 +84,10 @@ def plan_import(report: Report, book: Path | str) -> ImportPlan:
     try:
         meta = _collection_meta(wb)
         _check_belongs(report, meta, book)
-        raw = xlsx_read.read_data_sheet(wb)
-        plan = ImportPlan(book, raw.sheet, notes=list(raw.problems))
-        others = sorted(set(raw.years) - set(report.years))
+        raws = xlsx_read.read_data_sheets(wb, [t.sheet for t in report.template.indicator_tables])
+        plan = ImportPlan(book, "、".join(r.sheet for r in raws),
+                          notes=[p for r in raws for p in r.problems])
+        others = sorted({y for r in raws for y in r.years} - set(report.years))
         if others:
             # kept, not dropped: the file holds every year, and next year's report needs them
             plan.notes.append(
@@ -103,26 +104,30 @@ def plan_import(report: Report, book: Path | str) -> ImportPlan:
     names = {xlsx_read.normalise_name(i.name): i for i in template.indicators.values() if not i.parent}
     current = report.file.values()
     shown = report.shown(current)
-    first: dict[tuple[str, int], tuple[int, str | None]] = {}  # (row, value) a cell was first read from
+    first: dict[tuple[str, int], tuple[str, str | None]] = {}  # (where, value) a cell was first read from
+    names.update({xlsx_read.normalise_name(name): template.indicators[i]
+                  for name, i in template.by_name.items()})  # rows restated under their own wording
+    rows = [(f"“{r.sheet}”" if len(raws) > 1 else "", row) for r in raws for row in r.rows]
     parent: Indicator | None = None
-    for row in raw.rows:
+    for where, row in rows:
+        at = f"{where}第 {row.row} 行"
         key = xlsx_read.normalise_name(row.name)
         if not key:
             if any(text.strip() for text in row.values.values()):  # whose numbers are these?
-                plan.unmatched.append(f"第 {row.row} 行有数值，但没有指标名称。")
+                plan.unmatched.append(f"{at}有数值，但没有指标名称。")
             continue
         ind = names.get(key)
         if ind is None and parent is not None:
             ind = next((template.indicators[c] for c in parent.children
                         if xlsx_read.normalise_name(template.indicators[c].name) == key), None)
         if ind is None:
-            plan.unmatched.append(f"第 {row.row} 行“{row.name}”不是本版报告的指标。")
+            plan.unmatched.append(f"{at}“{row.name}”不是本版报告的指标。")
             continue
         if not ind.parent:
             parent = ind
         unit = row.unit
         if ind.type.unit_factor(unit) is None:
-            plan.notes.append(f"第 {row.row} 行“{row.name}”的单位是“{unit}”，本版的单位是“{ind.unit}”，"
+            plan.notes.append(f"{at}“{row.name}”的单位是“{unit}”，本版的单位是“{ind.unit}”，"
                               f"数值按“{ind.unit}”导入，请核对。")
             unit = ""
         for year, text in sorted(row.values.items()):
@@ -131,17 +136,17 @@ def plan_import(report: Report, book: Path | str) -> ImportPlan:
             try:
                 new = report.parse(ind.id, year, text, unit)
             except ValueRefused as exc:
-                plan.refused.append(f"第 {row.row} 行 {exc}")
+                plan.refused.append(f"{at} {exc}")
                 continue
             cell = (ind.id, year)
             if cell in first:  # the same indicator twice: fine if it says the same
                 if not _same(ind, first[cell][1], new):
                     plan.refused.append(
-                        f"第 {row.row} 行 {ind.name}（{year}年）为 {new}，"
-                        f"与第 {first[cell][0]} 行的 {first[cell][1]} 不同"
+                        f"{at} {ind.name}（{year}年）为 {new}，"
+                        f"与{first[cell][0]}的 {first[cell][1]} 不同"
                     )
                 continue
-            first[cell] = (row.row, new)
+            first[cell] = (at, new)
             old = current.get(cell)
             # A derived value the report computes anyway comes back from every exported or
             # collection workbook: it is no change, and storing it would freeze it.

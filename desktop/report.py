@@ -42,7 +42,10 @@ class Report:
         from desktop import settings
 
         self.file = file
-        self.template = template
+        # the edition as this report's year reads it: titles and names carry their years
+        self.edition = template
+        report_year = template.report_year(int(file.get_meta("year")))
+        self.template = template.at_year(report_year, file.get_meta("title") or None)
         name = settings.load().user_name.strip()
         if name:  # on a shared office PC the login name says little
             file.user = name
@@ -72,7 +75,15 @@ class Report:
             raise
 
     @classmethod
+    def new(cls, path: Path | str, school: str, edition: str, report_year: int) -> Report:
+        """A new report of `school` in `edition` for the report year `report_year` (the
+        year its title prints; the edition says which data year that is)."""
+        template = templates.load(edition)
+        return cls.create(path, school, edition, template.data_year(report_year))
+
+    @classmethod
     def create(cls, path: Path | str, school: str, edition: str, year: int) -> Report:
+        """A new report whose data year is `year` (the 2022 edition's report: 2021)."""
         template = templates.load(edition)  # fail before a file exists
         school = clean_text(school)
         if not school:
@@ -116,6 +127,16 @@ class Report:
     def year(self) -> int:
         """The data year of the report being written (the 2022 report: data year 2021)."""
         return int(self.file.get_meta("year"))
+
+    @property
+    def report_year(self) -> int:
+        """The year the report's title prints (the 2022 report: 2022; 2024年度: 2024)."""
+        return self.edition.report_year(self.year)
+
+    @property
+    def title(self) -> str:
+        """The report's title: its own pattern (meta "title") or the edition's, for its year."""
+        return self.template.title
 
     @property
     def years(self) -> tuple[int, int]:

@@ -37,14 +37,35 @@ class Indicator:
     seq: str = ""  # printed 序号 in the data table; "" for facts and unnumbered 其中 rows
     parent: str | None = None
     formula: expr.Expr | None = None
-    in_table: bool = True  # a row of the 质量数据表 (False: a chapter fact)
+    in_table: bool = True  # a row of an indicator table (False: a chapter fact)
     chapter: str | None = None  # the chapter whose form shows a fact
     children: tuple[str, ...] = ()
     cites: tuple[str, ...] = ()  # words by which report texts cite it (desktop.citations)
+    table: str = ""  # the indicator table it is a row of ("" for facts)
+    change_factor: float | None = None  # plausible change across years (None: the edition's)
 
     @property
     def derived(self) -> bool:
         return self.formula is not None
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """One indicator table of the edition (the 2022 质量数据表; the 2024年度 附表1–6).
+
+    `rows` are indicators; a row restating an indicator of another table is a copy of that
+    indicator (same id, so one stored value) with this table's 序号 and wording."""
+
+    id: str
+    title: str  # may contain {school}
+    sheet: str  # its Excel sheet name
+    rows: tuple[Indicator, ...]
+    note: str = ""  # a line shown above the table wherever a user meets it
+    provisional: bool = False  # rows composed by us, not the bureau's own list
+    restated: frozenset[str] = frozenset()  # ids of rows whose home is another table
+
+    def heading(self, school: str) -> str:
+        return self.title.replace("{school}", school)
 
 
 @dataclass(frozen=True)
@@ -133,20 +154,91 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Template:
+    """An edition. As loaded its texts may hold year placeholders ({year}, {data_year},
+    {prev_year}); `at_year` gives the edition as one report's year reads it."""
+
     id: str
-    title: str
-    data_table: str
+    title: str  # the report's title; a pattern with {year} until `at_year`
     departments: tuple[str, ...]
     chapters: tuple[Chapter, ...]
-    indicators: dict[str, Indicator]  # data-table rows then facts, in template order
+    indicators: dict[str, Indicator]  # table rows then facts, in template order
     fixed_tables: dict[str, FixedTable]
     free_tables: dict[str, FreeTable]
     rules: tuple[Rule, ...]
     by_name: dict[str, str] = field(default_factory=dict)  # published name -> id (top rows)
+    indicator_tables: tuple[IndicatorTable, ...] = ()
+    name: str = ""  # the edition as `qreport editions` lists it
+    data_year_offset: int = -1  # data year = report year + offset ("2022": data 2021)
+    years: tuple[int, int] = (0, 0)  # first and last report year the edition serves
+    change_factor: float | None = None  # default plausible change across years
+    year: int | None = None  # the report year once bound by `at_year`
 
     @property
     def table_rows(self) -> list[Indicator]:
+        """Every indicator that is a row of an indicator table, each once, in table order."""
         return [i for i in self.indicators.values() if i.in_table]
+
+    @property
+    def data_table(self) -> str:
+        """The first indicator table's name without the school (the 2022 质量数据表)."""
+        return self.indicator_tables[0].heading("").strip() if self.indicator_tables else ""
+
+    @property
+    def tables_name(self) -> str:
+        """What the indicator tables are called together: 质量数据表, or 指标表 for several."""
+        return self.data_table if len(self.indicator_tables) == 1 else "指标表"
+
+    def indicator_table(self, table_id: str) -> IndicatorTable:
+        for table in self.indicator_tables:
+            if table.id == table_id:
+                return table
+        raise KeyError(table_id)
+
+    def data_year(self, report_year: int) -> int:
+        return report_year + self.data_year_offset
+
+    def report_year(self, data_year: int) -> int:
+        return data_year - self.data_year_offset
+
+    def current_year(self, today_year: int) -> int:
+        """The report year a new report defaults to: the one whose data year is this
+        calendar year, within the years the edition serves."""
+        first, last = self.years
+        return max(first, min(last, self.report_year(today_year)))
+
+    def at_year(self, report_year: int, title: str | None = None) -> Template:
+        """The edition as a report of `report_year` reads it: placeholders in titles, names,
+        labels and captions replaced (年生均财政拨款(截至{data_year}.08.31)). `title`: the
+        report's own title pattern, when it has one."""
+        data_year = self.data_year(report_year)
+        marks = {"{year}": str(report_year), "{data_year}": str(data_year),
+                 "{prev_year}": str(data_year - 1)}
+
+        def fill(text: str) -> str:
+            if "{" in text:
+                for mark, value in marks.items():
+                    text = text.replace(mark, value)
+            return text
+
+        def ind(i: Indicator) -> Indicator:
+            return _replace(i, name=fill(i.name), help=fill(i.help))
+
+        indicators = {k: ind(i) for k, i in self.indicators.items()}
+        tables = tuple(
+            IndicatorTable(t.id, fill(t.title), fill(t.sheet), tuple(ind(r) for r in t.rows),
+                           fill(t.note), t.provisional, t.restated)
+            for t in self.indicator_tables
+        )
+        fixed = {
+            k: FixedTable(t.id, fill(t.caption), tuple(FixedRow(r.indicator, fill(r.label))
+                                                         for r in t.rows), t.chapter)
+            for k, t in self.fixed_tables.items()
+        }
+        free = {k: _replace(t, caption=fill(t.caption)) for k, t in self.free_tables.items()}
+        by_name = {fill(name): i for name, i in self.by_name.items()}
+        return _replace(self, title=fill(title or self.title), indicators=indicators,
+                        indicator_tables=tables, fixed_tables=fixed, free_tables=free,
+                        by_name=by_name, year=report_year)
 
     @property
     def facts(self) -> list[Indicator]:
@@ -193,6 +285,11 @@ def available() -> list[str]:
     return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
+def newest() -> str:
+    """The edition new reports default to: the one serving the latest years."""
+    return max(available(), key=lambda e: (load(e).years[1], e))
+
+
 @cache
 def load(edition: str) -> Template:
     have = available()
@@ -226,11 +323,25 @@ def _from_toml(data: dict) -> Template:
                 raise TemplateError(f"{ref!r} is listed in chapters {chapter_of[ref]} and {chapter.id}")
             chapter_of[ref] = chapter.id
 
+    table_raw = data.get("indicator_table", [])
+    if not table_raw:
+        raise TemplateError("the edition declares no [[indicator_table]]")
+    _unique("indicator table", [t["id"] for t in table_raw])
+    table_ids = [t["id"] for t in table_raw]
     indicators: dict[str, Indicator] = {}
+    shown_rows: list[dict] = []  # rows restating an indicator of another table
     for raw, in_table in [(r, True) for r in data.get("indicator", [])] + [
         (r, False) for r in data.get("fact", [])
     ]:
-        ind = _indicator(raw, in_table, chapter_of.get(raw["id"]))
+        if in_table and "shows" in raw:
+            shown_rows.append(raw)
+            continue
+        table = ""
+        if in_table:  # with one table, its rows need not name it
+            table = raw.get("table", table_ids[0] if len(table_ids) == 1 else "")
+            if table not in table_ids:
+                raise TemplateError(f"{raw.get('id')}: unknown indicator table {table!r}")
+        ind = _indicator(raw, in_table, chapter_of.get(raw["id"]), table)
         if ind.id in indicators:
             raise TemplateError(f"indicator id {ind.id!r} is declared twice")
         indicators[ind.id] = ind
@@ -241,7 +352,8 @@ def _from_toml(data: dict) -> Template:
                 raise TemplateError(f"{ind.id}: parent {ind.parent!r} does not exist")
             parent = indicators[ind.parent]
             # one level of 其中 rows, of the same kind: the table, import and forms know no more
-            if parent.parent or parent.id == ind.id or parent.in_table != ind.in_table:
+            if (parent.parent or parent.id == ind.id or parent.in_table != ind.in_table
+                    or parent.table != ind.table):
                 raise TemplateError(f"{ind.id}: {ind.parent!r} cannot be its parent")
             indicators[parent.id] = _replace(parent, children=(*parent.children, ind.id))
     for ind in indicators.values():
@@ -280,10 +392,16 @@ def _from_toml(data: dict) -> Template:
         if ind.department not in departments:
             raise TemplateError(f"{ind.id}: unknown department {ind.department!r}")
     by_name = {i.name: i.id for i in indicators.values() if not i.parent}
+    tables = _indicator_tables(table_raw, data.get("indicator", []), indicators, by_name)
+    years = edition.get("years", [0, 0])
     return Template(
         id=str(edition["id"]),
         title=edition["title"],
-        data_table=edition["data_table"],
+        name=edition.get("name", edition["title"]),
+        data_year_offset=int(edition.get("data_year_offset", -1)),
+        years=(int(years[0]), int(years[-1])),
+        change_factor=edition.get("change_factor"),
+        indicator_tables=tables,
         departments=departments,
         chapters=chapters,
         indicators=indicators,
@@ -336,7 +454,40 @@ def _chapter(raw: dict) -> Chapter:
     )
 
 
-def _indicator(raw: dict, in_table: bool, chapter: str | None) -> Indicator:
+def _indicator_tables(table_raw: list[dict], rows_raw: list[dict],
+                      indicators: dict[str, Indicator], by_name: dict[str, str]
+                      ) -> tuple[IndicatorTable, ...]:
+    """The tables with their rows in declared order; a `shows` row is the indicator it
+    names, with the 序号 and wording of this table (one value, shown in two tables)."""
+    rows: dict[str, list[Indicator]] = {t["id"]: [] for t in table_raw}
+    restated: dict[str, set[str]] = {t["id"]: set() for t in table_raw}
+    only = table_raw[0]["id"] if len(table_raw) == 1 else ""
+    for raw in rows_raw:
+        table = raw.get("table", only)
+        if "shows" not in raw:
+            rows[table].append(indicators[raw["id"]])
+            continue
+        target = indicators.get(raw["shows"])
+        if target is None or not target.in_table or target.parent or target.children:
+            raise TemplateError(f"{raw.get('id')}: shows {raw['shows']!r}, which is no "
+                                "table row without 其中 rows")
+        if table not in rows or table == target.table:
+            raise TemplateError(f"{raw.get('id')}: unknown or own indicator table {table!r}")
+        name = raw.get("name", target.name)
+        by_name.setdefault(name, target.id)
+        rows[table].append(_replace(target, seq=str(raw.get("seq", "")), name=name))
+        restated[table].add(target.id)
+    return tuple(
+        IndicatorTable(
+            id=t["id"], title=t["title"], sheet=t.get("sheet", t["id"]), rows=tuple(rows[t["id"]]),
+            note=t.get("note", ""), provisional=bool(t.get("provisional", False)),
+            restated=frozenset(restated[t["id"]]),
+        )
+        for t in table_raw
+    )
+
+
+def _indicator(raw: dict, in_table: bool, chapter: str | None, table: str = "") -> Indicator:
     try:
         if raw.get("places", 0) < 0:
             raise ValueError("places cannot be negative")
@@ -355,6 +506,8 @@ def _indicator(raw: dict, in_table: bool, chapter: str | None) -> Indicator:
             in_table=in_table,
             chapter=chapter,
             cites=_cites(raw),
+            table=table,
+            change_factor=raw.get("change_factor"),
         )
     except (KeyError, ValueError) as exc:
         raise TemplateError(f"indicator {raw.get('id', '?')}: {exc}") from exc

@@ -163,7 +163,7 @@ class _Builder:
 
         if table_only:
             templates = [PageTemplate("table", [mk_frame("t")], onPage=self._table_page)]
-            story = _with_keeps(self._data_table_story(doc.data_table, doc.submission, heading=False))
+            story = _with_keeps(self._data_tables_story(doc.data_tables, doc.submission, heading=False))
         else:
             templates = [
                 PageTemplate("cover", [mk_frame("c")]),
@@ -206,7 +206,7 @@ class _Builder:
             body.extend(self._chapter(chapter))
         if body:
             body.append(PageBreak())
-        body.extend(self._data_table_story(doc.data_table, doc.submission, heading=True))
+        body.extend(self._data_tables_story(doc.data_tables, doc.submission, heading=True))
 
         cover = Cover(
             self.ts,
@@ -479,17 +479,37 @@ class _Builder:
 
     # -- the 质量数据表 ---------------------------------------------------------------
 
-    def _data_table_story(self, table: DataTable, sub: Submission, *, heading: bool) -> list:
+    def _data_tables_story(self, tables: list[DataTable], sub: Submission, *,
+                           heading: bool) -> list:
+        """The indicator tables at the end, each from a new page; the block to sign and
+        stamp under the last one."""
+        from reportlab.platypus import PageBreak
+
+        story: list = []
+        for i, table in enumerate(tables):
+            if i:
+                story.append(PageBreak())
+            story.extend(self._data_table_story(table, sub if i == len(tables) - 1 else None,
+                                                heading=heading))
+        return story
+
+    def _data_table_story(self, table: DataTable, sub: Submission | None, *,
+                          heading: bool) -> list:
         from desktop.formats.typeset import TableWithTail, TextBlock
 
         if heading:
             title = self._heading(table.title, self.data_title, 0)
         else:
             title = TextBlock(self.ts, table.title, self.data_title, keep_with_next=True)
+        story = [title]
+        if table.note:  # e.g. 以主管部门下发的表格为准: said wherever the table is met
+            story.append(TextBlock(self.ts, table.note, self.cell, keep_with_next=True))
         grid = self._data_grid(table)
         grid.spaceAfter = 0
+        if sub is None:
+            return [*story, grid]
         # The block to sign and stamp never stands alone on the last page.
-        return [title, TableWithTail(grid, self._submission(sub), gap=18)]
+        return [*story, TableWithTail(grid, self._submission(sub), gap=18)]
 
     def _data_grid(self, table: DataTable):
         from desktop.formats.typeset import TextBlock

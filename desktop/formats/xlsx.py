@@ -99,10 +99,13 @@ def build_workbook(doc: Document) -> Workbook:
     wb.properties.subject = _ILLEGAL.sub("", doc.title)
     wb.properties.creator = "qreport"
     wb.properties.lastModifiedBy = "qreport"
-    ws = wb.active
-    ws.title = DATA_SHEET
-    _write_data_sheet(ws, doc.data_table, doc.submission)
-    taken = {DATA_SHEET.casefold()}
+    taken: set[str] = set()
+    for index, data in enumerate(doc.data_tables):
+        ws = wb.active if index == 0 else wb.create_sheet()
+        ws.title = sheet_name(data.sheet or DATA_SHEET, taken, fallback=f"指标表{index + 1}")
+        taken.add(ws.title.casefold())
+        # every table is signed for: the submission block under each
+        _write_data_sheet(ws, data, doc.submission)
     for index, table in enumerate(doc.tables, start=1):
         name = sheet_name(table.number, taken, fallback=f"表{index}")
         taken.add(name.casefold())
@@ -213,7 +216,8 @@ def _write_data_sheet(ws: Worksheet, table: DataTable, submission: Submission) -
     headers = ["序号", "指标", "单位", *(f"{year}年" for year in table.years)]
     ncols = len(headers)
     widths = _Widths(ncols)
-    _write_title(ws, table.title, ncols, TITLE)
+    # a note (以主管部门下发的表格为准) is the title's second line: the rows stay where they are
+    _write_title(ws, f"{table.title}\n{table.note}" if table.note else table.title, ncols, TITLE)
     _write_header(ws, headers, widths)
     row = FIRST_BODY_ROW
     for data_row in table.rows:
@@ -428,7 +432,8 @@ def _fit_title_height(ws: Worksheet, ncols: int, font: Font) -> None:
     height of its lines instead of being cut off."""
     size = float(font.size or 11)
     text = ws.cell(TITLE_ROW, 1).value or ""
-    lines = _lines_needed(str(text), _span_width(ws, 1, ncols), size)
+    lines = sum(_lines_needed(part, _span_width(ws, 1, ncols), size)
+                for part in str(text).split("\n"))
     if lines > 1:
         current = ws.row_dimensions[TITLE_ROW].height or LINE_HEIGHT
         ws.row_dimensions[TITLE_ROW].height = max(current, _lines_height(lines, size) + 8)

@@ -57,6 +57,7 @@ __all__ = [
     "normalise_name",
     "open_workbook_safely",
     "read_data_sheet",
+    "read_data_sheets",
 ]
 
 MB = 1024 * 1024
@@ -274,23 +275,51 @@ def read_data_sheet(wb: Workbook) -> RawTable:
             raise WorkbookError("工作簿的内容已损坏，无法读取。") from exc
 
 
+def read_data_sheets(wb: Workbook, sheets: Iterable[str]) -> list[RawTable]:
+    """The raw rows of every sheet named for one of an edition's indicator tables (`sheets`:
+    质量数据表, 附表1 …), in workbook order; when no sheet is, the one `read_data_sheet` finds."""
+    wanted = [_header_text(name) for name in sheets]
+    with _quiet():
+        try:
+            named = [ws for ws in wb.worksheets
+                     if any(_header_text(ws.title) == name for name in wanted)]
+            tables = []
+            for ws in named:
+                table = _read_sheet(ws)
+                if table is None:
+                    raise WorkbookError(f"工作表“{ws.title}”的前 {HEADER_SCAN_ROWS} 行中没有含"
+                                        "“序号”和“指标”的表头。")
+                tables.append(table)
+            return tables or [_read(wb)]
+        except WorkbookError:
+            raise
+        except Exception as exc:  # a damaged sheet part: parser or zip CRC errors
+            raise WorkbookError("工作簿的内容已损坏，无法读取。") from exc
+
+
+def _read_sheet(ws: Any) -> RawTable | None:
+    _check_row_widths(ws)
+    rows = _numbered_rows(ws)
+    try:
+        head = list(islice(rows, HEADER_SCAN_ROWS))
+        header = _find_header(head)
+        if header is None:
+            return None
+        if not header.years:
+            raise WorkbookError(
+                f"工作表“{ws.title}”的表头（第 {header.row} 行）没有年份列（如“2021年”）。"
+            )
+        return _collect(ws.title, header, chain(head[header.body :], rows))
+    finally:
+        rows.close()  # closes the sheet part we were streaming from
+
+
 def _read(wb: Workbook) -> RawTable:
     named, others = _candidates(wb)
     for ws in named + others:
-        _check_row_widths(ws)
-        rows = _numbered_rows(ws)
-        try:
-            head = list(islice(rows, HEADER_SCAN_ROWS))
-            header = _find_header(head)
-            if header is None:
-                continue
-            if not header.years:
-                raise WorkbookError(
-                    f"工作表“{ws.title}”的表头（第 {header.row} 行）没有年份列（如“2021年”）。"
-                )
-            return _collect(ws.title, header, chain(head[header.body :], rows))
-        finally:
-            rows.close()  # closes the sheet part we were streaming from
+        table = _read_sheet(ws)
+        if table is not None:
+            return table
     if named:
         raise WorkbookError(
             f"工作表“{named[0].title}”的前 {HEADER_SCAN_ROWS} 行中没有含“序号”和“指标”的表头。"

@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.report import NA, Report, Shown, ValueRefused, not_applicable, numbers
-from desktop.template import Indicator, Template
+from desktop.template import Indicator, IndicatorTable, Template
 from desktop.ui.undo import (
     META_LABELS,
     Notifier,
@@ -133,13 +133,16 @@ class DataTableModel(QAbstractTableModel):
     refused = Signal(QModelIndex, str)  # the cell and the whole Chinese message
     committed = Signal()  # a change is on disk
 
-    def __init__(self, report: Report, undo_stack: QUndoStack, notifier: Notifier, parent=None):
+    def __init__(self, report: Report, undo_stack: QUndoStack, notifier: Notifier, parent=None,
+                 table: IndicatorTable | None = None):
         super().__init__(parent)
         self.report = report
         self.template = report.template
         self.undo_stack = undo_stack
         self.notifier = notifier
-        self.rows: list[Indicator] = list(self.template.table_rows)
+        # one grid per indicator table of the edition (default: the first)
+        self.table = table or self.template.indicator_tables[0]
+        self.rows: list[Indicator] = list(self.table.rows)
         self.row_of = {ind.id: n for n, ind in enumerate(self.rows)}
         self.years = report.years
         self._icon: QIcon | None = None
@@ -691,13 +694,18 @@ class DataTableTab(QWidget):
 
     message = Signal(str)  # for the status bar
 
-    def __init__(self, report: Report, undo_stack: QUndoStack, notifier: Notifier, parent=None):
+    def __init__(self, report: Report, undo_stack: QUndoStack, notifier: Notifier, parent=None,
+                 table: IndicatorTable | None = None):
         super().__init__(parent)
         self.report = report
         self.undo_stack = undo_stack
         self.notifier = notifier
-        self.model = DataTableModel(report, undo_stack, notifier, self)
+        self.model = DataTableModel(report, undo_stack, notifier, self, table=table)
+        self.table = self.model.table
         self.view = DataTableView(self.model, self)
+        # the edition's line above the table (以主管部门下发的表格为准), wherever it is met
+        self.note = QLabel(self.table.note, self, wordWrap=True, visible=bool(self.table.note))
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.refusal = QLabel(self, wordWrap=True, visible=False)
         self.refusal.setTextFormat(Qt.TextFormat.PlainText)
         self.refusal.setStyleSheet(
@@ -708,6 +716,7 @@ class DataTableTab(QWidget):
         self._shut = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.note)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.refusal)
         layout.addLayout(self._submission_fields())

@@ -35,9 +35,9 @@ class ExportKind:
     def default_name(self, report: Report, department: str = "") -> str:
         school = report.school
         return {
-            "xlsx": f"{school}{report.template.data_table}.xlsx",
+            "xlsx": f"{school}{report.template.tables_name}.xlsx",
             "pdf": f"{school}{report.template.title}.pdf",
-            "table_pdf": f"{school}{report.template.data_table}.pdf",
+            "table_pdf": f"{school}{report.template.tables_name}.pdf",
             "collect": f"{school}{department}数据采集表.xlsx",
         }[self.key]
 

@@ -14,6 +14,7 @@ import sys
 import traceback
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
@@ -143,7 +144,8 @@ def search(report: Report, text: str, limit: int = 200) -> list[Hit]:
     for ind in template.indicators.values():
         if needle in _fold(ind.name):
             if ind.in_table:
-                where = template.data_table + (f" 第 {ind.seq} 项" if ind.seq else "")
+                where = (template.indicator_table(ind.table).heading("").strip()
+                         + (f" 第 {ind.seq} 项" if ind.seq else ""))
             else:
                 where = headings.get(ind.chapter or "", "")
             hits.append(Hit(f"{where} › {ind.name}", ind.chapter, None, ind.id))
@@ -201,7 +203,7 @@ class NewReportDialog(QDialog):
         self.edition = QComboBox(self)
         for edition in templates.available():
             try:
-                title = templates.load(edition).title
+                title = templates.load(edition).name
             except templates.TemplateError:
                 continue
             self.edition.addItem(title, edition)
@@ -238,8 +240,10 @@ class NewReportDialog(QDialog):
 
     def _edition_changed(self) -> None:
         edition = self.edition.currentData()
-        if edition and str(edition).isdigit():
-            self.year.setValue(int(edition) - 1)  # the 2022 report covers data year 2021
+        if edition:
+            with contextlib.suppress(templates.TemplateError):
+                spec = templates.load(edition)  # the 2022 report covers data year 2021
+                self.year.setValue(spec.data_year(spec.current_year(date.today().year)))
         self._suggest_path()
 
     def _suggest_path(self) -> None:
@@ -290,6 +294,7 @@ class MainWindow(QMainWindow):
         self.findings: list[Finding] = []
         self.chapter_tabs: dict[str, QWidget] = {}
         self.data_tab: DataTableTab | None = None
+        self.data_tabs: list[DataTableTab] = []  # one per indicator table; data_tab is the first
         self._stale: set[str] = set()
         self._dialogs: list[QWidget] = []
         self.find_dialog: FindDialog | None = None
@@ -402,6 +407,7 @@ class MainWindow(QMainWindow):
             widget.deleteLater()
         self.chapter_tabs.clear()
         self.data_tab = None
+        self.data_tabs = []
         self._stale.clear()
         for chapter in self.report.template.chapters:
             tab = ChapterTab(self.report, chapter, self.undo_stack, self)
@@ -409,9 +415,13 @@ class MainWindow(QMainWindow):
             tab.replayed.connect(lambda text, tab=tab: self._on_tab_replayed(tab, text))
             self.chapter_tabs[chapter.id] = tab
             self.tabs.addTab(tab, tab_title(self.report.template, chapter))
-        self.data_tab = DataTableTab(self.report, self.undo_stack, self.notifier, self)
-        self.data_tab.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.tabs.addTab(self.data_tab, self.report.template.data_table)
+        # one grid tab per indicator table of the edition; data_tab is the first
+        for table in self.report.template.indicator_tables:
+            data_tab = DataTableTab(self.report, self.undo_stack, self.notifier, self, table=table)
+            data_tab.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+            self.tabs.addTab(data_tab, table.heading("").strip())
+            self.data_tabs.append(data_tab)
+        self.data_tab = self.data_tabs[0]
         self.tabs.blockSignals(False)
         self._update_completeness()
 
@@ -459,6 +469,11 @@ class MainWindow(QMainWindow):
     def show_tab(self, widget: QWidget) -> None:
         self.tabs.setCurrentWidget(widget)
 
+    def data_tab_of(self, indicator: str) -> DataTableTab:
+        """The grid tab of the indicator's own table (it may be restated in others)."""
+        home = self.report.template.indicators[indicator].table
+        return next((t for t in self.data_tabs if t.table.id == home), self.data_tab)
+
     def chapter_of_widget(self, widget: QWidget) -> str | None:
         for chapter_id, tab in self.chapter_tabs.items():
             if tab is widget:
@@ -481,8 +496,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 ("已撤销：" if change.undone else "已重做：") + change.text, 5000
             )
-            if change.kind in ("value", "note") and self.tabs.currentWidget() is self.data_tab:
-                self.data_tab.reveal(change.keys)
+            if change.kind in ("value", "note") and self.tabs.currentWidget() in self.data_tabs:
+                self.tabs.currentWidget().reveal(change.keys)
         # values feed the chapters' fixed tables and facts: their views must re-read
         current = self.tabs.currentWidget()
         for chapter_id, tab in self.chapter_tabs.items():
@@ -492,7 +507,8 @@ class MainWindow(QMainWindow):
                 self._stale.add(chapter_id)
 
     def _on_tab_changed(self, tab: QWidget) -> None:
-        self.data_tab.reload()
+        for data_tab in self.data_tabs:
+            data_tab.reload()
         for chapter_id, other in self.chapter_tabs.items():
             if other is not tab:
                 self._stale.add(chapter_id)
@@ -538,7 +554,7 @@ class MainWindow(QMainWindow):
             self.completeness_label.setText("")
             return
         filled, total = widget.completeness()
-        what = "已填指标" if widget is self.data_tab else "已完成"
+        what = "已填指标" if widget in self.data_tabs else "已完成"
         self.completeness_label.setText(f"{what} {filled}/{total}" if total else "")
 
     def run_check(self) -> None:
@@ -580,8 +596,9 @@ class MainWindow(QMainWindow):
             if ind is None:
                 continue
             if ind.in_table:
-                self.show_tab(self.data_tab)
-                return self.data_tab.focus_indicator(ind_id, finding.year)
+                data_tab = self.data_tab_of(ind_id)
+                self.show_tab(data_tab)
+                return data_tab.focus_indicator(ind_id, finding.year)
             tab = self.chapter_tabs.get(ind.chapter or "")
             if tab is not None:
                 self.show_tab(tab)
@@ -593,8 +610,9 @@ class MainWindow(QMainWindow):
         if hit.indicator is not None:
             ind = self.report.template.indicators[hit.indicator]
             if ind.in_table:
-                self.show_tab(self.data_tab)
-                return self.data_tab.focus_indicator(ind.id)
+                data_tab = self.data_tab_of(ind.id)
+                self.show_tab(data_tab)
+                return data_tab.focus_indicator(ind.id)
         tab = self.chapter_tabs.get(hit.chapter or "")
         if tab is None:
             return False
@@ -660,8 +678,8 @@ class MainWindow(QMainWindow):
         self.commit_pending_edits()
         old_report, old_lock = self.report, self.lock
         self.undo_stack.clear()  # commands refer to the old file
-        if self.data_tab is not None:
-            self.data_tab.shutdown()
+        for data_tab in self.data_tabs:
+            data_tab.shutdown()
         self.report, self.lock = report, lock
         self._build_tabs()
         self._retitle()
@@ -755,8 +773,8 @@ class MainWindow(QMainWindow):
         path = self.report.file.path
         self.commit_pending_edits()
         self.undo_stack.clear()  # the commands describe a state that is about to go
-        if self.data_tab is not None:
-            self.data_tab.shutdown()
+        for data_tab in self.data_tabs:
+            data_tab.shutdown()
         self.report.close()
         try:
             backups.restore(path, backup)
@@ -955,8 +973,8 @@ class MainWindow(QMainWindow):
         if self.find_dialog is not None:
             self.find_dialog.timer.stop()  # a search typed just before must not read a closed file
             self.find_dialog.close()
-        if self.data_tab is not None:
-            self.data_tab.shutdown()
+        for data_tab in self.data_tabs:
+            data_tab.shutdown()
         self.report.close()
         _release(self.lock)
         self.lock = None

@@ -15,7 +15,7 @@ SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_20327bf6e
 
 @pytest.fixture(scope="module")
 def t2022():
-    return template.load("2022")
+    return template.load("2022").at_year(2022)  # names carry the data year 2021
 
 
 def seed_data_table() -> list[tuple[str, str, str, str, str]]:

@@ -202,7 +202,7 @@ def build_document() -> Document:
         edition="2022",
         date_text="二〇二一年十一月",
         chapters=chapters,
-        data_table=data_table(),
+        data_tables=[data_table()],
         submission=Submission(unit=SCHOOL, filler="张三", phone="0635-8888888"),
         tables=[conditions_table(), awards_table(48)],
     )

@@ -487,7 +487,7 @@ def test_an_empty_report_still_exports(tmp_path):
         "2022",
         "",
         [],
-        DataTable("某学校质量数据表", (2021,), ()),
+        [DataTable("某学校质量数据表", (2021,), ())],
         Submission(),
     )
     assert write_pdf(empty, tmp_path / "a.pdf").pages == 3  # cover, 目录, data table

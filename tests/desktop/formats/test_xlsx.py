@@ -167,7 +167,7 @@ def build_document(school: str = SCHOOL, tables: list[Table] | None = None) -> D
         edition="2022",
         date_text="二〇二一年十一月",
         chapters=[],
-        data_table=DataTable(title=f"{school}质量数据表", years=(2020, 2021), rows=data_rows(SEED_TABLE)),
+        data_tables=[DataTable(title=f"{school}质量数据表", years=(2020, 2021), rows=data_rows(SEED_TABLE))],
         submission=Submission(unit=school, filler="张三", phone="0635-8888888"),
         tables=[conditions_table(), majors_table()] if tables is None else tables,
     )
