@@ -106,16 +106,6 @@ def _fail(message: str) -> int:
     return EXIT_FAILED
 
 
-def _check_output(path: Path | None) -> None:
-    """An output file can be written there, said before any work (not as a temp file's error)."""
-    if path is None:
-        return
-    if path.is_dir():
-        raise CommandError(f"{path} 是文件夹，请给出要写入的文件名。")
-    if not path.parent.is_dir():
-        raise CommandError(f"文件夹 {path.parent} 不存在。")
-
-
 def _open(path: Path):
     from desktop.report import Report
 
@@ -171,32 +161,23 @@ def cmd_check(args) -> int:
 def cmd_export(args) -> int:
     if not args.xlsx and not args.pdf and not args.docx:
         raise CommandError("请用 --xlsx、--pdf 或 --docx 指定导出文件。")
-    for out in (args.xlsx, args.pdf, args.docx):
-        _check_output(out)
-    from desktop import assemble
+    from desktop.exports import export
 
-    with _open(args.file) as report:
-        doc = assemble.build(report, photos=bool(args.pdf or args.docx))
+    targets = {}
     if args.xlsx:
-        from desktop.formats.xlsx import write_xlsx
-
-        write_xlsx(doc, args.xlsx)
-        print(f"已导出 {args.xlsx}")
+        targets["xlsx"] = args.xlsx
     if args.pdf:
-        from desktop.formats.pdf import write_pdf
-
-        result = write_pdf(doc, args.pdf, table_only=args.table_only)
-        print(f"已导出 {args.pdf}（{result.pages} 页）")
-        missing = getattr(result, "missing_chars", ())
-        if missing:
-            print(f"注意：字体中缺少这些字符，已以“□”代替：{''.join(missing)}", file=sys.stderr)
+        targets["table_pdf" if args.table_only else "pdf"] = args.pdf
     if args.docx:
-        from desktop.formats.docx_write import write_docx
-
-        result = write_docx(doc, args.docx)
-        print(f"已导出 {args.docx}")
-        for warning in result.warnings:
-            print(f"注意：{warning}", file=sys.stderr)
+        targets["docx"] = args.docx
+    for written in export(args.file, targets):
+        pages = f"（{written.pages} 页）" if written.pages and written.key != "docx" else ""
+        print(f"已导出 {written.path}{pages}")
+        if written.missing_chars:
+            print(f"注意：字体中缺少这些字符，已以“□”代替：{''.join(written.missing_chars)}",
+                  file=sys.stderr)
+        for warning in written.warnings:
+            print(f"注意：{warning}。", file=sys.stderr)
     return 0
 
 
@@ -226,8 +207,10 @@ def cmd_import(args) -> int:
 
 
 def cmd_collect(args) -> int:
-    _check_output(args.out)
     from desktop.collect import department_items, write_collection
+    from desktop.exports import check_output
+
+    check_output(args.out)
 
     with _open(args.file) as report:
         path = write_collection(report, args.department, args.out)

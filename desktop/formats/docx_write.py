@@ -23,13 +23,12 @@ a school expects of a Word file is real Word structure, not a picture of a page:
 from __future__ import annotations
 
 import io
-import os
 import pathlib
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 
+from desktop.atomic import write_atomically
 from desktop.document import Cell, Column, DataTable, Document, Figure, Section, Submission
 from desktop.document import Table as DocTable
 
@@ -66,13 +65,7 @@ def write_docx(doc: Document, out: pathlib.Path) -> DocxResult:
     placed = pdf.layout(doc)
     writer = _Writer(doc, placed)
     writer.write()
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        writer.docx.save(str(tmp))
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    write_atomically(out, lambda tmp: writer.docx.save(str(tmp)))
     return DocxResult(pages=placed.pages, warnings=placed.warnings + writer.warnings)
 
 

@@ -18,11 +18,11 @@ caller can name them; the export does not fail over a rare character.
 from __future__ import annotations
 
 import itertools
-import os
 import pathlib
 import threading
 from dataclasses import dataclass, field
 
+from desktop.atomic import write_atomically
 from desktop.document import (
     Cell,
     Chapter,
@@ -65,8 +65,6 @@ def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> 
     """
     from reportlab import rl_config
 
-    out = pathlib.Path(out)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     # One PDF at a time: reportlab keeps global state (rl_config, registered fonts), and
     # the GUI may start the table-only export while the full one is still running.
     with _build_lock:
@@ -74,12 +72,9 @@ def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> 
         rl_config.useA85 = 0  # binary streams: ASCII85 would make photos 25% larger
         try:
             builder = _Builder(doc)
-            pages = builder.build(tmp, table_only=table_only)
-            os.replace(tmp, out)
+            pages = write_atomically(out, lambda tmp: builder.build(tmp, table_only=table_only))
         finally:
             rl_config.useA85 = saved_a85
-            if tmp.exists():
-                tmp.unlink()
     ts = builder.ts
     return PdfResult(pages=pages, missing_chars=sorted(ts.missing), warnings=list(ts.warnings))
 

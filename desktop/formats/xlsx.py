@@ -6,9 +6,7 @@ No Qt here: the exporter runs from the command line and tests as well as the GUI
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
@@ -21,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.atomic import write_atomically
 from desktop.document import Cell, DataRow, DataTable, Document, Submission, Table
 
 __all__ = [
@@ -475,16 +474,4 @@ def _setup_page(ws: Worksheet, ncols: int, last_row: int) -> None:
 
 
 def save_atomically(wb: Workbook, out: Path) -> None:
-    # Named by us rather than mkstemp: mkstemp creates the file 0600, and os.replace would
-    # carry that onto the export; openpyxl's own open() honours the user's umask.
-    tmp = out.with_name(f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    except PermissionError as exc:
-        tmp.unlink(missing_ok=True)
-        # Name the export, not our temporary file: the caller's message says which file to close.
-        raise PermissionError(exc.errno, exc.strerror, str(out)) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomically(out, wb.save)

@@ -58,22 +58,14 @@ def run_export(source: Path, kind: str, out: Path, department: str = "") -> str:
         with Report.open(source) as report:
             write_collection(report, department, Path(out))
         return f"只含“{department}”负责填报的指标和表格，可发给该部门填写后再导入。"
-    from desktop import assemble
+    from desktop.exports import export
 
-    with Report.open(source) as report:
-        doc = assemble.build(report, photos=kind != "xlsx")
-    if kind == "xlsx":
-        from desktop.formats.xlsx import write_xlsx
-
-        write_xlsx(doc, Path(out))
-        return ""
-    from desktop.formats.pdf import write_pdf
-
-    result = write_pdf(doc, Path(out), table_only=kind == "table_pdf")
-    note = f"共 {result.pages} 页。" if getattr(result, "pages", None) else ""
-    missing = getattr(result, "missing_chars", ())
-    if missing:
-        note += f"字体中缺少这些字符，已用“□”代替：{''.join(missing)}"
+    (written,) = export(source, {kind: Path(out)})
+    note = f"共 {written.pages} 页。" if written.pages else ""
+    if written.missing_chars:
+        note += f"字体中缺少这些字符，已用“□”代替：{''.join(written.missing_chars)}"
+    for warning in written.warnings:
+        note += f"\n{warning}。"
     return note
 
 

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from openpyxl.cell.cell import MergedCell
 
+from desktop import atomic
 from desktop.document import (
     Cell,
     Column,
@@ -473,7 +474,7 @@ def test_permission_error_propagates_and_temp_is_removed(
     def locked(src: object, dst: object) -> None:
         raise PermissionError(13, "The process cannot access the file", str(dst))
 
-    monkeypatch.setattr(xlsx.os, "replace", locked)
+    monkeypatch.setattr(atomic.os, "replace", locked)
     out = tmp_path / "out.xlsx"
     out.write_bytes(b"held open by Excel")
     with pytest.raises(PermissionError) as raised:

@@ -1,0 +1,99 @@
+"""One export pipeline for the command line and the window.
+
+`export(report_path, {"xlsx": out, "pdf": out2})` reads the report once (one snapshot),
+assembles the document once, and has each target's writer write its file; every writer
+replaces its target atomically (`desktop.atomic`). A new format is one entry in `TARGETS`:
+its key, whether it needs the photos' bytes, and a function that writes the document to a
+path and says what it wrote. Writers are imported inside their function, so exporting an
+.xlsx never loads reportlab and the reverse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop.document import Document
+from desktop.errors import UserError
+
+
+class ExportRefused(UserError):
+    """An export cannot start (a target is a folder, its folder does not exist …)."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """One file written, and what the person should know about it."""
+
+    key: str
+    path: Path
+    pages: int | None = None
+    missing_chars: tuple[str, ...] = ()  # printed as □: the fonts lack them
+    warnings: tuple[str, ...] = ()  # e.g. a photo that could not be read
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    photos: bool  # the writer needs the photos' bytes (assembling reads them from the file)
+    # writes the document to the path; reads from the options what concerns it (e.g. "into")
+    write: Callable[[Document, Path, Mapping[str, Any]], Written]
+
+
+def _xlsx(doc: Document, out: Path, options: Mapping[str, Any]) -> Written:
+    from desktop.formats.xlsx import write_xlsx
+
+    write_xlsx(doc, out)
+    return Written("xlsx", out)
+
+
+def _pdf(table_only: bool) -> Callable[[Document, Path, Mapping[str, Any]], Written]:
+    def write(doc: Document, out: Path, options: Mapping[str, Any]) -> Written:
+        from desktop.formats.pdf import write_pdf
+
+        result = write_pdf(doc, out, table_only=table_only)
+        return Written("table_pdf" if table_only else "pdf", out, result.pages,
+                       tuple(result.missing_chars), tuple(result.warnings))
+
+    return write
+
+
+def _docx(doc: Document, out: Path, options: Mapping[str, Any]) -> Written:
+    from desktop.formats.docx_write import write_docx
+
+    result = write_docx(doc, out)
+    return Written("docx", out, result.pages, warnings=tuple(result.warnings))
+
+
+TARGETS: dict[str, Target] = {
+    "xlsx": Target("xlsx", photos=False, write=_xlsx),
+    "pdf": Target("pdf", photos=True, write=_pdf(table_only=False)),
+    "table_pdf": Target("table_pdf", photos=False, write=_pdf(table_only=True)),
+    "docx": Target("docx", photos=True, write=_docx),
+}
+
+
+def check_output(path: Path) -> None:
+    """A file can be written there; said before any work, not as a temporary file's error."""
+    if path.is_dir():
+        raise ExportRefused(f"{path} 是文件夹，请给出要写入的文件名。")
+    if not path.parent.is_dir():
+        raise ExportRefused(f"文件夹 {path.parent} 不存在。")
+
+
+def export(report_path: Path | str, targets: Mapping[str, Path | str],
+           options: Mapping[str, Any] | None = None) -> list[Written]:
+    """Write each target (key → output path) from one assembled document, in the order given."""
+    from desktop import assemble
+    from desktop.report import Report
+
+    chosen = [(TARGETS[key], Path(out)) for key, out in targets.items()]
+    if not chosen:
+        raise ExportRefused("没有指定要导出的文件。")
+    for _, out in chosen:
+        check_output(out)
+    with Report.open(report_path) as report:
+        doc = assemble.build(report, photos=any(t.photos for t, _ in chosen))
+    return [target.write(doc, out, options or {}) for target, out in chosen]

@@ -1,0 +1,55 @@
+"""The one export pipeline: one document, every target written, only what is asked loaded."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from desktop import exports
+from desktop.exports import ExportRefused, export
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_one_call_writes_every_target(sample_path, tmp_path):
+    book, report, table = tmp_path / "表.xlsx", tmp_path / "报告.pdf", tmp_path / "表.pdf"
+    written = export(sample_path, {"xlsx": book, "pdf": report, "table_pdf": table})
+    assert [w.key for w in written] == ["xlsx", "pdf", "table_pdf"]
+    assert [w.path for w in written] == [book, report, table]
+    assert openpyxl.load_workbook(book).sheetnames[0] == "质量数据表"
+    assert report.read_bytes().startswith(b"%PDF") and table.read_bytes().startswith(b"%PDF")
+    assert written[0].pages is None
+    assert written[1].pages > 20 > written[2].pages > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["sample.qreport", "表.xlsx", "报告.pdf", "表.pdf"])  # no temporary file left
+
+
+def test_a_folder_as_target_is_refused_before_any_work(sample_path, tmp_path):
+    book = tmp_path / "表.xlsx"
+    with pytest.raises(ExportRefused, match="是文件夹"):
+        export(sample_path, {"xlsx": book, "pdf": tmp_path})
+    assert not book.exists()
+    with pytest.raises(ExportRefused, match="不存在"):
+        export(sample_path, {"xlsx": tmp_path / "无此文件夹" / "表.xlsx"})
+
+
+def test_every_target_has_a_writer_of_its_own_key(sample_path, tmp_path):
+    for key in exports.TARGETS:
+        (written,) = export(sample_path, {key: tmp_path / f"out-{key}"})
+        assert written.key == key and written.path.stat().st_size > 1000
+
+
+@pytest.mark.parametrize(("key", "unloaded"), [("xlsx", "reportlab"), ("table_pdf", "openpyxl")])
+def test_a_target_loads_only_its_own_writer(sample_path, tmp_path, key, unloaded):
+    code = ("import sys\nfrom desktop.exports import export\n"
+            f"export(sys.argv[1], {{{key!r}: sys.argv[2]}})\n"
+            f"print({unloaded!r} in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(sample_path), str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out").exists()
+    assert done.stdout.strip() == "False"
