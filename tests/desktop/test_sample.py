@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from desktop import assemble
 from desktop.document import Figure, Table
 from tests.desktop.test_template import SEED
 
-needs_seed = pytest.mark.skipif(not SEED.exists(), reason="the seed report lies beside the repository")
 
-
-@needs_seed
 def test_every_value_of_the_closing_table_as_published(sample_report):
     from tests.desktop.test_template import seed_data_table
 
@@ -79,7 +74,6 @@ def test_free_tables_keep_published_totals(sample_document):
     assert [c.name for c in training.columns] == ["序号", "合作单位", "培训人数"]
 
 
-@needs_seed
 def test_text_is_complete(sample_document):
     text = "".join(b for c in sample_document.chapters for b in _blocks(c) if isinstance(b, str))
     assert "是领导干部楷模孔繁森同志的母校" in text

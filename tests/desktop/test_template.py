@@ -10,7 +10,9 @@ import pytest
 from desktop import template
 from desktop.template import TemplateError, from_toml
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_20327bf6e6f57512.txt"
+# The published report the 2022 template and the sample were transcribed from (a copy of
+# ../shared/seeds/000_20327bf6e6f57512.txt, kept here so these checks never depend on it).
+SEED = Path(__file__).resolve().parents[1] / "data" / "seed-2022.txt"
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +33,6 @@ def seed_data_table() -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed report lies beside the repository")
 def test_every_seed_indicator_is_present_with_its_exact_name(t2022):
     seed = seed_data_table()
     rows = t2022.table_rows

@@ -26,7 +26,6 @@ from desktop.report import Report
 from desktop.template import load
 from desktop.text import paragraphs
 from desktop.ui.chapter_tab import ChapterTab
-from desktop.ui.section_editor import COMMIT_IDLE_MS
 
 TEMPLATE = load("2022")
 
@@ -91,7 +90,7 @@ def commit_text(editor, text: str) -> None:
 def press_enter(qtbot, editor) -> None:
     """Enter in an item editor: the view commits it from a queued call."""
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.wait(1)
+    QApplication.processEvents()
 
 
 def dump(path: Path) -> dict:
@@ -249,7 +248,7 @@ def test_chinese_typed_with_an_input_method_is_stored(open_tab, report_path, qtb
 
     # while the input method composes, nothing is stored
     QApplication.sendEvent(text, QInputMethodEvent("jiaoshi", []))
-    qtbot.wait(COMMIT_IDLE_MS + 200)
+    tab.editor.commit_text()  # what the idle timer does after typing
     with fresh(report_path) as r:
         assert r.file.section(team.id).text == team.text
 
@@ -760,7 +759,7 @@ def test_a_section_deleted_before_its_thumbnails_are_drawn(open_tab, report_path
     monkeypatch.setattr(tab, "confirm", lambda title, text: True)
     tab.outline.select(contest.id)
     tab.outline.delete_action.trigger()
-    qtbot.wait(50)  # the queued work runs: an exception in it fails the test
+    QApplication.processEvents()  # the queued work runs: an exception in it fails the test
     with fresh(report_path) as r:
         assert r.file.figures(contest.id) == []
     stack.undo()

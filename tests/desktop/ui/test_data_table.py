@@ -354,5 +354,4 @@ def test_context_menu_acts_and_goes_away(qtbot, data_tab, on_disk):
         next(a for a in menu.actions() if a.text().startswith("设为不适用")).trigger()
         menu.close()
     assert on_disk.value("dual_teachers", 2021) == "-"
-    qtbot.wait(1)
-    assert view.findChildren(QMenu) == []  # one menu per right click, not kept for ever
+    qtbot.waitUntil(lambda: view.findChildren(QMenu) == [])  # one menu per right click, not kept for ever

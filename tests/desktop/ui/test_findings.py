@@ -110,7 +110,7 @@ def test_check_is_debounced(qtbot, window, data_tab):
         assert model.setData(model.index(model.row_of["graduates"], COL_CUR), value)
         assert n == 0 or window.check_timer.isActive()
     qtbot.waitUntil(lambda: bool(calls), timeout=2000)
-    qtbot.wait(250)
+    assert not window.check_timer.isActive()  # nothing left pending: no second check comes
     assert len(calls) == 1
 
 

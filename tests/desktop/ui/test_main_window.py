@@ -48,8 +48,8 @@ def test_title_names_school_edition_and_file(window, report_copy):
 @pytest.mark.parametrize("index", range(TAB_COUNT))
 def test_every_tab_builds(qtbot, window, index):
     window.tabs.setCurrentIndex(index)
-    qtbot.wait(1)
     widget = window.tabs.currentWidget()
+    qtbot.waitUntil(widget.isVisible)
     assert widget.isVisible()
     if index < len(TEMPLATE.chapters):
         chapter = TEMPLATE.chapters[index]
@@ -439,7 +439,8 @@ def test_a_search_typed_just_before_closing_does_not_read_the_closed_file(qtbot,
     dialog = window.show_find()
     dialog.edit.setText("学生")  # searched 200 ms later
     window.close()
-    qtbot.wait(dialog.timer.interval() + 100)  # an exception in the search fails the test
+    # the search timer fires or was stopped; an exception in the search fails the test
+    qtbot.waitUntil(lambda: not dialog.timer.isActive(), timeout=2000)
     assert not dialog.isVisible()
 
 
@@ -490,8 +491,7 @@ def test_closed_message_boxes_do_not_pile_up(qtbot, window):
         window._about()
         (box,) = _message_boxes(window)
         box.accept()
-    qtbot.wait(1)
-    assert window.findChildren(QMessageBox) == []
+    qtbot.waitUntil(lambda: window.findChildren(QMessageBox) == [])  # deleted, not hidden
 
 
 def test_undoing_a_chapter_edit_from_another_tab_says_what_and_where(qtbot, window,
