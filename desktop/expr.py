@@ -61,11 +61,10 @@ def parse(source: str) -> Expr:
         tree = ast.parse(source.strip(), mode="eval").body
     except SyntaxError as exc:
         raise ExprError(f"not an expression: {source!r}") from exc
-    names: list[str] = []
+    names: list[ast.Name] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
-            if node.id not in names:
-                names.append(node.id)
+            names.append(node)
         elif isinstance(node, ast.Constant):
             if not isinstance(node.value, int | float) or isinstance(node.value, bool):
                 raise ExprError(f"only numbers may appear in {source!r}")
@@ -77,7 +76,10 @@ def parse(source: str) -> Expr:
                 raise ExprError(f"unsupported operator in {source!r}")
         elif not isinstance(node, ast.operator | ast.unaryop | ast.Load):
             raise ExprError(f"unsupported syntax in {source!r}")
-    return Expr(source=source, tree=tree, names=tuple(names))
+    # in the order they are written (ast.walk goes breadth first): messages list a sum's
+    # parts as the template does
+    names.sort(key=lambda n: n.col_offset)
+    return Expr(source=source, tree=tree, names=tuple(dict.fromkeys(n.id for n in names)))
 
 
 def _eval(node: ast.expr, values: Mapping[str, Decimal | None],

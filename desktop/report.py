@@ -149,6 +149,13 @@ class Report:
         self.file.set_value(indicator, year, canonical)
         return canonical
 
+    def set_note(self, indicator: str, year: int, text: str) -> str:
+        """The 说明 (备注) of an indicator in a year; "" removes it. A note explains a true but
+        unusual value and silences the 提示 about it (rules.check). Returns the old note."""
+        if indicator not in self.template.indicators:
+            raise KeyError(indicator)
+        return self.file.set_note(indicator, year, clean_text(text))
+
     def parse(self, indicator: str, year: int, text: str, unit: str = "") -> str | None:
         """Canonical text for typed text; raises ValueRefused naming indicator and year.
         `unit`: what a bare number is in, when not the indicator's unit (an imported 单位)."""

@@ -1,25 +1,29 @@
 """`qreport check`: the findings of a report, evaluated per data year.
 
-Sources of findings, all from the template:
+`check` runs CHECKERS in order, each a function of one findings.Context. Here, from the
+edition:
 - stored values that their type no longer accepts (a damaged or hand-edited file);
 - 其中 rows vs their parent (each, and their sum);
 - derived indicators vs their formula, when all inputs are known;
-- the template's [[rule]] comparisons (identities, parts vs whole, standards);
+- the edition's [[rule]] relations (parts of a whole, identities, standards);
 - fixed tables whose printed value differs from the indicator;
 - free tables: totals vs the sum of their rows and vs the indicator they restate;
 - the case chapter's length.
+plausibility.py adds what is possible but unlikely (a value many times last year's, two
+indicators with the same values), completeness.py what is still empty. A note (说明) on an
+indicator and year silences the 提示 about it that it explains (Finding.explainable).
 A finding names the indicators in Chinese, the year, and both sides' values.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from desktop import citations, text
+from desktop import citations, completeness, plausibility, text
+from desktop.findings import CATEGORIES, Context, Finding, category_of, fmt
 from desktop.report import Report, not_applicable, numbers
-from desktop.template import Indicator, Rule, Template
+from desktop.template import Indicator, Rule
 from desktop.values import ParseError
 
 _OP_TEXT = {"<=": "不应大于", ">=": "不应小于", "==": "应等于", "<": "应小于", ">": "应大于"}
@@ -31,77 +35,10 @@ _OP_TEST = {
     ">": lambda a, b: a > b,
 }
 
-
-@dataclass(frozen=True)
-class Finding:
-    severity: str  # "error" or "warning"
-    message: str
-    indicators: tuple[str, ...]  # Chinese names
-    year: int | None
-    ids: tuple[str, ...] = ()  # indicator ids, for jumping to the field
-    table: int | None = None  # a stored table the finding is about
-    section: int | None = None
-    kind: str = "rule"
-
-    def as_json(self) -> dict:
-        return {
-            "severity": self.severity,
-            "message": self.message,
-            "indicators": list(self.indicators),
-            "year": self.year,
-        }
+__all__ = ["CHECKERS", "Finding", "check", "check_json", "fmt"]
 
 
-@dataclass
-class _Context:
-    template: Template
-    values: dict[tuple[str, int], str]  # as stored
-    shown: dict[tuple[str, int], str]  # as the report shows them: empty derived ones filled in
-    years: list[int]
-    findings: list[Finding] = field(default_factory=list)
-
-    def add(self, severity: str, message: str, ids: list[str], year: int | None, **extra) -> None:
-        names = tuple(self.template.indicators[i].name for i in ids)
-        self.findings.append(
-            Finding(severity, message, names, year, tuple(ids), **extra)
-        )
-
-
-def fmt(value: Decimal) -> str:
-    """A computed number for a message: at most two decimals, no trailing zeros."""
-    q = value.quantize(Decimal("0.01"))
-    text = format(q, "f").rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def check(report: Report) -> list[Finding]:
-    """Every finding of the report, errors first, in template order."""
-    values = report.file.values()
-    shown = {key: s.value for key, s in report.shown(values).items()}
-    years = sorted({y for _, y in values} | set(report.years))
-    ctx = _Context(report.template, values, shown, years)
-    _stored_values(ctx)
-    for year in years:
-        # rules judge what the report shows: a standard on 生均校舍建筑面积 applies whether
-        # the value was typed or follows from its inputs
-        nums = numbers(ctx.template, shown, year)
-        _children(ctx, year, nums)
-        _derived(ctx, year, nums)
-        for rule in ctx.template.rules:
-            _rule(ctx, rule, year, nums)
-    _fixed_tables(ctx, report)
-    _free_tables(ctx, report)
-    _case_length(ctx, report)
-    ctx.findings += citations.check(report, ctx.shown)
-    order = {"error": 0, "warning": 1}
-    return sorted(ctx.findings, key=lambda f: order[f.severity])
-
-
-def check_json(findings: list[Finding]) -> str:
-    return json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2)
-
-
-def _stored_values(ctx: _Context) -> None:
+def _stored_values(ctx: Context) -> None:
     for (ind_id, year), value in sorted(ctx.values.items()):
         ind = ctx.template.indicators.get(ind_id)
         if ind is None:
@@ -113,7 +50,74 @@ def _stored_values(ctx: _Context) -> None:
             ctx.add("error", f"{year}年：{exc.describe(ind.name)}", [ind_id], year, kind="value")
 
 
-def _children(ctx: _Context, year: int, nums: dict[str, Decimal | None]) -> None:
+def _relations(ctx: Context) -> None:
+    for year in ctx.years:
+        # rules judge what the report shows: a standard on 生均校舍建筑面积 applies whether
+        # the value was typed or follows from its inputs
+        nums = numbers(ctx.template, ctx.shown, year)
+        _children(ctx, year, nums)
+        _derived(ctx, year, nums)
+        for rule in ctx.template.rules:
+            _rule(ctx, rule, year, nums)
+
+
+def _fixed_tables(ctx: Context) -> None:
+    _fixed(ctx, ctx.report)
+
+
+def _free_tables(ctx: Context) -> None:
+    _free(ctx, ctx.report)
+
+
+def _case_length(ctx: Context) -> None:
+    _case(ctx, ctx.report)
+
+
+def _citations(ctx: Context) -> None:
+    ctx.findings += citations.check(ctx.report, ctx.shown)
+
+
+# Each checker adds its findings to the context; another module's checks join with one line.
+CHECKERS = (
+    _stored_values,
+    _relations,
+    _fixed_tables,
+    _free_tables,
+    _case_length,
+    _citations,
+    plausibility.changes,
+    plausibility.copies,
+    completeness.missing_values,
+    completeness.empty_sections,
+)
+
+
+def check(report: Report) -> list[Finding]:
+    """Every finding of the report: errors, then 提示, 请核实 and 未完成, each in template order.
+    A 提示 that a note on its indicator and year explains is left out."""
+    values = report.file.values()
+    shown = {key: s.value for key, s in report.shown(values).items()}
+    years = sorted({y for _, y in values} | set(report.years))
+    ctx = Context(report, report.template, values, shown, years)
+    for checker in CHECKERS:
+        checker(ctx)
+    notes = report.file.notes()
+    kept = [f for f in ctx.findings
+            if not (getattr(f, "explainable", False) and explained(f, notes))]
+    order = {c: n for n, c in enumerate(CATEGORIES)}
+    return sorted(kept, key=lambda f: order[category_of(f)])
+
+
+def explained(finding: Finding, notes: dict[tuple[str, int], str]) -> bool:
+    return any(notes.get((i, finding.year), "").strip() for i in finding.ids)
+
+
+def check_json(findings: list[Finding]) -> str:
+    return json.dumps([f.as_json() | {"category": category_of(f)} for f in findings],
+                      ensure_ascii=False, indent=2)
+
+
+def _children(ctx: Context, year: int, nums: dict[str, Decimal | None]) -> None:
     for ind in ctx.template.indicators.values():
         if not ind.children or nums.get(ind.id) is None:
             continue
@@ -140,7 +144,7 @@ def _children(ctx: _Context, year: int, nums: dict[str, Decimal | None]) -> None
                 )
 
 
-def _derived(ctx: _Context, year: int, nums: dict[str, Decimal | None]) -> None:
+def _derived(ctx: Context, year: int, nums: dict[str, Decimal | None]) -> None:
     for ind in ctx.template.indicators.values():
         stated = ctx.values.get((ind.id, year))
         if ind.formula is None or stated is None or stated == "-":
@@ -165,37 +169,48 @@ def _computed(ind: Indicator, value: Decimal) -> str:
     return shown if shown == exact or shown.startswith(exact + ":") else f"{shown}（{exact}）"
 
 
-def _rule(ctx: _Context, rule: Rule, year: int, nums: dict[str, Decimal | None]) -> None:
+def _rule(ctx: Context, rule: Rule, year: int, nums: dict[str, Decimal | None]) -> None:
     # "-" adds nothing to a sum, but a side made only of not-applicable values (or dividing
     # by one) has nothing to judge: 专任教师 "-" is not "0 teachers, below the standard of 60"
     na = not_applicable(ctx.shown, year)
     left = rule.left.evaluate(nums, na)
     right = rule.right.evaluate(nums, na)
+    parts = None
+    if left is None and right is not None and rule.op in ("<=", "<") and rule.left.is_sum_of_names():
+        # parts of a whole: every value is non-negative, so the parts known so far already
+        # bound their sum from below; 3126 of 2212 graduates is wrong whatever is still empty
+        parts = [n for n in rule.left.names if nums.get(n) is not None and n not in na]
+        left = sum((nums[n] for n in parts), Decimal(0)) if parts else None
     if left is None or right is None or _OP_TEST[rule.op](left, right):
         return
+    left_text = "＋".join(ctx.template.indicators[n].name for n in parts) if parts else \
+        _side(ctx, rule.left, rule.label, na)
     ctx.add(
         rule.severity,
-        f"{year}年：{_side(ctx, rule.left, rule.label)}（{fmt(left)}）{_OP_TEXT[rule.op]}"
-        f"{_side(ctx, rule.right, '')}（{fmt(right)}）。{rule.why}"
+        f"{year}年：{left_text}（{fmt(left)}）{_OP_TEXT[rule.op]}"
+        f"{_side(ctx, rule.right, '', na)}（{fmt(right)}）。{rule.why}"
         + (f"（依据 {rule.basis}）" if rule.basis else ""),
-        [n for n in rule.names], year, kind="rule",
+        [n for n in rule.names if parts is None or n in parts or n in rule.right.names],
+        year, kind="standard" if rule.basis else "rule",
     )
 
 
-def _side(ctx: _Context, expression, label: str) -> str:
+def _side(ctx: Context, expression, label: str, na: set[str]) -> str:
     if label:
         return label
     if not expression.names:
         return "标准值"
     if expression.is_sum_of_names():
-        return "＋".join(ctx.template.indicators[n].name for n in expression.names)
+        # a part that does not apply ("-") adds nothing and is not named
+        names = [n for n in expression.names if n not in na] or expression.names
+        return "＋".join(ctx.template.indicators[n].name for n in names)
     text = expression.source
     for name in sorted(expression.names, key=len, reverse=True):
         text = text.replace(name, ctx.template.indicators[name].name)
     return text
 
 
-def _fixed_tables(ctx: _Context, report: Report) -> None:
+def _fixed(ctx: Context, report: Report) -> None:
     numbers_of = report.table_numbers()
     tables = {(t.ref, t.kind): t for t in report.file.tables()}
     for (tbl, ind_id, year), stated in sorted(report.file.stated().items()):
@@ -219,7 +234,7 @@ def _fixed_tables(ctx: _Context, report: Report) -> None:
         )
 
 
-def _free_tables(ctx: _Context, report: Report) -> None:
+def _free(ctx: Context, report: Report) -> None:
     numbers_of = report.table_numbers()
     for table in report.file.tables():
         if table.kind != "free":
@@ -277,7 +292,7 @@ def _free_tables(ctx: _Context, report: Report) -> None:
                     )
 
 
-def _case_length(ctx: _Context, report: Report) -> None:
+def _case(ctx: Context, report: Report) -> None:
     for chapter in ctx.template.chapters:
         if not chapter.max_chars:
             continue

@@ -43,6 +43,9 @@ def write_sample(path: Path | str) -> Report:
             for indicator, text in row.items():
                 items.append((indicator, int(year), report.parse(indicator, int(year), text)))
         file.set_values(items)
+        for year, row in values.get("notes", {}).items():
+            for indicator, text in row.items():
+                file.set_note(indicator, int(year), text)
         for stated in values.get("stated", []):
             ind = stated["indicator"]
             file.set_stated(stated["table"], ind, stated["year"],

@@ -400,7 +400,6 @@ def _from_toml(data: dict) -> Template:
         name=edition.get("name", edition["title"]),
         data_year_offset=int(edition.get("data_year_offset", -1)),
         years=(int(years[0]), int(years[-1])),
-        change_factor=edition.get("change_factor"),
         indicator_tables=tables,
         departments=departments,
         chapters=chapters,
@@ -409,7 +408,18 @@ def _from_toml(data: dict) -> Template:
         free_tables=free,
         rules=rules,
         by_name=by_name,
+        change_factor=_factor(edition.get("change_factor"), "edition"),
     )
+
+
+def _factor(value, where: str) -> float | None:
+    """change_factor: a number above 1 (a value may move within ×factor of last year's), or
+    0 to judge no change."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (value == 0 or value > 1):
+        raise TemplateError(f"{where}: change_factor must be 0 or a number above 1, not {value!r}")
+    return float(value)
 
 
 def _unique(what: str, keys: list[str]) -> None:
@@ -507,7 +517,7 @@ def _indicator(raw: dict, in_table: bool, chapter: str | None, table: str = "") 
             chapter=chapter,
             cites=_cites(raw),
             table=table,
-            change_factor=raw.get("change_factor"),
+            change_factor=_factor(raw.get("change_factor"), raw["id"]),
         )
     except (KeyError, ValueError) as exc:
         raise TemplateError(f"indicator {raw.get('id', '?')}: {exc}") from exc

@@ -25,13 +25,16 @@ def test_sample_then_check_json(tmp_path):
     check = qreport("check", path, "--json")
     assert check.returncode == 1  # the published report contradicts itself
     findings = json.loads(check.stdout)
-    assert {tuple(sorted(f)) for f in findings} == {("indicators", "message", "severity", "year")}
+    # the documented keys, and the panel's group
+    assert {tuple(sorted(f)) for f in findings} == {
+        ("category", "indicators", "message", "severity", "year")}
     ratio = [f for f in findings if f["indicators"][:1] == ["生师比"]]
     assert ratio == [{
         "severity": "error",
         "message": "2020年：生师比填报为 16:1，按全日制在校生数 7948、专任教师 465 计算应为 17:1（17.09）。",
         "indicators": ["生师比", "全日制在校生数", "专任教师"],
         "year": 2020,
+        "category": "error",
     }]
 
 
