@@ -35,7 +35,7 @@ _OP_TEST = {
     ">": lambda a, b: a > b,
 }
 
-__all__ = ["CHECKERS", "Finding", "check", "check_json", "fmt"]
+__all__ = ["CHECKERS", "Finding", "category_of", "check", "check_json", "fmt"]
 
 
 def _stored_values(ctx: Context) -> None:

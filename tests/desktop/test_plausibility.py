@@ -19,7 +19,7 @@ def fill(report, year: int, **values: str) -> None:
 
 def of(report, category: str, kind: str | None = None):
     return [f for f in rules.check(report)
-            if f.category == category and (kind is None or f.kind == kind)]
+            if rules.category_of(f) == category and (kind is None or f.kind == kind)]
 
 
 # ------------------------------------------------------------------ changes across years
