@@ -27,13 +27,16 @@ def _label(template, ind) -> str:
 def missing_values(ctx: Context) -> None:
     year = ctx.report.year
     template = ctx.template
-    groups: dict[str | None, list] = {}  # None: the indicator table; else a chapter's facts
+    tables = {t.id: t for t in template.indicator_tables}
+    groups: dict[tuple[str, str], list] = {}  # by indicator table, and facts by chapter
     for ind in template.indicators.values():
         if ctx.shown.get((ind.id, year)) is None:
-            groups.setdefault(None if ind.in_table else ind.chapter, []).append(ind)
-    for where, missing in groups.items():
-        if where is None:
-            place = template.data_table
+            key = ("table", ind.table) if ind.in_table else ("chapter", ind.chapter or "")
+            groups.setdefault(key, []).append(ind)
+    for (kind, where), missing in groups.items():
+        if kind == "table":
+            table = tables.get(where)
+            place = table.title.replace("{school}", "") if table else template.data_table
         else:
             chapter = template.chapter(where)
             place = f"{template.chapter_heading(chapter)}{chapter.title}的基本数据"
