@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from db.store import SectionRow
 from desktop import document as d
-from desktop import text
+from desktop import live, text
 from desktop.report import Report
 from desktop.template import Chapter, FreeTable, Indicator, IndicatorTable
 from desktop.values import NA, ParseError, ValueType
@@ -146,7 +146,10 @@ def _sections(chapter: Chapter, parent: SectionRow, level: int,
 
 def _blocks(report: Report, section: SectionRow, shown, table_numbers, figure_numbers,
             all_tables: list[d.Table], with_photos: bool) -> list[d.Block]:
-    paragraphs = text.paragraphs(section.text)
+    # live values print as the plain text of their value, in every format
+    body_text = live.render(section.text, live.resolver(report, shown))[0] if live.has_markers(
+        section.text) else section.text
+    paragraphs = text.paragraphs(body_text)
     placed: list[tuple[int, int, d.Block]] = []
     for t in report.file.tables(section.id):
         table = _table(report, t, shown, table_numbers.get(t.id, ""))

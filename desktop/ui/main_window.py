@@ -48,6 +48,7 @@ from desktop import template as templates
 from desktop.report import Report, ReportFileError
 from desktop.rules import Finding
 from desktop.template import Chapter, Template
+from desktop.ui import live_values
 from desktop.ui.chapter_tab import ChapterTab
 from desktop.ui.data_table import DataTableTab
 from desktop.ui.export_jobs import KINDS, ExportController
@@ -305,6 +306,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.dock = FindingsDock(self)
         self.dock.activated.connect(self.go_to_finding)
+        live_values.install_finding_actions(self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.exports = ExportController(self)
 
@@ -590,7 +592,10 @@ class MainWindow(QMainWindow):
             tab = self.chapter_tabs.get(chapter or "")
             if tab is not None:
                 self.show_tab(tab)
-                return bool(tab.focus_target(section, finding.table, None))
+                found = bool(tab.focus_target(section, finding.table, None))
+                if found and finding.kind == "citation":  # the cited number, selected
+                    live_values.select_citation(tab.editor, finding)
+                return found
         for ind_id in finding.ids:
             ind = template.indicators.get(ind_id)
             if ind is None:

@@ -39,9 +39,11 @@ from PySide6.QtWidgets import (
 )
 
 from db.store import FigureRow, SectionRow, TableRow
+from desktop import live
 from desktop.report import ValueRefused
 from desktop.text import char_count, paragraphs
 from desktop.ui import chapter_undo as cmd
+from desktop.ui import live_values
 from desktop.ui.figure_editor import (
     AcceptsImageFiles,
     FigureEditor,
@@ -49,6 +51,7 @@ from desktop.ui.figure_editor import (
     local_files,
     read_images,
 )
+from desktop.ui.live_values import LiveText
 from desktop.ui.outline import chapter_label, heading_number, line_icon
 from desktop.ui.table_editor import FixedTableView, FreeTableEditor, InlineMessage
 
@@ -76,7 +79,7 @@ class _Gutter(QWidget):
         self.editor.paint_gutter(event)
 
 
-class TextEdit(QPlainTextEdit):
+class TextEdit(LiveText, QPlainTextEdit):
     """Plain text whose paragraphs are numbered in the margin, the numbers that a table's
     or a figure's "位于第 N 段之后" refers to.
 
@@ -95,6 +98,7 @@ class TextEdit(QPlainTextEdit):
         self.setTabChangesFocus(True)
         self.undo_stack = None  # the shared stack, for the context menu's 撤销/重做
         self._gutter = _Gutter(self)
+        self.init_live()
         self.blockCountChanged.connect(self._update_margins)
         self.updateRequest.connect(self._update_gutter)
         self._update_margins()
@@ -634,6 +638,7 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         self.title.setFont(heading_font)
         self.title.editingFinished.connect(self._commit_title)
         self.text = TextEdit(self)
+        self.text.live_template = self.report.template
         self.text.setPlaceholderText(TEXT_PLACEHOLDER)
         text_font = QFont(self.text.font())
         text_font.setPointSizeF(text_font.pointSizeF() * 1.1)
@@ -674,6 +679,9 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         self.insert_table.setMenu(self.table_menu)
         self.insert_figure = QPushButton("插入图片…", self, clicked=self.choose_images)
         self.insert_figure.setToolTip("选择一张或多张图片，作为一幅图插入本节")
+        self.insert_value = QPushButton("插入数值…", self,
+                                        clicked=lambda: live_values.insert_value(self))
+        self.insert_value.setToolTip("在光标处插入指标的数值：随数据自动更新，打印为普通文字")
         hint = QLabel("也可以把图片文件拖放到正文或此处", self)
         hint.setStyleSheet(f"color: {_MUTED};")
         self.message = InlineMessage(self)
@@ -684,6 +692,7 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.insert_table)
         bar.addWidget(self.insert_figure)
+        bar.addWidget(self.insert_value)
         bar.addSpacing(8)
         bar.addWidget(hint, 1)
         # files dropped anywhere here that no child takes reach this editor's dropEvent
@@ -812,6 +821,8 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         # changed underneath (undo, redo, another section): show the file.
         if new or section.text != self._loaded_text:
             self._set_text(section.text)
+        else:
+            self.text.refresh_live(self.live_value_of())  # values may have changed
         self._update_count()
         self._load_blocks()
 
@@ -858,7 +869,7 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         scroll = self.text.verticalScrollBar().value()
         self._loading = True
         try:
-            self.text.setPlainText(text)
+            self.text.set_stored_text(text, self.live_value_of())
         finally:
             self._loading = False
         self._loaded_text = text
@@ -925,12 +936,16 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         self.commit_text()
         self._burst += 1  # coming back to the text starts a new undo step
 
+    def live_value_of(self):
+        """value_of(indicator, year) for live values: the values as the report shows them."""
+        return live.resolver(self.report, self.host.shown())
+
     def commit_text(self) -> None:
         """Store the typed text now (the idle timer calls this; so do focus changes)."""
         self._timer.stop()
         if self.section is None:
             return
-        text = self.text.toPlainText()
+        text = self.text.stored_text()
         if text == self._loaded_text:
             return
         section_id, old = self.section.id, self._loaded_text
