@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.add_argument("book", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    imp.add_argument("--sheet", help="the sheet to read when several could be the data table")
 
     check = sub.add_parser("check", help="list findings; exit 1 if any error")
     check.add_argument("file", type=Path)
@@ -187,7 +188,7 @@ def cmd_import(args) -> int:
     from desktop.report import Report
 
     with ReportLock(args.file), Report.open(args.file) as report:
-        plan = plan_import(report, args.book)
+        plan = plan_import(report, args.book, sheet=args.sheet)
         for line in plan.notes:
             print(f"注意：{line}")
         for change in [*plan.changes, *plan.tables]:

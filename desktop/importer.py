@@ -73,7 +73,9 @@ class ImportRefused(UserError):
     """The workbook cannot be imported at all (not a workbook, no data sheet …)."""
 
 
-def plan_import(report: Report, book: Path | str) -> ImportPlan:
+def plan_import(report: Report, book: Path | str, sheet: str | None = None) -> ImportPlan:
+    """What importing the workbook would change, and every cell it cannot take (named by sheet
+    and cell, 质量数据表!E12). `sheet` names the sheet to read when several could be the table."""
     from desktop.formats import xlsx_read
 
     book = Path(book)
@@ -84,7 +86,8 @@ def plan_import(report: Report, book: Path | str) -> ImportPlan:
     try:
         meta = _collection_meta(wb)
         _check_belongs(report, meta, book)
-        raws = xlsx_read.read_data_sheets(wb, [t.sheet for t in report.template.indicator_tables])
+        raws = xlsx_read.read_data_sheets(wb, [t.sheet for t in report.template.indicator_tables],
+                                          data_year=report.year, sheet=sheet)
         plan = ImportPlan(book, "、".join(r.sheet for r in raws),
                           notes=[p for r in raws for p in r.problems])
         others = sorted({y for r in raws for y in r.years} - set(report.years))
@@ -96,66 +99,95 @@ def plan_import(report: Report, book: Path | str) -> ImportPlan:
             )
         if meta:
             _plan_tables(report, wb, plan)
+        else:
+            _lost_meta(report, wb, plan)
     except xlsx_read.WorkbookError as exc:
         raise ImportRefused(str(exc)) from exc
     finally:
         wb.close()
+    first: dict[tuple[str, int], tuple[str, str | None]] = {}  # (cell, value) a value was first read from
+    for raw in raws:
+        _plan_values(report, raw, plan, first)
+    return plan
+
+
+def _plan_values(report: Report, raw, plan: ImportPlan,
+                 first: dict[tuple[str, int], tuple[str, str | None]]) -> None:
+    """Each matched row's cells parsed by the indicator's type, or refused naming the cell.
+    `first`: where each (indicator, year) was first read, across the workbook's tables."""
+    from desktop import matcher
+
     template = report.template
-    names = {xlsx_read.normalise_name(i.name): i for i in template.indicators.values() if not i.parent}
+    table = raw.table
+    # rows restated in another table under their own wording (template.by_name) match too
+    matching = matcher.match_rows(table, template.indicators, aliases=template.by_name)
+    plan.unmatched += matching.unmatched
+    plan.notes += table.skipped + matching.skipped
     current = report.file.values()
     shown = report.shown(current)
-    first: dict[tuple[str, int], tuple[str, str | None]] = {}  # (where, value) a cell was first read from
-    names.update({xlsx_read.normalise_name(name): template.indicators[i]
-                  for name, i in template.by_name.items()})  # rows restated under their own wording
-    rows = [(f"“{r.sheet}”" if len(raws) > 1 else "", row) for r in raws for row in r.rows]
-    parent: Indicator | None = None
-    for where, row in rows:
-        at = f"{where}第 {row.row} 行"
-        key = xlsx_read.normalise_name(row.name)
-        if not key:
-            if any(text.strip() for text in row.values.values()):  # whose numbers are these?
-                plan.unmatched.append(f"{at}有数值，但没有指标名称。")
+    uncached: list[str] = []
+    for match in matching.matches:
+        row, ind = match.row, template.indicators[match.indicator]
+        if row.hidden:
+            if row.has_values():
+                plan.refused.append(
+                    f"{table.sheet} 第 {row.row} 行（{ind.name}）是隐藏行：请在 Excel/WPS 中取消隐藏并核对，"
+                    "或删除该行后再导入")
             continue
-        ind = names.get(key)
-        if ind is None and parent is not None:
-            ind = next((template.indicators[c] for c in parent.children
-                        if xlsx_read.normalise_name(template.indicators[c].name) == key), None)
-        if ind is None:
-            plan.unmatched.append(f"{at}“{row.name}”不是本版报告的指标。")
-            continue
-        if not ind.parent:
-            parent = ind
-        unit = row.unit
-        if ind.type.unit_factor(unit) is None:
-            plan.notes.append(f"{at}“{row.name}”的单位是“{unit}”，本版的单位是“{ind.unit}”，"
-                              f"数值按“{ind.unit}”导入，请核对。")
-            unit = ""
-        for year, text in sorted(row.values.items()):
-            if not text.strip():
+        for column, cell in sorted(row.cells.items()):
+            year = raw.year_of_column.get(column)
+            if year is None or cell.empty:
                 continue  # an empty cell means "not provided", never "clear the value"
-            try:
-                new = report.parse(ind.id, year, text, unit)
-            except ValueRefused as exc:
-                plan.refused.append(f"{at} {exc}")
+            where = table.where(cell.ref)
+            if cell.uncached:
+                uncached.append(cell.ref)
                 continue
-            cell = (ind.id, year)
-            if cell in first:  # the same indicator twice: fine if it says the same
-                if not _same(ind, first[cell][1], new):
+            try:
+                text, unit = matcher.value_input(ind.type, cell, row.unit)
+                new = report.parse(ind.id, year, text, unit)
+            except matcher.CellRefused as exc:
+                plan.refused.append(f"{where} {ind.name}（{year}年）{exc}")
+                continue
+            except ValueRefused as exc:
+                plan.refused.append(f"{where} {exc}")
+                continue
+            key = (ind.id, year)
+            if key in first:  # the same indicator twice: fine if it says the same
+                if not _same(ind, first[key][1], new):
                     plan.refused.append(
-                        f"{at} {ind.name}（{year}年）为 {new}，"
-                        f"与{first[cell][0]}的 {first[cell][1]} 不同"
+                        f"{where} {ind.name}（{year}年）为 {new}，与 {first[key][0]} 的 {first[key][1]} 不同"
                     )
                 continue
-            first[cell] = (at, new)
-            old = current.get(cell)
+            first[key] = (where, new)
+            old = current.get(key)
             # A derived value the report computes anyway comes back from every exported or
             # collection workbook: it is no change, and storing it would freeze it.
-            known = old if old is not None else (shown[cell].value if cell in shown else None)
+            known = old if old is not None else (shown[key].value if key in shown else None)
             if _same(ind, known, new):
                 plan.unchanged += 1
             else:
                 plan.changes.append(Change(ind.id, ind.name, year, old, new))
-    return plan
+    if uncached:
+        shown_refs = "、".join(uncached[:8]) + (f" 等 {len(uncached)} 个单元格" if len(uncached) > 8 else "")
+        plan.refused.append(
+            f"{table.sheet}!{shown_refs} 是公式，但工作簿中没有保存计算结果（工作簿可能是由程序生成的）："
+            "请先用 Excel 或 WPS 打开并保存该工作簿，再导入")
+
+
+def _lost_meta(report: Report, wb, plan: ImportPlan) -> None:
+    """A collection workbook whose hidden qreport sheet is gone (copied sheet by sheet into a
+    new workbook, or deleted): its values still import, but nothing confirms the school and
+    year, and its tables are not taken: said, not silently dropped."""
+    from desktop import collect
+
+    tables = [spec.caption for spec in report.template.free_tables.values()
+              if collect.table_sheet_title(spec) in wb.sheetnames]
+    if collect.DATA_SHEET not in wb.sheetnames and not tables:
+        return
+    line = "这像是一份部门采集表，但缺少其中隐藏的“qreport”工作表，无法确认它属于本校和本年度，请核对"
+    if tables:
+        line += f"；其中的表格（{'、'.join(tables)}）不会导入"
+    plan.notes.append(line + "。")
 
 
 def _same(ind: Indicator, a: str | None, b: str | None) -> bool:

@@ -19,6 +19,10 @@ _DEFAULT_PLACES = {"count": 0, "decimal": 2, "percent": 2, "money": 2, "ratio": 
 _NA_SPELLINGS = {"-", "—", "–", "――", "——", "不适用"}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+# Digits separated by spaces: a thousands grouping ("9 527", "12 345.5") is one number;
+# anything else ("2364 2212", "23 64") is two numbers typed or pasted into one cell.
+_SPLIT_DIGITS = re.compile(r"\d[\d,.]*(?:\s+[\d,.]*\d)+")
+_SPACE_GROUPED = re.compile(r"\d{1,3}(?:\s\d{3})+(?:\.\d+)?")
 _MAX_DIGITS = 15  # beyond this a float in Excel loses digits; no school figure is that large
 _MAX_TEXT = 500
 
@@ -28,11 +32,11 @@ _UNIT_FACTORS: dict[str, dict[str, Decimal]] = {
     "m2": {
         "m2": Decimal(1), "平方米": Decimal(1), "平米": Decimal(1),
         "万m2": Decimal(10000), "万平方米": Decimal(10000),
-        "亩": Decimal(2000) / Decimal(3),
+        "亩": Decimal(2000) / Decimal(3), "公顷": Decimal(10000),
     },
-    "元": {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000)},
-    "万元": {"万元": Decimal(1), "亿元": Decimal(10000)},
-    "人": {"人": Decimal(1), "名": Decimal(1)},
+    "元": {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(10) ** 8},
+    "万元": {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001"), "千元": Decimal("0.1")},
+    "人": {"人": Decimal(1), "名": Decimal(1), "万人": Decimal(10000)},
     "册": {"册": Decimal(1), "万册": Decimal(10000)},
     "人次": {"人次": Decimal(1), "万人次": Decimal(10000)},
 }
@@ -97,6 +101,7 @@ class ValueType:
             return None
         if s in _NA_SPELLINGS or text.strip() in _NA_SPELLINGS:
             return NA
+        _check_split_digits(raw)
         if self.kind == "ratio":
             return self._parse_ratio(raw, s)
         number, factor = self._strip_unit(raw, s)
@@ -227,6 +232,15 @@ class ValueType:
         else:
             unit = Decimal(1).scaleb(-self.places_of(canonical))
         return abs(stated - computed) < unit
+
+
+def _check_split_digits(raw: str) -> None:
+    """Refuse digits split by spaces unless they are a thousands grouping: normalising
+    removes spaces, and "2364 2212" must never become 23642212."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    for run in _SPLIT_DIGITS.finditer(text):
+        if not _SPACE_GROUPED.fullmatch(run.group()):
+            raise ParseError(raw, "含有被空格隔开的两个数字，请只填一个数")
 
 
 def _canonical_number(text: str) -> bool:

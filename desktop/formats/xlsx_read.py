@@ -26,16 +26,12 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import warnings
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from itertools import chain, islice
 from os import PathLike
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -44,10 +40,12 @@ from xml.parsers import expat
 import defusedxml  # noqa: F401  openpyxl uses it when importable; imported so bundlers ship it
 import openpyxl.xml
 from openpyxl import Workbook, load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from desktop import matcher
 from desktop.errors import UserError
+from desktop.matcher import cell_text, normalise_name
 
 __all__ = [
     "RawRow",
@@ -74,19 +72,13 @@ RATIO_MIN_BYTES = 1 * MB  # tiny parts compress at any ratio; only large ones ar
 MAX_EAGER_XML_BYTES = 10 * MB
 
 DATA_SHEET = "质量数据表"
-HEADER_SCAN_ROWS = 15
+HEADER_SCAN_ROWS = matcher.HEADER_SCAN_ROWS
 MAX_ROWS = 5000  # physical rows below the header; the standard table has about 60
-MAX_BLANK_RUN = 5  # this many blank rows in a row end the table
 MAX_COLUMNS = 64  # columns read per row; the table has five to seven
 MAX_CELLS_PER_ROW = 16384  # Excel's own column limit
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
-_YEAR = re.compile(r"((?:19|20)\d{2})(?:年度?)?(?:数据|数值)?")
-# The block under the table, and footnotes: the table has ended.
-_END_PREFIXES = ("填报单位", "填报人", "审核人", "联系电话", "填报日期", "注:", "说明:", "备注:")
-_QUOTES = re.compile("[\"'“”‘’「」『』〝〞]")
-_BRACKETS = str.maketrans("【】〔〕[]〈〉", "()()()()")
-_CHILD_PREFIX = re.compile(r"^其中[:,、]?(?=.)")
+_header_text = matcher.header_text
 
 
 class WorkbookError(UserError):
@@ -109,6 +101,8 @@ class RawTable:
     rows: list[RawRow] = field(default_factory=list)
     notes: dict[int, str] = field(default_factory=dict)  # 备注 text by Excel row number
     problems: list[str] = field(default_factory=list)  # things to tell the user, not fatal
+    table: matcher.Table | None = None  # the matcher's view: cells, references, formulas
+    year_of_column: dict[int, int] = field(default_factory=dict)  # header.year_columns index → year
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,189 +241,182 @@ def _quiet() -> Iterator[None]:
 # Finding and reading the table
 
 
-@dataclass
-class _Header:
-    row: int  # Excel row number
-    body: int  # index into the scanned rows where the body starts
-    seq: int  # column indexes, 0-based
-    name: int
-    unit: int | None
-    note: int | None
-    years: dict[int, int]  # year → column index
-    problems: list[str]
+def read_data_sheet(wb: Workbook, sheet: str | None = None, data_year: int | None = None,
+                    data_table: str = DATA_SHEET) -> RawTable:
+    """The raw rows of the workbook's one data table (see `read_data_sheets`)."""
+    return read_data_sheets(wb, [data_table], data_year=data_year, sheet=sheet)[0]
 
 
-def read_data_sheet(wb: Workbook) -> RawTable:
-    """The raw rows of the workbook's 质量数据表.
+def read_data_sheets(wb: Workbook, sheets: Iterable[str], data_year: int | None = None,
+                     sheet: str | None = None) -> list[RawTable]:
+    """The raw rows of every indicator table of an edition found in the workbook (`sheets`:
+    their sheet names, 质量数据表, 附表1 …), in the edition's order.
 
-    The sheet is the one named 质量数据表 or else the first whose header row (within the first
-    15 rows) holds 序号 and 指标. Raises WorkbookError when there is none, or when it is
-    malformed beyond reading.
+    `sheet` names the one sheet to read. Otherwise, for each table, the sheets named for it
+    (exactly, or a copy such as "质量数据表 (2)", or with the school before it) are its
+    candidates: the one visible candidate is read and hidden ones are named in `problems`;
+    two or more visible ones are refused, naming them. When no sheet is named for any table,
+    the candidates are the sheets whose header row holds a name column, 序号 or 单位, and year
+    columns, under the same rule. `data_year` resolves year columns headed 本年/上年.
+
+    Raises WorkbookError when there is no table, or it is malformed beyond reading.
     """
     with _quiet():
         try:
-            return _read(wb)
+            return _read(wb, list(sheets), data_year, sheet)
         except WorkbookError:
             raise
         except Exception as exc:  # a damaged sheet part: parser or zip CRC errors
             raise WorkbookError("工作簿的内容已损坏，无法读取。") from exc
 
 
-def read_data_sheets(wb: Workbook, sheets: Iterable[str]) -> list[RawTable]:
-    """The raw rows of every sheet named for one of an edition's indicator tables (`sheets`:
-    质量数据表, 附表1 …), in workbook order; when no sheet is, the one `read_data_sheet` finds."""
-    wanted = [_header_text(name) for name in sheets]
-    with _quiet():
-        try:
-            named = [ws for ws in wb.worksheets
-                     if any(_header_text(ws.title) == name for name in wanted)]
-            tables = []
-            for ws in named:
-                table = _read_sheet(ws)
-                if table is None:
-                    raise WorkbookError(f"工作表“{ws.title}”的前 {HEADER_SCAN_ROWS} 行中没有含"
-                                        "“序号”和“指标”的表头。")
-                tables.append(table)
-            return tables or [_read(wb)]
-        except WorkbookError:
-            raise
-        except Exception as exc:  # a damaged sheet part: parser or zip CRC errors
-            raise WorkbookError("工作簿的内容已损坏，无法读取。") from exc
+@dataclass
+class _SheetFacts:
+    hidden_rows: set[int]
+    formulas: set[str]  # cell references holding a formula
 
 
-def _read_sheet(ws: Any) -> RawTable | None:
-    _check_row_widths(ws)
-    rows = _numbered_rows(ws)
+def _read(wb: Workbook, sheets: list[str], data_year: int | None, sheet: str | None) -> list[RawTable]:
+    if sheet is not None:
+        ws = _sheet_named(wb, sheet)
+        return [_table(ws, _header_of(ws), data_year, [])]
+    out = []
+    for name in sheets:
+        named = [ws for ws in wb.worksheets if _named_for(ws.title, name)]
+        if named:
+            ws, said = _one_visible(named)
+            out.append(_table(ws, _header_of(ws), data_year, said))
+    if out:
+        return out
+    with_header = [(ws, found[0]) for ws in wb.worksheets if (found := _head(ws)) is not None]
+    tables = [ws for ws, header in with_header if header.year_columns]
+    if tables:
+        ws, said = _one_visible(tables)
+        return [_table(ws, dict(with_header)[ws], data_year, said)]
+    if with_header:
+        ws, header = with_header[0]
+        raise WorkbookError(f"工作表“{ws.title}”的表头（第 {header.row} 行）没有年份列（如“2021年”）。")
+    wanted = "、".join(f"“{name}”" for name in sheets)
+    raise WorkbookError(f"工作簿中没有{wanted}工作表，也没有表头含“序号”和“指标”的工作表。")
+
+
+_COPY_MARK = re.compile(r"(?:\(\d+\)|副本|备份|copy|\d*)", re.IGNORECASE)
+
+
+def _named_for(title: str, name: str) -> bool:
+    """The sheet is named for the table `name`: exactly, a copy ("质量数据表 (2)", "…副本"),
+    or with a school or year before it ("某校质量数据表"); never 附表10 for 附表1."""
+    title, name = _header_text(title).casefold(), _header_text(name).casefold()
+    if not name or name not in title:
+        return False
+    rest = title[title.index(name) + len(name):]
+    if rest and rest[0].isdigit() and name[-1].isdigit():
+        return False
+    return _COPY_MARK.fullmatch(rest) is not None
+
+
+def _header_of(ws: Any) -> matcher.Header:
+    found = _head(ws)
+    if found is None:
+        raise WorkbookError(
+            f"工作表“{ws.title}”的前 {matcher.HEADER_SCAN_ROWS} 行中没有含“序号”和“指标”的表头。")
+    return found[0]
+
+
+def _sheet_named(wb: Workbook, name: str) -> Any:
+    for ws in wb.worksheets:
+        if ws.title == name:
+            return ws
+    for ws in wb.worksheets:
+        if _header_text(ws.title) == _header_text(name):
+            return ws
+    have = "、".join(f"“{ws.title}”" for ws in wb.worksheets)
+    raise WorkbookError(f"工作簿中没有名为“{name}”的工作表（有：{have}）。")
+
+
+def _one_visible(candidates: list[Any]) -> tuple[Any, list[str]]:
+    """The one visible candidate, and sentences naming the hidden ones left unread."""
+    visible = [ws for ws in candidates if ws.sheet_state == "visible"]
+    hidden = [ws for ws in candidates if ws.sheet_state != "visible"]
+    if len(visible) == 1:
+        said = [f"工作簿中另有隐藏的工作表“{ws.title}”也像数据表，未读取（需要时可用 --sheet 指定）。"
+                for ws in hidden]
+        if hidden:
+            said.insert(0, f"读取的是工作表“{visible[0].title}”。")
+        return visible[0], said
+    names = "、".join(f"“{ws.title}”" for ws in candidates)
+    if not visible:
+        raise WorkbookError(
+            f"像数据表的工作表 {names} 都是隐藏的：请在 Excel/WPS 中取消隐藏要导入的那一张，"
+            "或用 --sheet 指定。")
+    names = "、".join(f"“{ws.title}”" for ws in visible)
+    raise WorkbookError(f"工作簿中有多张工作表像数据表（{names}），无法确定导入哪一张：请删除多余的，"
+                        "或用 --sheet 指定。")
+
+
+def _head(ws: Any) -> tuple[matcher.Header, list[matcher.Row]] | None:
+    """The sheet's header (matcher.find_header over its first rows), or None."""
+    facts = _scan_sheet(ws, matcher.HEADER_SCAN_ROWS + 2)
+    rows = _numbered_rows(ws, facts, matcher.HEADER_SCAN_ROWS + 2)
     try:
-        head = list(islice(rows, HEADER_SCAN_ROWS))
-        header = _find_header(head)
-        if header is None:
-            return None
-        if not header.years:
-            raise WorkbookError(
-                f"工作表“{ws.title}”的表头（第 {header.row} 行）没有年份列（如“2021年”）。"
-            )
-        return _collect(ws.title, header, chain(head[header.body :], rows))
+        head = list(rows)
+    finally:
+        rows.close()
+    header = matcher.find_header(head)
+    return None if header is None else (header, head)
+
+
+def _table(ws: Any, header: matcher.Header, data_year: int | None, said: list[str]) -> RawTable:
+    facts = _scan_sheet(ws, header.row + MAX_ROWS + 2)
+    rows = _numbered_rows(ws, facts, header.row + MAX_ROWS + 2)
+    try:
+        grid = list(rows)
     finally:
         rows.close()  # closes the sheet part we were streaming from
-
-
-def _read(wb: Workbook) -> RawTable:
-    named, others = _candidates(wb)
-    for ws in named + others:
-        table = _read_sheet(ws)
-        if table is not None:
-            return table
-    if named:
+    if grid and grid[-1][0] > header.row + MAX_ROWS:
         raise WorkbookError(
-            f"工作表“{named[0].title}”的前 {HEADER_SCAN_ROWS} 行中没有含“序号”和“指标”的表头。"
+            f"工作表“{ws.title}”表头以下超过 {MAX_ROWS} 行仍未结束，不像一份质量数据表，已拒绝读取。"
         )
-    raise WorkbookError(f"工作簿中没有“{DATA_SHEET}”工作表，也没有表头含“序号”和“指标”的工作表。")
+    if not header.year_columns:
+        raise WorkbookError(f"工作表“{ws.title}”的表头（第 {header.row} 行）没有年份列（如“2021年”）。")
+    table = matcher.read_table(ws.title, grid, header, facts.hidden_rows)
+    by_column = {i: y.resolve(data_year) for i, y in enumerate(header.year_columns)}
+    if None in by_column.values():
+        raise WorkbookError(
+            f"工作表“{ws.title}”的表头用“本年/上年”表示年份，需要知道报告的数据年度才能读取。")
+    first = {}
+    for i, year in by_column.items():
+        first.setdefault(year, i)
+    years = tuple(sorted(first))
+    raw = RawTable(ws.title, header.row, years, problems=[*said, *table.problems], table=table,
+                   year_of_column={i: y for i, y in by_column.items() if first[y] == i})
+    for row in table.rows:
+        if matcher.header_text(row.seq) == "序号":
+            continue
+        values = {year: row.cells[i].text for year, i in first.items()}
+        raw.rows.append(RawRow(row.row, row.seq, row.name, row.unit, values))
+        if row.note:
+            raw.notes[row.row] = row.note
+    return raw
 
 
-def _candidates(wb: Workbook) -> tuple[list[Any], list[Any]]:
-    """Sheets named 质量数据表 (spacing and width variants too), and the others."""
-    named = [ws for ws in wb.worksheets if DATA_SHEET in _header_text(ws.title)]
-    return named, [ws for ws in wb.worksheets if ws not in named]
-
-
-def _numbered_rows(ws: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+def _numbered_rows(ws: Any, facts: _SheetFacts, limit: int) -> Iterator[matcher.Row]:
     # Some writers put a wrong <dimension> in the sheet; openpyxl would stop there.
     ws.reset_dimensions()
-    limit = HEADER_SCAN_ROWS + MAX_ROWS + 1
     rows = ws.iter_rows(min_row=1, max_row=limit, max_col=MAX_COLUMNS)
-    yield from enumerate(rows, start=1)
+    for number, cells in enumerate(rows, start=1):
+        yield number, [_cell(c, number, col, facts) for col, c in enumerate(cells)]
 
 
-def _find_header(head: list[tuple[int, tuple[Any, ...]]]) -> _Header | None:
-    for index, (number, cells) in enumerate(head):
-        texts = [_header_text(cell_text(c.value)) for c in cells]
-        if "序号" not in texts or not any("指标" in t for t in texts):
-            continue
-        header = _header_from(number, index, texts)
-        if not header.years and index + 1 < len(head):
-            # A two-row header: years under a merged "数值"/"年度" cell.
-            below = [_header_text(cell_text(c.value)) for c in head[index + 1][1]]
-            header.years = _year_columns(below, header.problems)
-            header.body = index + 2
-        return header
-    return None
-
-
-def _header_from(number: int, index: int, texts: list[str]) -> _Header:
-    problems: list[str] = []
-    seq = texts.index("序号")
-    name = next(i for i, t in enumerate(texts) if "指标" in t)
-    unit = next((i for i, t in enumerate(texts) if t.endswith("单位")), None)
-    note = next((i for i, t in enumerate(texts) if "备注" in t), None)
-    if unit is None:
-        problems.append(f"表头（第 {number} 行）没有“单位”列。")
-    years = _year_columns(texts, problems)
-    return _Header(number, index + 1, seq, name, unit, note, years, problems)
-
-
-def _year_columns(texts: list[str], problems: list[str]) -> dict[int, int]:
-    years: dict[int, int] = {}
-    for col, text in enumerate(texts):
-        match = _YEAR.fullmatch(text)
-        if not match:
-            continue
-        year = int(match.group(1))
-        if year in years:
-            first = get_column_letter(years[year] + 1)
-            problems.append(f"表头中 {year} 年不止一列，只读取第一列（{first} 列）。")
-            continue
-        years[year] = col
-    return years
-
-
-def _collect(title: str, header: _Header, rows: Iterable[tuple[int, tuple[Any, ...]]]) -> RawTable:
-    table = RawTable(title, header.row, tuple(sorted(header.years)), problems=header.problems)
-    blank_run = 0
-    for count, (number, cells) in enumerate(rows, start=1):
-        if count > MAX_ROWS:
-            raise WorkbookError(
-                f"工作表“{title}”表头以下超过 {MAX_ROWS} 行仍未结束，不像一份质量数据表，已拒绝读取。"
-            )
-        if _ends_table(cells):
-            break
-        row = _raw_row(number, cells, header)
-        if row is None:
-            blank_run += 1
-            if blank_run >= MAX_BLANK_RUN:
-                break
-            continue
-        blank_run = 0
-        if _header_text(row.seq) == "序号":
-            continue  # the header repeated at a page break
-        table.rows.append(row)
-        if header.note is not None and (note := _text_at(cells, header.note)):
-            table.notes[number] = note
-    return table
-
-
-def _ends_table(cells: tuple[Any, ...]) -> bool:
-    """The submission block (填报单位（盖章）…) or a footnote (注：…) starts the row."""
-    first = next((c.value for c in cells if c.value not in (None, "")), None)
-    return isinstance(first, str) and _header_text(first).startswith(_END_PREFIXES)
-
-
-def _raw_row(number: int, cells: tuple[Any, ...], header: _Header) -> RawRow | None:
-    """The row's texts, or None when every column of the table is empty."""
-    values = {year: _text_at(cells, col) for year, col in header.years.items()}
-    seq = _text_at(cells, header.seq)
-    name = _text_at(cells, header.name)
-    unit = _text_at(cells, header.unit) if header.unit is not None else ""
-    if not (seq or name or unit or any(values.values())):
-        return None
-    return RawRow(number, seq, name, unit, values)
-
-
-def _text_at(cells: tuple[Any, ...], col: int) -> str:
-    if col >= len(cells):
-        return ""
-    cell = cells[col]
-    return cell_text(cell.value, getattr(cell, "number_format", None))
+def _cell(c: Any, number: int, col: int, facts: _SheetFacts) -> matcher.Cell:
+    ref = f"{get_column_letter(col + 1)}{number}"
+    value = getattr(c, "value", None)
+    fmt = getattr(c, "number_format", None) or ""
+    indent = 0
+    if value is not None and getattr(c, "has_style", False):
+        alignment = c.alignment
+        indent = int(alignment.indent or 0) if alignment is not None else 0
+    return matcher.Cell(value, fmt, ref, ref in facts.formulas, indent)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -445,29 +432,45 @@ class _Enough(Exception):
     """Scanned as many rows as the reader will ever look at."""
 
 
-def _check_row_widths(ws: Any) -> None:
-    """Refuse a sheet with a row of more than MAX_CELLS_PER_ROW cells, in constant memory.
-
-    openpyxl materialises a whole row before handing it over, so one row of millions of
-    cells (possible in a 50 MB part that compresses modestly) would exhaust memory.
+def _scan_sheet(ws: Any, limit: int) -> _SheetFacts:
+    """What openpyxl's read-only rows do not tell, read from the sheet's XML in constant
+    memory: hidden rows and the cells holding formulas (with `data_only` a formula whose
+    result was never saved reads as an empty cell). On the way, refuse a row of more than
+    MAX_CELLS_PER_ROW cells: openpyxl materialises a whole row before handing it over, so one
+    row of millions of cells (possible in a 50 MB part that compresses modestly) would
+    exhaust memory. Stops after `limit` rows.
     """
+    facts = _SheetFacts(set(), set())
     open_source = getattr(ws, "_get_source", None)  # openpyxl internals; skip if they change
     if open_source is None:
-        return
-    counts = {"rows": 0, "cells": 0}
-    limit = HEADER_SCAN_ROWS + MAX_ROWS + 1
+        return facts
+    state = {"rows": 0, "row": 0, "cells": 0, "col": 0, "ref": ""}
 
-    def start(tag: str, _attrs: object) -> None:
+    def start(tag: str, attrs: dict[str, str]) -> None:
         local = tag.rpartition(" ")[2].rpartition(":")[2]
         if local == "row":
-            counts["rows"] += 1
-            counts["cells"] = 0
-            if counts["rows"] > limit:
+            state["rows"] += 1
+            state["cells"] = state["col"] = 0
+            r = attrs.get("r", "")
+            state["row"] = int(r) if r.isdigit() else state["row"] + 1
+            if state["row"] > limit or state["rows"] > limit:
                 raise _Enough
+            if attrs.get("hidden") in ("1", "true"):
+                facts.hidden_rows.add(state["row"])
         elif local == "c":
-            counts["cells"] += 1
-            if counts["cells"] > MAX_CELLS_PER_ROW:
-                raise _TooWide(counts["rows"])
+            state["cells"] += 1
+            if state["cells"] > MAX_CELLS_PER_ROW:
+                raise _TooWide(state["row"])
+            ref = attrs.get("r")
+            if ref:
+                letters = ref.rstrip("0123456789")
+                state["col"] = column_index_from_string(letters) if letters.isalpha() else state["col"] + 1
+            else:
+                state["col"] += 1
+                ref = f"{get_column_letter(min(state['col'], MAX_CELLS_PER_ROW))}{state['row']}"
+            state["ref"] = ref
+        elif local == "f":
+            facts.formulas.add(state["ref"])
 
     def forbid(*_args: object) -> None:
         raise WorkbookError(f"工作表“{ws.title}”含有不允许的 XML 声明，已拒绝读取。")
@@ -481,105 +484,11 @@ def _check_row_widths(ws: Any) -> None:
             while chunk := src.read(64 * 1024):
                 parser.Parse(chunk, False)
     except _Enough:
-        return
+        pass
     except _TooWide as wide:
         raise WorkbookError(
             f"工作表“{ws.title}”第 {wide.row} 行超过 {MAX_CELLS_PER_ROW} 个单元格，已拒绝读取。"
         ) from None
+    return facts
 
 
-# ---------------------------------------------------------------------------------------------
-# Cell texts and names
-
-
-def cell_text(value: object, number_format: str | None = None) -> str:
-    """A cell's value as the text Excel shows for it, without float noise.
-
-    Numbers: integers as integers; others rounded to the decimals of the cell's number format
-    (59.5 in a '0.00' cell → "59.50"), or to 15 significant digits as Excel does; a '%' format
-    shows the percentage ("98.5%"). Strings are returned stripped, otherwise unchanged
-    ("9,527" stays "9,527"). Dates as ISO dates; a time as H:MM (how "19:1" typed into Excel
-    comes back: it became the time 19:01).
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return _number_text(value, number_format)
-    return _date_text(value)
-
-
-def _date_text(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, time):
-        seconds = f":{value.second:02d}" if value.second else ""
-        return f"{value.hour}:{value.minute:02d}{seconds}"
-    if isinstance(value, timedelta):
-        return str(value)
-    return str(value).strip()
-
-
-def _number_text(value: int | float, number_format: str | None) -> str:
-    min_places, max_places, percent = _format_places(number_format)
-    try:
-        # 15 significant digits: what Excel shows; removes binary noise like 98.40000000000001.
-        number = Decimal(value) if isinstance(value, int) else Decimal(format(value, ".15g"))
-        if percent:
-            number *= 100
-        if number == number.to_integral_value():
-            text = format(number.quantize(Decimal(1)), "f")
-        elif max_places is not None:
-            text = _rounded(number, min_places, max_places)
-        else:
-            text = format(number.normalize(), "f")
-    except InvalidOperation:  # inf/nan or beyond Decimal's precision: leave it to the parser
-        text = format(value, ".15g")
-    return text + ("%" if percent else "")
-
-
-def _rounded(number: Decimal, min_places: int, max_places: int) -> str:
-    text = format(number.quantize(Decimal(1).scaleb(-max_places), ROUND_HALF_UP), "f")
-    whole, _, fraction = text.partition(".")
-    fraction = fraction.rstrip("0").ljust(min_places, "0")
-    return f"{whole}.{fraction}" if fraction else whole
-
-
-def _format_places(number_format: str | None) -> tuple[int, int | None, bool]:
-    """(required decimals, shown decimals or None for General, percent) of a number format."""
-    if not number_format or number_format in ("General", "@"):
-        return 0, None, False
-    section = number_format.split(";")[0]
-    # Drop quoted literals, escaped characters, [colour]/[locale] codes, padding and fill.
-    section = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.', "", section)
-    percent = "%" in section
-    if "E" in section.upper():  # scientific: show the plain number
-        return 0, None, percent
-    match = re.search(r"\.([0#?]+)", section)
-    if not match:
-        return 0, 0, percent
-    return match.group(1).count("0"), len(match.group(1)), percent
-
-
-def normalise_name(text: str) -> str:
-    """A key for matching indicator names typed in different ways.
-
-    NFKC (full-width letters, digits, brackets and colons to half-width; m² → m2), all
-    whitespace removed, quotes removed, other brackets made round, a leading 其中 with its
-    colon dropped, case folded: "其中: 国家级" → "国家级",
-    "就业(含升学)人数" and "就业（含升学）人数" give the same key.
-    """
-    text = unicodedata.normalize("NFKC", text)
-    text = _QUOTES.sub("", text).translate(_BRACKETS)
-    text = "".join(text.split())
-    return _CHILD_PREFIX.sub("", text).casefold()
-
-
-def _header_text(text: str) -> str:
-    """Header cells and labels compared without width or spacing differences."""
-    return "".join(unicodedata.normalize("NFKC", text).split())

@@ -84,10 +84,10 @@ def test_bad_cells_are_each_named_and_nothing_is_applied(sample_path, tmp_path):
         plan = importer.plan_import(report, book)
         assert not plan.ok
         assert plan.refused == [
-            "第 5 行 全日制在校生数（2021年）：“约12万”不是有效的整数",
-            "第 6 行 生师比（2021年）：“十九比一”不是有效的比值（如 19:1）",
+            "Sheet1!E5 全日制在校生数（2021年）：“约12万”不是有效的整数",
+            "Sheet1!E6 生师比（2021年）：“十九比一”不是有效的比值（如 19:1）",
         ]
-        assert plan.unmatched == ["第 7 行“食堂满意度”不是本版报告的指标。"]
+        assert plan.unmatched == ["Sheet1 第 7 行“食堂满意度”不是本版报告的指标。"]
         with pytest.raises(importer.ImportRefused):
             importer.apply(report, plan)
         assert report.file.value("ideology_teachers", 2021) == "54"  # the good cell is not applied
@@ -155,7 +155,7 @@ def test_a_row_given_twice_must_say_the_same(empty_report, tmp_path):
         ("39", "专任教师", "人", "465", "502"),
     ])
     plan = importer.plan_import(empty_report, book)
-    assert plan.refused == ["第 5 行 专任教师（2021年）为 502，与第 4 行的 501 不同"]
+    assert plan.refused == ["Sheet1!E5 专任教师（2021年）为 502，与 Sheet1!E4 的 501 不同"]
     assert [c.describe() for c in plan.changes] == ["专任教师（2020年）：空 → 465",
                                                      "专任教师（2021年）：空 → 501"]
 
@@ -170,8 +170,12 @@ def test_the_unit_column_is_read(empty_report, tmp_path):
     got = {(c.indicator, c.year): c.new for c in plan.changes}
     assert got[("funding_per_student", 2021)] == "2600.00"
     assert got[("paper_books", 2020)] == "195000"
-    assert got[("ebooks", 2021)] == "300000"
-    assert plan.notes == ["第 6 行“电子图书数”的单位是“种”，本版的单位是“册”，数值按“册”导入，请核对。"]
+    # a unit that cannot be converted refuses the cell: never stored "as if" in 册
+    assert plan.refused == [
+        "Sheet1!D6 电子图书数（2020年）的单位是“种”，本版的单位是“册”，无法换算",
+        "Sheet1!E6 电子图书数（2021年）的单位是“种”，本版的单位是“册”，无法换算",
+    ]
+    assert not plan.ok and ("ebooks", 2021) not in got
 
 
 def test_numbers_without_a_name_are_not_dropped_silently(empty_report, tmp_path):
@@ -180,7 +184,7 @@ def test_numbers_without_a_name_are_not_dropped_silently(empty_report, tmp_path)
         ("", "", "", "12", "13"),
     ])
     plan = importer.plan_import(empty_report, book)
-    assert plan.unmatched == ["第 5 行有数值，但没有指标名称。"] and not plan.ok
+    assert plan.unmatched == ["Sheet1 第 5 行有数值，但没有指标名称。"] and not plan.ok
 
 
 def test_other_years_are_named_before_import(empty_report, tmp_path):

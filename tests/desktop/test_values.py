@@ -62,7 +62,10 @@ def test_accepts_what_users_type(vtype, typed, stored):
         (COUNT, "12.5", "应为整数"),
         (COUNT, "-3", "不能是负数"),
         (COUNT, "1e3", "不是有效的整数"),
-        (COUNT, "12 34", None),  # spaces are removed: 1234 is what was meant
+        (COUNT, "12 34", "被空格隔开的两个数字"),  # never 1234: which number was meant?
+        (COUNT, "2364 2212", "被空格隔开的两个数字"),
+        (MONEY, "2,364 2,212", "被空格隔开的两个数字"),
+        (RATIO, "19 1", "被空格隔开的两个数字"),
         (PERCENT, "150", "应在 0 到 100 之间"),
         (PERCENT, "0.985%%", "不是有效的百分数"),
         (PERCENT, "98.555", "最多保留 2 位小数"),
@@ -76,12 +79,15 @@ def test_accepts_what_users_type(vtype, typed, stored):
     ],
 )
 def test_refuses_garbage_with_a_reason(vtype, typed, reason):
-    if reason is None:
-        assert vtype.parse(typed) == "1234"
-        return
     with pytest.raises(ParseError) as caught:
         vtype.parse(typed)
     assert reason in caught.value.reason
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("9 527", "9527"), ("12 345 678", "12345678"),
+                                              ("９　５２７", "9527"), (" 9527 ", "9527")])
+def test_a_thousands_grouping_by_spaces_is_one_number(typed, stored):
+    assert COUNT.parse(typed) == stored
 
 
 def test_message_names_indicator_year_and_text():

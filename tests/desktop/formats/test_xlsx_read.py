@@ -173,7 +173,7 @@ MESSY = [
     [5, "全日制在校生数", "人", 7948, "9,527"],
     [],
     ["填报单位（盖章）：某某职业学校", None, None, "填报日期：2021年11月"],
-    [6, "不该读到的行", "人", 1, 2],
+    [6, "提交块下面的行", "人", 1, 2],
 ]
 
 
@@ -192,6 +192,7 @@ def test_messy_sheet(tmp_path: Path) -> None:
         (9, "", "省级", "个", "", "0"),
         (12, "4", "就业单位对毕业生职业素养的满意度", "%", "98.4%", "98.5%"),
         (13, "5", "全日制在校生数", "人", "7948", "9,527"),
+        (16, "6", "提交块下面的行", "人", "1", "2"),  # the table region is read to its end
     ]
     assert table.notes == {6: "含升学"}
 
@@ -231,7 +232,7 @@ def test_no_table_is_refused(tmp_path: Path) -> None:
 
 
 def test_named_sheet_without_header_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(WorkbookError, match="工作表“质量数据表”的前 15 行中没有"):
+    with pytest.raises(WorkbookError, match="工作表“质量数据表”的前 30 行中没有"):
         read(book(tmp_path, [["指标", "2021年"], ["专任教师", 501]]))
 
 
@@ -251,19 +252,20 @@ def test_missing_unit_and_duplicate_year_are_problems(tmp_path: Path) -> None:
     ]
 
 
-def test_blank_rows_end_the_table_and_footnotes_too(tmp_path: Path) -> None:
+def test_blank_rows_and_footnotes_do_not_end_the_table(tmp_path: Path) -> None:
     rows = [["序号", "指标", "单位", "2021年"], [1, "甲", "人", 1], [], [], [2, "乙", "人", 2]]
-    rows += [[]] * xlsx_read.MAX_BLANK_RUN + [[3, "丙", "人", 3]]
-    assert [r.name for r in read(book(tmp_path, rows)).rows] == ["甲", "乙"]
-    rows = [["序号", "指标", "单位", "2021年"], [1, "甲", "人", 1], ["注：数据截至8月31日"]]
-    rows.append([2, "乙", "人", 2])
-    assert [r.name for r in read(book(tmp_path, rows, name="n.xlsx")).rows] == ["甲"]
+    rows += [[]] * 8 + [[3, "丙", "人", 3], ["注：数据截至8月31日"], [4, "丁", "人", 4]]
+    table = read(book(tmp_path, rows))
+    assert [r.name for r in table.rows] == ["甲", "乙", "丙", "丁"]
+    assert table.table.skipped == ["质量数据表 第 15 行是说明文字（注：数据截至8月31日），未作为数据读取。"]
 
 
 def test_formula_without_cached_value_reads_empty(tmp_path: Path) -> None:
     rows = [["序号", "指标", "单位", "2021年"], [1, "生师比", "/", "=9527/501"]]
     table = read(book(tmp_path, rows))  # openpyxl writes formulas without cached values
     assert table.rows[0].values == {2021: ""}
+    cell = table.table.rows[0].cells[0]
+    assert (cell.ref, cell.formula, cell.uncached) == ("D2", True, True)
 
 
 def test_formula_with_cached_value_reads_the_value(tmp_path: Path) -> None:
