@@ -37,6 +37,7 @@ class ExportKind:
         return {
             "xlsx": f"{school}{report.template.tables_name}.xlsx",
             "pdf": f"{school}{report.template.title}.pdf",
+            "docx": f"{school}{report.template.title}.docx",
             "table_pdf": f"{school}{report.template.tables_name}.pdf",
             "collect": f"{school}{department}数据采集表.xlsx",
         }[self.key]
@@ -45,6 +46,7 @@ class ExportKind:
 KINDS = {
     "xlsx": ExportKind("xlsx", "Excel 质量数据表", ".xlsx", "Excel 工作簿 (*.xlsx)"),
     "pdf": ExportKind("pdf", "PDF 报告", ".pdf", "PDF 文件 (*.pdf)"),
+    "docx": ExportKind("docx", "Word 文档", ".docx", "Word 文档 (*.docx)"),
     "table_pdf": ExportKind("table_pdf", "质量数据表 PDF", ".pdf", "PDF 文件 (*.pdf)"),
     "collect": ExportKind("collect", "部门采集表", ".xlsx", "Excel 工作簿 (*.xlsx)"),
 }

@@ -386,6 +386,7 @@ class MainWindow(QMainWindow):
         export_menu = bar.addMenu("导出(&X)")
         self._action(export_menu, "Excel…", lambda: self.export("xlsx"), "Ctrl+E")
         self._action(export_menu, "PDF…", lambda: self.export("pdf"), "Ctrl+P")
+        self._action(export_menu, "Word 文档…", lambda: self.export("docx"))
         self._action(export_menu, "仅质量数据表 PDF…", lambda: self.export("table_pdf"))
         self._action(export_menu, "部门采集表…", lambda: self.export("collect"))
 

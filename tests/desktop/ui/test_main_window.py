@@ -296,6 +296,18 @@ def test_pdf_export_from_the_menu(qtbot, window, monkeypatch, tmp_path):
     assert "页" in window.exports.last_dialog.text()
 
 
+def test_word_export_from_the_menu(qtbot, window, monkeypatch, tmp_path):
+    from docx import Document as Docx
+
+    out = tmp_path / "报告.docx"
+    _save_as(monkeypatch, out)
+    with qtbot.waitSignal(window.exports.done, timeout=60000) as signal:
+        _action(window, "导出", "Word 文档…").trigger()
+    assert signal.args == [str(out)]
+    headings = [p.text for p in Docx(str(out)).paragraphs if p.style.name == "Heading 1"]
+    assert headings[0] == "一、学校概况"
+
+
 def test_collection_workbook_for_a_department(qtbot, window, tmp_path):
     out = tmp_path / "教务处.xlsx"
     with qtbot.waitSignal(window.exports.done, timeout=60000):
