@@ -294,8 +294,13 @@ class _Writer:
             self.blocks(chapter.body)
             for section in chapter.sections:
                 self.section(section, 1)
-        self.heading(doc.data_table.title, 0, page_break_before=bool(doc.chapters), align="center")
-        self.data_table(doc.data_table)
+        # The indicator tables at the end, each from a new page; the block to sign and
+        # stamp under the last one.
+        for i, table in enumerate(doc.data_tables):
+            self.heading(table.title, 0, page_break_before=bool(doc.chapters) or i > 0, align="center")
+            if table.note:  # e.g. 以主管部门下发的表格为准
+                self.para(table.note, "qrTableText", keep_next=True)
+            self.data_table(table)
         self.submission(doc.submission)
         self._toc(toc_at)
         self._properties()

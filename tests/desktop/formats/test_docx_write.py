@@ -48,7 +48,7 @@ def headings(doc: Document) -> list[tuple[int, str]]:
     for c in doc.chapters:
         out.append((0, c.heading))
         walk(c.sections, 1)
-    out.append((0, doc.data_table.title))
+    out.extend((0, t.title) for t in doc.data_tables)
     return out
 
 
@@ -125,7 +125,7 @@ def test_tables_repeat_their_header_rows_and_have_captions_above(exported):
     doc, path, _ = exported
     d = Docx(str(path))
     ruled = [t for t in d.tables if t.style is not None and t.style.name == "Table Grid"]
-    assert len(ruled) == len(doc.tables) + 1  # the chapter tables and the 质量数据表
+    assert len(ruled) == len(doc.tables) + len(doc.data_tables)  # chapter and indicator tables
     for table, spec in zip(ruled, doc.tables, strict=False):
         tr = table.rows[0]._tr
         assert tr.trPr.find(qn("w:tblHeader")) is not None
@@ -290,5 +290,22 @@ def _one_chapter_document(body) -> Document:
     return Document(
         school="测试职业学校", title="中等职业教育质量年度报告（2022）", edition="2022",
         date_text="二〇二一年十一月", chapters=[Chapter("一、", "学校概况", list(body))],
-        data_table=DataTable("测试职业学校质量数据表", (2020, 2021), ()),
+        data_tables=[DataTable("测试职业学校质量数据表", (2020, 2021), ())],
         submission=Submission(), tables=[b for b in body if isinstance(b, DocTable)])
+
+
+def test_several_indicator_tables_each_with_its_heading_and_note(tmp_path):
+    from desktop.document import Cell, DataRow
+
+    row = DataRow("1", "在校生数", "人", (Cell("900"), Cell("952")))
+    doc = _one_chapter_document(["正文。"])
+    doc.data_tables = [DataTable("附表1 人才培养", (2023, 2024), (row,), note="以主管部门下发的表格为准"),
+                       DataTable("附表2 发展保障", (2023, 2024), (row,))]
+    out = tmp_path / "two.docx"
+    write_docx(doc, out)
+    d = Docx(str(out))
+    assert [p.text for p in d.paragraphs if p.style.name == "Heading 1"][-2:] == [
+        "附表1 人才培养", "附表2 发展保障"]
+    assert "以主管部门下发的表格为准" in [p.text for p in d.paragraphs]
+    assert [c.text for c in d.tables[-2].rows[1].cells] == ["1", "在校生数", "人", "900", "952"]
+    assert d.tables[-1].rows[0].cells[0].text == "填报单位（盖章）："
