@@ -39,7 +39,15 @@ _UNIT_FACTORS: dict[str, dict[str, Decimal]] = {
     "人": {"人": Decimal(1), "名": Decimal(1), "万人": Decimal(10000)},
     "册": {"册": Decimal(1), "万册": Decimal(10000)},
     "人次": {"人次": Decimal(1), "万人次": Decimal(10000)},
+    "Mbps": {"Mbps": Decimal(1), "mbps": Decimal(1), "Mb": Decimal(1), "M": Decimal(1),
+             "m": Decimal(1), "兆": Decimal(1), "Gbps": Decimal(1000), "G": Decimal(1000),
+             "g": Decimal(1000), "千兆": Decimal(1000), "万兆": Decimal(10000)},
 }
+# Units a count typed into a column without a unit may carry ("389人" in a table column):
+# they name what is counted, they do not scale it.
+_COUNT_WORDS = ("人次", "人", "名", "个", "项", "次", "门", "所", "家", "台", "套", "本", "册",
+                "篇", "部", "件", "位", "场", "期", "种")
+_CHINESE_NUMERALS = set("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
 
 
 class ParseError(ValueError):
@@ -117,10 +125,36 @@ class ValueType:
         if self.kind == "percent":
             return (s[:-1], Decimal(1)) if s.endswith("%") else (s, None)
         units = _UNIT_FACTORS.get(_unit_key(self.unit), {_unit_key(self.unit): Decimal(1)})
+        if self.kind == "count" and _unit_key(self.unit) in ("", "/", "-"):
+            units = dict.fromkeys(_COUNT_WORDS, Decimal(1))
         for suffix in sorted(units, key=len, reverse=True):
             if suffix and s.endswith(suffix) and len(s) > len(suffix):
                 return s[: -len(suffix)], units[suffix]
         return s, None
+
+    def _hint(self, s: str) -> str | None:
+        """What to do instead, for text that is no number of this type: a number in another
+        unit of the same kind ("32000000元" for 万元), or Chinese numerals ("十二")."""
+        if any(ch in _CHINESE_NUMERALS for ch in s) and not any(ch.isdigit() for ch in s):
+            return "不是数字：请用阿拉伯数字填写，如 12"
+        own = _unit_key(self.unit)
+        for table in _UNIT_FACTORS.values():
+            if own not in table:
+                continue
+            for suffix in sorted(table, key=len, reverse=True):
+                number = s[: -len(suffix)]
+                if suffix == own or not s.endswith(suffix) or not number:
+                    continue
+                if _GROUPED.fullmatch(number):
+                    number = number.replace(",", "")
+                if not _NUMBER.fullmatch(number):
+                    continue
+                value = Decimal(number) * table[suffix] / table[own]
+                shown = _plain(value.quantize(Decimal(1).scaleb(-self.places), ROUND_HALF_UP))
+                if "." in shown:
+                    shown = shown.rstrip("0").rstrip(".")
+                return f"不能直接填：本项单位是{self.unit}，请换算后填写（{s} = {shown}{self.unit}）"
+        return None
 
     def unit_factor(self, unit: str) -> Decimal | None:
         """How many of this type's unit one `unit` is (万元 for 元: 10000); 1 for no unit
@@ -138,7 +172,7 @@ class ValueType:
         if _GROUPED.fullmatch(s):
             s = s.replace(",", "")
         if not _NUMBER.fullmatch(s):
-            raise ParseError(raw, self._expected())
+            raise ParseError(raw, self._hint(normalise(raw)) or self._expected())
         if len(s.replace(".", "")) > _MAX_DIGITS:
             raise ParseError(raw, "数值过大")
         try:

@@ -7,9 +7,7 @@ accepts is written at once through an undo command: one edit, one transaction.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import re
 from dataclasses import dataclass
 
@@ -30,6 +28,7 @@ from PySide6.QtGui import (
     QFont,
     QGuiApplication,
     QIcon,
+    QKeyEvent,
     QKeySequence,
     QPainter,
     QPixmap,
@@ -45,7 +44,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableView,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -53,6 +51,8 @@ from PySide6.QtWidgets import (
 
 from desktop.report import NA, Report, Shown, ValueRefused, not_applicable, numbers
 from desktop.template import Indicator, IndicatorTable, Template
+from desktop.ui.clipboard import parse_tsv, tsv_cell
+from desktop.ui.grid_keys import GridKeys
 from desktop.ui.undo import (
     META_LABELS,
     Notifier,
@@ -425,6 +425,17 @@ class ValueDelegate(QStyledItemDelegate):
     def eventFilter(self, editor, event):
         if event.type() == QEvent.Type.KeyPress and isinstance(editor, QLineEdit):
             key = event.key()
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier and key in (
+                    Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+                # leaving for another tab: keep what was typed (or its refusal), then let
+                # the tab widget have the key
+                if self._acceptable(editor):
+                    self.commitData.emit(editor)
+                    self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+                    view = self.parent()
+                    copy = QKeyEvent(event.type(), key, event.modifiers())
+                    QApplication.sendEvent(view, copy)
+                return True
             moves = {
                 Qt.Key.Key_Return: (1, 0),
                 Qt.Key.Key_Enter: (1, 0),
@@ -458,7 +469,7 @@ class ValueDelegate(QStyledItemDelegate):
         return True
 
 
-class DataTableView(QTableView):
+class DataTableView(GridKeys):
     """Enter moves down, Tab right; Delete clears; Ctrl+C/Ctrl+V copy and paste TSV."""
 
     refusals = Signal(str, list)  # a heading and the messages (paste, clear)
@@ -498,19 +509,17 @@ class DataTableView(QTableView):
 
     # ------------------------------------------------------------ movement
     def move_current(self, rows: int, columns: int) -> None:
+        """After a commit: Enter moves down (up with Shift), Tab walks the editable cells
+        and wraps to the next row, as in Excel; past the last cell it leaves the grid."""
         current = self.currentIndex()
         if not current.isValid():
             return
-        row, col = current.row(), current.column()
-        last = self.data_model.rowCount() - 1
         if columns:
-            # Tab walks the editable columns and wraps to the next row, as in Excel
-            order = [(r, c) for r in range(last + 1) for c in EDITABLE_COLUMNS]
-            here = (row, col) if col in EDITABLE_COLUMNS else (row, COL_PREV)
-            pos = order.index(here) + (columns if col in EDITABLE_COLUMNS else 0)
-            row, col = order[max(0, min(pos, len(order) - 1))]
-        row = max(0, min(row + rows, last))
-        index = self.data_model.index(row, col)
+            if not self.step(columns > 0):
+                self.leave(columns > 0)
+            return
+        row = max(0, min(current.row() + rows, self.data_model.rowCount() - 1))
+        index = self.data_model.index(row, current.column())
         self.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
         )
@@ -563,13 +572,6 @@ class DataTableView(QTableView):
                 return
         super().inputMethodEvent(event)
 
-    def focusNextPrevChild(self, forward: bool) -> bool:
-        # Tab outside an editor moves among the editable cells instead of leaving the grid
-        if self.state() != QAbstractItemView.State.EditingState:
-            self.move_current(0, 1 if forward else -1)
-            return True
-        return super().focusNextPrevChild(forward)
-
     # ------------------------------------------------------------ clipboard
     def selected_cells(self) -> list[QModelIndex]:
         cells = self.selectedIndexes()
@@ -587,7 +589,7 @@ class DataTableView(QTableView):
         lines = []
         for r in rows:
             lines.append("\t".join(
-                _tsv_cell(self.data_model.index(r, c).data(RAW_ROLE) or "")
+                tsv_cell(self.data_model.index(r, c).data(RAW_ROLE) or "")
                 if (r, c) in chosen else ""
                 for c in cols
             ))
@@ -665,22 +667,6 @@ class DataTableView(QTableView):
         menu.addAction(paste)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one menu per right click
         menu.popup(self.viewport().mapToGlobal(pos))
-
-
-def _tsv_cell(text: str) -> str:
-    if any(ch in text for ch in '\t\n\r"'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def parse_tsv(text: str) -> list[list[str]]:
-    """Rows of cells from Excel/WPS clipboard text (tabs, CRLF, quoted multi-line cells)."""
-    if not text:
-        return []
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
-    while rows and all(c == "" for c in rows[-1]):
-        rows.pop()  # the line end Excel adds after the last row
-    return rows
 
 
 def _rect_selection(model, top: int, left: int, bottom: int, right: int):

@@ -390,6 +390,14 @@ class MainWindow(QMainWindow):
         self._action(export_menu, "仅质量数据表 PDF…", lambda: self.export("table_pdf"))
         self._action(export_menu, "部门采集表…", lambda: self.export("collect"))
 
+        # Ctrl+PgDn / Ctrl+PgUp go to the next / previous tab from anywhere (Qt's tab widget
+        # itself only knows Ctrl+Tab)
+        for keys, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
+            action = QAction(self, shortcut=QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False, step=step: self.step_tab(step))
+            self.addAction(action)
+
         help_menu = bar.addMenu("帮助(&H)")
         self._action(help_menu, "关于 qreport", self._about)
 
@@ -468,6 +476,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ tab access
     def tab_index(self, widget: QWidget) -> int:
         return self.tabs.indexOf(widget)
+
+    def step_tab(self, step: int) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
 
     def show_tab(self, widget: QWidget) -> None:
         self.tabs.setCurrentWidget(widget)

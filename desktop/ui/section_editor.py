@@ -457,6 +457,12 @@ def _placeholder(help_text: str) -> str:
     return help_text[:16]
 
 
+def _as_typed(text: str) -> str:
+    """Stored text as the editor gives it back: soft line breaks come back as line ends
+    (so editing a section from Word makes its soft breaks paragraph breaks)."""
+    return text.replace("\x0b", "\n").replace("\u2028", "\n")
+
+
 def _mark(field: QLineEdit, refused: bool) -> None:
     field.setStyleSheet("QLineEdit { border: 1px solid #b3261e; }" if refused else "")
 
@@ -869,7 +875,8 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         scroll = self.text.verticalScrollBar().value()
         self._loading = True
         try:
-            self.text.set_stored_text(text, self.live_value_of())
+            # Word's manual line break (\v) would show as a box: shown as a line break
+            self.text.set_stored_text(text.replace("\x0b", "\u2028"), self.live_value_of())
         finally:
             self._loading = False
         self._loaded_text = text
@@ -946,8 +953,8 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         if self.section is None:
             return
         text = self.text.stored_text()
-        if text == self._loaded_text:
-            return
+        if text == _as_typed(self._loaded_text):
+            return  # unchanged (a soft line break reads back as a line end)
         section_id, old = self.section.id, self._loaded_text
         self._loaded_text = text
         command = cmd.SetSectionText(self.host, section_id, old, text, self._burst)

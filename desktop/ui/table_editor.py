@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStyle,
     QStyledItemDelegate,
-    QTableView,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -35,6 +34,8 @@ from db.store import TableRow
 from desktop import assemble
 from desktop.template import FixedTable, FreeTable
 from desktop.ui import chapter_undo as cmd
+from desktop.ui.clipboard import parse_tsv
+from desktop.ui.grid_keys import GridKeys
 from desktop.values import ParseError
 
 _REFUSED = QColor("#b3261e")  # the red of refusal messages, readable on white
@@ -193,7 +194,8 @@ class FreeTableModel(QAbstractTableModel):
                 if column is not None and column.total and self.total_mismatch():
                     text += f"（原发布 {self.stated_total}）"
                 return text
-            return self._shown.rows[r][c].text
+            # Word's manual line break (\v) would show as a box
+            return self._shown.rows[r][c].text.replace("\x0b", "\n")
         if role == Qt.ItemDataRole.EditRole:
             return self.rows[r][c - 1] if column is not None and not total else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -267,22 +269,22 @@ class FreeTableModel(QAbstractTableModel):
     def without_rows(self, rows_to_remove: set[int]) -> list[list[str]]:
         return [list(row) for r, row in enumerate(self.rows) if r not in rows_to_remove]
 
-    def pasted(self, top: int, left: int, text: str) -> list[list[str]]:
-        """Rows after pasting tab-separated text (from Excel or WPS) at (top, left);
-        rows are added as needed. ValueError names the first cell refused."""
-        lines = text.rstrip("\r\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    def pasted(self, top: int, left: int, text: str) -> tuple[list[list[str]], int]:
+        """Rows after pasting tab-separated text (from Excel or WPS) at (top, left), and
+        how many columns of it the table has no room for; rows are added as needed. A
+        quoted cell keeps its line breaks. ValueError names the first cell refused."""
+        grid = parse_tsv(text)
         rows = [list(row) for row in self.rows]
         left = max(left, 1)
-        for i, line in enumerate(lines):
+        room = len(self.spec.columns) - left + 1
+        surplus = max((len(line) for line in grid), default=0) - room
+        for i, line in enumerate(grid):
             r = top + i
             while r >= len(rows):
                 rows.append([""] * len(self.spec.columns))
-            for j, value in enumerate(line.split("\t")):
-                c = left + j
-                if c > len(self.spec.columns):
-                    break
-                rows[r][c - 1] = self.cell_text(c, value, r)
-        return rows
+            for j, value in enumerate(line[:room]):
+                rows[r][left + j - 1] = self.cell_text(left + j, value, r)
+        return rows, max(0, surplus)
 
 
 class CellDelegate(QStyledItemDelegate):
@@ -304,9 +306,9 @@ class CellDelegate(QStyledItemDelegate):
         model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
 
 
-class GridView(QTableView):
+class GridView(GridKeys):
     """A table view as tall as its rows (the section editor scrolls, not the grid), with
-    pasting of tab-separated text."""
+    pasting of tab-separated text; Tab never traps (see grid_keys)."""
 
     pasteRequested = Signal(int, int, str)
     deleteRequested = Signal()
@@ -364,8 +366,10 @@ class GridView(QTableView):
         if event.matches(QKeySequence.StandardKey.Paste):
             text = QGuiApplication.clipboard().text()
             index = self.currentIndex()
-            if text and index.isValid():
-                self.pasteRequested.emit(index.row(), index.column(), text)
+            if text:
+                # a new, empty table has no current cell: its first row, first column
+                row, column = (index.row(), index.column()) if index.isValid() else (0, 1)
+                self.pasteRequested.emit(row, column, text)
             return
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) \
                 and self.state() != QAbstractItemView.State.EditingState:
@@ -491,12 +495,17 @@ class FreeTableEditor(QWidget):
         if self.model.is_total_row(row):
             row = len(self.model.rows)
         try:
-            rows = self.model.pasted(row, column, text)
+            rows, surplus = self.model.pasted(row, column, text)
         except ValueError as exc:
             self._refused(f"未粘贴：{exc}", self.view.currentIndex())
             return
         if rows != self.model.rows:
             self._push(rows, "粘贴表格")
+        if surplus:
+            # said, never dropped in silence
+            self.message.show_message(
+                f"粘贴的内容多出 {surplus} 列：本表从所选列起只有 "
+                f"{len(self.spec.columns) - max(column, 1) + 1} 列，多出的列未粘贴。", "warning")
 
     def _clear_cells(self) -> None:
         rows = [list(r) for r in self.model.rows]

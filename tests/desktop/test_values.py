@@ -174,3 +174,33 @@ def test_a_bare_number_takes_the_unit_it_is_written_in():
 def test_text_loses_control_characters():
     assert TEXT.parse("某学校\x0b分校\x00") == "某学校分校"
     assert TEXT.parse("第一行\n第二行\t末尾") == "第一行 第二行 末尾"
+
+
+# ---------------------------------------------------------------- messages that say what to do
+def _refusal(vtype: ValueType, typed: str) -> str:
+    with pytest.raises(ParseError) as caught:
+        vtype.parse(typed)
+    return caught.value.describe("指标", 2021)
+
+
+def test_a_number_in_another_unit_is_refused_with_the_conversion():
+    message = _refusal(WAN, "32000000元")
+    assert "本项单位是万元" in message and "32000000元 = 3200万元" in message
+
+
+def test_chinese_numerals_ask_for_arabic_digits():
+    assert "请用阿拉伯数字" in _refusal(COUNT, "十二")
+
+
+def test_a_count_column_without_a_unit_accepts_what_it_counts():
+    assert ValueType("count").parse("389人") == "389"
+    assert ValueType("count").parse("3,215人") == "3215"
+    assert ValueType("count").parse("12项") == "12"
+
+
+def test_bandwidth_accepts_m_and_g():
+    mbps = ValueType("decimal", "Mbps", 2)
+    assert mbps.parse("1000M") == "1000"
+    assert mbps.parse("1000Mbps") == "1000"
+    assert mbps.parse("10G") == "10000.00"
+    assert mbps.parse("1000兆") == "1000"
