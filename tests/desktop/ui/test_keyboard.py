@@ -104,7 +104,7 @@ def test_ctrl_v_into_a_new_empty_table_with_an_excel_line_break(window, qtbot, r
 
 
 def test_tab_leaves_a_chapter_table_instead_of_wrapping(window, qtbot):
-    tab, table, editor = _free_table(window, qtbot, "service", "training")
+    _tab, _table, editor = _free_table(window, qtbot, "service", "training")
     editor.view.setFocus()
     qtbot.waitUntil(editor.view.hasFocus)
     qtbot.keyClick(editor.add_button, Qt.Key.Key_Space)  # 添加行
