@@ -136,7 +136,8 @@ class ValueType:
         """What to do instead, for text that is no number of this type: a number in another
         unit of the same kind ("32000000元" for 万元), or Chinese numerals ("十二")."""
         if any(ch in _CHINESE_NUMERALS for ch in s) and not any(ch.isdigit() for ch in s):
-            return "不是数字：请用阿拉伯数字填写，如 12"
+            example = {"ratio": "19:1", "percent": "98.5", "count": "12"}.get(self.kind, "12.5")
+            return f"{self._expected()}：请用阿拉伯数字填写（如 {example}）"
         own = _unit_key(self.unit)
         for table in _UNIT_FACTORS.values():
             if own not in table:

@@ -952,7 +952,7 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         self._timer.stop()
         if self.section is None:
             return
-        text = self.text.stored_text()
+        text = self.text.stored_text().replace("\u2028", "\n")
         if text == _as_typed(self._loaded_text):
             return  # unchanged (a soft line break reads back as a line end)
         section_id, old = self.section.id, self._loaded_text

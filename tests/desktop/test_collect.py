@@ -76,7 +76,8 @@ def test_a_bad_value_in_a_collection_workbook_is_refused(sample_path, book, tmp_
     wb.save(bad)
     with Report.open(sample_path) as report:
         plan = importer.plan_import(report, bad)
-    assert plan.refused == ["数据采集!E4 思想政治课专任教师数（2021年）：“五十四”不是有效的整数"]
+    assert plan.refused == [
+        "数据采集!E4 思想政治课专任教师数（2021年）：“五十四”不是有效的整数：请用阿拉伯数字填写（如 12）"]
 
 
 def test_another_schools_workbook_is_refused(sample_path, book, tmp_path):

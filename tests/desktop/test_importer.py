@@ -85,7 +85,7 @@ def test_bad_cells_are_each_named_and_nothing_is_applied(sample_path, tmp_path):
         assert not plan.ok
         assert plan.refused == [
             "Sheet1!E5 全日制在校生数（2021年）：“约12万”不是有效的整数",
-            "Sheet1!E6 生师比（2021年）：“十九比一”不是有效的比值（如 19:1）",
+            "Sheet1!E6 生师比（2021年）：“十九比一”不是有效的比值（如 19:1）：请用阿拉伯数字填写（如 19:1）",
         ]
         assert plan.unmatched == ["Sheet1 第 7 行“食堂满意度”不是本版报告的指标。"]
         with pytest.raises(importer.ImportRefused):
