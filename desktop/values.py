@@ -133,28 +133,12 @@ class ValueType:
         return s, None
 
     def _hint(self, s: str) -> str | None:
-        """What to do instead, for text that is no number of this type: a number in another
-        unit of the same kind ("32000000元" for 万元), or Chinese numerals ("十二")."""
+        """What to do instead, for text that is no number of this type: Chinese numerals
+        ("十二"). (A number in another unit of the same kind, "32000000元" for 万元, is
+        converted: see _UNIT_FACTORS.)"""
         if any(ch in _CHINESE_NUMERALS for ch in s) and not any(ch.isdigit() for ch in s):
             example = {"ratio": "19:1", "percent": "98.5", "count": "12"}.get(self.kind, "12.5")
             return f"{self._expected()}：请用阿拉伯数字填写（如 {example}）"
-        own = _unit_key(self.unit)
-        for table in _UNIT_FACTORS.values():
-            if own not in table:
-                continue
-            for suffix in sorted(table, key=len, reverse=True):
-                number = s[: -len(suffix)]
-                if suffix == own or not s.endswith(suffix) or not number:
-                    continue
-                if _GROUPED.fullmatch(number):
-                    number = number.replace(",", "")
-                if not _NUMBER.fullmatch(number):
-                    continue
-                value = Decimal(number) * table[suffix] / table[own]
-                shown = _plain(value.quantize(Decimal(1).scaleb(-self.places), ROUND_HALF_UP))
-                if "." in shown:
-                    shown = shown.rstrip("0").rstrip(".")
-                return f"不能直接填：本项单位是{self.unit}，请换算后填写（{s} = {shown}{self.unit}）"
         return None
 
     def unit_factor(self, unit: str) -> Decimal | None:
