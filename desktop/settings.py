@@ -24,6 +24,8 @@ def _base(kind: str) -> Path:
 
     if kind == "config":
         return Path(platformdirs.user_config_dir(APP, appauthor=False))
+    if kind == "cache":
+        return Path(platformdirs.user_cache_dir(APP, appauthor=False))
     return Path(platformdirs.user_data_dir(APP, appauthor=False))
 
 
@@ -33,6 +35,11 @@ def config_dir() -> Path:
 
 def data_dir() -> Path:
     return _base("data")
+
+
+def cache_dir() -> Path:
+    """What can be rebuilt (parsed fonts): safe to delete at any time."""
+    return _base("cache")
 
 
 def backup_dir() -> Path:

@@ -2,8 +2,8 @@
 
 Only TrueType outlines can be embedded by reportlab (the CFF-based Noto CJK OTF/TTC of
 Linux distributions fail), so static Noto Serif SC / Noto Sans SC TTFs are shipped in
-`resources/fonts`.  Reading one costs ~0.06–0.15 s, so each face is registered when it is
-first needed and kept for the life of the process.
+`resources/fonts`.  Parsing one costs ~0.06–0.15 s: the parsed face is cached between runs
+(`font_cache`), and each face is registered when first needed and kept for the process.
 """
 
 from __future__ import annotations
@@ -69,10 +69,11 @@ def ensure(name: str) -> Face:
 
 def _register(name: str) -> Face:
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+
+    from desktop.formats import font_cache
 
     _patch_tounicode()
-    font = TTFont(name, str(font_file(name)))
+    font = font_cache.ttfont(name, font_file(name))
     pdfmetrics.registerFont(font)
     for regular, bold in _FAMILIES.items():
         others = {regular, bold} - {name}

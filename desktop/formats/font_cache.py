@@ -1,0 +1,175 @@
+"""Parsed TrueType fonts kept between runs, so an export does not parse 35 MB of CJK fonts.
+
+reportlab parses a whole font before it can measure or embed a character: for our three
+Noto faces that is about a third of a PDF export. What it extracts (character map, widths,
+glyph positions, names) is saved in the user's cache folder, keyed by the font file's
+SHA-256 and the reportlab version, and read back in a few milliseconds; the font's bytes
+are mapped from the file, not read, since subsetting touches only the glyphs used.
+
+The cache is only ever a shortcut: a missing, unreadable, truncated or altered entry is
+ignored and rebuilt (each entry carries a digest of its own content), and deleting the
+folder costs one slow export. A small index remembers the hash of each font file by its
+size and modification time, so an unchanged file is not hashed again on every run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import mmap
+import os
+import pickle
+from array import array
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1  # bump when what is stored changes
+_MAGIC = b"qreport-font-cache\n"
+# the file's bytes (mapped on load), a lambda and a table only text shaping uses (rebuilt)
+_SKIP = {"_ttf_data", "_pdfScale", "glyphToChar"}
+
+
+def load_face(path: Path):
+    """A reportlab TTFontFace for `path`, parsed once per font file and reportlab version."""
+    from reportlab import Version
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    path = Path(path)
+    folder = _folder()
+    digest = _file_hash(path, folder)
+    entry = folder / f"{digest}-rl{Version}-v{FORMAT}.face"
+    state = _read(entry)
+    if state is not None:
+        face = _face_class()(state)
+        face.filename = str(path)
+        face._ttf_data = _mapped(path)
+        return face
+    face = TTFontFace(str(path))
+    state = {k: v for k, v in face.__dict__.items() if k not in _SKIP}
+    # the big tables in a form that loads fast: flat arrays instead of 30,000 small objects
+    state["hmetrics"] = (array("l", (aw for aw, _ in face.hmetrics)),
+                         array("l", (lsb for _, lsb in face.hmetrics)))
+    state["glyphPos"] = array("L", face.glyphPos)
+    _write(entry, state)
+    return face
+
+
+@cache
+def _face_class():
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    class CachedFace(TTFontFace):
+        """A face rebuilt from the cache: what extractInfo would have set, set directly."""
+
+        def __init__(self, state: dict) -> None:  # no TTFontFace.__init__: nothing to parse
+            self.__dict__.update(state)
+            aw, lsb = state["hmetrics"]
+            self.hmetrics = _Pairs(aw, lsb)
+            upm = self.unitsPerEm
+            self._pdfScale = (lambda x: x) if upm == 1000 else (lambda x, m=1000 / upm: x * m)
+
+        @property
+        def glyphToChar(self) -> dict[int, list[int]]:
+            # used only by text shaping (uharfbuzz), so built when first asked for
+            if "_glyph_to_char" not in self.__dict__:
+                inverse: dict[int, list[int]] = {}
+                for char, glyph in self.charToGlyph.items():
+                    inverse.setdefault(glyph, []).append(char)
+                self.__dict__["_glyph_to_char"] = inverse
+            return self.__dict__["_glyph_to_char"]
+
+    return CachedFace
+
+
+class _Pairs:
+    """hmetrics as reportlab indexes it, (advance, left side bearing) by glyph."""
+
+    def __init__(self, aw: array, lsb: array) -> None:
+        self.aw, self.lsb = aw, lsb
+
+    def __len__(self) -> int:
+        return len(self.aw)
+
+    def __getitem__(self, glyph: int) -> tuple[int, int]:
+        return self.aw[glyph], self.lsb[glyph]
+
+
+def ttfont(name: str, path: Path):
+    """A reportlab TTFont named `name` over the (cached) face of `path`."""
+    from reportlab.pdfbase import ttfonts
+
+    face = load_face(path)
+    # TTFont.__init__ parses its file through the module's TTFontFace; handing it the face
+    # already loaded keeps the rest of its set-up reportlab's own. Callers hold fonts._lock.
+    original = ttfonts.TTFontFace
+    ttfonts.TTFontFace = lambda *args, **kwargs: face
+    try:
+        return ttfonts.TTFont(name, str(path))
+    finally:
+        ttfonts.TTFontFace = original
+
+
+def _folder() -> Path:
+    from desktop import settings
+
+    return settings.cache_dir() / "fonts"
+
+
+def _mapped(path: Path):
+    with open(path, "rb") as f:
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)  # stays valid after close
+
+
+def _file_hash(path: Path, folder: Path) -> str:
+    """The SHA-256 of `path`, remembered by (size, mtime) in the cache's index."""
+    st = path.stat()
+    stamp = [st.st_size, st.st_mtime_ns]
+    index_path = folder / "index.json"
+    index: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError):
+        loaded = json.loads(index_path.read_text(encoding="utf-8"))
+        if isinstance(loaded, dict):
+            index = loaded
+    known = index.get(str(path))
+    if isinstance(known, list) and len(known) == 3 and known[:2] == stamp and isinstance(known[2], str):
+        return known[2]
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        digest = hashlib.sha256(data).hexdigest()
+    index[str(path)] = [*stamp, digest]
+    with contextlib.suppress(OSError):
+        _replace(index_path, json.dumps(index, ensure_ascii=False).encode("utf-8"))
+    return digest
+
+
+def _read(entry: Path) -> dict | None:
+    try:
+        blob = entry.read_bytes()
+    except OSError:
+        return None
+    head = len(_MAGIC) + 32
+    if blob[: len(_MAGIC)] != _MAGIC or hashlib.sha256(blob[head:]).digest() != blob[len(_MAGIC):head]:
+        return None  # damaged or from something else: rebuilt by the caller
+    try:
+        state = pickle.loads(blob[head:])
+    except Exception:  # the digest matched, so only a foreign writer gets here
+        return None
+    return state if isinstance(state, dict) and "charToGlyph" in state else None
+
+
+def _write(entry: Path, state: dict) -> None:
+    payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    with contextlib.suppress(OSError):  # a read-only or full disk: the next run parses again
+        _replace(entry, _MAGIC + hashlib.sha256(payload).digest() + payload)
+
+
+def _replace(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
