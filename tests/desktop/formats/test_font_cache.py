@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -55,7 +56,8 @@ def test_a_damaged_entry_is_ignored_and_rebuilt():
 def test_a_damaged_or_stale_index_only_costs_a_hash():
     font_cache.load_face(FONT)
     index = settings.cache_dir() / "fonts" / "index.json"
-    for damage in ("{not json", "[1, 2]", '{"%s": [1, 2, "0000"]}' % str(FONT).replace("\\", "\\\\")):
+    stale = json.dumps({str(FONT): [1, 2, "0000"]})  # another size and time: hashed again
+    for damage in ("{not json", "[1, 2]", stale):
         index.write_text(damage, encoding="utf-8")
         assert type(font_cache.load_face(FONT)).__name__ == "CachedFace"
     assert str(FONT) in index.read_text(encoding="utf-8")
