@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--year", type=int,
                      help="the report's year as its title prints it (default: the edition's current year)")
 
+    sub.add_parser("editions", help="the editions available (id, title, years)")
+    edition = sub.add_parser("edition", help="edition files: check")
+    edition_sub = edition.add_subparsers(dest="edition_command", metavar="ACTION", required=True)
+    echeck = edition_sub.add_parser("check", help="every mistake with its line; exit 1 if any")
+    echeck.add_argument("toml", type=Path)
+
     imp = sub.add_parser("import", help="import values from a workbook")
     imp.add_argument("file", type=Path)
     imp.add_argument("book", type=Path)
@@ -141,6 +147,33 @@ def cmd_new(args) -> int:
     title = report.title
     report.close()
     print(f"已创建 {args.file}（{args.school}，{title}，数据年度 {edition.data_year(year)}）")
+    return 0
+
+
+def cmd_editions(args) -> int:
+    from desktop import template
+
+    for edition_id in template.available():
+        spec = template.load(edition_id)
+        first, last = spec.years
+        years = f"{first}" if first == last else f"{first}—{last}"
+        print(f"{spec.id}\t{spec.name}\t{years}")
+    return 0
+
+
+def cmd_edition(args) -> int:
+    from desktop import template
+
+    path: Path = args.toml
+    if not path.is_file():
+        raise CommandError(f"找不到版本文件 {path}。")
+    mistakes = template.check_file(path)
+    for mistake in mistakes:
+        print(f"{path.name} {mistake}")
+    if mistakes:
+        print(f"共 {len(mistakes)} 处错误。")
+        return EXIT_FINDINGS
+    print(f"{path.name} 没有发现错误。")
     return 0
 
 
@@ -263,6 +296,8 @@ def cmd_restore(args) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "editions": cmd_editions,
+    "edition": cmd_edition,
     "gui": cmd_gui,
     "sample": cmd_sample,
     "new": cmd_new,

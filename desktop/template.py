@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from desktop import expr
+from desktop import edition_schema, expr
 from desktop.errors import UserError
 from desktop.values import ValueType
 
@@ -23,7 +23,11 @@ NUMBERING_STYLES = frozenset({"（一）", "一、", "1.", "(1)"})  # see sectio
 
 
 class TemplateError(UserError, ValueError):
-    pass
+    """An edition that cannot be used; `ref`: the id the mistake is about (to find its line)."""
+
+    def __init__(self, message: str, ref: str | None = None):
+        super().__init__(message)
+        self.ref = ref
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,7 @@ class Template:
     years: tuple[int, int] = (0, 0)  # first and last report year the edition serves
     change_factor: float | None = None  # default plausible change across years
     year: int | None = None  # the report year once bound by `at_year`
+    source: str = field(default="", repr=False)  # the TOML text it was read from
 
     @property
     def table_rows(self) -> list[Indicator]:
@@ -290,13 +295,54 @@ def newest() -> str:
     return max(available(), key=lambda e: (load(e).years[1], e))
 
 
-@cache
-def load(edition: str) -> Template:
+def source(edition: str) -> str:
+    """The TOML text of a shipped edition (a report file keeps a copy of it)."""
     have = available()
     if edition not in have:  # a name from a report file, never a path to follow
-        raise TemplateError(f"there is no template for edition {edition!r} (have: {', '.join(have)})")
+        raise TemplateError(f"没有“{edition}”版的报告模板（可用：{'、'.join(have)}）。")
     path = resources.files("resources") / "templates" / f"{edition}.toml"
-    return from_toml(tomllib.loads(path.read_text(encoding="utf-8")))
+    return path.read_text(encoding="utf-8")
+
+
+@cache
+def load(edition: str) -> Template:
+    return load_text(source(edition), edition)
+
+
+@cache
+def load_text(text: str, file_id: str | None = None) -> Template:
+    """The edition an edition file's text declares; TemplateError listing its mistakes."""
+    mistakes = edition_schema.check_text(text, file_id)
+    if mistakes:
+        more = f"（另有 {len(mistakes) - 3} 处）" if len(mistakes) > 3 else ""
+        raise TemplateError("版本文件有误：" + "；".join(map(str, mistakes[:3])) + more)
+    template = from_toml(tomllib.loads(text))
+    return _replace(template, source=text)
+
+
+def check_text(text: str, file_id: str | None = None) -> list[edition_schema.Mistake]:
+    """Every mistake of an edition file: the schema's (all at once, with lines), then, when
+    the schema holds, the first of the loader's own (chapters, 其中 rows, formulas)."""
+    mistakes = edition_schema.check_text(text, file_id)
+    if mistakes:
+        return mistakes
+    try:
+        from_toml(tomllib.loads(text))
+    except TemplateError as exc:
+        line = edition_schema.line_of_id(text, exc.ref) if exc.ref else 0
+        return [edition_schema.Mistake(line, str(exc))]
+    return []
+
+
+def check_file(path) -> list[edition_schema.Mistake]:
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return [edition_schema.Mistake(0, f"{path.name} 不是 UTF-8 编码的文本文件。")]
+    return check_text(text, path.name.removesuffix(".toml"))
 
 
 def from_toml(data: dict) -> Template:
@@ -306,7 +352,7 @@ def from_toml(data: dict) -> Template:
     except TemplateError:
         raise
     except KeyError as exc:
-        raise TemplateError(f"a required key is missing: {exc}") from exc
+        raise TemplateError(f"缺少键 {exc}。") from exc
     except (TypeError, ValueError, AttributeError) as exc:
         raise TemplateError(str(exc)) from exc
 
@@ -320,12 +366,12 @@ def _from_toml(data: dict) -> Template:
     for chapter in chapters:
         for ref in (*chapter.facts, *chapter.tables, *chapter.free_tables):
             if ref in chapter_of:
-                raise TemplateError(f"{ref!r} is listed in chapters {chapter_of[ref]} and {chapter.id}")
+                raise TemplateError(f"“{ref}”同时列在第 {chapter_of[ref]} 章和第 {chapter.id} 章。", ref)
             chapter_of[ref] = chapter.id
 
     table_raw = data.get("indicator_table", [])
     if not table_raw:
-        raise TemplateError("the edition declares no [[indicator_table]]")
+        raise TemplateError("至少要有一张 [[indicator_table]] 指标表。")
     _unique("indicator table", [t["id"] for t in table_raw])
     table_ids = [t["id"] for t in table_raw]
     indicators: dict[str, Indicator] = {}
@@ -340,28 +386,29 @@ def _from_toml(data: dict) -> Template:
         if in_table:  # with one table, its rows need not name it
             table = raw.get("table", table_ids[0] if len(table_ids) == 1 else "")
             if table not in table_ids:
-                raise TemplateError(f"{raw.get('id')}: unknown indicator table {table!r}")
+                raise TemplateError(f"{raw.get('id')}：没有指标表“{table}”。", raw.get("id"))
         ind = _indicator(raw, in_table, chapter_of.get(raw["id"]), table)
         if ind.id in indicators:
-            raise TemplateError(f"indicator id {ind.id!r} is declared twice")
+            raise TemplateError(f"指标 id “{ind.id}”重复声明。", ind.id)
         indicators[ind.id] = ind
     # children in declared order, so 其中 rows follow their parent
     for ind in list(indicators.values()):
         if ind.parent:
             if ind.parent not in indicators:
-                raise TemplateError(f"{ind.id}: parent {ind.parent!r} does not exist")
+                raise TemplateError(f"{ind.id}：上级指标 parent “{ind.parent}”不存在。", ind.id)
             parent = indicators[ind.parent]
             # one level of 其中 rows, of the same kind: the table, import and forms know no more
             if (parent.parent or parent.id == ind.id or parent.in_table != ind.in_table
                     or parent.table != ind.table):
-                raise TemplateError(f"{ind.id}: {ind.parent!r} cannot be its parent")
+                raise TemplateError(f"{ind.id}：“{ind.parent}”不能做它的上级"
+                                    "（只有一级“其中”行，且在同一张表中）。", ind.id)
             indicators[parent.id] = _replace(parent, children=(*parent.children, ind.id))
     for ind in indicators.values():
         for name in ind.formula.names if ind.formula else ():
             if name not in indicators:
-                raise TemplateError(f"{ind.id}: formula names unknown {name!r}")
+                raise TemplateError(f"{ind.id}：公式中的“{name}”不是已声明的指标或事实（unknown）。", ind.id)
             if indicators[name].derived:  # derived values are computed from stored ones only
-                raise TemplateError(f"{ind.id}: formula input {name!r} is itself derived")
+                raise TemplateError(f"{ind.id}：公式的输入“{name}”本身也由公式计算（不允许）。", ind.id)
     # rows are matched by name on import: a name must say which indicator it is
     _unique("indicator name", [_name_key(i.name) for i in indicators.values() if not i.parent])
     for ind in indicators.values():
@@ -373,24 +420,24 @@ def _from_toml(data: dict) -> Template:
     free = {t["id"]: _free(t, indicators, chapter_of) for t in free_raw}
     for table in free.values():
         if table.department and table.department not in departments:
-            raise TemplateError(f"free table {table.id}: unknown department {table.department!r}")
+            raise TemplateError(f"自由表 {table.id}：没有部门“{table.department}”。", table.id)
     for chapter in chapters:
         for ref in chapter.facts:
             if ref not in indicators or indicators[ref].in_table:
-                raise TemplateError(f"chapter {chapter.id}: {ref!r} is not a fact")
+                raise TemplateError(f"第 {chapter.id} 章：“{ref}”不是事实（[[fact]]）。", chapter.id)
         for ref in chapter.tables:
             if ref not in fixed:
-                raise TemplateError(f"chapter {chapter.id}: no fixed table {ref!r}")
+                raise TemplateError(f"第 {chapter.id} 章：没有固定表“{ref}”。", chapter.id)
         for ref in chapter.free_tables:
             if ref not in free:
-                raise TemplateError(f"chapter {chapter.id}: no free table {ref!r}")
+                raise TemplateError(f"第 {chapter.id} 章：没有自由表“{ref}”。", chapter.id)
     for ref in [i.id for i in indicators.values() if not i.in_table] + [*fixed, *free]:
         if ref not in chapter_of:  # it could be typed or shown nowhere
-            raise TemplateError(f"{ref!r} is in no chapter")
+            raise TemplateError(f"“{ref}”不在任何一章中（无处填写或显示）。", ref)
     rules = tuple(_rule(r, indicators) for r in data.get("rule", []))
     for ind in indicators.values():
         if ind.department not in departments:
-            raise TemplateError(f"{ind.id}: unknown department {ind.department!r}")
+            raise TemplateError(f"{ind.id}：没有部门“{ind.department}”。", ind.id)
     by_name = {i.name: i.id for i in indicators.values() if not i.parent}
     tables = _indicator_tables(table_raw, data.get("indicator", []), indicators, by_name)
     years = edition.get("years", [0, 0])
@@ -426,7 +473,7 @@ def _unique(what: str, keys: list[str]) -> None:
     seen = set()
     for key in keys:
         if key in seen:
-            raise TemplateError(f"{what} {key!r} is declared twice")
+            raise TemplateError(f"{what}“{key}”重复声明。")
         seen.add(key)
 
 
@@ -449,7 +496,8 @@ def _chapter(raw: dict) -> Chapter:
     numbering = tuple(raw.get("numbering", ("（一）", "1.")))
     if len(numbering) != 2 or not set(numbering) <= NUMBERING_STYLES:
         raise TemplateError(
-            f"chapter {raw['id']}: numbering needs two of {', '.join(sorted(NUMBERING_STYLES))}"
+            f"第 {raw['id']} 章：numbering 应为两个编号样式，可选 {'、'.join(sorted(NUMBERING_STYLES))}。",
+            raw["id"]
         )
     return Chapter(
         id=raw["id"],
@@ -479,10 +527,11 @@ def _indicator_tables(table_raw: list[dict], rows_raw: list[dict],
             continue
         target = indicators.get(raw["shows"])
         if target is None or not target.in_table or target.parent or target.children:
-            raise TemplateError(f"{raw.get('id')}: shows {raw['shows']!r}, which is no "
-                                "table row without 其中 rows")
+            raise TemplateError(f"{raw.get('id')}：shows 的“{raw['shows']}”不是没有“其中”行的指标表行。",
+                                raw.get("id"))
         if table not in rows or table == target.table:
-            raise TemplateError(f"{raw.get('id')}: unknown or own indicator table {table!r}")
+            raise TemplateError(f"{raw.get('id')}：指标表“{table}”不存在，或就是原指标所在的表。",
+                                raw.get("id"))
         name = raw.get("name", target.name)
         by_name.setdefault(name, target.id)
         rows[table].append(_replace(target, seq=str(raw.get("seq", "")), name=name))
@@ -500,7 +549,7 @@ def _indicator_tables(table_raw: list[dict], rows_raw: list[dict],
 def _indicator(raw: dict, in_table: bool, chapter: str | None, table: str = "") -> Indicator:
     try:
         if raw.get("places", 0) < 0:
-            raise ValueError("places cannot be negative")
+            raise ValueError("places 不能为负数")
         vtype = ValueType(raw["type"], raw.get("unit", ""), raw.get("places"))
         formula = expr.parse(raw["formula"]) if "formula" in raw else None
         return Indicator(
@@ -520,13 +569,13 @@ def _indicator(raw: dict, in_table: bool, chapter: str | None, table: str = "") 
             change_factor=_factor(raw.get("change_factor"), raw["id"]),
         )
     except (KeyError, ValueError) as exc:
-        raise TemplateError(f"indicator {raw.get('id', '?')}: {exc}") from exc
+        raise TemplateError(f"指标 {raw.get('id', '?')}：{exc}", raw.get("id")) from exc
 
 
 def _cites(raw: dict) -> tuple[str, ...]:
     cites = raw.get("cites", [])
     if not isinstance(cites, list) or not all(isinstance(c, str) and c.strip() for c in cites):
-        raise ValueError("cites must be a list of words")
+        raise ValueError("cites 应为字符串列表")
     return tuple(c.strip() for c in cites)
 
 
@@ -535,7 +584,7 @@ def _fixed(raw: dict, indicators: dict[str, Indicator], chapter_of: dict[str, st
     for row in raw["rows"]:
         ind = indicators.get(row["indicator"])
         if ind is None:
-            raise TemplateError(f"fixed table {raw['id']}: unknown indicator {row['indicator']!r}")
+            raise TemplateError(f"固定表 {raw['id']}：没有指标“{row['indicator']}”。", raw["id"])
         rows.append(FixedRow(ind.id, row.get("label", ind.name)))
     return FixedTable(raw["id"], raw["caption"], tuple(rows), chapter_of.get(raw["id"], ""))
 
@@ -545,7 +594,7 @@ def _free(raw: dict, indicators: dict[str, Indicator], chapter_of: dict[str, str
     for col in raw["columns"]:
         restates = col.get("restates")
         if restates and restates not in indicators:
-            raise TemplateError(f"free table {raw['id']}: restates unknown {restates!r}")
+            raise TemplateError(f"自由表 {raw['id']}：restates 的“{restates}”不存在。", raw["id"])
         try:
             column = Column(
                 name=col["name"],
@@ -555,9 +604,10 @@ def _free(raw: dict, indicators: dict[str, Indicator], chapter_of: dict[str, str
                 restates=restates,
             )
         except ValueError as exc:
-            raise TemplateError(f"free table {raw['id']}: {exc}") from exc
+            raise TemplateError(f"自由表 {raw['id']}：{exc}", raw["id"]) from exc
         if (column.total or restates) and not column.numeric:
-            raise TemplateError(f"free table {raw['id']}: text column {column.name} cannot have a total")
+            raise TemplateError(f"自由表 {raw['id']}：文字列“{column.name}”不能有合计"
+                                "（cannot have a total）。", raw["id"])
         columns.append(column)
     return FreeTable(
         raw["id"], raw["caption"], raw.get("department", ""), tuple(columns),
@@ -567,13 +617,13 @@ def _free(raw: dict, indicators: dict[str, Indicator], chapter_of: dict[str, str
 
 def _rule(raw: dict, indicators: dict[str, Indicator]) -> Rule:
     if raw["op"] not in ("<=", ">=", "==", "<", ">"):
-        raise TemplateError(f"rule {raw['left']!r}: unknown operator {raw['op']!r}")
+        raise TemplateError(f"规则“{raw['left']}”：没有比较符“{raw['op']}”。")
     if raw["severity"] not in ("error", "warning"):
-        raise TemplateError(f"rule {raw['left']!r}: severity must be error or warning")
+        raise TemplateError(f"规则“{raw['left']}”：severity 只能是 error 或 warning。")
     try:
         left, right = expr.parse(raw["left"]), expr.parse(raw["right"])
     except expr.ExprError as exc:
-        raise TemplateError(f"rule {raw['left']!r}: {exc}") from exc
+        raise TemplateError(f"规则“{raw['left']}”：{exc}") from exc
     rule = Rule(
         left=left,
         op=raw["op"],
@@ -585,5 +635,5 @@ def _rule(raw: dict, indicators: dict[str, Indicator]) -> Rule:
     )
     for name in rule.names:
         if name not in indicators:
-            raise TemplateError(f"rule {raw['left']!r}: unknown indicator {name!r}")
+            raise TemplateError(f"规则“{raw['left']}”：没有指标“{name}”。")
     return rule

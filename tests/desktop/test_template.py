@@ -115,27 +115,27 @@ def test_facts_belong_to_a_chapter(t2022):
     ("mutate", "message"),
     [
         (lambda d: d["rule"].append({"left": "nope", "op": "<=", "right": "students",
-                                     "severity": "error"}), "unknown indicator 'nope'"),
+                                     "severity": "error"}), "没有指标“nope”"),
         (lambda d: d["indicator"][1].update(formula="students / __import__"), "unknown"),
         (lambda d: d["indicator"][1].update(formula="students ** 2"), "only + - * /"),
-        (lambda d: d["indicator"][2].update(parent="ghost"), "parent 'ghost'"),
-        (lambda d: d["chapter"][0].update(tables=["t9_9"]), "no fixed table"),
+        (lambda d: d["indicator"][2].update(parent="ghost"), "上级指标 parent “ghost”不存在"),
+        (lambda d: d["chapter"][0].update(tables=["t9_9"]), "没有固定表"),
         (lambda d: d["indicator"][0].update(type="bogus"), "unknown value type"),
         # every mistake is a TemplateError with a message, never a bare KeyError
         (lambda d: d["rule"].append({"left": "students +", "op": "<=", "right": "1",
-                                     "severity": "error"}), "rule 'students +': not an expression"),
-        (lambda d: d["rule"][0].pop("op"), "a required key is missing: 'op'"),
+                                     "severity": "error"}), "规则“students +”：not an expression"),
+        (lambda d: d["rule"][0].pop("op"), "缺少键 'op'"),
         (lambda d: d["free_table"][0]["columns"][0].update(type="bogus"), "unknown value type"),
         # what would otherwise fail silently, in front of a user
-        (lambda d: d["free_table"][0].update(department="食堂"), "unknown department '食堂'"),
-        (lambda d: d["indicator"][4].update(parent="headteacher_studios_national"), "cannot be its parent"),
-        (lambda d: d["indicator"][1].update(name="思想政治课专任教师数"), "declared twice"),
-        (lambda d: d["free_table"].append(dict(d["free_table"][0])), "table 'skill_awards' is declared twice"),
-        (lambda d: d["chapter"][1]["facts"].append("campus_area"), "listed in chapters overview and students"),
-        (lambda d: d["chapter"][0]["facts"].remove("campus_area"), "'campus_area' is in no chapter"),
-        (lambda d: d["indicator"][1].update(formula="student_teacher_ratio * 2"), "is itself derived"),
+        (lambda d: d["free_table"][0].update(department="食堂"), "没有部门“食堂”"),
+        (lambda d: d["indicator"][4].update(parent="headteacher_studios_national"), "不能做它的上级"),
+        (lambda d: d["indicator"][1].update(name="思想政治课专任教师数"), "重复声明"),
+        (lambda d: d["free_table"].append(dict(d["free_table"][0])), "table“skill_awards”重复声明"),
+        (lambda d: d["chapter"][1]["facts"].append("campus_area"), "同时列在第 overview 章和第 students 章"),
+        (lambda d: d["chapter"][0]["facts"].remove("campus_area"), "“campus_area”不在任何一章中"),
+        (lambda d: d["indicator"][1].update(formula="student_teacher_ratio * 2"), "本身也由公式计算"),
         (lambda d: d["free_table"][0]["columns"][0].update(total=True), "cannot have a total"),
-        (lambda d: d["chapter"][0].update(numbering=["1、", "1."]), "numbering needs two of"),
+        (lambda d: d["chapter"][0].update(numbering=["1、", "1."]), "numbering 应为两个编号样式"),
     ],
 )
 def test_a_broken_template_fails_at_load(mutate, message):
@@ -155,7 +155,7 @@ def test_unknown_edition_is_refused():
 
 def test_an_edition_is_a_name_not_a_path():
     """The edition comes from the report file: it must not lead to any other TOML file."""
-    with pytest.raises(TemplateError, match="there is no template"):
+    with pytest.raises(TemplateError, match="没有“"):
         template.load("../sample/2022/values")
 
 
