@@ -465,7 +465,8 @@ def _factor(value, where: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not (value == 0 or value > 1):
-        raise TemplateError(f"{where}: change_factor must be 0 or a number above 1, not {value!r}")
+        raise TemplateError(f"{where}：change_factor 应为 0 或大于 1 的数，写成了 {value!r}。",
+                            None if where == "edition" else where)
     return float(value)
 
 

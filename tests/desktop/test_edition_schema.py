@@ -48,7 +48,7 @@ def test_the_shipped_editions_have_no_mistakes():
      "没有“free_tabel”这种表。是不是“free_table”？"),
     ('op = "<="', 'op = "=<"', "op", "只能是 <=、>=、==、<、>"),
     ('facts = ["enrolment"]', 'facts = ["enrollment"]', "facts", "不是已声明的事实"),
-    ("[edition]\n", "[edition]\nchange_factor = \"x\"\n", "change_factor", "应为数"),
+    ("change_factor = 2\n", "change_factor = \"x\"\n", "change_factor", "应为数"),
     ("[[rule]]", "[[rule]]\nwhen = 1", "when", "没有“when”这个键"),
 ])
 def test_each_mistake_is_named_with_its_line(old, new, needle, words):
@@ -102,7 +102,7 @@ def test_a_loader_mistake_gets_the_line_of_its_id():
 
 def test_pre_registered_keys_are_read():
     text = broken(('id = "students"\nseq = "29"', 'id = "students"\nseq = "29"\nchange_factor = 1.5'),
-                  ('[edition]\n', "[edition]\nchange_factor = 1.3\n"))
+                  ("change_factor = 2\n", "change_factor = 1.3\n"))
     spec = template.load_text(text, "2022")
     assert spec.indicators["students"].change_factor == 1.5
     assert spec.change_factor == 1.3
