@@ -3,7 +3,9 @@
 Every public method that writes is one transaction together with its change-log rows,
 so a committed edit survives a crash and a failed edit leaves nothing behind. The
 connection runs in WAL mode with synchronous=FULL (see NOTES: NORMAL may lose the last
-commit on power loss). This module knows nothing of templates; the core does.
+commit on power loss), and every commit is checkpointed at once, so the .qreport itself is
+complete whenever someone copies it. Journals left beside a file are judged before SQLite
+may replay them (db/journals.py). This module knows nothing of templates; the core does.
 """
 
 from __future__ import annotations
@@ -13,14 +15,17 @@ import datetime as dt
 import getpass
 import json
 import os
+import secrets
 import sqlite3
+import struct
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from db import schema
+from db import file_errors, journals, schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -95,22 +100,32 @@ def _user() -> str:
         return ""
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+def _read_only(path: Path, immutable: bool = False) -> sqlite3.Connection:
+    # immutable: read the main file alone, no locks, no -shm created beside it; only while
+    # nobody else can be writing it and no journal beside it is wanted
+    flag = "immutable=1" if immutable else "mode=ro"
+    return sqlite3.connect(path.resolve().as_uri() + "?" + flag, uri=True)
 
 
 def _copy_database(source: sqlite3.Connection, target: Path) -> None:
-    """Write a consistent copy beside `target`, then rename it over: never half a file."""
+    """Write a consistent copy beside `target`, then rename it over: never half a file.
+    A copy that cannot be finished (a full disk) leaves nothing behind."""
     tmp = target.with_name(target.name + ".partial")
-    dest = sqlite3.connect(str(tmp))
     try:
-        source.backup(dest)
-        # a copy is one self-contained file (no -wal beside it), safe to move or e-mail;
-        # whoever opens it for editing switches it back to WAL
-        dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dest.close()
-    os.replace(tmp, target)
+        dest = sqlite3.connect(str(tmp))
+        try:
+            source.backup(dest)
+            # a copy is one self-contained file (no -wal beside it), safe to move or e-mail;
+            # whoever opens it for editing switches it back to WAL
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        os.replace(tmp, target)
+    except (OSError, sqlite3.Error) as exc:
+        for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise ReportFileError(file_errors.sentence(exc, target)) from exc
 
 
 def copy_report(source: Path | str, target: Path | str) -> None:
@@ -122,15 +137,161 @@ def copy_report(source: Path | str, target: Path | str) -> None:
         src.close()
 
 
-def _connect(path: Path) -> Database:
+class _Database(Database):
+    """sqlite-utils' Database whose outermost write transaction stamps page 1 with a fresh
+    token (how a leftover journal is recognised as this file's: db/journals.py) and is
+    checkpointed as soon as it commits, so the main file holds every committed edit: a copy
+    of the .qreport taken while the program runs is complete."""
+
+    @contextlib.contextmanager
+    def atomic(self):
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        before = self.conn.total_changes
+        with super().atomic():
+            yield self
+            wrote = self.conn.total_changes != before
+            if wrote:
+                self.stamp()
+        if wrote:
+            self.checkpoint()
+
+    def stamp(self) -> None:
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0] & 0xFFFFFFFF
+        fresh = journals.next_user_version(current, secrets.randbits(journals.TOKEN_BITS))
+        # the header field is a signed 32-bit integer
+        self.conn.execute(f"PRAGMA user_version = {fresh - (1 << 32) if fresh >= 1 << 31 else fresh}")
+
+    def stamp_and_checkpoint(self) -> None:
+        """A transaction of its own that only stamps (after content came in another way)."""
+        with super().atomic():
+            self.stamp()
+        self.checkpoint()
+
+    def checkpoint(self) -> None:
+        # PASSIVE never waits: an export reading an older snapshot holds back only the
+        # frames it still needs, and its own close() checkpoints them. A failure here (a
+        # full disk) loses nothing: the commit is safe in the WAL, the next one retries.
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def _page1(db: Database) -> bytes:
+    """Enough of page 1 for its tokens (the header's user_version)."""
+    return b"\0" * 60 + struct.pack(">I", db.execute("PRAGMA user_version").fetchone()[0] & 0xFFFFFFFF)
+
+
+def _recover(path: Path) -> None:
+    """Let SQLite roll back a hot journal that belongs to the file (db/journals kept it),
+    before the read-only checks, which cannot: the file is then as its last commit left it."""
+    journal = Path(f"{path}-journal")
+    if not journal.exists() or journals.journal_pages(journal.read_bytes()) is None:
+        return
+    conn = sqlite3.connect(str(path))
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        pass  # said by the checks that follow
+    finally:
+        conn.close()
+
+
+def _connect(path: Path) -> _Database:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 5000")
     # no sqlite-utils plugins: none is needed, and scanning for them costs start-up time
-    db = Database(conn, execute_plugins=False)
+    db = _Database(conn, execute_plugins=False)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA foreign_keys = ON")
     return db
+
+
+# real paths of the report files this process has open: their journals are live, never
+# leftovers (an export worker opens the file the window is editing)
+_open_here: dict[Path, int] = {}
+_open_guard = threading.Lock()
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _header(path: Path) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(100)
+    except OSError as exc:
+        raise ReportFileError(f"无法读取 {path}：{file_errors.sentence(exc, path)}") from exc
+
+
+def _check_size(path: Path, header: bytes) -> None:
+    """A file cut short (a copy or download interrupted, a full USB stick) is refused:
+    SQLite would read the missing pages as damage somewhere later, or not at all."""
+    page_size = struct.unpack(">H", header[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    size = path.stat().st_size
+    counter, pages, valid_for = (struct.unpack(">I", header[o:o + 4])[0] for o in (24, 28, 92))
+    short = size % page_size != 0
+    wal = Path(f"{path}-wal")
+    if not short and counter == valid_for and pages and not (wal.exists() and wal.stat().st_size):
+        short = pages * page_size > size  # the header's own page count, when it is current
+    if short:
+        raise ReportFileError(
+            f"{path.name} 不完整（文件在复制或下载时被截断），无法打开；请从备份或原文件重新复制。"
+        )
+
+
+_expected_shapes: dict[str | None, dict] = {}
+
+
+def _shape(conn: sqlite3.Connection) -> dict:
+    """Tables with their columns and foreign keys, indexes with their columns, views and
+    triggers: the schema as it matters, independent of how its SQL text was spelled."""
+    shape: dict = {}
+    rows = conn.execute(
+        "SELECT type, name, tbl_name FROM sqlite_master "
+        "WHERE name NOT LIKE 'sqlite_%' AND tbl_name != '_sqlite_migrations'"
+    ).fetchall()
+    for kind, name, table in rows:
+        quoted = '"' + name.replace('"', '""') + '"'
+        if kind == "table":
+            columns = tuple((r[1], (r[2] or "").upper(), r[3], r[5])
+                            for r in conn.execute(f"PRAGMA table_info({quoted})"))
+            keys = tuple(sorted(tuple(r[2:5]) for r in conn.execute(f"PRAGMA foreign_key_list({quoted})")))
+            shape[(kind, name)] = (columns, keys)
+        elif kind == "index":
+            shape[(kind, name)] = (table, tuple(r[2] for r in conn.execute(f"PRAGMA index_info({quoted})")))
+        else:
+            shape[(kind, name)] = table
+    return shape
+
+
+_KINDS = {"table": "表", "index": "索引", "view": "视图", "trigger": "触发器"}
+
+
+def _schema_problem(conn: sqlite3.Connection, applied: set[str]) -> str | None:
+    """How the file's schema differs from the one its migrations make, if it does."""
+    names = [m.name for m in schema.migrations._migrations]
+    stop = next((n for n in names if n not in applied), None)
+    if stop not in _expected_shapes:
+        memory = Database(memory=True, execute_plugins=False)
+        schema.migrations.apply(memory, stop_before=stop)
+        _expected_shapes[stop] = _shape(memory.conn)
+        memory.conn.close()
+    expected, found = _expected_shapes[stop], _shape(conn)
+    for key in expected:
+        if key not in found:
+            return f"少了{_KINDS.get(key[0], key[0])} {key[1]}"
+    for key in found:
+        if key not in expected:
+            return f"多了{_KINDS.get(key[0], key[0])} {key[1]}"
+    for key, value in expected.items():
+        if found[key] != value:
+            return f"{_KINDS.get(key[0], key[0])} {key[1]} 的列或键被改动过"
+    return None
 
 
 class ReportFile:
@@ -141,74 +302,118 @@ class ReportFile:
         self.db = db
         self.source = "typed"  # the change-log source of edits, e.g. "imported from x.xlsx"
         self.user = _user()  # the change-log author; the core sets the name from settings
+        self.notices: list[str] = []  # what opening did that the user should hear about
+        self._real = _real(path)
+        with _open_guard:
+            _open_here[self._real] = _open_here.get(self._real, 0) + 1
 
     # ------------------------------------------------------------ lifecycle
     @classmethod
-    def create(cls, path: Path | str, meta: dict[str, str]) -> ReportFile:
+    def create(cls, path: Path | str, meta: dict[str, str], fill=None) -> ReportFile:
+        """A new report at `path`; `fill(file)` writes its first content. The file appears
+        under its name complete or not at all: built under a temporary name (a full disk
+        half-way leaves no empty report behind) and renamed when done."""
         path = Path(path)
         if path.exists():
             raise ReportFileError(f"{path} 已存在，不会覆盖。")
         if not path.parent.is_dir():
             raise ReportFileError(f"文件夹 {path.parent} 不存在。")
         tmp = path.with_name(path.name + ".creating")
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        leftovers = [tmp, *(Path(f"{tmp}{s}") for s in ("-wal", "-shm", "-journal"))]
+        for leftover in leftovers:
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        db = None
         try:
+            # created here, not by SQLite, whose "unable to open" hides why
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
             db = _connect(tmp)
             schema.migrations.apply(db)
             with db.atomic():
                 for key, value in meta.items():
                     db.execute("INSERT INTO meta(key, value) VALUES (?, ?)", [key, str(value)])
+            if fill is not None:
+                new = cls(tmp, db)
+                try:
+                    fill(new)
+                finally:
+                    new._forget()
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.conn.close()
-            # Appear complete or not at all: a half-created file is never left under the name.
+            db = None
+            if path.exists():
+                raise ReportFileError(f"{path} 已存在，不会覆盖。")
             os.replace(tmp, path)
-        except OSError as exc:
-            raise ReportFileError(f"无法创建 {path}：{exc.strerror or exc}。") from exc
+        except (OSError, sqlite3.Error) as exc:
+            raise ReportFileError(f"无法创建 {path.name}：{file_errors.sentence(exc, path)}") from exc
         finally:
-            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-                with contextlib.suppress(FileNotFoundError):
+            if db is not None:
+                db.conn.close()
+            for leftover in leftovers:
+                with contextlib.suppress(OSError):
                     leftover.unlink()
-        return cls.open(path)
+        return cls.open(path, exclusive=True)
 
     @classmethod
-    def open(cls, path: Path | str, before_migrate=None) -> ReportFile:
-        """Open a report; `before_migrate(file)` runs before a schema upgrade (a backup)."""
+    def open(cls, path: Path | str, before_migrate=None, *, exclusive: bool = False,
+             check=None) -> ReportFile:
+        """Open a report; `before_migrate(file)` runs before a schema upgrade (a backup).
+
+        exclusive: the caller made sure no other program has the file open (it holds the
+        report lock), so journals beside it are leftovers to judge. check(meta): refuses,
+        with ReportFileError, what the file's meta says, before anything is written.
+        """
         path = Path(path)
-        cls.validate(path)
+        notices: list[str] = []
+        with _open_guard:
+            in_use_here = _real(path) in _open_here
+        if exclusive and not in_use_here and path.is_file():
+            header = _header(path)
+            if header.startswith(SQLITE_HEADER):
+                try:
+                    notices = journals.foreign_leftovers(path)
+                    _recover(path)
+                except OSError as exc:
+                    raise ReportFileError(file_errors.sentence(exc, path)) from exc
+        meta = cls.validate(path, quiet=exclusive and not in_use_here)
+        if check is not None:
+            check(meta)
         try:
             db = _connect(path)
             if schema.migrations.pending(db):
                 if before_migrate is not None:
-                    before_migrate(cls(path, db))
+                    before_migrate(cls(path, db)._forget())
                 schema.migrations.apply(db)
+            if journals.tokens(_page1(db))[1] == 0:
+                db.stamp_and_checkpoint()  # a file from before tokens: its first one, now
         except sqlite3.DatabaseError as exc:
-            raise ReportFileError(f"{path.name} 已损坏或不是报告文件（{exc}）。") from exc
-        return cls(path, db)
+            raise ReportFileError(file_errors.sentence(exc, path)) from exc
+        file = cls(path, db)
+        file.notices = notices
+        return file
 
     @staticmethod
-    def validate(path: Path | str, writable: bool = True) -> None:
+    def validate(path: Path | str, writable: bool = True, quiet: bool = False) -> dict[str, str]:
         """Refuse, with one sentence, anything that is not a sound report this program can
-        open. Only reads: a foreign or damaged file must not be changed in any way (even
-        switching it to WAL would rewrite its header)."""
+        open; returns its meta. Only reads: a foreign or damaged file must not be changed
+        in any way (even switching it to WAL would rewrite its header). quiet: nobody else
+        is writing the file, so it may be read without locks (nothing created beside it)."""
         path = Path(path)
         if not path.exists():
             raise ReportFileError(f"找不到文件 {path}。")
         if path.is_dir():
             raise ReportFileError(f"{path} 是文件夹，不是报告文件。")
-        try:
-            with path.open("rb") as fh:
-                header = fh.read(len(SQLITE_HEADER))
-        except OSError as exc:
-            raise ReportFileError(f"无法读取 {path}：{exc.strerror or exc}。") from exc
+        header = _header(path)
         if not header:
             raise ReportFileError(f"{path.name} 是空文件，不是 qreport 报告文件。")
-        if header != SQLITE_HEADER:
+        if not header.startswith(SQLITE_HEADER) or len(header) < 100:
             raise ReportFileError(f"{path.name} 不是 qreport 报告文件。")
         if writable and not os.access(path, os.W_OK):
             raise ReportFileError(f"{path.name} 是只读文件，请先复制到可写的位置再打开。")
+        _check_size(path, header)
+        wal = Path(f"{path}-wal")
         try:
-            probe = _read_only(path)
+            probe = _read_only(path, immutable=quiet and not wal.exists())
             try:
                 ok = probe.execute("PRAGMA quick_check").fetchone()[0]
                 if ok != "ok":
@@ -224,17 +429,37 @@ class ReportFile:
                         [schema.MIGRATION_SET],
                     )
                 }
+                if applied - schema.known_names():
+                    raise ReportFileError(
+                        f"{path.name} 由更新版本的 qreport 创建，请升级程序后再打开。")
+                problem = _schema_problem(probe, applied)
+                if problem:
+                    raise ReportFileError(
+                        f"{path.name} 的结构被其他程序改动过（{problem}），qreport 不能安全地"
+                        "打开它；请从备份恢复，或找回改动前的文件。"
+                    )
+                meta = dict(probe.execute("SELECT key, value FROM meta").fetchall())
             finally:
                 probe.close()
         except sqlite3.DatabaseError as exc:
-            raise ReportFileError(f"{path.name} 已损坏或不是报告文件（{exc}）。") from exc
-        if applied - schema.known_names():
-            raise ReportFileError(f"{path.name} 由更新版本的 qreport 创建，请升级程序后再打开。")
+            raise ReportFileError(f"{path.name} 已损坏或不是报告文件，请从备份恢复。") from exc
+        return meta
+
+    def _forget(self) -> ReportFile:
+        """No longer counted as open in this process (its connection is closed or passed on)."""
+        with _open_guard:
+            count = _open_here.get(self._real, 0) - 1
+            if count > 0:
+                _open_here[self._real] = count
+            else:
+                _open_here.pop(self._real, None)
+        return self
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
         self.db.conn.close()
+        self._forget()
 
     def __enter__(self) -> ReportFile:
         return self
@@ -258,8 +483,11 @@ class ReportFile:
                 src.backup(self.db.conn)
             finally:
                 src.close()
+            self.db.stamp_and_checkpoint()
         except sqlite3.Error as exc:
-            raise ReportFileError(f"无法从 {Path(source).name} 恢复（{exc}），报告未作改动。") from exc
+            raise ReportFileError(
+                f"无法从 {Path(source).name} 恢复：{file_errors.sentence(exc, self.path)}报告未作改动。"
+            ) from exc
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:

@@ -101,10 +101,12 @@ def main(argv: list[str] | None = None) -> int:
 
         if isinstance(exc, ReportFileError):
             return _fail(str(exc))
-        if isinstance(exc, PermissionError):
-            return _fail(f"无法写入 {exc.filename}：文件可能正在被 Excel/WPS 打开，请关闭后重试。")
-        if isinstance(exc, OSError):
-            return _fail(f"{exc.filename or ''} {exc.strerror or exc}".strip() + "。")
+        import sqlite3
+
+        if isinstance(exc, OSError | sqlite3.Error):  # a full disk, a read-only folder …
+            from db import file_errors
+
+            return _fail(file_errors.sentence(exc))
         return _fail(f"内部错误：{type(exc).__name__}: {exc}")
 
 
@@ -116,7 +118,10 @@ def _fail(message: str) -> int:
 def _open(path: Path):
     from desktop.report import Report
 
-    return Report.open(path)
+    report = Report.open(path)
+    for notice in report.file.notices:  # e.g. a leftover journal set aside
+        print(notice, file=sys.stderr)
+    return report
 
 
 # ---------------------------------------------------------------- commands

@@ -52,50 +52,68 @@ class Report:
 
     # ------------------------------------------------------------ lifecycle
     @classmethod
-    def open(cls, path: Path | str) -> Report:
+    def open(cls, path: Path | str, *, lock=None) -> Report:
+        """Open a report. `lock`: the ReportLock the caller holds on it, if any (otherwise
+        one is taken for the moment of opening when free, so leftover journals beside the
+        file can be judged: desktop.lock.exclusive)."""
         from desktop import backups
+        from desktop import lock as locks
 
-        file = ReportFile.open(path, before_migrate=lambda f: backups.make_backup(f, "migrate"))
-        try:
-            edition = file.get_meta("edition")
+        name = Path(path).name
+        found: dict[str, Template] = {}
+
+        def check(meta: dict[str, str]) -> None:
+            # refused before anything is written: a refused file stays byte for byte as it was
+            edition = meta.get("edition", "")
             try:
-                template = templates.load(edition)
+                found["template"] = templates.load(edition)
             except templates.TemplateError:
-                raise ReportFileError(
-                    f"{Path(path).name} 使用的报告版本 {edition!r} 本程序不支持。"
-                ) from None
-            year = file.get_meta("year")
+                raise ReportFileError(f"{name} 使用的报告版本 {edition!r} 本程序不支持。") from None
+            year = meta.get("year", "")
             if not (year.isascii() and year.isdigit()):
-                raise ReportFileError(
-                    f"{Path(path).name} 已损坏（数据年度 {year!r} 不是年份），请从备份恢复。"
-                )
-            return cls(file, template)
+                raise ReportFileError(f"{name} 已损坏（数据年度 {year!r} 不是年份），请从备份恢复。")
+
+        with locks.exclusive(path) as alone:
+            file = ReportFile.open(path, before_migrate=lambda f: backups.make_backup(f, "migrate"),
+                                   exclusive=alone or (lock is not None and lock.held),
+                                   check=check)
+        try:
+            return cls(file, found["template"])
         except BaseException:
             file.close()
             raise
 
     @classmethod
-    def new(cls, path: Path | str, school: str, edition: str, report_year: int) -> Report:
+    def new(cls, path: Path | str, school: str, edition: str, report_year: int,
+            fill=None) -> Report:
         """A new report of `school` in `edition` for the report year `report_year` (the
         year its title prints; the edition says which data year that is)."""
         template = templates.load(edition)
-        return cls.create(path, school, edition, template.data_year(report_year))
+        return cls.create(path, school, edition, template.data_year(report_year), fill=fill)
 
     @classmethod
-    def create(cls, path: Path | str, school: str, edition: str, year: int) -> Report:
-        """A new report whose data year is `year` (the 2022 edition's report: 2021)."""
+    def create(cls, path: Path | str, school: str, edition: str, year: int,
+               fill=None) -> Report:
+        """A new report whose data year is `year` (the 2022 edition's report: 2021);
+        `fill(report)` writes its first content before the file appears under its name
+        (complete or not at all)."""
         template = templates.load(edition)  # fail before a file exists
         school = clean_text(school)
         if not school:
             raise ReportFileError("学校名称不能为空。")
+
+        def first_content(file: ReportFile) -> None:
+            report = cls(file, template)
+            report.create_outline()
+            if fill is not None:
+                fill(report)
+
         # the cover's date: the month the report is begun, until the office sets another
         file = ReportFile.create(
             path, {"school": school, "edition": template.id, "year": str(year),
-                   "report_date": f"{date.today():%Y-%m}"}
+                   "report_date": f"{date.today():%Y-%m}"}, fill=first_content,
         )
-        report = cls(file, template)
-        report.create_outline()
-        return report
+        return cls(file, template)
 
     def close(self) -> None:
         self.file.close()

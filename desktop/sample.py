@@ -27,7 +27,11 @@ def write_sample(path: Path | str) -> Report:
     values = _load("values.toml")
     content = _load("content.toml")
     meta = values["meta"]
-    report = Report.create(path, meta["school"], meta["edition"], int(meta["year"]))
+    return Report.create(path, meta["school"], meta["edition"], int(meta["year"]),
+                         fill=lambda report: _fill_sample(report, meta, values, content))
+
+
+def _fill_sample(report: Report, meta: dict, values: dict, content: dict) -> None:
     file = report.file
     with file.transaction("sample"):
         for key, value in meta.items():
@@ -55,7 +59,6 @@ def write_sample(path: Path | str) -> Report:
             if report.template.chapter(chapter["id"]).case:
                 file.rename_section(root, chapter["title"])
             _fill(file, root, chapter)
-    return report
 
 
 def _fill(file, section_id: int, data: dict) -> None:

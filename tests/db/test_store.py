@@ -143,10 +143,13 @@ def test_truncated_file_is_refused(rf, tmp_path):
     rf.set_values([("x", y, str(y)) for y in range(2000)])
     rf.close()
     data = rf.path.read_bytes()
-    damaged = tmp_path / "damaged.qreport"
-    damaged.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ReportFileError, match="损坏"):
-        ReportFile.open(damaged)
+    page = 4096
+    for cut in (len(data) - 100, len(data) // 2, len(data) - page):  # inside a page, at one
+        damaged = tmp_path / f"damaged-{cut}.qreport"
+        damaged.write_bytes(data[:cut])
+        with pytest.raises(ReportFileError, match="不完整"):
+            ReportFile.open(damaged, exclusive=True)
+        assert damaged.read_bytes() == data[:cut]  # refused, and left as it was
 
 
 def test_file_from_a_newer_version_is_refused(rf):
