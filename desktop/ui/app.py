@@ -140,6 +140,7 @@ def run(file: Path | str | None = None, smoke: bool = False) -> int:
 
     window = MainWindow(report, lock=lock, settings=current, interactive=not smoke)
     window.show()
+    window.say_notices()
     if smoke:
         _wait_until_shown(app, window)
         print(f"{startup_ms():.0f}")

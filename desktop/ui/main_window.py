@@ -688,7 +688,13 @@ class MainWindow(QMainWindow):
             self._message(QMessageBox.Icon.Warning, "无法打开报告", str(exc))
             return False
         self.switch_to(report, lock)
+        self.say_notices()
         return True
+
+    def say_notices(self) -> None:
+        """What opening the file did that the user must know (a leftover journal set aside)."""
+        if self.report.file.notices:
+            self._message(QMessageBox.Icon.Information, "打开报告", "\n".join(self.report.file.notices))
 
     def switch_to(self, report: Report, lock) -> None:
         """Show another report; the old one is closed and unlocked."""
