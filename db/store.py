@@ -48,7 +48,7 @@ class SectionRow:
 class TableRow:
     id: int
     section: int
-    kind: str  # "free" or "fixed"
+    kind: str  # "free", "fixed" or "plain" (first row is the header)
     ref: str  # free/fixed table id in the template
     caption: str  # "" means the template's caption
     after: int
@@ -838,7 +838,9 @@ class ReportFile:
         self, section_id: int, kind: str, ref: str, *, after: int = 0, caption: str = "",
         rows: Iterable[Iterable[str]] = (), stated_total: str | None = None,
     ) -> int:
-        if kind not in ("free", "fixed"):
+        # plain: a table of no kind the edition knows (from an imported Word report); its
+        # first row is its header
+        if kind not in ("free", "fixed", "plain"):
             raise ValueError(kind)
         with self.db.atomic():
             cur = self.db.execute(

@@ -186,10 +186,24 @@ def _table(report: Report, t, shown, number: str) -> d.Table | None:
         columns = (d.Column("序号", width=0.6), d.Column("指标", width=5),
                    d.Column("单位", width=0.8), d.Column(f"{year}年", numeric=True, width=1.3))
         return d.Table(number, t.caption or spec.title(report.school), columns, tuple(rows))
+    if t.kind == "plain":
+        return plain_table(t.rows, number, t.caption)
     spec = template.free_tables.get(t.ref)
     if spec is None:
         return None
     return free_table(spec, t.rows, number, t.caption, t.stated_total)
+
+
+def plain_table(rows, number: str, caption: str) -> d.Table | None:
+    """A table of no kind the edition knows (kept from an imported Word report): its first
+    row is the header, cells are printed as they are."""
+    if not rows:
+        return None
+    width = max(len(r) for r in rows)
+    header = list(rows[0]) + [""] * (width - len(rows[0]))
+    columns = tuple(d.Column(name) for name in header)
+    body = tuple(tuple(d.Cell(c) for c in (list(r) + [""] * (width - len(r)))) for r in rows[1:])
+    return d.Table(number, caption, columns, body)
 
 
 def free_table(spec: FreeTable, rows, number: str, caption: str = "",

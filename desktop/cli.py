@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     echeck = edition_sub.add_parser("check", help="every mistake with its line; exit 1 if any")
     echeck.add_argument("toml", type=Path)
 
-    imp = sub.add_parser("import", help="import values from a workbook")
+    imp = sub.add_parser("import", help="import values from a workbook, or a Word report")
     imp.add_argument("file", type=Path)
     imp.add_argument("book", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
@@ -220,11 +220,16 @@ def cmd_export(args) -> int:
     return 0
 
 
+WORD_SUFFIXES = (".docx", ".doc", ".wps", ".docm", ".rtf", ".odt")
+
+
 def cmd_import(args) -> int:
     from desktop.importer import apply, plan_import
     from desktop.lock import ReportLock
     from desktop.report import Report
 
+    if args.book.suffix.lower() in WORD_SUFFIXES:
+        return _import_word(args)
     with ReportLock(args.file), Report.open(args.file) as report:
         plan = plan_import(report, args.book, sheet=args.sheet)
         for line in plan.notes:
@@ -242,6 +247,36 @@ def cmd_import(args) -> int:
             return 0
         count = apply(report, plan)
         print(f"已导入 {count} 项。")
+    return 0
+
+
+def _import_word(args) -> int:
+    """A Word report: the outline found (chapter by chapter, with counts), then all or nothing."""
+    from desktop.lock import ReportLock
+    from desktop.report import Report
+    from desktop.word_import import apply_word_import, plan_word_import
+
+    with ReportLock(args.file), Report.open(args.file) as report:
+        plan = plan_word_import(report, args.book)
+        for line in plan.preview():
+            print(line)
+        if plan.values is not None:
+            for change in plan.values.changes:
+                print(f"  {change.describe()}")
+        for line in plan.notes + (plan.values.notes if plan.values is not None else []):
+            print(f"注意：{line}")
+        for line in plan.problems():
+            print(f"无法导入：{line}", file=sys.stderr)
+        if not plan.ok:
+            print(plan.summary(), file=sys.stderr)
+            return EXIT_FAILED
+        print(plan.summary())
+        if args.dry_run:
+            print("（试运行：未写入任何内容）")
+            return 0
+        apply_word_import(report, plan)
+        print(f"已导入：{len(plan.chapters)} 章" + (
+            f"，{len(plan.values.changes)} 个数值。" if plan.values is not None else "。"))
     return 0
 
 

@@ -107,14 +107,16 @@ def plan_import(report: Report, book: Path | str, sheet: str | None = None) -> I
         wb.close()
     first: dict[tuple[str, int], tuple[str, str | None]] = {}  # (cell, value) a value was first read from
     for raw in raws:
-        _plan_values(report, raw, plan, first)
+        plan_values(report, raw, plan, first)
     return plan
 
 
-def _plan_values(report: Report, raw, plan: ImportPlan,
+def plan_values(report: Report, raw, plan: ImportPlan,
                  first: dict[tuple[str, int], tuple[str, str | None]]) -> None:
     """Each matched row's cells parsed by the indicator's type, or refused naming the cell.
-    `first`: where each (indicator, year) was first read, across the workbook's tables."""
+    `first`: where each (indicator, year) was first read, across the workbook's tables.
+    `raw` is any reader's table in the matcher's terms (`.table`, `.year_of_column`): a
+    workbook sheet, or a Word table (desktop.word_import)."""
     from desktop import matcher
 
     template = report.template
@@ -153,7 +155,7 @@ def _plan_values(report: Report, raw, plan: ImportPlan,
                 continue
             key = (ind.id, year)
             if key in first:  # the same indicator twice: fine if it says the same
-                if not _same(ind, first[key][1], new):
+                if not same_value(ind, first[key][1], new):
                     plan.refused.append(
                         f"{where} {ind.name}（{year}年）为 {new}，与 {first[key][0]} 的 {first[key][1]} 不同"
                     )
@@ -163,7 +165,7 @@ def _plan_values(report: Report, raw, plan: ImportPlan,
             # A derived value the report computes anyway comes back from every exported or
             # collection workbook: it is no change, and storing it would freeze it.
             known = old if old is not None else (shown[key].value if key in shown else None)
-            if _same(ind, known, new):
+            if same_value(ind, known, new):
                 plan.unchanged += 1
             else:
                 plan.changes.append(Change(ind.id, ind.name, year, old, new))
@@ -190,7 +192,7 @@ def _lost_meta(report: Report, wb, plan: ImportPlan) -> None:
     plan.notes.append(line + "。")
 
 
-def _same(ind: Indicator, a: str | None, b: str | None) -> bool:
+def same_value(ind: Indicator, a: str | None, b: str | None) -> bool:
     """The same value: equal text, or equal numbers however many decimals Excel showed
     (12000.00 comes back as 12000); not applicable is never the same as 0."""
     if a == b:

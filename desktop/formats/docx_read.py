@@ -1,0 +1,489 @@
+"""Reading a Word report (.docx; .doc/.wps through LibreOffice) into plain blocks.
+
+No template knowledge here: this returns, in reading order, each paragraph with what its
+look says (style, outline level, bold, East Asian font, size, centring, pictures) and each
+table as rows of cells.  Which paragraph is a heading, which chapter it opens and what a
+table means is the importer's business (`desktop.word_import`).
+
+What school documents do that matters here:
+- headings are rarely styled: their look (bold, 黑体/楷体, a numbering) is all there is;
+- Word's own 目录 sits in a content control or in "toc N" paragraphs: marked `toc`;
+- a soft line break (Shift+Enter) is kept as "\\n", a tab as "\\t";
+- pictures are inline (DrawingML), old VML (documents converted from .doc) or inside table
+  cells (photos side by side with their captions under them);
+- text boxes and the fallback copies of shapes are left out (cover decorations).
+
+Untrusted input: the zip directory is checked (sizes, ratios) before any XML is parsed, and
+python-docx parses without resolving entities.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.errors import UserError
+
+MB = 1024 * 1024
+MAX_FILE_BYTES = 200 * MB  # a report with a hundred photos is tens of MB
+MAX_MEMBERS = 5000
+MAX_MEMBER_BYTES = 100 * MB
+MAX_TOTAL_BYTES = 500 * MB
+MAX_RATIO = 100
+RATIO_MIN_BYTES = 1 * MB
+CONVERT_TIMEOUT = 180  # seconds LibreOffice may take to turn a .doc into a .docx
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+V = "{urn:schemas-microsoft-com:vml}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+HEI_FONTS = ("黑", "simhei", "yahei", "雅黑", "标宋", "biaosong", "楷", "kai", "heiti", "sans")
+
+
+class WordError(UserError):
+    """A Word file that cannot be read, with one plain sentence saying why."""
+
+
+@dataclass
+class Para:
+    text: str  # runs joined; soft line breaks as "\n", tabs as "\t"
+    style: str = ""  # the paragraph style's name as python-docx shows it ("Heading 1", "表格文字")
+    outline: int | None = None  # 0-based outline level from the style or the paragraph
+    bold: bool = False  # every visible character bold
+    bold_lead: str = ""  # a bold beginning when the rest is not ("1.党建引领。" + body text)
+    hei: bool = False  # every visible character in a heading face (黑体, 楷体, 小标宋 …)
+    size: float | None = None  # points, of the first visible run
+    centred: bool = False
+    numbered: bool = False  # Word list numbering (w:numPr): its number is not in `text`
+    images: list[bytes] = field(default_factory=list)
+    toc: bool = False  # a 目录 line
+    page_break_before: bool = False
+
+
+@dataclass
+class Cell:
+    paras: list[Para]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paras if p.text.strip()).strip()
+
+    @property
+    def images(self) -> list[bytes]:
+        return [i for p in self.paras for i in p.images]
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]  # merged cells: the first carries the text, the others are empty
+    ruled: bool = True  # has borders (a photo layout table usually has none)
+
+    def texts(self) -> list[list[str]]:
+        return [[c.text for c in row] for row in self.rows]
+
+    @property
+    def images(self) -> list[bytes]:
+        return [i for row in self.rows for c in row for i in c.images]
+
+
+Block = Para | Table
+
+
+@dataclass
+class WordDocument:
+    name: str  # the file name, for messages
+    blocks: list[Block]
+    converted: bool = False  # read from a .doc/.wps through LibreOffice
+
+
+def read_docx(path: str | os.PathLike[str]) -> WordDocument:
+    """The blocks of a .docx, or of a .doc/.wps converted by LibreOffice when installed."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise WordError(f"找不到文件 {path}。")
+    if suffix in (".doc", ".wps", ".rtf", ".odt"):
+        with tempfile.TemporaryDirectory(prefix="qreport-doc-") as tmp:
+            converted = convert_to_docx(path, Path(tmp))
+            doc = _read(converted, path.name)
+            doc.converted = True
+            return doc
+    return _read(path, path.name)
+
+
+def convert_to_docx(path: Path, outdir: Path) -> Path:
+    """A .doc/.wps as .docx in `outdir`, through LibreOffice; WordError when it cannot be."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise WordError(f"{path.name} 是旧版 Word/WPS 格式，本机没有安装 LibreOffice 无法转换："
+                        "请在 Word 或 WPS 中“另存为” .docx 后再导入。")
+    profile = outdir / "profile"
+    # A copy with a plain name: LibreOffice names its output after the input.
+    source = outdir / ("source" + path.suffix.lower())
+    shutil.copyfile(path, source)
+    try:
+        subprocess.run(
+            [soffice, "--headless", f"-env:UserInstallation={profile.as_uri()}",
+             "--convert-to", "docx", "--outdir", str(outdir), str(source)],
+            check=True, capture_output=True, timeout=CONVERT_TIMEOUT)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+        raise WordError(_cannot_convert(path)) from exc
+    out = outdir / "source.docx"
+    if not out.is_file():
+        raise WordError(_cannot_convert(path))
+    return out
+
+
+def _cannot_convert(path: Path) -> str:
+    return f"LibreOffice 无法转换 {path.name}：请在 Word 或 WPS 中“另存为” .docx 后再导入。"
+
+
+# ----------------------------------------------------------------------------- safety
+def _check_zip(path: Path, name: str) -> None:
+    bad = f"{name} 不是有效的 Word 文档（.docx），可能已损坏。"
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise WordError(f"{name} 超过 {MAX_FILE_BYTES // MB} MB，不像一份报告，已拒绝读取。")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise WordError(bad) from exc
+    if len(infos) > MAX_MEMBERS:
+        raise WordError(f"{name} 内部文件过多，已拒绝读取。")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES or (
+                info.file_size > RATIO_MIN_BYTES and ratio > MAX_RATIO):
+            raise WordError(f"{name} 解压后异常巨大（可能是“压缩炸弹”），已拒绝读取。")
+    if "word/document.xml" not in {i.filename for i in infos}:
+        raise WordError(bad)
+
+
+def _read(path: Path, name: str) -> WordDocument:
+    from docx import Document as Docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    _check_zip(path, name)
+    try:
+        docx = Docx(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
+        raise WordError(f"{name} 不是有效的 Word 文档（.docx），可能已损坏。") from exc
+    except Exception as exc:  # lxml XMLSyntaxError and the like: a damaged part
+        raise WordError(f"{name} 的内容已损坏，无法读取。") from exc
+    reader = _Reader(docx)
+    try:
+        blocks = reader.blocks(docx.element.body)
+    except Exception as exc:
+        raise WordError(f"{name} 的内容已损坏，无法读取。") from exc
+    return WordDocument(name, blocks)
+
+
+# ----------------------------------------------------------------------------- reading
+class _Style:
+    """What a paragraph style chain says: name, outline level, bold, East Asian font, size."""
+
+    def __init__(self, name: str, outline, bold, east, size, centred):
+        self.name, self.outline, self.bold, self.east, self.size = name, outline, bold, east, size
+        self.centred = centred
+
+
+def _on(el) -> bool | None:
+    """A toggle property (w:b): None when absent."""
+    if el is None:
+        return None
+    return el.get(W + "val", "true") not in ("0", "false", "off", "none")
+
+
+class _Reader:
+    def __init__(self, docx) -> None:
+        self.part = docx.part
+        self.styles: dict[str, _Style] = {}
+        self._style_elements = {s.get(W + "styleId"): s
+                                for s in docx.styles.element.findall(W + "style")}
+        defaults = docx.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+        self.default_east = _east(defaults) or ""
+        self.default_size = _size(defaults)
+        self.default_para = next((sid for sid, s in self._style_elements.items()
+                                  if s.get(W + "type") == "paragraph"
+                                  and s.get(W + "default") in ("1", "true")), "Normal")
+
+    def style(self, sid: str | None) -> _Style:
+        sid = sid or self.default_para
+        cached = self.styles.get(sid)
+        if cached is not None:
+            return cached
+        chain, seen = [], set()
+        el = self._style_elements.get(sid)
+        while el is not None and el.get(W + "styleId") not in seen:
+            seen.add(el.get(W + "styleId"))
+            chain.append(el)
+            based = el.find(W + "basedOn")
+            el = self._style_elements.get(based.get(W + "val")) if based is not None else None
+        name = ""
+        if chain:
+            name_el = chain[0].find(W + "name")
+            name = name_el.get(W + "val", "") if name_el is not None else ""
+        outline = bold = east = size = centred = None
+        for el in chain:
+            ppr, rpr = el.find(W + "pPr"), el.find(W + "rPr")
+            if outline is None and ppr is not None:
+                level = ppr.find(W + "outlineLvl")
+                if level is not None and level.get(W + "val", "").isdigit():
+                    outline = int(level.get(W + "val"))
+            if centred is None and ppr is not None and ppr.find(W + "jc") is not None:
+                centred = ppr.find(W + "jc").get(W + "val") == "center"
+            if rpr is not None:
+                bold = _on(rpr.find(W + "b")) if bold is None else bold
+                east = east or _east(rpr)
+                size = size or _size(rpr)
+        if outline is None:
+            for el in chain:  # "heading 2" without an outline level of its own
+                n = el.find(W + "name")
+                text = (n.get(W + "val", "") if n is not None else "").lower()
+                if text.startswith(("heading ", "标题 ")) and text[-1].isdigit():
+                    outline = int(text.split()[-1]) - 1
+                    break
+        if outline is not None and outline > 8:
+            outline = None  # 9 is "body text"
+        style = _Style(name.replace("heading", "Heading", 1) if name.startswith("heading") else name,
+                       outline, bool(bold), east or self.default_east, size or self.default_size,
+                       bool(centred))
+        self.styles[sid] = style
+        return style
+
+    def blocks(self, container, toc: bool = False) -> list[Block]:
+        out: list[Block] = []
+        for child in container:
+            tag = child.tag
+            if tag == W + "p":
+                out.append(self.paragraph(child, toc))
+            elif tag == W + "tbl":
+                out.append(self.table(child))
+            elif tag == W + "sdt":
+                content = child.find(W + "sdtContent")
+                if content is not None:
+                    gallery = child.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
+                    is_toc = gallery is not None and "Contents" in gallery.get(W + "val", "")
+                    out.extend(self.blocks(content, toc or is_toc))
+            elif tag in (W + "customXml", W + "ins", W + "smartTag"):
+                out.extend(self.blocks(child, toc))
+        return out
+
+    def paragraph(self, p, toc: bool = False) -> Para:
+        ppr = p.find(W + "pPr")
+        sid = None
+        outline = None
+        centred = None
+        numbered = False
+        page_break = False
+        if ppr is not None:
+            ps = ppr.find(W + "pStyle")
+            sid = ps.get(W + "val") if ps is not None else None
+            level = ppr.find(W + "outlineLvl")
+            if level is not None and level.get(W + "val", "").isdigit():
+                outline = int(level.get(W + "val"))
+                outline = None if outline > 8 else outline
+            jc = ppr.find(W + "jc")
+            if jc is not None:
+                centred = jc.get(W + "val") == "center"
+            numbered = ppr.find(W + "numPr") is not None
+            page_break = _on(ppr.find(W + "pageBreakBefore")) or False
+        style = self.style(sid)
+        if outline is None:
+            outline = style.outline
+        parts: list[str] = []
+        images: list[bytes] = []
+        runs: list[tuple[str, bool, str, float | None]] = []  # text, bold, east font, size
+        self._collect(p, style, parts, images, runs)
+        text = "".join(parts)
+        visible = [(t, b, e, s) for t, b, e, s in runs if t.strip()]
+        bold = bool(visible) and all(b for _, b, _, _ in visible)
+        hei = bool(visible) and all(_is_hei(e) for _, _, e, _ in visible)
+        lead = ""
+        if visible and visible[0][1] and not bold:
+            for t, b, _, _ in runs:
+                if not b and t.strip():
+                    break
+                lead += t
+        size = visible[0][3] if visible else style.size
+        name = style.name
+        is_toc = toc or name.lower().startswith("toc ")
+        return Para(text=text, style=name, outline=outline, bold=bold, bold_lead=lead.strip(),
+                    hei=hei, size=size, centred=centred if centred is not None else style.centred,
+                    numbered=numbered or _style_numbered(self._style_elements.get(sid)),
+                    images=images, toc=is_toc, page_break_before=page_break)
+
+    def _collect(self, el, style: _Style, parts, images, runs) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == W + "r":
+                self._run(child, style, parts, images, runs)
+            elif tag in (W + "hyperlink", W + "smartTag", W + "ins", W + "fldSimple", W + "customXml",
+                         W + "sdt", W + "sdtContent"):
+                self._collect(child, style, parts, images, runs)
+            elif tag == MC + "AlternateContent":
+                choice = child.find(MC + "Choice")
+                if choice is not None:
+                    self._collect(choice, style, parts, images, runs)
+
+    def _run(self, r, style: _Style, parts, images, runs) -> None:
+        rpr = r.find(W + "rPr")
+        bold = style.bold
+        east = style.east
+        size = style.size
+        if rpr is not None:
+            b = _on(rpr.find(W + "b"))
+            bold = bold if b is None else b
+            rs = rpr.find(W + "rStyle")
+            if rs is not None and b is None:
+                cs = self._style_elements.get(rs.get(W + "val"))
+                crpr = cs.find(W + "rPr") if cs is not None else None
+                if crpr is not None and _on(crpr.find(W + "b")) is not None:
+                    bold = _on(crpr.find(W + "b"))
+            east = _east(rpr) or east
+            size = _size(rpr) or size
+            if _on(rpr.find(W + "vanish")):
+                return  # hidden text
+        text = []
+        for child in r:
+            tag = child.tag
+            if tag == W + "t":
+                text.append(child.text or "")
+            elif tag == W + "tab":
+                text.append("\t")
+            elif tag in (W + "br", W + "cr"):
+                if child.get(W + "type") in ("page", "column"):
+                    continue
+                text.append("\n")
+            elif tag == W + "noBreakHyphen":
+                text.append("-")
+            elif tag == W + "drawing":
+                images.extend(self._drawing_images(child))
+            elif tag == W + "pict" or tag == W + "object":
+                images.extend(self._vml_images(child))
+            elif tag == MC + "AlternateContent":
+                choice = child.find(MC + "Choice")
+                if choice is not None:
+                    for sub in choice:
+                        if sub.tag == W + "drawing":
+                            images.extend(self._drawing_images(sub))
+        joined = "".join(text)
+        parts.append(joined)
+        runs.append((joined, bool(bold), east or "", size))
+
+    def _drawing_images(self, drawing) -> list[bytes]:
+        out = []
+        for blip in drawing.iter(A + "blip"):
+            rid = blip.get(R + "embed")
+            data = self._image(rid)
+            if data is not None:
+                out.append(data)
+        return out
+
+    def _vml_images(self, pict) -> list[bytes]:
+        out = []
+        for image in pict.iter(V + "imagedata"):
+            data = self._image(image.get(R + "id"))
+            if data is not None:
+                out.append(data)
+        return out
+
+    def _image(self, rid: str | None) -> bytes | None:
+        if not rid:
+            return None
+        part = self.part.related_parts.get(rid) if hasattr(self.part, "related_parts") else None
+        if part is None:
+            try:
+                part = self.part.rels[rid].target_part
+            except (KeyError, ValueError):
+                return None
+        blob = getattr(part, "blob", None)
+        return blob if blob else None
+
+    def table(self, tbl) -> Table:
+        rows: list[list[Cell]] = []
+        for tr in tbl.findall(W + "tr"):
+            row: list[Cell] = []
+            for tc in tr.findall(W + "tc"):
+                tcpr = tc.find(W + "tcPr")
+                span = 1
+                continuation = False
+                if tcpr is not None:
+                    gs = tcpr.find(W + "gridSpan")
+                    if gs is not None and gs.get(W + "val", "1").isdigit():
+                        span = max(1, min(int(gs.get(W + "val")), 64))
+                    vm = tcpr.find(W + "vMerge")
+                    continuation = vm is not None and vm.get(W + "val", "continue") == "continue"
+                paras = [] if continuation else [b for b in self.blocks(tc) if isinstance(b, Para)]
+                for nested in ([] if continuation else tc.findall(W + "tbl")):
+                    for nrow in self.table(nested).rows:
+                        for c in nrow:
+                            paras.extend(c.paras)
+                row.append(Cell(paras))
+                row.extend(Cell([]) for _ in range(span - 1))
+            rows.append(row)
+        return Table(rows, ruled=_ruled(tbl, self._style_elements))
+
+
+def _east(rpr) -> str | None:
+    if rpr is None:
+        return None
+    fonts = rpr.find(W + "rFonts")
+    if fonts is None:
+        return None
+    east = fonts.get(W + "eastAsia")
+    if east is None and fonts.get(W + "hint") == "eastAsia":
+        east = fonts.get(W + "ascii")  # WPS names the face once and says it is for CJK
+    return east
+
+
+def _size(rpr) -> float | None:
+    if rpr is None:
+        return None
+    sz = rpr.find(W + "sz")
+    if sz is None or not sz.get(W + "val", "").isdigit():
+        return None
+    return int(sz.get(W + "val")) / 2
+
+
+def _is_hei(font: str) -> bool:
+    f = font.lower()
+    return any(k in f for k in HEI_FONTS)
+
+
+def _style_numbered(style_el) -> bool:
+    return style_el is not None and style_el.find(f"{W}pPr/{W}numPr") is not None
+
+
+def _ruled(tbl, styles) -> bool:
+    """Whether the table draws its grid (its own borders, or its style's)."""
+    tblpr = tbl.find(W + "tblPr")
+    borders = tblpr.find(W + "tblBorders") if tblpr is not None else None
+    if borders is None and tblpr is not None:
+        ts = tblpr.find(W + "tblStyle")
+        style = styles.get(ts.get(W + "val")) if ts is not None else None
+        if style is not None:
+            borders = style.find(f"{W}tblPr/{W}tblBorders")
+    if borders is None:
+        # No table borders: cell borders make a grid too (tables drawn by hand in WPS).
+        return any(tc.find(f"{W}tcPr/{W}tcBorders") is not None for tc in tbl.iter(W + "tc")) and \
+            not _only_bottom_rules(tbl)
+    return any(b.get(W + "val") not in ("nil", "none") for b in borders)
+
+
+def _only_bottom_rules(tbl) -> bool:
+    """Cell borders that are only underlines (a form to sign, like our submission block)."""
+    for borders in tbl.iter(W + "tcBorders"):
+        for side in borders:
+            if side.tag != W + "bottom" and side.get(W + "val") not in ("nil", "none"):
+                return False
+    return True

@@ -1,0 +1,841 @@
+"""Importing a Word report: its outline, text, tables, figures and values.
+
+`plan_word_import` reads the document (`formats.docx_read`) and works out, without writing
+anything, what it holds in the edition's terms:
+
+- headings: by Word's heading styles where the writer used them, otherwise (most school
+  documents) by their numbering and look: 一、/（一）/1./（1）/1.1/1.1.1, 案例…, short bold
+  or 黑体/楷体 lines.  A level's numbering is read the way the chapter numbers its sections
+  (the case chapter numbers them 一、/（一）);
+- chapters: matched to the edition's chapters by title (二、学生发展 → 学生发展; a title
+  containing the edition's, or close to it); the numbers are stripped, qreport numbers;
+- paragraphs as typed, with leading full-width spaces and soft line breaks cleaned;
+- tables: the edition's indicator tables (and the chapters' fixed tables) recognised by
+  their rows through the one matcher (`desktop.matcher`) and imported as values; free
+  tables matched to the edition's table kinds by their header; any other table kept as a
+  plain table with its caption (the 表 N-M line above it);
+- pictures with the caption line under them (图 N-M …) become figures.
+
+`apply_word_import` then writes it all in one transaction after a backup: each chapter
+found replaces the report's chapter of the same title, the others stay.  `write`/`unwrite`
+are the undoable halves the GUI uses.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.errors import UserError
+from desktop.report import Report, ValueRefused
+from desktop.template import Chapter
+
+_CN = "一二三四五六七八九十百零〇两"
+# A heading's number, by the numbering style it is written in (the keys are the template's
+# numbering styles where there is one).
+_NUMBERS = [
+    ("第一章", re.compile(rf"^第\s*[{_CN}\d]+\s*[章部篇节](?:分)?\s*[、.．:：]?\s*")),
+    ("一、", re.compile(rf"^[{_CN}]+\s*[、.．]\s*")),
+    ("（一）", re.compile(rf"^[（(]\s*[{_CN}]+\s*[）)]\s*[、.．]?\s*")),
+    ("1.1.1", re.compile(r"^\d{1,2}\s*[.．]\s*\d{1,2}\s*[.．]\s*\d{1,2}(?![\d.．%])[.．、]?\s*")),
+    ("1.1", re.compile(r"^\d{1,2}\s*[.．]\s*\d{1,2}(?![\d.．%])[.．、]?\s*")),
+    ("1.", re.compile(r"^\d{1,2}\s*[.．、](?!\d)\s*")),
+    ("(1)", re.compile(r"^[（(]\s*\d{1,2}\s*[）)]\s*[、.．]?\s*")),
+]
+_DEFAULT_LEVEL = {"第一章": 0, "一、": 0, "（一）": 1, "1.1": 1, "1.": 2, "1.1.1": 2, "(1)": 3}
+_CASE = re.compile(r"^案例\s*(?P<number>[\d一二三四五六七八九十]+(?:\s*[-－—.．]\s*\d+)?)?\s*[：:、.．]?\s*")
+_CAPTION = re.compile(r"^(?P<kind>[表图])\s*(?P<number>\d+(?:\s*[-－—.．]\s*\d+)*)\s*[：:、.．]?\s*")
+_END = ("。", "；", ";", "！", "!", "？", "?", "，", ",", "：", ":")
+_SENTENCE_END = ("。", "！", "？", "!", "?", "；", "：", ":", "”", "…")
+_PAGE_LINE = re.compile(r"^[-—－\s]*(?:第\s*)?\d+\s*(?:页)?(?:\s*共\s*\d+\s*页)?[-—－\s]*$")
+_TOC_LINE = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|\t)\s*\d+\s*$")
+_SPACES = " \t\r\n\u3000\u00a0\u200b\ufeff"
+MAX_HEADING = 40  # characters: a longer numbered line is a paragraph that starts with a number
+
+
+class WordImportRefused(UserError):
+    """The document cannot be imported at all; the message is one sentence."""
+
+
+# ----------------------------------------------------------------------------- the plan
+@dataclass
+class PlannedTable:
+    kind: str  # "free", "fixed" or "plain"
+    ref: str  # the edition's table id ("" for plain)
+    caption: str  # as found (without 表 N-M); "" for the edition's own
+    rows: list[tuple[str, ...]]
+    after: int  # paragraphs of the section before it
+    stated_total: str | None = None
+
+
+@dataclass
+class PlannedFigure:
+    caption: str
+    photos: list[tuple[bytes, str, int, int]]  # prepared photo, its caption, width, height
+    after: int
+
+
+@dataclass
+class PlannedSection:
+    title: str
+    level: int  # 0 for the chapter's own text
+    paragraphs: list[str] = field(default_factory=list)
+    blocks: list[PlannedTable | PlannedFigure] = field(default_factory=list)  # document order
+    sections: list[PlannedSection] = field(default_factory=list)
+
+    @property
+    def tables(self) -> list[PlannedTable]:
+        return [b for b in self.blocks if isinstance(b, PlannedTable)]
+
+    @property
+    def figures(self) -> list[PlannedFigure]:
+        return [b for b in self.blocks if isinstance(b, PlannedFigure)]
+
+    def counts(self) -> tuple[int, int, int]:
+        p, t, f = len(self.paragraphs), len(self.tables), len(self.figures)
+        for s in self.sections:
+            a, b, c = s.counts()
+            p, t, f = p + a, t + b, f + c
+        return p, t, f
+
+
+@dataclass
+class PlannedChapter:
+    chapter: Chapter
+    heading: str  # as found in the document
+    root: PlannedSection  # title: the case's own title for the case chapter, else ""
+
+
+@dataclass
+class StatedValue:
+    table: str  # fixed table id
+    indicator: str
+    year: int
+    value: str
+
+
+@dataclass
+class WordPlan:
+    source: Path
+    chapters: list[PlannedChapter] = field(default_factory=list)
+    values: object = None  # importer.ImportPlan for the values of the tables found
+    stated: list[StatedValue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused and (self.values is None or self.values.ok)
+
+    def problems(self) -> list[str]:
+        out = list(self.refused)
+        if self.values is not None:
+            out += self.values.unmatched + self.values.refused
+        return out
+
+    def preview(self) -> list[str]:
+        """The outline found, chapter by chapter, with paragraph, table and figure counts."""
+        lines = []
+        for pc in self.chapters:
+            p, t, f = pc.root.counts()
+            title = pc.chapter.title + (f"：{pc.root.title}" if pc.root.title else "")
+            lines.append(f"{pc.heading} → {title}：{p} 段，{t} 张表，{f} 幅图")
+            lines.extend(_outline_lines(pc.root.sections, 1))
+        if self.values is not None:
+            v = self.values
+            lines.append(f"数值：将更新 {len(v.changes)} 个（{v.unchanged} 个相同）")
+        if self.stated:
+            lines.append(f"章节表格中与数据表不同的数值：{len(self.stated)} 个"
+                         "（保留为表中所印，核对时会指出）")
+        return lines
+
+    def summary(self) -> str:
+        name = self.source.name
+        if not self.ok:
+            return f"{name}：{len(self.problems())} 处无法导入，未做任何修改。"
+        if not self.chapters and (self.values is None or not self.values.changes):
+            return f"{name}：没有找到可以导入的章节或数值。"
+        changes = len(self.values.changes) if self.values is not None else 0
+        return f"{name}：将替换 {len(self.chapters)} 章，更新 {changes} 个数值。"
+
+
+def _outline_lines(sections: list[PlannedSection], depth: int) -> list[str]:
+    out = []
+    for s in sections:
+        p, t, f = s.counts()
+        out.append(f"{'  ' * depth}{s.title}：{p} 段，{t} 张表，{f} 幅图")
+        out.extend(_outline_lines(s.sections, depth + 1))
+    return out
+
+
+# ----------------------------------------------------------------------------- planning
+def plan_word_import(report: Report, path: Path | str) -> WordPlan:
+    from desktop.formats import docx_read
+
+    path = Path(path)
+    try:
+        document = docx_read.read_docx(path)
+    except docx_read.WordError as exc:
+        raise WordImportRefused(str(exc)) from exc
+    return _Planner(report, path).run(document)
+
+
+class _Planner:
+    def __init__(self, report: Report, path: Path) -> None:
+        from desktop import importer
+
+        self.report = report
+        self.template = report.template
+        self.plan = WordPlan(path)
+        self.values = importer.ImportPlan(path, "Word")
+        self.first: dict[tuple[str, int], tuple[str, str | None]] = {}
+        self.chapter: PlannedChapter | None = None
+        self.stack: list[PlannedSection] = []  # open sections, the chapter root first
+        self.zone = "front"  # front (cover, 目录), chapter, skip (unmatched), data (indicator tables)
+        self.skipped_front = 0
+        self.skipped: dict[str, int] = {}  # unmatched chapter heading -> paragraphs left out
+        self.pending_caption: str | None = None  # a 表 N-M line waiting for its table
+        self.figure_caption: str | None = None  # a 图 N-M line above its pictures
+        self.photos: list[tuple[bytes, str]] = []  # pictures waiting for their 图 line
+        self.tables_seen = 0
+        self.indicator_tables = 0
+        self.skipped_heading = ""
+        # fixed tables' values, settled once every indicator table is read (they come last)
+        self.pending_fixed: list[tuple[str, object, int, str, str]] = []
+
+    # -- driving -------------------------------------------------------------------------
+    def run(self, document) -> WordPlan:
+        from desktop.formats.docx_read import Para
+
+        blocks = document.blocks
+        for i, block in enumerate(blocks):
+            if isinstance(block, Para):
+                self.paragraph(block, blocks[i + 1] if i + 1 < len(blocks) else None)
+            else:
+                self.table(block)
+        self.flush_photos()
+        self.flush_caption()
+        self.settle_fixed()
+        plan = self.plan
+        if self.skipped_front:
+            plan.notes.append(f"第一章之前的 {self.skipped_front} 段（封面、目录、前言等）未导入。")
+        for heading, count in self.skipped.items():
+            plan.notes.append(f"“{heading}”不是本版报告的章节，其下 {count} 段未导入。")
+        if self.indicator_tables or self.values.changes or self.values.unchanged or \
+                self.values.refused or self.values.unmatched:
+            plan.values = self.values
+        if document.converted:
+            plan.notes.append(f"{document.name} 已由 LibreOffice 转换为 .docx 后读取。")
+        return plan
+
+    # -- paragraphs ----------------------------------------------------------------------
+    def paragraph(self, p, following) -> None:
+        if p.toc or _TOC_LINE.search(p.text):
+            return
+        text = p.text.strip(_SPACES)
+        if p.images:
+            self.add_photos([(img, "") for img in p.images])
+            if text and len(text) <= 60 and not _CAPTION.match(text):
+                self.caption_last_photo(text)
+                return
+        if not text:
+            return
+        if _PAGE_LINE.fullmatch(text):
+            return
+        caption = _CAPTION.match(text)
+        if caption and len(text) <= 80:
+            if caption.group("kind") == "表":
+                self.flush_photos()
+                self.flush_caption()
+                self.pending_caption = text[caption.end():].strip()
+                return
+            title = text[caption.end():].strip()
+            if self.photos:
+                self.flush_photos(title)
+            else:
+                self.figure_caption = title  # above its pictures
+            return
+        if self.photos and not self.is_heading(p, text) and len(text) <= 60 and (
+                p.centred or (p.size or 12) < 11):
+            self.caption_last_photo(text)
+            return
+        self.flush_photos()
+        self.flush_caption()
+        heading = self.heading(p, text)
+        if heading is not None:
+            level, title, key, rest = heading
+            self.open_heading(level, title, key, text)
+            if rest:
+                self.add_text(rest)
+            return
+        self.add_text(p.text)
+
+    def is_heading(self, p, text: str) -> bool:
+        return self.heading(p, text) is not None
+
+    def heading(self, p, text: str):
+        """(level, title, numbering key, body text after a bold lead-in) or None."""
+        first = text.split("\n")[0].strip(_SPACES)
+        styled = p.outline is not None and p.outline <= 3
+        key, title = _numbered(first)
+        case = _CASE.match(first)
+        short = len(first) <= MAX_HEADING and not first.endswith(_END)
+        if case and short and (case.group("number") is None or len(first) > case.end()) and (
+                not styled or p.outline == 0):
+            return 0, first, "案例", _after_first_line(text)
+        if styled and len(first) <= 100:
+            level = p.outline
+            if key is not None:
+                level = self.level_of(key, title, styled_level=p.outline)
+            return level, title if key else first, key, _after_first_line(text)
+        if key is not None and short and (p.bold or p.hei or len(first) <= 30 or key in ("一、", "第一章")):
+            return self.level_of(key, title), title, key, _after_first_line(text)
+        if p.bold_lead:
+            lead = p.bold_lead.strip(_SPACES)
+            lkey, ltitle = _numbered(lead)
+            ltitle = ltitle.rstrip("。．.：:")
+            if lkey is not None and len(lead) <= MAX_HEADING and text.startswith(lead) \
+                    and len(text) > len(lead) + 10:
+                return self.level_of(lkey, ltitle), ltitle, lkey, text[len(lead):].strip(_SPACES)
+        if key is None and short and (p.bold or p.hei) and len(first) <= 30 and "\n" not in text \
+                and self.zone == "chapter" and not p.centred:
+            return self.deepest_level() + 1, first, None, ""
+        return None
+
+    def level_of(self, key: str, title: str, styled_level: int | None = None) -> int:
+        """The level a numbered heading stands at, in the open chapter's numbering."""
+        chapter = self.chapter.chapter if self.chapter is not None else None
+        if key in ("一、", "第一章") and self.find_chapter(title) is not None:
+            return 0
+        if chapter is not None and self.zone == "chapter":
+            styles = list(chapter.numbering)
+            if key in styles:
+                return styles.index(key) + 1
+            if key == "(1)":
+                return max(3, len(styles) + 1)
+        if styled_level is not None and key not in ("一、", "第一章"):
+            return max(1, styled_level)
+        return _DEFAULT_LEVEL.get(key, 1)
+
+    def deepest_level(self) -> int:
+        return min(self.stack[-1].level if self.stack else 0, 2)
+
+    # -- the outline ---------------------------------------------------------------------
+    def open_heading(self, level: int, title: str, key: str | None, text: str) -> None:
+        if level <= 0:
+            self.open_chapter(title, key, text)
+            return
+        if self.zone != "chapter" or not self.stack:
+            if self.zone == "front":
+                self.skipped_front += 1
+            return
+        level = min(level, 3)
+        while len(self.stack) > 1 and self.stack[-1].level >= level:
+            self.stack.pop()
+        parent = self.stack[-1]
+        section = PlannedSection(_clean_title(title), parent.level + 1)
+        parent.sections.append(section)
+        self.stack.append(section)
+
+    def open_chapter(self, title: str, key: str | None, text: str) -> None:
+        heading = text.split("\n")[0].strip(_SPACES)
+        if self.is_indicator_table_title(heading):
+            self.zone = "data"
+            self.chapter, self.stack = None, []
+            return
+        case_title = ""
+        chapter = None
+        if key == "案例":
+            chapter = next((c for c in self.template.chapters if c.case), None)
+            match = _CASE.match(heading)
+            case_title = heading[match.end():].strip(_SPACES) if match else heading
+        if chapter is None:
+            chapter = self.find_chapter(title)
+        if chapter is None and key in ("一、", "第一章") and self.chapter is not None and \
+                "一、" in self.chapter.chapter.numbering:
+            self.open_heading(1, title, key, text)  # 一、 inside a case: its first level
+            return
+        if chapter is None:
+            self.zone = "skip"
+            self.chapter, self.stack = None, []
+            self.skipped_heading = heading
+            self.skipped.setdefault(heading, 0)
+            return
+        if any(pc.chapter.id == chapter.id for pc in self.plan.chapters):
+            self.plan.refused.append(f"文档中“{chapter.title}”一章出现了两次（“{heading}”），请合并后再导入。")
+        root = PlannedSection(case_title, 0)
+        self.chapter = PlannedChapter(chapter, heading, root)
+        self.plan.chapters.append(self.chapter)
+        self.stack = [root]
+        self.zone = "chapter"
+
+    def find_chapter(self, title: str) -> Chapter | None:
+        """The edition's chapter a heading names: the same title, one containing it, or one
+        close to it (a unique best match)."""
+        from desktop.matcher import normalise_name
+
+        key = _title_key(title)
+        if not key:
+            return None
+        chapters = [c for c in self.template.chapters if not c.case]
+        for c in chapters:
+            if _title_key(c.title) == key:
+                return c
+        containing = [c for c in chapters if _title_key(c.title) in key or
+                      (len(key) >= 2 and key in _title_key(c.title))]
+        if len(containing) == 1:
+            return containing[0]
+        scored = sorted(((difflib.SequenceMatcher(None, normalise_name(c.title), key).ratio(), c)
+                         for c in chapters), key=lambda x: -x[0])
+        if scored and scored[0][0] >= 0.6 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+            return scored[0][1]
+        return None
+
+    def is_indicator_table_title(self, heading: str) -> bool:
+        from desktop.matcher import header_text
+
+        text = header_text(heading)
+        for t in self.template.indicator_tables:
+            names = {header_text(t.sheet), header_text(t.heading(self.report.school))}
+            if any(n and (n in text or text in n) for n in names if len(n) >= 2):
+                return True
+        return header_text(self.template.tables_name) in text if self.template.tables_name else False
+
+    def add_text(self, raw: str) -> None:
+        if self.zone != "chapter" or not self.stack:
+            if self.zone == "front":
+                self.skipped_front += 1
+            elif self.zone == "skip":
+                self.skipped[self.skipped_heading] += 1
+            return
+        self.stack[-1].paragraphs.extend(clean_paragraphs(raw))
+
+    # -- figures -------------------------------------------------------------------------
+    def add_photos(self, photos: list[tuple[bytes, str]]) -> None:
+        self.flush_caption()
+        self.photos.extend(photos)
+
+    def caption_last_photo(self, text: str) -> None:
+        data, caption = self.photos[-1]
+        self.photos[-1] = (data, (caption + "\n" + text).strip() if caption else text)
+
+    def flush_photos(self, caption: str | None = None) -> None:
+        if not self.photos:
+            return
+        photos, self.photos = self.photos, []
+        if caption is None:
+            caption, self.figure_caption = self.figure_caption or "", None
+        if self.zone != "chapter" or not self.stack:
+            return
+        from desktop import images
+
+        prepared = []
+        for n, (data, photo_caption) in enumerate(photos, start=1):
+            try:
+                photo = images.prepare(data, f"图“{caption}”的第 {n} 张图片")
+            except images.ImageRefused:
+                self.plan.notes.append(
+                    f"“{self.chapter.chapter.title}”中图“{caption or '（无图题）'}”的第 {n} 张图片"
+                    "不是可以读取的照片格式（如 EMF/WMF 图形），未导入。")
+                continue
+            prepared.append((photo.data, photo_caption, photo.width, photo.height))
+        if prepared:
+            section = self.stack[-1]
+            section.blocks.append(PlannedFigure(_clean_title(caption), prepared, len(section.paragraphs)))
+
+    def flush_caption(self) -> None:
+        """A 表 line not followed by its table is text after all."""
+        if self.pending_caption is not None:
+            caption, self.pending_caption = self.pending_caption, None
+            self.add_text(caption)
+
+    # -- tables --------------------------------------------------------------------------
+    def table(self, table) -> None:
+        self.tables_seen += 1
+        caption, self.pending_caption = self.pending_caption, None
+        if table.images:
+            self.flush_caption()
+            for row in table.rows:
+                for cell in row:
+                    if cell.images:
+                        text = "\n".join(p.text.strip(_SPACES) for p in cell.paras if p.text.strip(_SPACES))
+                        cell_caption = "" if _CAPTION.match(text) else text
+                        self.photos.extend((img, cell_caption) for img in cell.images)
+            return
+        self.flush_photos()
+        texts = [[_cell_text(c) for c in row] for row in table.rows]
+        texts = [r for r in texts if any(r)]
+        if not texts:
+            return
+        if _is_submission(texts):
+            return
+        if self.zone == "data" or (self.zone != "chapter" and self.looks_indicator(texts)):
+            self.indicator_table(texts, caption)
+            return
+        if self.zone != "chapter" or not self.stack:
+            return
+        section = self.stack[-1]
+        after = len(section.paragraphs)
+        fixed = self.fixed_table(texts, caption)
+        if fixed is not None:
+            section.blocks.append(PlannedTable("fixed", fixed, "", [], after))
+            return
+        free = self.free_table(texts, caption, after)
+        if free is not None:
+            section.blocks.append(free)
+            return
+        if self.looks_indicator(texts):
+            self.indicator_table(texts, caption)
+            return
+        header, *rows = [tuple(r) for r in texts]
+        section.blocks.append(PlannedTable("plain", "", caption or "", [header, *rows], after))
+
+    def matcher_rows(self, texts: list[list[str]], where: str):
+        from desktop import matcher
+
+        return [(r, [matcher.Cell(value=t or None, ref=f"{where}第 {r} 行第 {c} 列")
+                     for c, t in enumerate(row, start=1)])
+                for r, row in enumerate(texts, start=1)]
+
+    def looks_indicator(self, texts: list[list[str]]) -> bool:
+        from desktop import matcher
+
+        header = matcher.find_header(self.matcher_rows(texts, ""))
+        if header is None or not header.year_columns:
+            return False
+        table = matcher.read_table("", self.matcher_rows(texts, ""), header)
+        found = matcher.match_rows(table, self.template.indicators, aliases=self.template.by_name)
+        return len(found.matches) >= max(3, len(table.rows) // 2)
+
+    def indicator_table(self, texts: list[list[str]], caption: str | None) -> None:
+        """Values of an indicator table, through the matcher and the importer, as from Excel."""
+        from desktop import importer, matcher
+
+        where = f"《{caption}》" if caption else f"第 {self.tables_seen} 个表格"
+        rows = self.matcher_rows(texts, where)
+        header = matcher.find_header(rows)
+        if header is None or not header.year_columns:
+            self.plan.notes.append(f"{where}没有含“序号”“指标”和年份的表头，未作为数据表读取。")
+            return
+        table = matcher.read_table("", rows, header)
+        by_column = {i: y.resolve(self.report.year) for i, y in enumerate(header.year_columns)}
+        first: dict[int, int] = {}
+        for i, year in by_column.items():
+            if year is not None:
+                first.setdefault(year, i)
+        raw = _Raw(table, {i: y for i, y in by_column.items() if y is not None and first[y] == i})
+        self.indicator_tables += 1
+        importer.plan_values(self.report, raw, self.values, self.first)
+
+    def fixed_table(self, texts: list[list[str]], caption: str | None) -> str | None:
+        """A chapter's fixed table (a view over indicators) found by caption or rows; its values
+        are compared with the indicator tables': a different one is kept as the table printed it."""
+        from desktop import matcher
+
+        school = self.report.school
+        specs = list(self.template.fixed_tables.values())
+        key = matcher.header_text(caption or "")
+        spec = next((s for s in specs if key and key in (matcher.header_text(s.title(school)),
+                                                          matcher.header_text(s.caption))), None)
+        rows = self.matcher_rows(texts, f"《{caption or '表格'}》")
+        header = matcher.find_header(rows)
+        if header is None or not header.year_columns:
+            return None
+        table = matcher.read_table("", rows, header)
+        best = None
+        for s in ([spec] if spec else specs):
+            labels = {r.indicator: _Labelled(r.indicator, r.label) for r in s.rows}
+            found = matcher.match_rows(table, labels)
+            enough = spec is not None or len(found.matches) >= max(2, (len(s.rows) * 2 + 2) // 3)
+            if enough and (best is None or len(found.matches) > len(best[1].matches)):
+                best = (s, found)
+        if best is None:
+            return None
+        spec, found = best
+        for match in found.matches:
+            self.fixed_value(spec.id, match, header)
+        return spec.id
+
+    def fixed_value(self, table_id: str, match, header) -> None:
+        from desktop import matcher
+
+        ind = self.template.indicators[match.indicator]
+        for column, cell in match.row.cells.items():
+            year = header.year_columns[column].resolve(self.report.year)
+            if year is None or cell.empty:
+                continue
+            try:
+                text, unit = matcher.value_input(ind.type, cell, match.row.unit)
+                new = self.report.parse(ind.id, year, text, unit)
+            except (matcher.CellRefused, ValueRefused) as exc:
+                self.plan.refused.append(f"{cell.ref} {ind.name}（{year}年）：{exc}")
+                continue
+            self.pending_fixed.append((table_id, ind, year, new, cell.ref))
+
+    def settle_fixed(self) -> None:
+        """A fixed table's value agreeing with the indicator tables is nothing new; one they do
+        not give is imported; a different one is kept as the table printed it (`stated`), so
+        `check` shows the contradiction rather than the import hiding it."""
+        from desktop import importer
+
+        current = self.report.file.values()
+        shown = self.report.shown(current)
+        for table_id, ind, year, new, where in self.pending_fixed:
+            key = (ind.id, year)
+            if key in self.first:
+                if not importer.same_value(ind, self.first[key][1], new):
+                    self.plan.stated.append(StatedValue(table_id, ind.id, year, new))
+                continue
+            self.first[key] = (where, new)
+            old = current.get(key)
+            known = old if old is not None else (shown[key].value if key in shown else None)
+            if importer.same_value(ind, known, new):
+                self.values.unchanged += 1
+            else:
+                self.values.changes.append(importer.Change(ind.id, ind.name, year, old, new))
+
+    def free_table(self, texts: list[list[str]], caption: str | None, after: int) -> PlannedTable | None:
+        from desktop import matcher
+
+        header = [matcher.header_text(t) for t in texts[0]]
+        seq = 1 if header and header[0] in ("序号", "序", "编号") else 0
+        names = header[seq:]
+        chapter = self.chapter.chapter if self.chapter else None
+        specs = [self.template.free_tables[i] for i in (chapter.free_tables if chapter else ())
+                 if i in self.template.free_tables]
+        specs += [s for s in self.template.free_tables.values() if s not in specs]
+        for spec in specs:
+            wanted = [matcher.header_text(c.name) for c in spec.columns]
+            where = {w: names.index(w) for w in wanted if w in names}
+            if len(where) < max(2, (len(wanted) * 2 + 2) // 3):
+                continue
+            rows: list[tuple[str, ...]] = []
+            total: str | None = None
+            totals = [i for i, c in enumerate(spec.columns) if c.total]
+            for r, row in enumerate(texts[1:], start=2):
+                cells = row[seq:]
+                picked = [cells[where[w]] if w in where and where[w] < len(cells) else "" for w in wanted]
+                lead = matcher.header_text(row[0] if row else "")
+                if lead in ("合计", "总计", "合计:", "总计:") or (picked and matcher.header_text(picked[0]) in
+                                                                ("合计", "总计")):
+                    if totals:
+                        total = picked[totals[0]] or None
+                    continue
+                if matcher.header_text("".join(picked)) in ("", matcher.header_text("".join(wanted))):
+                    continue  # blank, or the header repeated
+                for column, text in zip(spec.columns, picked, strict=True):
+                    if column.numeric and text:
+                        from desktop.values import ParseError
+
+                        try:
+                            column.type.parse(text)
+                        except ParseError as exc:
+                            self.plan.refused.append(
+                                f"《{caption or spec.caption}》第 {r} 行 {exc.describe(column.name)}")
+                rows.append(tuple(picked))
+            stated = self.stated_total(spec, rows, total)
+            return PlannedTable("free", spec.id, caption or "", rows, after, stated)
+        return None
+
+    @staticmethod
+    def stated_total(spec, rows, total: str | None) -> str | None:
+        """The printed 合计 when it is not what the rows add up to (kept, `check` names it)."""
+        from decimal import Decimal
+
+        from desktop.values import ParseError
+
+        if total is None:
+            return None
+        index = next(i for i, c in enumerate(spec.columns) if c.total)
+        column = spec.columns[index]
+        try:
+            printed = column.type.number(column.type.parse(total))
+        except ParseError:
+            return total
+        s = Decimal(0)
+        for row in rows:
+            try:
+                value = column.type.parse(row[index]) if row[index] else None
+            except ParseError:
+                return total
+            s += column.type.number(value) or 0 if value is not None else 0
+        return None if printed == s else total
+
+
+@dataclass
+class _Raw:
+    """The importer's view of a table read by a reader (as xlsx_read.RawTable gives it)."""
+
+    table: object
+    year_of_column: dict[int, int]
+
+
+@dataclass(frozen=True)
+class _Labelled:
+    """An indicator under the label a fixed table prints for it, for the matcher."""
+
+    id: str
+    name: str
+    parent: str | None = None
+    children: tuple[str, ...] = ()
+
+
+# ----------------------------------------------------------------------------- text
+def clean_paragraphs(raw: str) -> list[str]:
+    """Paragraphs as the writer meant them: leading (full-width) spaces and tabs removed; a
+    soft line break after a sentence ends a paragraph, one inside a sentence (a line wrapped
+    by hand) is joined."""
+    out: list[str] = []
+    current = ""
+    for line in raw.replace("\r", "\n").split("\n"):
+        line = line.strip(_SPACES).replace("\t", " ")
+        if not line:
+            if current:
+                out.append(current)
+                current = ""
+            continue
+        if not current:
+            current = line
+        elif current.endswith(_SENTENCE_END):
+            out.append(current)
+            current = line
+        else:
+            joiner = " " if current[-1].isascii() and current[-1].isalnum() and line[0].isascii() \
+                and line[0].isalnum() else ""
+            current += joiner + line
+    if current:
+        out.append(current)
+    return out
+
+
+def _numbered(text: str) -> tuple[str | None, str]:
+    for key, pattern in _NUMBERS:
+        m = pattern.match(text)
+        if m and m.end() < len(text):
+            return key, text[m.end():].strip(_SPACES)
+    return None, text
+
+
+def _after_first_line(text: str) -> str:
+    parts = text.split("\n", 1)
+    return parts[1].strip(_SPACES) if len(parts) > 1 else ""
+
+
+def _clean_title(title: str) -> str:
+    return title.strip(_SPACES).rstrip("。.．")
+
+
+def _title_key(title: str) -> str:
+    from desktop.matcher import normalise_name
+
+    return re.sub(r"[，,、。.．:：；;“”\"'（）()《》\s]", "", normalise_name(title))
+
+
+def _cell_text(cell) -> str:
+    return " ".join(line.strip(_SPACES) for line in cell.text.split("\n") if line.strip(_SPACES))
+
+
+def _is_submission(texts: list[list[str]]) -> bool:
+    from desktop.matcher import BLOCK_PREFIXES, header_text
+
+    first = next((t for row in texts for t in row if t), "")
+    return header_text(first).startswith(BLOCK_PREFIXES)
+
+
+# ----------------------------------------------------------------------------- writing
+@dataclass
+class WordWritten:
+    """What `write` changed, for `unwrite`."""
+
+    values: object  # importer.Written
+    chapters: list[tuple[str, int, str, str, list[dict], list[dict]]]
+    # (chapter id, root id, old root title, old root text, snapshots of removed sections,
+    #  snapshots of removed root tables/figures)
+    added_sections: list[int]
+    added_blocks: list[tuple[str, int]]
+    stated: list[tuple[str, str, int, str | None]]
+
+
+def apply_word_import(report: Report, plan: WordPlan) -> int:
+    """Apply a clean plan in one transaction after a backup; returns chapters + values."""
+    from desktop import backups
+
+    if not plan.ok:
+        raise WordImportRefused(plan.summary())
+    changes = len(plan.values.changes) if plan.values is not None else 0
+    if not plan.chapters and not changes and not plan.stated:
+        return 0
+    backups.make_backup(report.file, "import")
+    write(report, plan)
+    return len(plan.chapters) + changes
+
+
+def write(report: Report, plan: WordPlan) -> WordWritten:
+    from desktop import importer
+
+    file = report.file
+    chapters = []
+    added_sections: list[int] = []
+    added_blocks: list[tuple[str, int]] = []
+    stated_before = file.stated()
+    with file.transaction(f"imported from {plan.source.name}"):
+        values = importer.write(report, plan.values) if plan.values is not None else None
+        stated = []
+        for s in plan.stated:
+            stated.append((s.table, s.indicator, s.year, stated_before.get((s.table, s.indicator, s.year))))
+            file.set_stated(s.table, s.indicator, s.year, s.value)
+        for pc in plan.chapters:
+            root = file.chapter_root(pc.chapter.id)
+            old = file.section(root)
+            removed = [file.delete_section(child.id) for child in file.children(root)]
+            blocks = [file.delete_table(t.id) for t in file.tables(root)]
+            blocks += [file.delete_figure(f.id) for f in file.figures(root)]
+            chapters.append((pc.chapter.id, root, old.title, old.text, removed, blocks))
+            if pc.chapter.case and pc.root.title:
+                file.rename_section(root, pc.root.title)
+            _fill(file, root, pc.root, added_sections, added_blocks)
+    return WordWritten(values, chapters, added_sections, added_blocks, stated)
+
+
+def _fill(file, section_id: int, planned: PlannedSection, added_sections, added_blocks) -> None:
+    file.set_section_text(section_id, "\n".join(planned.paragraphs))
+    # Added in document order: tables and figures share one position sequence.
+    for b in planned.blocks:
+        if isinstance(b, PlannedTable):
+            added_blocks.append(("table", file.add_table(
+                section_id, b.kind, b.ref, after=b.after, caption=b.caption, rows=b.rows,
+                stated_total=b.stated_total)))
+        else:
+            added_blocks.append(("figure", file.add_figure(section_id, b.caption, b.photos,
+                                                           after=b.after)))
+    for child in planned.sections:
+        child_id = file.add_section(section_id, child.title)
+        added_sections.append(child_id)
+        _fill(file, child_id, child, added_sections, added_blocks)
+
+
+def unwrite(report: Report, written: WordWritten, source: str) -> None:
+    """Put back what `write` changed, in one transaction."""
+    from desktop import importer
+
+    file = report.file
+    with file.transaction(source):
+        for _chapter_id, root, title, text, removed, blocks in written.chapters:
+            for child in file.children(root):
+                file.delete_section(child.id)
+            for t in file.tables(root):
+                file.delete_table(t.id)
+            for f in file.figures(root):
+                file.delete_figure(f.id)
+            for snap in removed:
+                file.restore_section(snap)
+            for snap in blocks:
+                file.restore_rows(snap)
+            file.rename_section(root, title)
+            file.set_section_text(root, text)
+        for table, indicator, year, old in written.stated:
+            file.set_stated(table, indicator, year, old)
+        if written.values is not None:
+            importer.unwrite(report, written.values, source)
