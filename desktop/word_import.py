@@ -263,6 +263,10 @@ class _Planner:
             return
         self.flush_photos()
         self.flush_caption()
+        if len(text) <= 60 and not text.endswith(_END) and self.is_indicator_table_title(text):
+            self.zone = "data"  # the indicator tables at the end (a title, styled or not)
+            self.chapter, self.stack = None, []
+            return
         heading = self.heading(p, text)
         if heading is not None:
             level, title, key, rest = heading
@@ -399,9 +403,10 @@ class _Planner:
         text = header_text(heading)
         for t in self.template.indicator_tables:
             names = {header_text(t.sheet), header_text(t.heading(self.report.school))}
-            if any(n and (n in text or text in n) for n in names if len(n) >= 2):
+            # "某校质量数据表", "质量数据表", "附表1 人才培养…": named at its end, not in passing
+            if any(text.endswith(n) or (len(text) >= 4 and n.endswith(text)) for n in names if len(n) >= 2):
                 return True
-        return header_text(self.template.tables_name) in text if self.template.tables_name else False
+        return False
 
     def add_text(self, raw: str) -> None:
         if self.zone != "chapter" or not self.stack:
@@ -789,7 +794,8 @@ def write(report: Report, plan: WordPlan) -> WordWritten:
         for pc in plan.chapters:
             root = file.chapter_root(pc.chapter.id)
             old = file.section(root)
-            removed = [file.delete_section(child.id) for child in file.children(root)]
+            # last first: each snapshot keeps its position, restored first to last by undo
+            removed = [file.delete_section(child.id) for child in reversed(file.children(root))]
             blocks = [file.delete_table(t.id) for t in file.tables(root)]
             blocks += [file.delete_figure(f.id) for f in file.figures(root)]
             chapters.append((pc.chapter.id, root, old.title, old.text, removed, blocks))
@@ -829,7 +835,7 @@ def unwrite(report: Report, written: WordWritten, source: str) -> None:
                 file.delete_table(t.id)
             for f in file.figures(root):
                 file.delete_figure(f.id)
-            for snap in removed:
+            for snap in reversed(removed):
                 file.restore_section(snap)
             for snap in blocks:
                 file.restore_rows(snap)

@@ -1,0 +1,264 @@
+"""Importing Word reports: documents built the way schools make them, our own export back.
+
+Each imported report is printed to PDF and read with pdftotext: the headings in order, the
+paragraphs, the figure and table captions and the values must be there.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document as Docx
+
+from desktop import assemble, backups
+from desktop.cli import main
+from desktop.document import Figure, Table
+from desktop.formats.docx_write import write_docx
+from desktop.formats.pdf import write_pdf
+from desktop.report import Report
+from desktop.word_import import (
+    WordImportRefused,
+    apply_word_import,
+    clean_paragraphs,
+    plan_word_import,
+    unwrite,
+    write,
+)
+from tests.desktop import word_docs
+
+
+def pdf_text(report: Report, tmp_path: Path) -> str:
+    out = tmp_path / "imported.pdf"
+    write_pdf(assemble.build(report), out)
+    text = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    return re.sub(r"\s+", "", text)
+
+
+def in_order(text: str, parts: list[str]) -> bool:
+    at = 0
+    for part in parts:
+        found = text.find(re.sub(r"\s+", "", part), at)
+        assert found >= 0, f"“{part}” not found after “{text[max(0, at - 20):at]}”"
+        at = found
+    return True
+
+
+@pytest.fixture
+def new_report(tmp_path):
+    with Report.create(tmp_path / "new.qreport", word_docs.SCHOOL, "2022", 2021) as report:
+        yield report
+
+
+def outline(report: Report, chapter: str) -> list[tuple[str, str]]:
+    return [(s.title, s.text) for s in report.file.sections(chapter)]
+
+
+def test_a_report_with_heading_styles(new_report, tmp_path):
+    plan = plan_word_import(new_report, word_docs.styled(tmp_path / "styled.docx"))
+    assert plan.ok, plan.problems()
+    assert [pc.chapter.id for pc in plan.chapters] == ["overview", "students", "teaching"]
+    preview = plan.preview()
+    assert preview[0] == "一、学校概况 → 学校概况：2 段，0 张表，0 幅图"
+    assert "  立德树人，打造三全育人学校：2 段，0 张表，0 幅图" in preview
+    apply_word_import(new_report, plan)
+    assert outline(new_report, "students") == [
+        ("", "学校坚持立德树人。"),
+        ("立德树人，打造三全育人学校", "学校党委把思想政治工作贯穿教育教学全过程。"),
+        ("党建引领，全力提升教育质量", "以党建带团建。"),
+        ("技能大赛成绩突出", "本年度学生在技能大赛中获奖如下。\n获奖数量比上年增加。"),
+    ]
+    (table,) = [t for t in new_report.file.tables() if t.kind == "free"]
+    assert (table.ref, table.rows, table.after) == (
+        "skill_awards", (("汽车维修", "一等奖"), ("电子商务", "二等奖")), 1)
+    text = pdf_text(new_report, tmp_path)
+    assert in_order(text, ["一、学校概况", "学校始建于1958年", "二、学生发展", "（一）立德树人，打造三全育人学校",
+                           "1.党建引领，全力提升教育质量", "（二）技能大赛成绩突出",
+                           "表2-1学生参加技能大赛部分省级及以上获奖情况统计表", "汽车维修", "一等奖",
+                           "获奖数量比上年增加", "三、教学改革", "质量数据表", "思想政治课专任教师数"])
+    values = new_report.file.values()
+    ind = next(i for i in new_report.template.indicators.values() if i.name == "思想政治课专任教师数")
+    assert (values[(ind.id, 2020)], values[(ind.id, 2021)]) == ("48", "54")
+    for _seq, name, _unit, _old, _new in word_docs.DATA_ROWS:
+        assert re.sub(r"^其中：", "", name) in text
+    assert in_order(text, ["思想政治课专任教师数", "人", "48", "54", "德育管理人员数", "人", "90", "101"])
+
+
+def test_a_report_without_heading_styles(new_report, tmp_path):
+    path = word_docs.unstyled(tmp_path / "unstyled.docx")
+    plan = plan_word_import(new_report, path)
+    assert plan.ok, plan.problems()
+    assert [pc.heading for pc in plan.chapters] == ["一、学校概况", "二、学生发展", "三、教学改革"]
+    assert any("第一章之前" in n for n in plan.notes)  # the cover and the 目录 are left out
+    apply_word_import(new_report, plan)
+    # soft line breaks inside a sentence joined, after a sentence they end the paragraph;
+    # the two full-width spaces typed at the start are gone
+    assert outline(new_report, "overview") == [
+        ("", "学校始建于1958年，位于聊城市高新区。\n现有在校生9527人。"),
+        ("办学条件", "学校占地709.5亩。"),
+    ]
+    students = outline(new_report, "students")
+    assert students[1][0] == "党建引领，全力提升教育质量"  # a bold lead-in became the heading
+    assert students[1][1].startswith("学校以党建带团建，全面加强思想政治工作")
+    (figure,) = new_report.file.figures()
+    assert figure.caption == "学校举行的部分思政教育活动"
+    assert [p.caption for p in figure.photos] == ["4月30日，三全育人综合改革现场会", "11月27日，宣讲会"]
+    tables = {t.kind: t for t in new_report.file.tables()}
+    assert tables["plain"].caption == "学生社团一览表"
+    assert tables["plain"].rows[0] == ("社团名称", "成立时间", "人数")
+    assert (tables["free"].ref, tables["free"].stated_total) == ("majors", None)  # 合计 = the rows' sum
+    text = pdf_text(new_report, tmp_path)
+    assert in_order(text, [
+        "一、学校概况", "学校始建于1958年，位于聊城市高新区。", "（一）办学条件", "二、学生发展",
+        # the document has no （一） above it: qreport numbers it as its first section
+        "（一）党建引领，全力提升教育质量", "学校以党建带团建", "4月30日，三全育人综合改革现场会",
+        "图2-1学校举行的部分思政教育活动", "表2-1学生社团一览表", "书法社", "三、教学改革",
+        "表3-1学校专业设置及在校生情况一览表", "数控技术应用", "300", "合计", "500", "质量数据表",
+        "名班主任工作室数", "2", "3", "其中：国家级"])
+
+
+def test_our_own_docx_comes_back_the_same(sample_report, tmp_path):
+    before = assemble.build(sample_report)
+    path = tmp_path / "sample.docx"
+    write_docx(before, path)
+    with Report.create(tmp_path / "back.qreport", sample_report.school, "2022",
+                       sample_report.year) as report:
+        meta = sample_report.file.meta()
+        for key in ("report_date",):
+            report.file.set_meta(key, meta.get(key, ""))
+        plan = plan_word_import(report, path)
+        assert plan.ok, plan.problems()
+        apply_word_import(report, plan)
+        after = assemble.build(report)
+    assert flat(after) == flat(before)
+    assert [[c.text for c in r.cells] for r in after.data_table.rows] == \
+        [[c.text for c in r.cells] for r in before.data_table.rows]
+
+
+def test_importing_our_docx_into_its_own_report_changes_nothing(sample_path, tmp_path, capsys):
+    with Report.open(sample_path) as report:
+        before = assemble.build(report)
+    path = tmp_path / "sample.docx"
+    write_docx(before, path)
+    assert main(["import", str(sample_path), str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "一、学校概况 → 学校概况" in out and "数值：将更新 0 个" in out
+    with Report.open(sample_path) as report:
+        assert flat(assemble.build(report)) == flat(before)
+        assert backups.list_backups(sample_path)  # a backup was made first
+
+
+def test_dry_run_previews_and_writes_nothing(sample_path, tmp_path, capsys):
+    path = word_docs.unstyled(tmp_path / "u.docx")
+    with Report.open(sample_path) as report:
+        before = flat(assemble.build(report))
+    assert main(["import", str(sample_path), str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "二、学生发展 → 学生发展：4 段，1 张表，1 幅图" in out
+    assert "（试运行：未写入任何内容）" in out
+    with Report.open(sample_path) as report:
+        assert flat(assemble.build(report)) == before
+
+
+def test_chapters_not_in_the_document_stay(sample_report, tmp_path):
+    plan = plan_word_import(sample_report, word_docs.styled(tmp_path / "s.docx"))
+    policy = outline(sample_report, "policy")
+    apply_word_import(sample_report, plan)
+    assert outline(sample_report, "policy") == policy  # 五、政策保障 is not in the document
+    assert outline(sample_report, "overview")[0][1].startswith("学校始建于1958年")
+
+
+def test_undo_puts_the_chapters_and_values_back(sample_report, tmp_path):
+    before = flat(assemble.build(sample_report))
+    values = sample_report.file.values()
+    plan = plan_word_import(sample_report, word_docs.unstyled(tmp_path / "u.docx"))
+    written = write(sample_report, plan)
+    assert flat(assemble.build(sample_report)) != before
+    unwrite(sample_report, written, "undo")
+    assert flat(assemble.build(sample_report)) == before
+    assert sample_report.file.values() == values
+
+
+def test_a_wrong_value_refuses_the_whole_import(sample_report, tmp_path):
+    doc = Docx(str(word_docs.styled(tmp_path / "s.docx")))
+    doc.tables[-1].cell(1, 4).text = "五十四"
+    path = tmp_path / "bad.docx"
+    doc.save(path)
+    before = flat(assemble.build(sample_report))
+    plan = plan_word_import(sample_report, path)
+    assert not plan.ok
+    assert any("思想政治课专任教师数" in p and "五十四" in p for p in plan.problems())
+    with pytest.raises(WordImportRefused):
+        apply_word_import(sample_report, plan)
+    assert flat(assemble.build(sample_report)) == before
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"not a zip at all", "不是有效的 Word 文档"),
+    (b"PK\x03\x04broken", "不是有效的 Word 文档"),
+])
+def test_damaged_files_are_refused_with_a_sentence(sample_path, tmp_path, capsys, content, message):
+    path = tmp_path / "bad.docx"
+    path.write_bytes(content)
+    assert main(["import", str(sample_path), str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_an_old_doc_goes_through_libreoffice(sample_path, tmp_path, capsys):
+    source = word_docs.styled(tmp_path / "s.docx")
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/p",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=240)
+    assert main(["import", str(sample_path), str(tmp_path / "s.doc"), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "一、学校概况 → 学校概况" in out and "LibreOffice" in out
+
+
+def test_without_libreoffice_a_doc_is_refused_with_advice(sample_path, tmp_path, capsys, monkeypatch):
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 an old Word file")
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert main(["import", str(sample_path), str(tmp_path / "old.doc")]) == 2
+    assert "另存为” .docx" in capsys.readouterr().err
+
+
+def test_soft_breaks_and_full_width_spaces():
+    assert clean_paragraphs("\u3000\u3000第一行没有\n写完。第二句\n\n\t另起一段") == [
+        "第一行没有写完。第二句", "另起一段"]
+    assert clean_paragraphs("第一句。\n第二句。") == ["第一句。", "第二句。"]
+    assert clean_paragraphs("Python\nscript") == ["Python script"]
+
+
+# ----------------------------------------------------------------------------- helpers
+def flat(doc) -> list:
+    """Outline, text, tables and figures of an assembled document, comparable."""
+    out = []
+
+    def blocks(items):
+        for x in items:
+            if isinstance(x, str):
+                out.append(("P", x))
+            elif isinstance(x, Table):
+                out.append(("T", x.number, x.caption, tuple(c.name for c in x.columns),
+                            tuple(tuple(c.text for c in r) for r in x.rows),
+                            x.total and tuple(c.text for c in x.total)))
+            elif isinstance(x, Figure):
+                out.append(("F", x.number, x.caption, tuple(p.caption for p in x.photos)))
+
+    def sections(items):
+        for s in items:
+            out.append(("H", s.heading))
+            blocks(s.body)
+            sections(s.sections)
+
+    for c in doc.chapters:
+        out.append(("C", c.heading))
+        blocks(c.body)
+        sections(c.sections)
+    for t in doc.data_tables:
+        out.append(("D", t.title, tuple((r.label, tuple(c.text for c in r.cells)) for r in t.rows)))
+    return out
