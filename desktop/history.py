@@ -61,6 +61,9 @@ def _what(report: Report, change: Change) -> str:
         indicator, _, year = change.target.partition("@")
         ind = report.template.indicators.get(indicator)
         name = ind.name if ind else indicator
+        parent = report.template.indicators.get(ind.parent) if ind and ind.parent else None
+        if parent is not None:  # a 其中 row says whose part it is: 名班主任工作室数·国家级
+            name = f"{parent.name}·{name}"
         return f"{name}（{year}年）" + ("备注" if change.kind == "note" else "")
     if change.kind == "meta":
         return _META.get(change.target, change.target)

@@ -92,6 +92,7 @@ class ExportJob(QRunnable):
     def __init__(self, source: Path, kind: str, out: Path, department: str = ""):
         super().__init__()
         self.source, self.kind, self.out, self.department = source, kind, out, department
+        self.open_when_done = False
         self.signals = _Signals()  # created on the GUI thread: its slots run there
 
     def run(self) -> None:
@@ -118,8 +119,11 @@ class ExportController(QObject):
         self.progress: QProgressDialog | None = None
         self.last_dialog: QMessageBox | None = None
 
-    def start(self, source: Path, kind: str, out: Path, department: str = "") -> ExportJob:
+    def start(self, source: Path, kind: str, out: Path, department: str = "",
+              open_when_done: bool = False) -> ExportJob:
+        """open_when_done: 打印… opens the PDF in the system's viewer instead of asking."""
         job = ExportJob(Path(source), kind, Path(out), department)
+        job.open_when_done = open_when_done
         job.setAutoDelete(False)  # Python keeps it until its signals have been delivered
         self._jobs.add(job)
         job.signals.finished.connect(lambda path, note, job=job: self._finished(job, path, note))
@@ -155,6 +159,16 @@ class ExportController(QObject):
     def _finished(self, job: ExportJob, path: str, note: str) -> None:
         self._jobs.discard(job)
         self._close_progress()
+        if job.open_when_done:
+            opened = QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+            if not opened:
+                self._failed(job, f"已生成 {path}，但没有找到打开 PDF 的程序。请安装 PDF 阅读器后再打印。")
+                return
+            bar = getattr(self.window, "statusBar", None)
+            if bar is not None:
+                bar().showMessage("已在 PDF 阅读器中打开报告，请在其中打印。", 10000)
+            self.done.emit(path)
+            return
         box = QMessageBox(QMessageBox.Icon.Information, "导出完成",
                           f"已导出到：\n{path}" + (f"\n\n{note}" if note else ""),
                           parent=self.window)

@@ -86,8 +86,9 @@ class FindingsDock(QDockWidget):
         self.setWidget(body)
         self.set_findings([])
 
-    def set_findings(self, findings: list[Finding]) -> None:
-        """Replace the list, keeping the picked finding selected when it is still there."""
+    def set_findings(self, findings: list[Finding], unfinished: str = "") -> None:
+        """Replace the list, keeping the picked finding selected when it is still there.
+        `unfinished` says what is still empty: then no finding is not 检查通过."""
         current = self.list.currentItem()
         keep = current.data(FINDING_ROLE).message if current and current.data(FINDING_ROLE) else None
         scroll = self.list.verticalScrollBar().value()
@@ -101,13 +102,14 @@ class FindingsDock(QDockWidget):
             if finding.message == keep:
                 self.list.setCurrentItem(item)
         if not self.findings:
-            item = QListWidgetItem("没有发现问题。")
+            item = QListWidgetItem(f"没有发现矛盾，但报告还没有写完：{unfinished}。" if unfinished
+                                   else "没有发现问题。")
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(item)
         self.list.verticalScrollBar().setValue(scroll)
         self.summary.setText(
             "单击一条，转到需要核对的位置。错误须改正；提示请核实。"
-            if self.findings else "检查通过。"
+            if self.findings else ("尚未写完，暂不能判断。" if unfinished else "检查通过。")
         )
         self.setWindowTitle(f"检查结果（{counts_text(self.findings)}）")
 

@@ -12,30 +12,21 @@ import contextlib
 import sqlite3
 import sys
 import traceback
-import unicodedata
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
-    QSpinBox,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -47,19 +38,20 @@ from desktop import settings as settings_mod
 from desktop import template as templates
 from desktop.report import Report, ReportFileError
 from desktop.rules import Finding
-from desktop.template import Chapter, Template
+from desktop.search import Hit, search, tab_title  # noqa: F401 - search: the window's API
 from desktop.ui import live_values
 from desktop.ui.chapter_tab import ChapterTab
 from desktop.ui.data_table import DataTableTab
 from desktop.ui.export_jobs import KINDS, ExportController
+from desktop.ui.find_dialog import FindDialog
 from desktop.ui.findings import FindingsDock, counts
+from desktop.ui.new_report_dialog import REPORT_FILTER, NewReportDialog
 from desktop.ui.section_editor import REMEMBERED
 from desktop.ui.undo import Change, ImportCommand, Notifier
 
 CHECK_DELAY_MS = 150  # debounce: a burst of edits re-runs the check once
 DEFAULT_SIZE = QSize(1280, 800)
 DOCK_HEIGHT = 170
-REPORT_FILTER = "质量报告文件 (*.qreport)"
 
 
 # ---------------------------------------------------------------- opening files
@@ -82,202 +74,6 @@ def open_locked(path: Path | str):
 def _release(lock) -> None:
     if lock is not None:
         lock.release()
-
-
-# ---------------------------------------------------------------- chapter tabs
-def tab_title(template: Template, chapter: Chapter) -> str:
-    """"一、学校概况"; the case chapter carries no number."""
-    return chapter.title if chapter.case else template.chapter_heading(chapter) + chapter.title
-
-
-# ---------------------------------------------------------------- find
-@dataclass(frozen=True)
-class Hit:
-    label: str
-    chapter: str | None = None
-    section: int | None = None
-    indicator: str | None = None
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-def _span(text: str, needle: str) -> tuple[int, int]:
-    """Where in `text` the folded `needle` is: folding changes lengths ("㎡" is "m2",
-    "…" is "..."), so positions in the folded text are mapped back character by character.
-    The start of the text when the needle only matches the text folded as a whole."""
-    origin: list[int] = []
-    pieces = []
-    for i, ch in enumerate(text):
-        piece = _fold(ch)
-        pieces.append(piece)
-        origin.extend([i] * len(piece))
-    at = "".join(pieces).find(needle)
-    if at < 0:
-        return 0, 0
-    return origin[at], origin[at + len(needle) - 1] + 1
-
-
-def search(report: Report, text: str, limit: int = 200) -> list[Hit]:
-    """Section titles and texts, and indicator names, containing `text` (NFKC, any case)."""
-    needle = _fold(text.strip())
-    if not needle:
-        return []
-    template = report.template
-    headings = {c.id: tab_title(template, c) for c in template.chapters}
-    hits: list[Hit] = []
-    for section in report.file.sections():
-        where = headings.get(section.chapter, section.chapter)
-        title = section.title or "（章首）"
-        if needle in _fold(section.title):
-            hits.append(Hit(f"{where} › {title}", section.chapter, section.id))
-        if needle in _fold(section.text):
-            at, end = _span(section.text, needle)
-            start, stop = max(0, at - 14), end + 14
-            snippet = section.text[start:stop].replace("\n", " ")
-            lead = "…" if start else ""
-            tail = "…" if stop < len(section.text) else ""
-            hits.append(Hit(f"{where} › {title}：{lead}{snippet}{tail}", section.chapter,
-                            section.id))
-        if len(hits) >= limit:
-            return hits
-    for ind in template.indicators.values():
-        if needle in _fold(ind.name):
-            if ind.in_table:
-                where = (template.indicator_table(ind.table).heading("").strip()
-                         + (f" 第 {ind.seq} 项" if ind.seq else ""))
-            else:
-                where = headings.get(ind.chapter or "", "")
-            hits.append(Hit(f"{where} › {ind.name}", ind.chapter, None, ind.id))
-    return hits[:limit]
-
-
-class FindDialog(QDialog):
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
-        self.window_ = window
-        self.setWindowTitle("查找")
-        self.resize(640, 440)
-        self.edit = QLineEdit(self, placeholderText="输入要查找的文字：章节标题、正文或指标名称",
-                              clearButtonEnabled=True)
-        self.results = QListWidget(self)
-        self.count = QLabel(self)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.edit)
-        layout.addWidget(self.count)
-        layout.addWidget(self.results, 1)
-        self.timer = QTimer(self, singleShot=True, interval=200)
-        self.timer.timeout.connect(self.run)
-        self.edit.textChanged.connect(lambda _=None: self.timer.start())
-        self.edit.returnPressed.connect(self._go_first)
-        self.results.itemActivated.connect(self._go)
-        self.results.itemClicked.connect(self._go)
-
-    def run(self) -> None:
-        self.results.clear()
-        hits = search(self.window_.report, self.edit.text())
-        for hit in hits:
-            item = QListWidgetItem(hit.label)
-            item.setToolTip(hit.label)
-            item.setData(Qt.ItemDataRole.UserRole, hit)
-            self.results.addItem(item)
-        text = self.edit.text().strip()
-        self.count.setText(f"找到 {len(hits)} 处。" if text else "")
-
-    def _go_first(self) -> None:
-        self.timer.stop()
-        self.run()
-        if self.results.count():
-            self._go(self.results.item(0))
-
-    def _go(self, item: QListWidgetItem) -> None:
-        self.window_.go_to_hit(item.data(Qt.ItemDataRole.UserRole))
-
-
-# ---------------------------------------------------------------- new report
-class NewReportDialog(QDialog):
-    def __init__(self, parent=None, folder: Path | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("新建报告")
-        self.school = QLineEdit(self, placeholderText="如 聊城高级工程职业学校")
-        self.edition = QComboBox(self)
-        for edition in templates.available():
-            try:
-                title = templates.load(edition).name
-            except templates.TemplateError:
-                continue
-            self.edition.addItem(title, edition)
-        self.year = QSpinBox(self, minimum=2000, maximum=2100)
-        self.path = QLineEdit(self)
-        self.folder = folder or Path.home()
-        browse = QPushButton("浏览…", self)
-        browse.clicked.connect(self._browse)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path, 1)
-        path_row.addWidget(browse)
-        form = QFormLayout()
-        form.addRow("学校名称：", self.school)
-        form.addRow("报告版本：", self.edition)
-        form.addRow("数据年度：", self.year)
-        form.addRow("保存为：", path_row)
-        self.error = QLabel(self, wordWrap=True)
-        self.error.setStyleSheet("color: #B3261E;")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.edition.currentIndexChanged.connect(self._edition_changed)
-        self.school.textChanged.connect(self._suggest_path)
-        self._edition_changed()
-        self.resize(520, self.sizeHint().height())
-
-    def _edition_changed(self) -> None:
-        edition = self.edition.currentData()
-        if edition:
-            with contextlib.suppress(templates.TemplateError):
-                spec = templates.load(edition)  # the 2022 report covers data year 2021
-                self.year.setValue(spec.data_year(spec.current_year(date.today().year)))
-        self._suggest_path()
-
-    def _suggest_path(self) -> None:
-        name = self.school.text().strip() or "新报告"
-        edition = self.edition.currentData() or ""
-        self.path.setText(str(self.folder / f"{name}{edition}质量报告.qreport"))
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "保存新报告", self.path.text(), REPORT_FILTER)
-        if path:
-            if not path.endswith(".qreport"):
-                path += ".qreport"
-            self.path.setText(path)
-
-    def _accept(self) -> None:
-        if not self.school.text().strip():
-            self.error.setText("请填写学校名称。")
-            return
-        if not self.path.text().strip():
-            self.error.setText("请选择保存位置。")
-            return
-        path = self.values()[3]
-        if path.suffix != ".qreport":
-            path = path.with_name(path.name + ".qreport")
-        if path.exists():
-            # said here, while what was typed is still in the dialog
-            self.error.setText(f"{path} 已存在。请换一个文件名，或用“打开”打开它。")
-            return
-        self.accept()
-
-    def values(self) -> tuple[str, str, int, Path]:
-        return (self.school.text().strip(), self.edition.currentData(), self.year.value(),
-                Path(self.path.text().strip()))
 
 
 # ---------------------------------------------------------------- the window
@@ -337,7 +133,9 @@ class MainWindow(QMainWindow):
         self.counts_button = QToolButton(self, autoRaise=True)
         self.counts_button.setToolTip("显示或隐藏检查结果")
         self.counts_button.clicked.connect(lambda: self.dock.setVisible(not self.dock.isVisible()))
-        for widget in (self.completeness_label, self.saved_label, self.counts_button):
+        self.file_label = QLabel(self)  # the file's name; its full path on hover
+        for widget in (self.file_label, self.completeness_label, self.saved_label,
+                       self.counts_button):
             bar.addPermanentWidget(widget)
 
     def _build_menus(self) -> None:
@@ -348,10 +146,13 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("最近打开")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
+        self._action(file_menu, "保存", self.save, QKeySequence.StandardKey.Save)
         self._action(file_menu, "另存副本…", self.save_copy, "Ctrl+Shift+S")
         self._action(file_menu, "从备份恢复…", self.restore_backup)
         file_menu.addSeparator()
         self._action(file_menu, "从 Excel 导入…", self.import_excel, "Ctrl+I")
+        file_menu.addSeparator()
+        self._action(file_menu, "打印…", self.print_report, QKeySequence.StandardKey.Print)
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
 
@@ -385,7 +186,7 @@ class MainWindow(QMainWindow):
 
         export_menu = bar.addMenu("导出(&X)")
         self._action(export_menu, "Excel…", lambda: self.export("xlsx"), "Ctrl+E")
-        self._action(export_menu, "PDF…", lambda: self.export("pdf"), "Ctrl+P")
+        self._action(export_menu, "PDF…", lambda: self.export("pdf"), "Ctrl+Shift+P")
         self._action(export_menu, "Word 文档…", lambda: self.export("docx"))
         self._action(export_menu, "仅质量数据表 PDF…", lambda: self.export("table_pdf"))
         self._action(export_menu, "部门采集表…", lambda: self.export("collect"))
@@ -469,6 +270,11 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.dock], [self._dock_height()], Qt.Orientation.Vertical)
 
     def _retitle(self) -> None:
+        path = str(self.report.file.path.resolve())
+        self.setWindowFilePath(path)
+        self.file_label.setText(self.report.file.path.name)
+        self.file_label.setToolTip(path)
+        self.tabs.tabBar().setToolTip(path)
         self.setWindowTitle(
             f"{self.report.school} — {self.report.template.title} — {self.report.file.path.name}"
         )
@@ -507,11 +313,18 @@ class MainWindow(QMainWindow):
         if change.kind == "meta":
             self._retitle()
         if change.replayed:
-            self.statusBar().showMessage(
-                ("已撤销：" if change.undone else "已重做：") + change.text, 5000
-            )
-            if change.kind in ("value", "note") and self.tabs.currentWidget() in self.data_tabs:
-                self.tabs.currentWidget().reveal(change.keys)
+            # an undo shows where it happened: that grid, with the cells selected
+            target = self.data_tab
+            if change.kind in ("value", "note") and change.keys:
+                target = self.data_tab_of(change.keys[0][0])
+            if target is not None:
+                self.show_tab(target)
+                where = self.tabs.tabText(self.tab_index(target))
+                self.statusBar().showMessage(
+                    ("已撤销：" if change.undone else "已重做：") + f"{change.text}（{where}）", 5000
+                )
+                if change.kind in ("value", "note"):
+                    target.reveal(change.keys)
         # values feed the chapters' fixed tables and facts: their views must re-read
         current = self.tabs.currentWidget()
         for chapter_id, tab in self.chapter_tabs.items():
@@ -531,11 +344,12 @@ class MainWindow(QMainWindow):
         self.check_timer.start()
 
     def _on_tab_replayed(self, tab: QWidget, text: str) -> None:
-        # An undo pressed on another tab changes a chapter the user does not see: say
-        # what and where, so a second Ctrl+Z is not pressed because "nothing happened".
+        # An undo pressed on another tab would change a chapter the user does not see:
+        # go there and say what and where, so a second Ctrl+Z is not pressed because
+        # "nothing happened".
         if tab is not self.tabs.currentWidget():
-            text += f"（{self.tabs.tabText(self.tab_index(tab))}）"
-        self.statusBar().showMessage(text, 5000)
+            self.show_tab(tab)
+        self.statusBar().showMessage(f"{text}（{self.tabs.tabText(self.tab_index(tab))}）", 5000)
 
     def _on_current_tab(self, _index: int) -> None:
         widget = self.tabs.currentWidget()
@@ -581,11 +395,27 @@ class MainWindow(QMainWindow):
             traceback.print_exc(file=sys.stderr)
             self.statusBar().showMessage(f"检查未能完成：{exc}", 10000)
             return
-        self.dock.set_findings(self.findings)
+        self.dock.set_findings(self.findings, self._unfinished())
         errors, warnings = counts(self.findings)
         self.counts_button.setText(f"错误 {errors} · 提示 {warnings}")
         self.counts_button.setStyleSheet("color: #B3261E;" if errors else "")
         self._update_completeness()
+
+    def _unfinished(self) -> str:
+        """What is still empty, in a few words ("3 个小节没有内容、12 个指标未填"), or ""."""
+        sections = facts_and_values = 0
+        for tab in self.chapter_tabs.values():
+            done, total = tab.completeness()
+            sections += total - done
+        for tab in self.data_tabs:
+            done, total = tab.completeness()
+            facts_and_values += total - done
+        parts = []
+        if sections:
+            parts.append(f"{sections} 处小节或基础数据未填")
+        if facts_and_values:
+            parts.append(f"{facts_and_values} 个指标未填")
+        return "、".join(parts)
 
     # ------------------------------------------------------------ going places
     def go_to_finding(self, finding: Finding) -> bool:
@@ -672,7 +502,7 @@ class MainWindow(QMainWindow):
 
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "打开报告", str(self.report.file.path.parent), REPORT_FILTER
+            self, "打开报告", str(self.work_folder()), REPORT_FILTER
         )
         if path:
             self.open_file(Path(path))
@@ -716,7 +546,7 @@ class MainWindow(QMainWindow):
             self.backup_timer.start()
 
     def new_report(self) -> NewReportDialog:
-        dialog = NewReportDialog(self, self.report.file.path.parent)
+        dialog = NewReportDialog(self, self.work_folder())
 
         def create() -> None:
             school, edition, year, path = dialog.values()
@@ -733,6 +563,19 @@ class MainWindow(QMainWindow):
         dialog.open()
         self._keep(dialog)
         return dialog
+
+    def save(self) -> QMessageBox:
+        """Ctrl+S: there is nothing to save; say so, and offer the copy people may want."""
+        self.commit_pending_edits()
+        box = QMessageBox(QMessageBox.Icon.Information, "保存",
+                          f"每次修改都已自动保存到：\n{self.report.file.path}\n\n无需另行保存。"
+                          "如需另存一份，请选“另存副本”。", parent=self)
+        copy = box.addButton("另存副本…", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("好", QMessageBox.ButtonRole.AcceptRole)
+        box.buttonClicked.connect(lambda button: button is copy and self.save_copy())
+        box.open()
+        self._keep(box)
+        return box
 
     def save_copy(self, target: Path | None = None) -> bool:
         if target is None:
@@ -826,7 +669,7 @@ class MainWindow(QMainWindow):
 
         if book is None:
             chosen, _ = QFileDialog.getOpenFileName(
-                self, "从 Excel 导入", str(self.report.file.path.parent), "Excel 工作簿 (*.xlsx)"
+                self, "从 Excel 导入", str(self.work_folder()), "Excel 工作簿 (*.xlsx)"
             )
             if not chosen:
                 return None
@@ -888,7 +731,7 @@ class MainWindow(QMainWindow):
             if not department:
                 return False
         if out is None:
-            suggested = self.report.file.path.parent / spec.default_name(self.report, department)
+            suggested = self.work_folder() / spec.default_name(self.report, department)
             chosen, _ = QFileDialog.getSaveFileName(
                 self, f"导出{spec.label}", str(suggested), spec.file_filter
             )
@@ -902,6 +745,34 @@ class MainWindow(QMainWindow):
             return False
         self.exports.start(self.report.file.path, kind, out, department)
         return True
+
+    def print_report(self) -> bool:
+        """打印…: the whole report as PDF, opened in the system's viewer, which prints."""
+        import tempfile
+        from datetime import datetime
+
+        folder = Path(tempfile.gettempdir()) / "qreport-打印"
+        folder.mkdir(parents=True, exist_ok=True)
+        # a new name each time: the last one may still be open in the viewer
+        out = folder / f"{self.report.file.path.stem}-{datetime.now():%Y%m%d-%H%M%S}.pdf"
+        if self.exports.busy():
+            self.statusBar().showMessage("上一个导出还没有完成。", 5000)
+            return False
+        self.exports.start(self.report.file.path, "pdf", out, open_when_done=True)
+        return True
+
+    def work_folder(self) -> Path:
+        """Where new reports and exports are offered: the open report's folder, or the
+        user's Documents when that is the program's own data folder (the sample)."""
+        from PySide6.QtCore import QStandardPaths
+
+        folder = self.report.file.path.resolve().parent
+        data = settings_mod.data_dir().resolve()
+        if folder == data or data in folder.parents:
+            documents = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation)
+            folder = Path(documents) if documents else Path.home()
+        return folder
 
     def _choose_department(self) -> str:
         from PySide6.QtWidgets import QInputDialog

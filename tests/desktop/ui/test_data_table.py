@@ -161,7 +161,7 @@ def test_undo_and_redo_with_keys(qtbot, data_tab, on_disk, window):
     assert model.index(row, COL_CUR).data() == "2245"
     # the undone cell is shown, and the status bar says what was undone
     assert (view.currentIndex().row(), view.currentIndex().column()) == (row, COL_CUR)
-    assert window.statusBar().currentMessage() == "已撤销：修改“毕业生总数”（2021年）"
+    assert window.statusBar().currentMessage() == "已撤销：修改“毕业生总数”（2021年）（质量数据表）"
     qtbot.keyClick(view, Qt.Key.Key_Y, CTRL)
     assert on_disk.value("graduates", 2021) == "2300"
     assert model.index(row, COL_CUR).data() == "2300"

@@ -506,7 +506,7 @@ def test_closed_message_boxes_do_not_pile_up(qtbot, window):
     qtbot.waitUntil(lambda: window.findChildren(QMessageBox) == [])  # deleted, not hidden
 
 
-def test_undoing_a_chapter_edit_from_another_tab_says_what_and_where(qtbot, window,
+def test_undoing_a_chapter_edit_from_another_tab_goes_there_and_says_so(qtbot, window,
                                                                      report_copy):
     section = next(s for s in window.report.file.sections("students") if s.parent is not None)
     _type_in_section(window, "students", section.id, "新增一句。")
@@ -516,8 +516,12 @@ def test_undoing_a_chapter_edit_from_another_tab_says_what_and_where(qtbot, wind
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     with Report.open(report_copy) as stored:
         assert stored.file.section(section.id).text == section.text
-    assert window.tabs.currentWidget() is window.data_tab
+    # the undo goes where it happened, and says so
+    assert window.tabs.currentWidget() is window.chapter_tabs["students"]
     assert window.statusBar().currentMessage() == "已撤销：编辑正文（二、学生发展）"
+    window.show_tab(window.data_tab)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
     qtbot.keyClick(view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     with Report.open(report_copy) as stored:
         assert stored.file.section(section.id).text == section.text + "新增一句。"

@@ -1,0 +1,111 @@
+"""The 新建报告 dialog: school, edition, year and where the file goes."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from desktop import template as templates
+
+REPORT_FILTER = "质量报告文件 (*.qreport)"
+
+
+class NewReportDialog(QDialog):
+    def __init__(self, parent=None, folder: Path | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("新建报告")
+        self.school = QLineEdit(self, placeholderText="如 聊城高级工程职业学校")
+        self.edition = QComboBox(self)
+        for edition in templates.available():
+            try:
+                title = templates.load(edition).name
+            except templates.TemplateError:
+                continue
+            self.edition.addItem(title, edition)
+        self.year = QSpinBox(self, minimum=2000, maximum=2100)
+        self.path = QLineEdit(self)
+        self.folder = folder or Path.home()
+        browse = QPushButton("浏览…", self)
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("学校名称：", self.school)
+        form.addRow("报告版本：", self.edition)
+        form.addRow("数据年度：", self.year)
+        form.addRow("保存为：", path_row)
+        self.error = QLabel(self, wordWrap=True)
+        self.error.setStyleSheet("color: #B3261E;")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.edition.currentIndexChanged.connect(self._edition_changed)
+        self.school.textChanged.connect(self._suggest_path)
+        self._edition_changed()
+        self.resize(520, self.sizeHint().height())
+
+    def _edition_changed(self) -> None:
+        edition = self.edition.currentData()
+        if edition:
+            with contextlib.suppress(templates.TemplateError):
+                spec = templates.load(edition)  # the 2022 report covers data year 2021
+                self.year.setValue(spec.data_year(spec.current_year(date.today().year)))
+        self._suggest_path()
+
+    def _suggest_path(self) -> None:
+        name = self.school.text().strip() or "新报告"
+        edition = self.edition.currentData() or ""
+        self.path.setText(str(self.folder / f"{name}{edition}质量报告.qreport"))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "保存新报告", self.path.text(), REPORT_FILTER)
+        if path:
+            if not path.endswith(".qreport"):
+                path += ".qreport"
+            self.path.setText(path)
+
+    def _accept(self) -> None:
+        if not self.school.text().strip():
+            self.error.setText("请填写学校名称。")
+            return
+        if not self.path.text().strip():
+            self.error.setText("请选择保存位置。")
+            return
+        path = self.values()[3]
+        if path.suffix != ".qreport":
+            path = path.with_name(path.name + ".qreport")
+        if path.exists():
+            # said here, while what was typed is still in the dialog
+            self.error.setText(f"{path} 已存在。请换一个文件名，或用“打开”打开它。")
+            return
+        self.accept()
+
+    def values(self) -> tuple[str, str, int, Path]:
+        return (self.school.text().strip(), self.edition.currentData(), self.year.value(),
+                Path(self.path.text().strip()))
+
+
