@@ -6,11 +6,10 @@ from the indicators and free tables get their 序号 and 合计, so Excel and PD
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from db.store import SectionRow
 from desktop import document as d
 from desktop import live, text
+from desktop.free_tables import read_rows
 from desktop.report import Report
 from desktop.template import Chapter, FreeTable, Indicator, IndicatorTable
 from desktop.values import NA, ParseError, ValueType
@@ -210,22 +209,16 @@ def free_table(spec: FreeTable, rows, number: str, caption: str = "",
                stated_total: str | None = None) -> d.Table:
     columns = (d.Column("序号", width=0.6),
                *(d.Column(c.name, numeric=c.numeric, width=c.width) for c in spec.columns))
+    read = read_rows(spec, rows)
     out_rows = []
-    sums = [Decimal(0)] * len(spec.columns)
-    for n, row in enumerate(rows, start=1):
-        cells = [d.Cell(str(n))]
+    for r, row in enumerate(rows):
+        cells = [d.Cell(str(r + 1))]
         for i, column in enumerate(spec.columns):
-            text = row[i] if i < len(row) else ""
-            if column.numeric:
-                try:
-                    canonical = column.type.parse(text)
-                except ParseError:
-                    canonical = None
-                if canonical is not None:
-                    cells.append(cell(column.type, canonical))
-                    sums[i] += column.type.number(canonical) or 0
-                    continue
-            cells.append(d.Cell(text))
+            canonical = read.numbers.get((r, i))
+            if canonical is not None:
+                cells.append(cell(column.type, canonical))
+            else:
+                cells.append(d.Cell(row[i] if i < len(row) else ""))
         out_rows.append(tuple(cells))
     total = None
     if spec.has_total:
@@ -234,7 +227,8 @@ def free_table(spec: FreeTable, rows, number: str, caption: str = "",
             if column.total:
                 # The published total is what the report prints; `check` says when it
                 # differs from the rows, so a contradiction is visible, not hidden.
-                text = stated_total if stated_total is not None else column.type.from_number(sums[i])
+                text = (stated_total if stated_total is not None
+                        else column.type.from_number(read.sums[i].total))
                 try:
                     total_cells.append(cell(column.type, column.type.parse(text)))
                 except ParseError:  # a damaged stored total: printed as it is, `check` names it

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from desktop import citations, completeness, plausibility, text
 from desktop.findings import CATEGORIES, Context, Finding, category_of, fmt
+from desktop.free_tables import read_rows
 from desktop.report import Report, not_applicable, numbers
 from desktop.template import Indicator, Rule
 from desktop.values import ParseError
@@ -244,24 +245,14 @@ def _free(ctx: Context, report: Report) -> None:
             continue
         where = f"{numbers_of.get(table.id, '')}《{table.caption or spec.caption}》"
         extra = {"table": table.id, "section": table.section}
-        for col_index, column in enumerate(spec.columns):
-            if not column.numeric:
-                continue
-            total = Decimal(0)
-            empty = 0
-            for row_no, row in enumerate(table.rows, start=1):
-                text = row[col_index] if col_index < len(row) else ""
-                try:
-                    canonical = column.type.parse(text)
-                except ParseError as exc:
+        read = read_rows(spec, table.rows)
+        for col_index, sum_ in read.sums.items():
+            column, total, empty = spec.columns[col_index], sum_.total, sum_.empty
+            for (row, c), exc in read.refused.items():
+                if c == col_index:
                     ctx.findings.append(Finding(
-                        "error", f"{where}第 {row_no} 行：{exc.describe(column.name)}",
+                        "error", f"{where}第 {row + 1} 行：{exc.describe(column.name)}",
                         (), report.year, kind="table", **extra))
-                    continue
-                if canonical is None:
-                    empty += 1
-                    continue
-                total += column.type.number(canonical) or 0
             if not column.total:
                 continue
             gap = f"（另有 {empty} 行未填）" if empty else ""

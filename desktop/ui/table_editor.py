@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from db.store import TableRow
 from desktop import assemble
+from desktop.free_tables import read_rows
 from desktop.template import FixedTable, FreeTable
 from desktop.ui import chapter_undo as cmd
 from desktop.ui.clipboard import parse_tsv
@@ -111,14 +112,7 @@ class FreeTableModel(QAbstractTableModel):
         # The published total is left out here: the grid shows the computed sum and marks
         # a stated total that differs from it.
         self._shown = assemble.free_table(self.spec, rows, "")
-        self._bad = set()
-        for r, row in enumerate(rows):
-            for c, column in enumerate(self.spec.columns):
-                if column.numeric and row[c].strip():
-                    try:
-                        column.type.parse(row[c])
-                    except ParseError:
-                        self._bad.add((r, c + 1))
+        self._bad = {(r, c + 1) for r, c in read_rows(self.spec, rows).refused}
         if same_shape:
             if self.rowCount():
                 self.dataChanged.emit(self.index(0, 0),
