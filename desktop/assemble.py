@@ -10,7 +10,7 @@ from db.store import SectionRow
 from desktop import document as d
 from desktop import live, text
 from desktop.free_tables import read_rows
-from desktop.report import Report
+from desktop.report import Report, reading_order
 from desktop.template import Chapter, FreeTable, Indicator, IndicatorTable
 from desktop.values import NA, ParseError, ValueType
 
@@ -149,24 +149,25 @@ def _blocks(report: Report, section: SectionRow, shown, table_numbers, figure_nu
     body_text = live.render(section.text, live.resolver(report, shown))[0] if live.has_markers(
         section.text) else section.text
     paragraphs = text.paragraphs(body_text)
-    placed: list[tuple[int, int, d.Block]] = []
-    for t in report.file.tables(section.id):
-        table = _table(report, t, shown, table_numbers.get(t.id, ""))
-        if table is not None:
-            all_tables.append(table)
-            placed.append((t.after, t.position, table))
-    for f in report.file.figures(section.id):
-        photos = tuple(d.Photo(report.file.photo_data(p.id) if with_photos else b"", p.caption)
-                       for p in f.photos)
-        placed.append((f.after, f.position, d.Figure(figure_numbers.get(f.id, ""), f.caption, photos)))
-    placed.sort(key=lambda x: (x[0], x[1]))
+    tables, figures = report.file.tables(section.id), report.file.figures(section.id)
+    built = {t.id: _table(report, t, shown, table_numbers.get(t.id, "")) for t in tables}
+    all_tables.extend(t for t in built.values() if t is not None)  # in numbering order
+    placed: list[tuple[int, d.Block]] = []  # (the paragraph it follows, block)
+    for kind, row in reading_order(tables, figures):
+        if kind == "table":
+            if built[row.id] is not None:
+                placed.append((row.after, built[row.id]))
+        else:
+            photos = tuple(d.Photo(report.file.photo_data(p.id) if with_photos else b"", p.caption)
+                           for p in row.photos)
+            placed.append((row.after, d.Figure(figure_numbers.get(row.id, ""), row.caption, photos)))
     body: list[d.Block] = []
     queue = list(placed)
     for index, paragraph in enumerate(paragraphs):
         while queue and queue[0][0] <= index:
-            body.append(queue.pop(0)[2])
+            body.append(queue.pop(0)[1])
         body.append(paragraph)
-    body.extend(item[2] for item in queue)
+    body.extend(item[1] for item in queue)
     return body
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from db.store import ReportFile, ReportFileError
 from desktop import template as templates
@@ -224,6 +225,14 @@ class Report:
                     m += 1
                     result[item.id] = f"{prefix} {n}-{m}"
         return result
+
+
+def reading_order(tables: list, figures: list) -> list[tuple[str, Any]]:
+    """A section's tables and figures as ("table"|"figure", row) in reading order: by the
+    paragraph they follow, then position; at a tie tables come first. The chapter editor
+    lists them in this order and the print places them so."""
+    blocks = [("table", t) for t in tables] + [("figure", f) for f in figures]
+    return sorted(blocks, key=lambda b: (b[1].after, b[1].position))
 
 
 def not_applicable(values: dict[tuple[str, int], str | None], year: int) -> set[str]:

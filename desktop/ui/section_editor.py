@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from db.store import FigureRow, SectionRow, TableRow
 from desktop import live
-from desktop.report import ValueRefused
+from desktop.report import ValueRefused, reading_order
 from desktop.text import char_count, paragraphs
 from desktop.ui import chapter_undo as cmd
 from desktop.ui import live_values
@@ -481,10 +481,8 @@ class Block:
 
 
 def ordered_blocks(tables: list[TableRow], figures: list[FigureRow]) -> list[Block]:
-    """Tables and figures in reading order: by paragraph, then position; at a tie tables
-    come first (the order desktop.assemble prints them in)."""
-    blocks = [Block("table", t) for t in tables] + [Block("figure", f) for f in figures]
-    return sorted(blocks, key=lambda b: (b.row.after, b.row.position))
+    """Tables and figures in reading order, the order the print places them in."""
+    return [Block(kind, row) for kind, row in reading_order(tables, figures)]
 
 
 def placement_changes(blocks: list[Block], order: list[Block],
