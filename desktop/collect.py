@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop import assemble
+from desktop.document import data_header
 from desktop.errors import UserError
 from desktop.report import Report
 from desktop.template import FreeTable, Indicator
@@ -80,7 +81,7 @@ def write_collection(report: Report, department: str, out: Path | str) -> Path:
                f"灰色的 {prev} 年数据仅供对照，不能修改。填好后保存，交回质量办用 qreport 导入。")
     ws.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="center")
     ws.row_dimensions[2].height = 36
-    headers = ["序号", "指标", "单位", f"{prev}年", f"{cur}年", "填报说明"]
+    headers = [*data_header((prev, cur)), "填报说明"]
     for col, text in enumerate(headers, start=1):
         c = ws.cell(3, col)
         x.put_text(c, text)

@@ -52,8 +52,17 @@ class DataTable:
     title: str  # "<school>质量数据表", "附表1 人才培养质量计分卡"
     years: tuple[int, ...]  # (previous, current)
     rows: tuple[DataRow, ...]
-    sheet: str = "质量数据表"  # its Excel sheet name, from the edition
+    sheet: str = ""  # its Excel sheet name, from the edition
     note: str = ""  # a line above the table (以主管部门下发的表格为准), "" for none
+
+    @property
+    def header(self) -> list[str]:
+        return data_header(self.years)
+
+
+def data_header(years) -> list[str]:
+    """An indicator table's column heads, the same in every format: 序号 | 指标 | 单位 | 2021年 …"""
+    return ["序号", "指标", "单位", *(f"{y}年" for y in years)]
 
 
 @dataclass(frozen=True)

@@ -228,7 +228,8 @@ def _fixed(ctx: Context, report: Report) -> None:
         ctx.add(
             "error",
             f"{year}年：{where}《{caption}》中“{ind.name}”为 {stated}，"
-            f"质量数据表中为 {actual if actual is not None else '空'}；同一指标出现了两个不同的值。",
+            f"{ctx.template.tables_name}中为 {actual if actual is not None else '空'}；"
+            "同一指标出现了两个不同的值。",
             [ind_id], year, kind="restated",
             table=stored.id if stored else None,
             section=stored.section if stored else None,

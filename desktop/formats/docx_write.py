@@ -586,7 +586,7 @@ class _Writer:
     # -- the 质量数据表 -----------------------------------------------------------------------
     def data_table(self, table: DataTable) -> None:
         nyears = len(table.years)
-        head = ["序号", "指标", "单位", *(f"{y}年" for y in table.years)]
+        head = table.header
         rows, indents = [], []
         em = _twips(10.5)
         marker = 3 * em  # "其中："

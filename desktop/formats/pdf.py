@@ -511,7 +511,7 @@ class _Builder:
 
         ts = self.ts
         cell = self.cell
-        head = ["序号", "指标", "单位", *(f"{y}年" for y in table.years)]
+        head = table.header
         rows = [[TextBlock(ts, h, self.cell_head) for h in head]]
         marker = ts.width("其中：", cell.font, cell.size)
         nyears = len(table.years)

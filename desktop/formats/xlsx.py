@@ -23,7 +23,6 @@ from desktop.atomic import write_atomically
 from desktop.document import Cell, DataRow, DataTable, Document, Submission, Table
 
 __all__ = [
-    "DATA_SHEET",
     "build_workbook",
     "display_width",
     "looks_like_formula",
@@ -32,7 +31,6 @@ __all__ = [
     "write_xlsx",
 ]
 
-DATA_SHEET = "质量数据表"
 
 # 宋体 ships with every Chinese Windows and WPS; openpyxl's default Calibri has no Chinese
 # glyphs, so Excel would fall back character by character.
@@ -101,7 +99,7 @@ def build_workbook(doc: Document) -> Workbook:
     taken: set[str] = set()
     for index, data in enumerate(doc.data_tables):
         ws = wb.active if index == 0 else wb.create_sheet()
-        ws.title = sheet_name(data.sheet or DATA_SHEET, taken, fallback=f"指标表{index + 1}")
+        ws.title = sheet_name(data.sheet, taken, fallback=f"指标表{index + 1}")
         taken.add(ws.title.casefold())
         # every table is signed for: the submission block under each
         _write_data_sheet(ws, data, doc.submission)
@@ -212,7 +210,7 @@ def put_value(cell: XlCell, value: Cell) -> str:
 
 
 def _write_data_sheet(ws: Worksheet, table: DataTable, submission: Submission) -> None:
-    headers = ["序号", "指标", "单位", *(f"{year}年" for year in table.years)]
+    headers = table.header
     ncols = len(headers)
     widths = _Widths(ncols)
     # a note (以主管部门下发的表格为准) is the title's second line: the rows stay where they are

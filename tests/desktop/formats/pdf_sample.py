@@ -147,7 +147,7 @@ def data_table(n_indicators: int = 45) -> DataTable:
         if i % 8 == 3:
             for j, level in enumerate(["国家级", "省级", "地市级"]):
                 rows.append(DataRow("", level, "个", (Cell("-"), _num(j)), level=1, first_child=j == 0))
-    return DataTable(title=f"{SCHOOL}质量数据表", years=(2020, 2021), rows=tuple(rows))
+    return DataTable(title=f"{SCHOOL}质量数据表", years=(2020, 2021), rows=tuple(rows), sheet="质量数据表")
 
 
 def build_document() -> Document:

@@ -130,7 +130,7 @@ def small_document() -> Document:
         edition="2022",
         date_text="二〇二一年十一月",
         chapters=[],
-        data_tables=[DataTable("示例学校质量数据表", (2020, 2021), rows)],
+        data_tables=[DataTable("示例学校质量数据表", (2020, 2021), rows, sheet="质量数据表")],
         submission=Submission(unit="示例学校", filler="张三"),
     )
 
