@@ -64,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--xlsx", type=Path)
     export.add_argument("--pdf", type=Path)
     export.add_argument("--docx", type=Path, help="the report as a Word document")
+    export.add_argument("--into", type=Path, metavar="BLANK.xlsx",
+                        help="with --xlsx: fill the bureau's own workbook, changing nothing else")
     export.add_argument("--table-only", action="store_true",
                         help="PDF of the data table alone with the submission block")
 
@@ -198,6 +200,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_export(args) -> int:
+    if args.into and not args.xlsx:
+        raise CommandError("--into 需要与 --xlsx 一起使用：请用 --xlsx 指定填好的表格保存到哪里。")
     if not args.xlsx and not args.pdf and not args.docx:
         raise CommandError("请用 --xlsx、--pdf 或 --docx 指定导出文件。")
     from desktop.exports import export
@@ -209,7 +213,9 @@ def cmd_export(args) -> int:
         targets["table_pdf" if args.table_only else "pdf"] = args.pdf
     if args.docx:
         targets["docx"] = args.docx
-    for written in export(args.file, targets):
+    for written in export(args.file, targets, {"into": args.into} if args.into else None):
+        for line in written.notes:
+            print(line)
         pages = f"（{written.pages} 页）" if written.pages and written.key != "docx" else ""
         print(f"已导出 {written.path}{pages}")
         if written.missing_chars:

@@ -32,6 +32,7 @@ class Written:
     pages: int | None = None
     missing_chars: tuple[str, ...] = ()  # printed as □: the fonts lack them
     warnings: tuple[str, ...] = ()  # e.g. a photo that could not be read
+    notes: tuple[str, ...] = ()  # what was done, line by line (the bureau's form filled)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ class Target:
 
 
 def _xlsx(doc: Document, out: Path, options: Mapping[str, Any]) -> Written:
+    if options.get("into"):  # the bureau's own workbook, filled cell by cell
+        from desktop.formats.xlsx_fill import fill_workbook
+
+        result = fill_workbook(doc, options["into"], out)
+        return Written("xlsx", out, notes=tuple(result.summary()))
     from desktop.formats.xlsx import write_xlsx
 
     write_xlsx(doc, out)

@@ -142,7 +142,11 @@ def plan_values(report: Report, raw, plan: ImportPlan,
                 continue  # an empty cell means "not provided", never "clear the value"
             where = table.where(cell.ref)
             if cell.uncached:
-                uncached.append(cell.ref)
+                if ind.derived:  # the report computes it from its inputs: nothing is lost
+                    plan.notes.append(f"{where} {ind.name}（{year}年）是没有保存结果的公式，"
+                                      "未导入；本报告按公式自行计算。")
+                else:
+                    uncached.append(cell.ref)
                 continue
             try:
                 text, unit = matcher.value_input(ind.type, cell, row.unit)

@@ -492,3 +492,100 @@ def _scan_sheet(ws: Any, limit: int) -> _SheetFacts:
     return facts
 
 
+
+
+# ---------------------------------------------------------------------------------------------
+# A form: every sheet of a (blank) workbook, read whole
+
+
+@dataclass
+class FormSheet:
+    title: str
+    state: str  # visible, hidden, veryHidden
+    table: matcher.Table | None = None
+    skipped: str = ""  # why the sheet holds no indicator table ("" when it does)
+    title_text: str = ""  # the merged title row above the header, if any
+    formulas: dict[str, str] = field(default_factory=dict)  # cell ref → formula text ("=E5/E6")
+    validations: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # ref → (type, op, formula1)
+
+
+@dataclass
+class Form:
+    sheets: list[FormSheet]
+
+
+def read_form(path: str | PathLike[str]) -> tuple[bytes, Form]:
+    """The workbook's bytes and every sheet read cell by cell with formulas, merged title rows,
+    data validation and hidden rows: the bureau's blank form, small and read whole (after the
+    same zip checks as any workbook). A sheet without an indicator table is kept with the
+    reason it was skipped (a 说明 sheet, a chart, a hidden sheet)."""
+    path = Path(path)
+    _require_defusedxml()
+    data = _read_capped(path)
+    _check_container(data, path.name)
+    try:
+        with _quiet():
+            wb = load_workbook(io.BytesIO(data), read_only=False, data_only=False)
+    except Exception as exc:  # untrusted input: any parser failure means "not readable"
+        raise WorkbookError(f"{path.name} 已损坏或不是 Excel 工作簿，无法读取。") from exc
+    sheets = []
+    for ws in wb.chartsheets:
+        sheets.append(FormSheet(ws.title, ws.sheet_state, skipped=f"“{ws.title}”是图表，不是指标表。"))
+    for ws in wb.worksheets:
+        sheets.append(_form_sheet(ws))
+    order = {name: i for i, name in enumerate(wb.sheetnames)}
+    sheets.sort(key=lambda s: order.get(s.title, 0))
+    return data, Form(sheets)
+
+
+def _form_sheet(ws: Any) -> FormSheet:
+    sheet = FormSheet(ws.title, ws.sheet_state)
+    if ws.sheet_state != "visible":
+        sheet.skipped = f"“{ws.title}”是隐藏的工作表，未作为指标表。"
+        return sheet
+    last_row = min(ws.max_row, MAX_ROWS)
+    last_col = min(ws.max_column, MAX_COLUMNS)
+    grid: list[matcher.Row] = []
+    for number, cells in enumerate(ws.iter_rows(min_row=1, max_row=last_row, max_col=last_col), start=1):
+        row = []
+        for c in cells:
+            formula = c.data_type == "f"
+            if formula:
+                sheet.formulas[c.coordinate] = str(c.value)
+            indent = int(c.alignment.indent or 0) if c.has_style and c.alignment is not None else 0
+            row.append(matcher.Cell(None if formula else c.value, c.number_format or "", c.coordinate,
+                                    formula, indent))
+        grid.append((number, row))
+    header = matcher.find_header(grid)
+    if header is None:
+        sheet.skipped = f"“{ws.title}”没有含“序号”“指标”的表头，不是指标表。"
+        return sheet
+    if not header.year_columns:
+        sheet.skipped = f"“{ws.title}”的表头（第 {header.row} 行）没有年份列，未作为指标表。"
+        return sheet
+    hidden = {r for r, dim in ws.row_dimensions.items() if dim.hidden}
+    sheet.table = matcher.read_table(ws.title, grid, header, hidden)
+    sheet.title_text = _title_above(ws, header.row)
+    for dv in ws.data_validations.dataValidation:
+        for cell_range in dv.sqref.ranges:
+            for row in ws.iter_rows(min_row=cell_range.min_row, max_row=min(cell_range.max_row, last_row),
+                                    min_col=cell_range.min_col, max_col=min(cell_range.max_col, last_col)):
+                for c in row:
+                    sheet.validations[c.coordinate] = (dv.type or "", dv.operator or "", dv.formula1 or "")
+    return sheet
+
+
+def _title_above(ws: Any, header_row: int) -> str:
+    """The table's title: a merged cell spanning the table above the header, else the first
+    text above it that is not a note (注：…, 单位：…)."""
+    for merged in sorted(ws.merged_cells.ranges, key=lambda r: r.min_row):
+        if merged.max_row < header_row and merged.max_col > merged.min_col:
+            text = cell_text(ws.cell(merged.min_row, merged.min_col).value)
+            if text and not matcher.header_text(text).startswith((*matcher.NOTE_PREFIXES, "单位:", "填报")):
+                return text
+    for row in ws.iter_rows(min_row=1, max_row=header_row - 1):
+        for c in row:
+            text = cell_text(c.value)
+            if text and not matcher.header_text(text).startswith((*matcher.NOTE_PREFIXES, "单位:", "填报")):
+                return text
+    return ""
