@@ -69,6 +69,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--table-only", action="store_true",
                         help="PDF of the data table alone with the submission block")
 
+    edition = sub.add_parser("edition", help="edition files")
+    edition_sub = edition.add_subparsers(dest="edition_command", metavar="ACTION", required=True)
+    from_book = edition_sub.add_parser("from-workbook", help="an edition from the bureau's blank workbook")
+    from_book.add_argument("blank", type=Path)
+    from_book.add_argument("--out", type=Path, required=True)
+    from_book.add_argument("--base", help="the edition whose chapters it takes (default: the newest)")
+    from_book.add_argument("--title")
+
     collect = sub.add_parser("collect", help="write a department's collection workbook")
     collect.add_argument("file", type=Path)
     collect.add_argument("--department", required=True)
@@ -286,6 +294,18 @@ def _import_word(args) -> int:
     return 0
 
 
+def cmd_edition(args) -> int:
+    from desktop.edition_from_workbook import write_edition
+    from desktop.exports import check_output
+
+    check_output(args.out)
+    made = write_edition(args.blank, args.out, base=args.base, title=args.title)
+    for line in made.summary():
+        print(line)
+    print(f"已写入 {args.out}（{len(made.tables)} 张附表）")
+    return 0
+
+
 def cmd_collect(args) -> int:
     from desktop.collect import department_items, write_collection
     from desktop.exports import check_output
@@ -351,6 +371,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check,
     "export": cmd_export,
     "collect": cmd_collect,
+    "edition": cmd_edition,
     "screenshots": cmd_screenshots,
     "restore": cmd_restore,
 }

@@ -1,0 +1,100 @@
+"""An edition from the bureau's blank workbook (issue 11, part 1)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+
+import openpyxl
+import pytest
+
+from desktop import template
+from desktop.edition_from_workbook import EditionRefused, make_edition
+from tests.desktop.formats.bureau_books import province_a, province_b
+
+
+def edition(made):
+    return template.from_toml(tomllib.loads(made.toml))
+
+
+def test_province_a_becomes_one_table(tmp_path):
+    made = make_edition(province_a(tmp_path / "a.xlsx"), "bureau_a", base="2022")
+    t = edition(made)
+    [table] = t.indicator_tables
+    assert (table.sheet, table.title) == ("表1", "2022年中等职业学校质量年度报告数据表")  # merged title row
+    rows = [(r.seq, r.name, r.unit, r.type.kind, r.parent) for r in table.rows]
+    assert rows[:5] == [
+        ("1", "思想政治课专任教师数", "人", "count", None),
+        ("2", "名班主任工作室数", "个", "count", None),
+        ("", "国家级", "个", "count", "headteacher_studios"),  # 其中 by prefix, then by empty 序号
+        ("", "省级", "个", "count", "headteacher_studios"),
+        ("", "地市级", "个", "count", "headteacher_studios"),
+    ]
+    by_name = {r.name: r for r in table.rows}
+    assert by_name["就业单位对毕业生职业素养的满意度"].type.kind == "percent"
+    assert by_name["企业提供的实践教学设备总值"].type.kind == "money"
+    assert by_name["企业提供的实践教学设备总值"].unit == "元"  # the form's unit, not the base's 万元
+    assert by_name["年生均财政拨款(截至{data_year}.08.31)"].unit == "万元"  # from 0.00"万元"
+    ratio = by_name["生师比"]
+    assert ratio.type.kind == "ratio" and ratio.formula.source == "students/teachers"  # the bureau's formula
+    assert by_name["食堂满意度"].id == "t1_r12" and by_name["食堂满意度"].type.kind == "percent"
+    # chapters from the base; rules only where every indicator exists
+    assert [c.title for c in t.chapters] == [c.title for c in template.load("2022").chapters]
+    assert all(set(r.names) <= set(t.indicators) for r in t.rules) and t.rules
+    assert "注意：跳过工作表：“说明”没有含“序号”“指标”的表头，不是指标表。" in made.summary()
+    assert "注意：跳过工作表：“代码表”是隐藏的工作表，未作为指标表。" in made.summary()
+
+
+def test_province_b_two_tables_one_value(tmp_path):
+    made = make_edition(province_b(tmp_path / "b.xlsx"), "bureau_b", base="2022")
+    t = edition(made)
+    card, resources_ = t.indicator_tables
+    assert (card.title, resources_.title) == ("附表1 学校发展计分卡", "附表2 教学资源表")
+    # 在校生 in both tables: one indicator, shown twice
+    assert [r.id for r in card.rows if r.name == "全日制在校生数"] == ["students"]
+    assert [r.id for r in resources_.rows if r.name == "全日制在校生数"] == ["students"]
+    assert resources_.restated == frozenset({"students"})
+    children = [(r.name, r.parent) for r in resources_.rows if r.parent]
+    assert children == [("国家级", "headteacher_studios"), ("省级", "headteacher_studios")]  # by indentation
+    assert any("跳过工作表：“填报说明”" in line for line in made.summary())
+
+
+def test_data_validation_checks_the_type(tmp_path):
+    path = province_b(tmp_path / "b.xlsx")
+    wb = openpyxl.load_workbook(path)
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
+    wb["计分卡"].add_data_validation(dv)
+    dv.add("D8")  # 毕业生专业对口就业率 (%): the form allows whole numbers only
+    wb.save(path)
+    made = make_edition(path, "bureau_b", base="2022")
+    assert any("数据有效性（whole 0）与由单位推断的类型（percent）不一致" in n for n in made.notes)
+
+
+def test_no_table_is_refused(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "请各校认真填写"
+    wb.save(tmp_path / "x.xlsx")
+    with pytest.raises(EditionRefused, match="x.xlsx 中没有可识别的指标表"):
+        make_edition(tmp_path / "x.xlsx", "x")
+
+
+def test_cli_writes_an_edition_that_loads_and_can_be_edited(tmp_path):
+    blank = province_a(tmp_path / "a.xlsx")
+    out = tmp_path / "省厅2022.toml"
+    done = subprocess.run([sys.executable, "-m", "desktop", "edition", "from-workbook", str(blank),
+                           "--out", str(out), "--base", "2022", "--title", "某省中职质量年度报告（{year}）"],
+                          capture_output=True, text=True, env=dict(os.environ), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "附表：“表1” → 《2022年中等职业学校质量年度报告数据表》，12 行" in done.stdout
+    text = out.read_text(encoding="utf-8")
+    edited = text.replace('name = "食堂满意度"', 'name = "学生食堂满意度"')  # a hand edit
+    t = template.from_toml(tomllib.loads(edited))
+    assert t.title == "某省中职质量年度报告（{year}）"
+    assert "学生食堂满意度" in {i.name for i in t.indicators.values()}
+    done = subprocess.run([sys.executable, "-m", "desktop", "edition", "from-workbook", str(tmp_path / "no.xlsx"),
+                           "--out", str(out)], capture_output=True, text=True, env=dict(os.environ), timeout=120)
+    assert done.returncode == 2 and "找不到文件 no.xlsx" in done.stderr and "Traceback" not in done.stderr
