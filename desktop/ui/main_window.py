@@ -39,7 +39,7 @@ from desktop import template as templates
 from desktop.report import Report, ReportFileError
 from desktop.rules import Finding
 from desktop.search import Hit, search, tab_title  # noqa: F401 - search: the window's API
-from desktop.ui import live_values
+from desktop.ui import bureau, live_values
 from desktop.ui.chapter_tab import ChapterTab
 from desktop.ui.data_table import DataTableTab
 from desktop.ui.export_jobs import KINDS, ExportController
@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
         self._action(file_menu, "新建…", self.new_report, QKeySequence.StandardKey.New)
+        self._action(file_menu, "使用主管部门下发的指标表…", lambda: bureau.edition_from_form(self))
         self._action(file_menu, "打开…", self.open_dialog, QKeySequence.StandardKey.Open)
         self.recent_menu = file_menu.addMenu("最近打开")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -190,6 +191,7 @@ class MainWindow(QMainWindow):
         self._action(export_menu, "Word 文档…", lambda: self.export("docx"))
         self._action(export_menu, "仅质量数据表 PDF…", lambda: self.export("table_pdf"))
         self._action(export_menu, "部门采集表…", lambda: self.export("collect"))
+        self._action(export_menu, "填写主管部门下发的表格…", lambda: bureau.fill_form(self))
 
         # Ctrl+PgDn / Ctrl+PgUp go to the next / previous tab from anywhere (Qt's tab widget
         # itself only knows Ctrl+Tab)

@@ -1,0 +1,44 @@
+"""The bureau's workbook from the window: filled back, and an edition previewed then saved."""
+
+from __future__ import annotations
+
+import tomllib
+
+import openpyxl
+
+from desktop import template
+from desktop.ui import bureau
+from tests.desktop.formats.bureau_books import A_FIRST_ROW, province_a, province_b
+
+
+def test_fill_the_bureaus_form_from_the_window(qtbot, window, tmp_path):
+    blank = province_a(tmp_path / "blank.xlsx")
+    out = tmp_path / "filled.xlsx"
+    dialog = bureau.fill_form(window, blank, out)
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.head.text() == f"已保存到 {out}"
+    assert dialog.text.toPlainText().startswith("已填入 20 个数值。")
+    ws = openpyxl.load_workbook(out)["表1"]
+    assert ws[f"E{A_FIRST_ROW + 7}"].value == 501  # 专任教师 of the sample
+
+
+def test_a_broken_form_is_said_in_a_box(qtbot, window, tmp_path):
+    blank = tmp_path / "blank.xlsx"
+    blank.write_bytes(b"not a workbook")
+    box = bureau.fill_form(window, blank, tmp_path / "out.xlsx")
+    qtbot.waitUntil(box.isVisible)
+    assert "不是 Excel 工作簿" in box.text() and not (tmp_path / "out.xlsx").exists()
+
+
+def test_edition_preview_then_saved(qtbot, window, tmp_path):
+    blank = province_b(tmp_path / "b.xlsx")
+    out = tmp_path / "b.toml"
+    dialog = bureau.edition_from_form(window, blank, out)
+    qtbot.waitUntil(dialog.isVisible)
+    assert "识别出 2 张附表" in dialog.head.text()
+    assert "附表：“计分卡” → 《附表1 学校发展计分卡》，4 行" in dialog.text.toPlainText()
+    assert not out.exists()  # nothing saved before the preview is accepted
+    dialog.accept_button.click()
+    qtbot.waitUntil(out.exists)
+    t = template.from_toml(tomllib.loads(out.read_text(encoding="utf-8")))
+    assert [x.sheet for x in t.indicator_tables] == ["计分卡", "教学资源表"]
