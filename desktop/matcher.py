@@ -512,6 +512,11 @@ def value_input(vtype: TypeLike, cell: Cell, row_unit: str) -> tuple[str, str]:
     if unit and vtype.unit_factor(unit) is None:
         raise CellRefused(f"的单位是“{unit}”，本版的单位是“{vtype.unit or '无'}”，无法换算")
     value = cell.value
+    if isinstance(value, str) and vtype.kind == "percent":
+        # "0.87" typed as text is the same question as the number 0.87
+        plain = unicodedata.normalize("NFKC", value).strip()
+        if re.fullmatch(r"0?\.\d+", plain) and float(plain) > 0:
+            value = float(plain)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return cell.text, unit
     if vtype.kind == "percent" and not format_places(cell.number_format)[2] and 0 < value < 1:

@@ -256,6 +256,7 @@ def _fill_sheet(xml: bytes, cells: dict[str, Decimal | str]) -> tuple[bytes, boo
     for col in cols.findall(f"{ns}col") if cols is not None else ():
         if col.get("style"):
             col_styles.append((int(col.get("min")), int(col.get("max")), col.get("style")))
+    _number_cells(rows, ns)
     for ref, value in cells.items():
         letters, number = _REF.fullmatch(ref).groups()
         row = rows.get(int(number))
@@ -299,6 +300,28 @@ def _fill_sheet(xml: bytes, cells: dict[str, Decimal | str]) -> tuple[bytes, boo
         if cached is not None:  # stale once the inputs are filled: recalculated on opening
             formula.getparent().remove(cached)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), had_formulas
+
+
+def _number_cells(rows: dict, ns: str) -> None:
+    """Give every cell its reference: a few generators omit r="…" (cells then follow one
+    another from column A), and a cell we add must not duplicate one of them."""
+    for number, row in rows.items():
+        col = 0
+        for cell in row.findall(f"{ns}c"):
+            ref = cell.get("r")
+            if ref and _REF.fullmatch(ref):
+                col = _col_number(_REF.fullmatch(ref).group(1))
+            else:
+                col += 1
+                cell.set("r", f"{_letters(col)}{number}")
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 def _number(value: Decimal) -> str:

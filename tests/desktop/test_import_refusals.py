@@ -273,3 +273,11 @@ def test_a_collection_workbook_that_lost_its_hidden_sheet_is_said(sample_path, t
     with Report.open(sample_path) as report:
         plan = importer.plan_import(report, book)
     assert any("缺少其中隐藏的“qreport”工作表，无法确认它属于本校和本年度" in n for n in plan.notes)
+
+
+def test_a_fraction_typed_as_text_in_a_percent_row_is_refused_too(empty_report, tmp_path):
+    book = workbook(tmp_path / "p.xlsx", [("6", "就业单位对毕业生职业素养的满意度", "%", "0.87", "98.5%")])
+    plan = importer.plan_import(empty_report, book)
+    assert len(plan.refused) == 1 and plan.refused[0].startswith("质量数据表!D3 ")
+    assert "如果是 87%，请填 87" in plan.refused[0]
+    assert changes(plan) == {("employer_satisfaction_quality", 2021): "98.5"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -155,3 +156,23 @@ def test_a_value_two_tables_show_goes_into_both(sample_report, tmp_path):
     # a % column not formatted as percent holds the percentage itself
     assert Decimal(str(wb["计分卡"]["D8"].value)) == Decimal(sample_report.file.value("relevant_employment_rate", 2021))
     assert any("“填报说明”没有含“序号”“指标”的表头" in s for s in result.skipped_sheets)
+
+
+def test_cells_without_references_are_not_duplicated(sample_report, tmp_path):
+    """Some generators write <c> without r="…": the filled cell goes after them, not over them."""
+    from tests.desktop.formats.test_xlsx_read import HEADER_XML, raw_book
+
+    body = ('<row r="2"><c t="inlineStr"><is><t>39</t></is></c><c t="inlineStr"><is><t>专任教师</t></is></c>'
+            '<c t="inlineStr"><is><t>人</t></is></c><c/></row>')  # D2: an empty placeholder
+    blank = raw_book(tmp_path / "norefs.xlsx", [HEADER_XML, body])
+    out = tmp_path / "filled.xlsx"
+    result = fill_workbook(assemble.build(sample_report, photos=False), blank, out)
+    assert [(p.ref, p.value) for p in result.placed] == [("D2", Decimal("501"))]
+    with pytest.warns(UserWarning, match="no default style"):  # the minimal package has none
+        ws = openpyxl.load_workbook(out)["质量数据表"]
+    assert [c.value for c in ws[2]] == ["39", "专任教师", "人", 501]
+    with zipfile.ZipFile(out) as zf:  # Excel refuses a row with two cells at D2
+        xml = zf.read("xl/worksheets/sheet1.xml").decode()
+    row = xml[xml.index('<row r="2"'):]
+    row = row[:row.index("</row>")]
+    assert len(re.findall(r"<c[\s/>]", row)) == 4 and row.count('r="D2"') == 1
