@@ -44,10 +44,15 @@ def _parser() -> argparse.ArgumentParser:
                      help="the report's year as its title prints it (default: the edition's current year)")
 
     sub.add_parser("editions", help="the editions available (id, title, years)")
-    edition = sub.add_parser("edition", help="edition files: check")
+    edition = sub.add_parser("edition", help="edition files: check, from-workbook")
     edition_sub = edition.add_subparsers(dest="edition_command", metavar="ACTION", required=True)
     echeck = edition_sub.add_parser("check", help="every mistake with its line; exit 1 if any")
     echeck.add_argument("toml", type=Path)
+    from_book = edition_sub.add_parser("from-workbook", help="an edition from the bureau's blank workbook")
+    from_book.add_argument("blank", type=Path)
+    from_book.add_argument("--out", type=Path, required=True)
+    from_book.add_argument("--base", help="the edition whose chapters it takes (default: the newest)")
+    from_book.add_argument("--title")
 
     imp = sub.add_parser("import", help="import values from a workbook, or a Word report")
     imp.add_argument("file", type=Path)
@@ -68,14 +73,6 @@ def _parser() -> argparse.ArgumentParser:
                         help="with --xlsx: fill the bureau's own workbook, changing nothing else")
     export.add_argument("--table-only", action="store_true",
                         help="PDF of the data table alone with the submission block")
-
-    edition = sub.add_parser("edition", help="edition files")
-    edition_sub = edition.add_subparsers(dest="edition_command", metavar="ACTION", required=True)
-    from_book = edition_sub.add_parser("from-workbook", help="an edition from the bureau's blank workbook")
-    from_book.add_argument("blank", type=Path)
-    from_book.add_argument("--out", type=Path, required=True)
-    from_book.add_argument("--base", help="the edition whose chapters it takes (default: the newest)")
-    from_book.add_argument("--title")
 
     collect = sub.add_parser("collect", help="write a department's collection workbook")
     collect.add_argument("file", type=Path)
@@ -177,6 +174,8 @@ def cmd_editions(args) -> int:
 
 
 def cmd_edition(args) -> int:
+    if args.edition_command == "from-workbook":
+        return cmd_edition_from_workbook(args)
     from desktop import template
 
     path: Path = args.toml
@@ -294,7 +293,7 @@ def _import_word(args) -> int:
     return 0
 
 
-def cmd_edition(args) -> int:
+def cmd_edition_from_workbook(args) -> int:
     from desktop.edition_from_workbook import write_edition
     from desktop.exports import check_output
 
@@ -371,7 +370,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check,
     "export": cmd_export,
     "collect": cmd_collect,
-    "edition": cmd_edition,
     "screenshots": cmd_screenshots,
     "restore": cmd_restore,
 }

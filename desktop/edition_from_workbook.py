@@ -363,10 +363,11 @@ def write_edition(blank: Path | str, out: Path | str, base: str | None = None,
     from desktop.atomic import write_atomically
 
     out = Path(out)
-    made = make_edition(blank, re.sub(r"[^\w\-]+", "_", out.stem) or "bureau", base, title)
-    try:
-        template.from_toml(tomllib.loads(made.toml))
-    except (template.TemplateError, tomllib.TOMLDecodeError) as exc:
-        raise EditionRefused(f"由 {Path(blank).name} 生成的版本未通过检查（{exc}），未写入。") from exc
+    edition_id = re.sub(r"[^\w\-]+", "_", out.stem) or "bureau"
+    made = make_edition(blank, edition_id, base, title)
+    mistakes = template.check_text(made.toml, edition_id)  # what `qreport edition check` says
+    if mistakes:
+        listed = "；".join(map(str, mistakes[:3]))
+        raise EditionRefused(f"由 {Path(blank).name} 生成的版本未通过检查（{listed}），未写入。")
     write_atomically(out, lambda tmp: tmp.write_text(made.toml + "\n", encoding="utf-8"))
     return made

@@ -16,7 +16,7 @@ from tests.desktop.formats.bureau_books import province_a, province_b
 
 
 def edition(made):
-    return template.from_toml(tomllib.loads(made.toml))
+    return template.load_text(made.toml, made_id(made))
 
 
 def test_province_a_becomes_one_table(tmp_path):
@@ -90,9 +90,13 @@ def test_cli_writes_an_edition_that_loads_and_can_be_edited(tmp_path):
                           capture_output=True, text=True, env=dict(os.environ), timeout=120)
     assert done.returncode == 0, done.stderr
     assert "附表：“表1” → 《2022年中等职业学校质量年度报告数据表》，12 行" in done.stdout
+    checked = subprocess.run([sys.executable, "-m", "desktop", "edition", "check", str(out)],
+                             capture_output=True, text=True, env=dict(os.environ), timeout=120)
+    assert checked.returncode == 0 and "没有发现错误" in checked.stdout, checked.stdout
     text = out.read_text(encoding="utf-8")
     edited = text.replace('name = "食堂满意度"', 'name = "学生食堂满意度"')  # a hand edit
-    t = template.from_toml(tomllib.loads(edited))
+    assert template.check_text(edited, out.stem) == []  # what `qreport edition check` says
+    t = template.load_text(edited, out.stem)
     assert t.title == "某省中职质量年度报告（{year}）"
     assert "学生食堂满意度" in {i.name for i in t.indicators.values()}
     done = subprocess.run([sys.executable, "-m", "desktop", "edition", "from-workbook", str(tmp_path / "no.xlsx"),

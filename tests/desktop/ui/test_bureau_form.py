@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
-
 import openpyxl
 
 from desktop import template
@@ -40,5 +38,5 @@ def test_edition_preview_then_saved(qtbot, window, tmp_path):
     assert not out.exists()  # nothing saved before the preview is accepted
     dialog.accept_button.click()
     qtbot.waitUntil(out.exists)
-    t = template.from_toml(tomllib.loads(out.read_text(encoding="utf-8")))
+    t = template.load_text(out.read_text(encoding="utf-8"), "b")
     assert [x.sheet for x in t.indicator_tables] == ["计分卡", "教学资源表"]
