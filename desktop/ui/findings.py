@@ -1,8 +1,9 @@
 """The findings panel: `rules.check` results, live, each one a way to the field concerned.
 
 The window re-runs the check on a short timer after every committed edit (a check of the
-sample takes a few milliseconds); the panel only shows the list and says which finding
-the user picked.
+sample takes a few milliseconds); the panel shows the list grouped as rules.check orders it
+(错误, 提示, 请核实, 未完成), says which finding the user picked, and offers "写说明…" on a 提示
+a note can explain: the note the user writes is handed to the window as `note_written`.
 """
 
 from __future__ import annotations
@@ -11,18 +12,25 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QDockWidget,
+    QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListView,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.rules import Finding
+from desktop.findings import CATEGORIES
+from desktop.rules import Finding, category_of
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
-COLOURS = {"error": QColor("#D93025"), "warning": QColor("#E8A200")}
+# by category; "error" and "warning" are also the severities
+COLOURS = {"error": QColor("#D93025"), "warning": QColor("#E8A200"),
+           "plausibility": QColor("#1A73E8"), "completeness": QColor("#80868B")}
+MARKS = {"error": "×", "warning": "!", "plausibility": "?", "completeness": "…"}
 
 
 def severity_icon(severity: str, size: int = 16) -> QIcon:
@@ -39,8 +47,7 @@ def severity_icon(severity: str, size: int = 16) -> QIcon:
     font.setPixelSize(int(size * 0.75))
     painter.setFont(font)
     painter.setPen(QColor("white"))
-    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter,
-                     "×" if severity == "error" else "!")
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, MARKS.get(severity, "!"))
     painter.end()
     return QIcon(pixmap)
 
@@ -57,6 +64,7 @@ def counts_text(findings: list[Finding]) -> str:
 
 class FindingsDock(QDockWidget):
     activated = Signal(object)  # Finding
+    note_written = Signal(str, int, str)  # indicator id, year, note
 
     def __init__(self, parent=None):
         super().__init__("检查结果", parent)
@@ -81,7 +89,14 @@ class FindingsDock(QDockWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemClicked.connect(self._picked)
         self.list.itemActivated.connect(self._picked)
-        layout.addWidget(self.summary)
+        self.note_button = QPushButton("写说明…", self, enabled=False)
+        self.note_button.setToolTip("数值属实时写一条说明（印在备注栏），这条提示即不再出现。")
+        self.note_button.clicked.connect(self.ask_note)
+        self.list.currentItemChanged.connect(self._current_changed)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.note_button)
+        layout.addLayout(top)
         layout.addWidget(self.list, 1)
         self.setWidget(body)
         self.set_findings([])
@@ -94,8 +109,21 @@ class FindingsDock(QDockWidget):
         scroll = self.list.verticalScrollBar().value()
         self.findings = list(findings)
         self.list.clear()
+        groups: dict[str, int] = {}
         for finding in self.findings:
-            item = QListWidgetItem(self._icons.get(finding.severity, QIcon()), finding.message)
+            groups[category_of(finding)] = groups.get(category_of(finding), 0) + 1
+        shown_group = None
+        for finding in self.findings:
+            group = category_of(finding)
+            if group != shown_group and len(groups) > 1:
+                header = QListWidgetItem(f"{CATEGORIES[group]}（{groups[group]}）")
+                header.setFlags(Qt.ItemFlag.NoItemFlags)
+                font = header.font()
+                font.setBold(True)
+                header.setFont(font)
+                self.list.addItem(header)
+            shown_group = group
+            item = QListWidgetItem(self._icons.get(group, QIcon()), finding.message)
             item.setData(FINDING_ROLE, finding)
             item.setToolTip(self._tooltip(finding))
             self.list.addItem(item)
@@ -108,13 +136,36 @@ class FindingsDock(QDockWidget):
             self.list.addItem(item)
         self.list.verticalScrollBar().setValue(scroll)
         self.summary.setText(
-            "单击一条，转到需要核对的位置。错误须改正；提示请核实。"
+            "单击一条，转到需要核对的位置。错误须改正；提示请核实，属实时可写说明。"
             if self.findings else ("尚未写完，暂不能判断。" if unfinished else "检查通过。")
         )
         self.setWindowTitle(f"检查结果（{counts_text(self.findings)}）")
 
+    def _current_changed(self, item, _previous=None) -> None:
+        finding = item.data(FINDING_ROLE) if item is not None else None
+        self.note_button.setEnabled(bool(finding is not None and getattr(finding, "explainable", False)))
+
+    def ask_note(self) -> QInputDialog | None:
+        """"写说明…": the note for the picked 提示's first indicator and year, in a dialog
+        that does not block (returned, so tests can fill it in)."""
+        item = self.list.currentItem()
+        finding = item.data(FINDING_ROLE) if item is not None else None
+        if finding is None or not getattr(finding, "explainable", False):
+            return None
+        indicator, year, name = finding.ids[0], finding.year, finding.indicators[0]
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("写说明")
+        dialog.setLabelText(f"“{name}”{year}年的说明（印在备注栏）：")
+        dialog.setOkButtonText("保存")
+        dialog.setCancelButtonText("取消")
+        dialog.textValueSelected.connect(
+            lambda text: text.strip() and self.note_written.emit(indicator, year, text.strip()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
     def _tooltip(self, finding: Finding) -> str:
-        kind = "错误" if finding.severity == "error" else "提示"
+        kind = CATEGORIES[category_of(finding)]
         names = "、".join(finding.indicators)
         return f"{kind}：{finding.message}" + (f"\n涉及：{names}" if names else "")
 

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.dock = FindingsDock(self)
         self.dock.activated.connect(self.go_to_finding)
+        self.dock.note_written.connect(self.write_note)
         live_values.install_finding_actions(self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.exports = ExportController(self)
@@ -418,6 +419,12 @@ class MainWindow(QMainWindow):
         if facts_and_values:
             parts.append(f"{facts_and_values} 个指标未填")
         return "、".join(parts)
+
+    def write_note(self, indicator: str, year: int, text: str) -> None:
+        """A note from the findings panel: one undoable edit, like one typed in 备注."""
+        from desktop.ui.undo import SetNoteCommand
+
+        self.undo_stack.push(SetNoteCommand(self.report, indicator, year, text, self.notifier))
 
     # ------------------------------------------------------------ going places
     def go_to_finding(self, finding: Finding) -> bool:

@@ -78,9 +78,12 @@ def test_counts_and_severity_icons(qtbot):
         Finding("warning", "另一个提示", (), None),
     ]
     dock.set_findings(findings)
-    assert dock.list.count() == 3
+    # grouped: a heading per group, not selectable, then its findings with their icon
+    assert [dock.list.item(r).text() for r in range(dock.list.count())] == [
+        "错误（1）", "一个错误", "提示（2）", "一个提示", "另一个提示"]
+    assert dock.list.item(0).flags() == Qt.ItemFlag.NoItemFlags
     assert "错误 1 · 提示 2" in dock.windowTitle()
-    assert not dock.list.item(0).icon().isNull()
+    assert not dock.list.item(1).icon().isNull()
     dock.set_findings([])
     assert dock.list.item(0).text() == "没有发现问题。"
 
@@ -129,3 +132,34 @@ def test_finding_of_a_year_the_grid_does_not_show_selects_the_row(qtbot, window,
     assert data_tab.model.indicator(current.row()).id == finding.ids[0]
     assert current.column() == COL_NAME
     assert "2019 年" in window.statusBar().currentMessage()
+
+
+def _certificates(finding) -> bool:
+    return finding.kind == "change" and finding.ids == ("certificates",)
+
+
+def test_a_note_written_from_the_panel_silences_its_finding(qtbot, window, on_disk):
+    from PySide6.QtWidgets import QInputDialog
+
+    window.run_check()
+    dock = window.dock
+    groups = [dock.list.item(r).text() for r in range(dock.list.count())
+              if dock.list.item(r).flags() == Qt.ItemFlag.NoItemFlags]
+    assert [g.split("（")[0] for g in groups] == ["错误", "提示", "请核实"]
+    item = dock.item_for(_certificates)
+    assert "191" in item.text() and "1151" in item.text()
+    dock.list.setCurrentItem(dock.item_for(lambda f: f.severity == "error"))
+    assert not dock.note_button.isEnabled()  # an error is corrected, not explained
+    dock.list.setCurrentItem(item)
+    assert dock.note_button.isEnabled()
+    qtbot.mouseClick(dock.note_button, Qt.MouseButton.LeftButton)
+    dialog = dock.findChild(QInputDialog)
+    qtbot.waitUntil(lambda: dialog.isVisible())
+    assert "职业技能等级证书" in dialog.labelText() and "2021年" in dialog.labelText()
+    dialog.setTextValue("2021年起全面推行“1+X”证书制度。")
+    dialog.accept()
+    qtbot.waitUntil(lambda: dock.item_for(_certificates) is None, timeout=3000)
+    assert on_disk.note("certificates", 2021) == "2021年起全面推行“1+X”证书制度。"
+    window.undo_stack.undo()  # the note is one undoable edit; its finding comes back
+    qtbot.waitUntil(lambda: dock.item_for(_certificates) is not None, timeout=3000)
+    assert on_disk.note("certificates", 2021) == ""
