@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -18,11 +19,17 @@ _WIN_SHARING = {32, 33}  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
 _WIN_TOO_LONG = {206}  # ERROR_FILENAME_EXCED_RANGE
 
 
+def _named(path: Path) -> str:
+    return f" {path.name}" if path.name else "文件"
+
+
 def full(path: Path) -> str:
-    return f"磁盘空间不足，无法写入 {path.name}。请清理磁盘或换一个位置后再试。"
+    return f"磁盘空间不足，无法写入{_named(path)}。请清理磁盘或换一个位置后再试。"
 
 
 def read_only(path: Path) -> str:
+    if not path.name:
+        return "文件夹是只读的，无法写入。请换一个可以写入的文件夹。"
     return f"文件夹 {path.parent} 是只读的，无法写入 {path.name}。请换一个可以写入的文件夹。"
 
 
@@ -30,6 +37,16 @@ def too_long(path: Path) -> str:
     short = path.name if len(path.name) <= 24 else path.name[:20] + "…"
     return (f"文件名过长（{short}，连同文件夹共 {len(str(path))} 个字符），无法写入。"
             "请用短一些的文件名或文件夹。")
+
+
+def _disk_nearly_full(path: Path) -> bool:
+    """SQLite reports some writes that did not fit as a plain I/O error (the WAL index, a
+    grown journal): the free space tells what it was."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        return shutil.disk_usage(folder).free < 4 * 1024 * 1024
+    except OSError:
+        return False
 
 
 def _folder_writable(path: Path) -> bool:
@@ -61,6 +78,8 @@ def sentence(exc: BaseException, path: Path | str | None = None) -> str:
                 return read_only(path)
             return f"无法打开 {path.name}，请确认文件夹存在并且可以写入。"
         if name.startswith("SQLITE_IOERR"):
+            if _disk_nearly_full(path):
+                return full(path)
             return f"读写 {path.name} 时出错（磁盘、U 盘或网络故障），请稍后再试或换一个位置。"
         if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED"):
             return f"{path.name} 正被另一个程序使用，请稍后再试。"

@@ -137,6 +137,9 @@ def copy_report(source: Path | str, target: Path | str) -> None:
         src.close()
 
 
+_DISK_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN")
+
+
 class _Database(Database):
     """sqlite-utils' Database whose outermost write transaction stamps page 1 with a fresh
     token (how a leftover journal is recognised as this file's: db/journals.py) and is
@@ -150,11 +153,18 @@ class _Database(Database):
                 yield self
             return
         before = self.conn.total_changes
-        with super().atomic():
-            yield self
-            wrote = self.conn.total_changes != before
-            if wrote:
-                self.stamp()
+        try:
+            with super().atomic():
+                yield self
+                wrote = self.conn.total_changes != before
+                if wrote:
+                    self.stamp()
+        except sqlite3.OperationalError as exc:
+            # a full disk, a folder made read-only, a USB stick pulled: the edit is rolled
+            # back, and said in words (the file itself is intact)
+            if getattr(exc, "sqlite_errorname", "").startswith(_DISK_ERRORS):
+                raise ReportFileError(file_errors.sentence(exc, self.report_path)) from exc
+            raise
         if wrote:
             self.checkpoint()
 
@@ -203,6 +213,7 @@ def _connect(path: Path) -> _Database:
     conn.execute("PRAGMA busy_timeout = 5000")
     # no sqlite-utils plugins: none is needed, and scanning for them costs start-up time
     db = _Database(conn, execute_plugins=False)
+    db.report_path = path  # named in the sentence of a failed write
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA foreign_keys = ON")
@@ -328,6 +339,7 @@ class ReportFile:
             # created here, not by SQLite, whose "unable to open" hides why
             os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
             db = _connect(tmp)
+            db.report_path = path
             schema.migrations.apply(db)
             with db.atomic():
                 for key, value in meta.items():
@@ -345,7 +357,7 @@ class ReportFile:
                 raise ReportFileError(f"{path} 已存在，不会覆盖。")
             os.replace(tmp, path)
         except (OSError, sqlite3.Error) as exc:
-            raise ReportFileError(f"无法创建 {path.name}：{file_errors.sentence(exc, path)}") from exc
+            raise ReportFileError(file_errors.sentence(exc, path)) from exc
         finally:
             if db is not None:
                 db.conn.close()
@@ -442,6 +454,8 @@ class ReportFile:
             finally:
                 probe.close()
         except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorname", "").startswith(_DISK_ERRORS):
+                raise ReportFileError(file_errors.sentence(exc, path)) from exc  # not damage
             raise ReportFileError(f"{path.name} 已损坏或不是报告文件，请从备份恢复。") from exc
         return meta
 

@@ -2,7 +2,8 @@
 
 Every export goes through `write_atomically`: the content is written to a hidden file
 beside the target, then moved over it with `os.replace`. A target held open by Excel/WPS or a
-PDF viewer (Windows) raises PermissionError naming the target, not our temporary file.
+PDF viewer (Windows) raises PermissionError naming the target, not our temporary file; so
+does every other OSError (a full disk, a read-only folder, a name too long).
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ def write_atomically(out: Path | str, write: Callable[[Path], T]) -> T:
     try:
         result = write(tmp)
         os.replace(tmp, out)
-    except PermissionError as exc:
+    except OSError as exc:
         tmp.unlink(missing_ok=True)
-        # Name the export, not our temporary file: the caller's message says which file to close.
-        raise PermissionError(exc.errno, exc.strerror, str(out)) from exc
+        # Name the export, not our temporary file: the caller's message says which file to
+        # close, or which one did not fit on the disk.
+        raise type(exc)(exc.errno, exc.strerror, str(out)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -3,7 +3,9 @@
 Backups are consistent copies made with SQLite's backup API (never a file copy: the
 -wal file holds recent commits), kept in the user data folder, outside the report's own
 folder: at most one a day when a file is opened, and always before a migration, an import
-and a restore. The newest `keep` per report are kept.
+and a restore. The newest `keep` per report are kept. A backup cut short (a full disk, the
+program killed while copying) leaves a `*.partial` file: those are removed before the next
+backup and never outlive a pruning, so they cannot fill the disk behind the quota's back.
 """
 
 from __future__ import annotations
@@ -62,9 +64,22 @@ def make_backup(file: ReportFile, reason: str, keep: int | None = None,
     """A backup of the open file; `spare`: a backup that pruning must leave (the one being
     restored from)."""
     backup = _next_backup(file.path, reason)
-    file.backup_to(backup.path)
+    _remove_partials(backup.path.parent)  # room first: an earlier backup cut short
+    file.backup_to(backup.path)  # on failure, its own .partial is removed too
     _prune(file.path, keep if keep is not None else settings.load().backups_kept, spare)
     return backup
+
+
+def _remove_partials(folder: Path) -> int:
+    """Remove what interrupted backups left in a report's backup folder; returns how many."""
+    removed = 0
+    if folder.is_dir():
+        for p in folder.iterdir():
+            if ".partial" in p.name and _NAME.match(p.name.split(".partial")[0]):
+                with contextlib.suppress(OSError):
+                    p.unlink()
+                    removed += 1
+    return removed
 
 
 def _next_backup(report_path: Path, reason: str) -> Backup:
@@ -87,6 +102,7 @@ def daily_backup(file: ReportFile) -> Backup | None:
 
 
 def _prune(report_path: Path, keep: int, spare: Path | None = None) -> None:
+    _remove_partials(folder_for(report_path))  # never kept, whatever the quota
     for old in list_backups(report_path)[max(keep, 1):]:
         if spare is not None and old.path.resolve() == spare.resolve():
             continue

@@ -65,8 +65,16 @@ def write_docx(doc: Document, out: pathlib.Path) -> DocxResult:
     placed = pdf.layout(doc)
     writer = _Writer(doc, placed)
     writer.write()
-    write_atomically(out, lambda tmp: writer.docx.save(str(tmp)))
+    write_atomically(out, lambda tmp: _save(writer.docx, tmp))
     return DocxResult(pages=placed.pages, warnings=placed.warnings + writer.warnings)
+
+
+def _save(docx, tmp: pathlib.Path) -> None:
+    # in memory first: a zip file that fails half-way on a full disk raises again from its
+    # own cleanup (an "Exception ignored" traceback on stderr)
+    buffer = io.BytesIO()
+    docx.save(buffer)
+    tmp.write_bytes(buffer.getvalue())
 
 
 def clean(text: str) -> str:

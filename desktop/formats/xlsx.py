@@ -6,6 +6,7 @@ No Qt here: the exporter runs from the command line and tests as well as the GUI
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -472,4 +473,11 @@ def _setup_page(ws: Worksheet, ncols: int, last_row: int) -> None:
 
 
 def save_atomically(wb: Workbook, out: Path) -> None:
-    write_atomically(out, wb.save)
+    def write(tmp: Path) -> None:
+        # built in memory, then written in one go: a zip file that fails half-way on a full
+        # disk would raise again from its own cleanup (an "Exception ignored" traceback)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        tmp.write_bytes(buffer.getvalue())
+
+    write_atomically(out, write)
