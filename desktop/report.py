@@ -19,6 +19,21 @@ from desktop.errors import UserError
 from desktop.template import Template
 from desktop.values import NA, ParseError, clean_text
 
+# Single-line fields and the most characters each takes: a longer school name could not be
+# printed on the cover, in the data table's heading or in the signing block of the form.
+FIELD_LIMITS = {"school": ("学校名称", 60), "filler": ("填报人", 30), "reviewer": ("审核人", 30),
+                "phone": ("联系电话", 40), "fill_date": ("填报日期", 30), "title": ("报告标题", 80)}
+
+
+def field_problem(key: str, text: str) -> str | None:
+    """Why `text` cannot be the single-line field `key`, or None."""
+    label, limit = FIELD_LIMITS.get(key, (key, 0))
+    if limit and ("\n" in text or "\r" in text):
+        return f"{label}只能写一行。"
+    if limit and len(text) > limit:
+        return f"{label}最多 {limit} 个字，现在是 {len(text)} 个字，请缩短。"
+    return None
+
 
 class ValueRefused(UserError, ValueError):
     """Typed text refused for an indicator; str() is the whole message for the user."""
@@ -102,6 +117,9 @@ class Report:
         school = clean_text(school)
         if not school:
             raise ReportFileError("学校名称不能为空。")
+        problem = field_problem("school", school)
+        if problem:
+            raise ReportFileError(problem)
 
         def first_content(file: ReportFile) -> None:
             report = cls(file, template)

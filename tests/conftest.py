@@ -10,6 +10,8 @@ import pytest
 from desktop.report import Report
 from desktop.sample import write_sample
 
+pytest_plugins = ["tests.disks"]  # small_disk, public_dir: real full and read-only disks
+
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):

@@ -57,6 +57,9 @@ class Cover(Flowable):
             bottom = top
 
 
+MAX_TOC_LINES = 3
+
+
 class TocEntry(Flowable):
     """One 目录 line: heading text, leader dots and the printed page number.
 
@@ -75,6 +78,10 @@ class TocEntry(Flowable):
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
         self._lines = self.ts.lines(self.text, self.style, availWidth)
+        if len(self._lines) > MAX_TOC_LINES:
+            # a heading of absurd length: its 目录 line is cut short, never taller than a page
+            kept = "".join(x.text for x in self._lines[:MAX_TOC_LINES])
+            self._lines = self.ts.lines(kept[:-2] + "…", self.style, availWidth)[:MAX_TOC_LINES]
         self.height = len(self._lines) * self.style.leading
         return self.width, self.height
 

@@ -544,12 +544,18 @@ class _Builder:
         """填报单位（盖章） on its own line, the other items two per line."""
         from desktop.formats.signing import SignBlock
 
-        items = list(sub.lines())
+        items = []
+        for label, value in sub.lines():
+            if len(value) > SIGN_MAX:  # a file from elsewhere, over the input limit
+                self.ts.warnings.append(f"{label}过长（{len(value)} 个字），签章栏中已截短")
+                value = value[: SIGN_MAX - 1] + "…"
+            items.append((label, value))
         rows = [items[:1]] + [items[k : k + 2] for k in range(1, len(items), 2)]
         return SignBlock(self.ts, rows, self.sign)
 
 
 _CELL_PAD = 4.0
+SIGN_MAX = 80  # characters of one signing-block value that a page can hold beside its label
 
 
 def _unbreakable_width(block) -> float:

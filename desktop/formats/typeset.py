@@ -201,6 +201,11 @@ class HeadingMark:
     title: str
 
 
+# Headings and captions move to the next page whole, unless they are longer than this many
+# lines: then no page could hold them, and they are split like body text.
+KEEP_WHOLE_LINES = 8
+
+
 class TextBlock(Flowable):
     """A paragraph of plain text in one face: broken by our rules, split across pages."""
 
@@ -251,13 +256,15 @@ class TextBlock(Flowable):
         total = len(lines)
         if n >= total:
             return [self]
-        if self.heading is not None or self.keep_with_next:
-            return []
+        if (self.heading is not None or self.keep_with_next) and total <= KEEP_WHOLE_LINES:
+            return []  # moves whole to the next page, with what follows it
         # No single line left at the foot of a page nor carried to the next (orphans and
         # widows): at least two lines on each side.
         n = min(n, total - 2)
         if n < 2:
             return []
+        # A heading of absurd length (a 3000-character school name in a title) is split
+        # like body text: kept whole it could not fit on any page (reportlab's LayoutError).
         return [self._part(lines[:n], True), self._part(lines[n:], False)]
 
     def _part(self, lines: list[Line], head: bool) -> TextBlock:
@@ -266,7 +273,7 @@ class TextBlock(Flowable):
         part.ts = self.ts
         part.style = self.style
         part.text = "".join(x.text for x in lines)
-        part.heading = None
+        part.heading = self.heading if head else None  # bookmark and 目录 page: its first page
         part.keep_with_next = False
         part._lines = lines
         part._laid_width = self._laid_width

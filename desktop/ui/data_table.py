@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.report import NA, Report, Shown, ValueRefused, not_applicable, numbers
+from desktop.report import NA, Report, Shown, ValueRefused, field_problem, not_applicable, numbers
 from desktop.template import Indicator, IndicatorTable, Template
 from desktop.ui.clipboard import parse_tsv, tsv_cell
 from desktop.ui.grid_keys import GridKeys
@@ -733,6 +733,10 @@ class DataTableTab(QWidget):
         if key == "school" and not text:
             edit.setText(self.report.file.get_meta(key))
             self._show_refusals("", ["学校名称不能为空。"])
+            return
+        problem = field_problem(key, text)
+        if problem:  # refused in place, with its limit; the stored value stays
+            self._show_refusals("", [problem])
             return
         edit.setModified(False)
         if text == self.report.file.get_meta(key):

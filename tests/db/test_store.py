@@ -8,6 +8,7 @@ import pytest
 
 from db import schema
 from db.store import ReportFile, ReportFileError
+from tests.disks import as_nobody
 
 
 @pytest.fixture
@@ -167,18 +168,32 @@ def test_missing_file(tmp_path):
         ReportFile.open(tmp_path / "nope.qreport")
 
 
-def test_read_only_file(rf):
-    rf.close()
-    rf.path.chmod(0o444)
+def _try_open(path: str) -> str:
     try:
-        import os
+        ReportFile.open(path, exclusive=True).close()
+    except ReportFileError as exc:
+        return str(exc)
+    return "opened"
 
-        if os.access(rf.path, os.W_OK):  # root ignores permissions
-            pytest.skip("running as root: permissions are not enforced")
-        with pytest.raises(ReportFileError, match="只读"):
-            ReportFile.open(rf.path)
-    finally:
-        rf.path.chmod(0o644)
+
+def test_read_only_file(public_dir):
+    """Permissions hold for an office user; as root the check runs without root's rights."""
+    path = public_dir / "r.qreport"
+    ReportFile.create(path, {"school": "甲"}).close()
+    path.chmod(0o444)
+    before = path.read_bytes()
+    said = as_nobody(_try_open, str(path))
+    assert "只读" in said and "损坏" not in said
+    assert path.read_bytes() == before
+
+
+def test_file_writable_in_a_read_only_folder(public_dir):
+    """SQLite must write its journal beside the file: a folder it cannot write is said."""
+    path = public_dir / "r.qreport"
+    ReportFile.create(path, {"school": "甲"}).close()
+    path.chmod(0o666)  # the file may be written, the folder (root's, 0755) may not
+    said = as_nobody(_try_open, str(path))
+    assert "文件夹" in said and "只读" in said and "损坏" not in said
 
 
 def test_path_with_chinese_and_spaces(tmp_path):

@@ -18,7 +18,7 @@ import pytest
 from db.store import ReportFile, ReportFileError
 from desktop import backups
 from desktop.report import Report
-from tests.disks import fill, remount_read_only, small_disk  # noqa: F401 (a fixture)
+from tests.disks import fill, remount_read_only
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -146,9 +146,9 @@ def test_a_read_only_folder_is_said_as_such(small_disk, sample_path, tmp_path):
 def test_a_name_too_long_is_said(sample_path, tmp_path):
     long = "聊城高级工程职业学校质量年度报告" * 6  # 96 characters, 288 bytes: over 255
     home = tmp_path / "home"
-    for args, target in ((("new", tmp_path / f"{long}.qreport", "--school", "甲"), ".qreport"),
-                         (("export", sample_path, "--xlsx", tmp_path / f"{long}.xlsx"), ".xlsx"),
-                         (("sample", tmp_path / f"{long}.qreport"), ".qreport")):
+    for args in (("new", tmp_path / f"{long}.qreport", "--school", "甲"),
+                 ("export", sample_path, "--xlsx", tmp_path / f"{long}.xlsx"),
+                 ("sample", tmp_path / f"{long}.qreport")):
         done = qreport(*args, home=home)
         assert done.returncode == 2
         assert "文件名过长" in done.stderr and plain(done.stderr), done.stderr

@@ -84,3 +84,16 @@ def test_a_foreign_journal_set_aside_is_said(qtbot, window, tmp_path):
     assert window.open_file(other)
     qtbot.waitUntil(lambda: any("不属于这个文件" in t for t in _boxes(window)))
     assert window.report.file.value("students", 2021) == "9527"  # the colleague's, unmixed
+
+
+def test_a_school_name_over_its_limit_is_refused_in_place(qtbot, window, report_copy):
+    from PySide6.QtCore import Qt
+
+    data_tab = window.data_tab
+    window.tabs.setCurrentWidget(data_tab)
+    edit = data_tab.meta_edits["school"]
+    edit.setFocus()
+    edit.setText("聊城高级工程职业学校" * 7)  # 70 characters
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "最多 60 个字" in data_tab.refusal.text())
+    assert window.report.file.get_meta("school") == "聊城高级工程职业学校"
