@@ -122,16 +122,18 @@ def run(file: Path | str | None = None, smoke: bool = False) -> int:
     app = application()
     current = settings.load()
     explicit = file is not None
-    path = Path(file) if explicit else _default_path(current)
     try:
+        # the sample is written on first use: a full disk is said, and (the file being
+        # created whole or not at all) no empty report is left to be opened next time
+        path = Path(file) if explicit else _default_path(current)
         report, lock = open_locked(path)
     except (ReportFileError, FileLocked) as exc:
         if smoke:
             print(exc, file=sys.stderr)
             return 2
         QMessageBox.critical(None, "无法打开报告", str(exc))
-        if explicit or path == settings.sample_path():
-            return 2
+        if explicit or not Path(current.last_file or "").is_file():
+            return 2  # it was the sample that failed
         try:  # the last file is broken or in use: start on the sample instead
             report, lock = open_locked(_sample())
         except (ReportFileError, FileLocked) as again:

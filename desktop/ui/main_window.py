@@ -36,6 +36,7 @@ from shiboken6 import isValid
 
 from desktop import settings as settings_mod
 from desktop import template as templates
+from desktop.errors import UserError
 from desktop.report import Report, ReportFileError
 from desktop.rules import Finding
 from desktop.search import Hit, search, tab_title  # noqa: F401 - search: the window's API
@@ -69,6 +70,19 @@ def open_locked(path: Path | str):
     except BaseException:
         lock.release()
         raise
+
+
+def _sentence(error: BaseException, path: Path) -> str:
+    """One Chinese sentence, ending in its full stop, for an error met writing or reading."""
+    from db import file_errors
+
+    if isinstance(error, UserError | ReportFileError):
+        text = str(error)
+    elif isinstance(error, OSError | sqlite3.Error):
+        text = file_errors.sentence(error, path)
+    else:
+        text = f"出现意外错误（{type(error).__name__}）"
+    return text if text.endswith(("。", "！", "？")) else text + "。"
 
 
 def _release(lock) -> None:
@@ -375,7 +389,7 @@ class MainWindow(QMainWindow):
     def _write_failed(self, error: Exception) -> None:
         self.saved_label.setStyleSheet("color: #B3261E;")
         self.saved_label.setText("未保存")
-        text = f"修改未能写入文件：{error}。文件中仍是原来的内容。"
+        text = f"修改未能写入文件：{_sentence(error, self.report.file.path)}文件中仍是原来的内容。"
         self.statusBar().showMessage(text, 15000)
         self._message(QMessageBox.Icon.Warning, "无法保存", text)
 
@@ -600,7 +614,7 @@ class MainWindow(QMainWindow):
         try:
             self.report.file.backup_to(target)
         except Exception as exc:  # sqlite3 and OS errors alike: said, not raised
-            self._message(QMessageBox.Icon.Warning, "无法另存副本", f"无法写入 {target}：{exc}")
+            self._message(QMessageBox.Icon.Warning, "无法另存副本", _sentence(exc, target))
             return False
         self.statusBar().showMessage(f"副本已保存到 {target}", 8000)
         return True
@@ -686,8 +700,8 @@ class MainWindow(QMainWindow):
         self.setCursor(Qt.CursorShape.WaitCursor)
         try:
             plan = importer.plan_import(self.report, book)
-        except importer.ImportRefused as exc:
-            self._message(QMessageBox.Icon.Warning, "无法导入", str(exc))
+        except (UserError, OSError, sqlite3.Error) as exc:  # refused, unreadable, the disk …
+            self._message(QMessageBox.Icon.Warning, "无法导入", _sentence(exc, book))
             return None
         finally:
             self.unsetCursor()
@@ -724,7 +738,8 @@ class MainWindow(QMainWindow):
         try:
             backups.make_backup(self.report.file, "import")
         except (OSError, ReportFileError) as exc:
-            self._message(QMessageBox.Icon.Warning, "无法导入", f"导入前的备份失败：{exc}")
+            self._message(QMessageBox.Icon.Warning, "无法导入",
+                          f"导入前的备份失败，没有导入：{_sentence(exc, self.report.file.path)}")
             return
         # one undo step for the whole import (the same write as `qreport import`); the
         # change log names the workbook

@@ -153,3 +153,14 @@ def test_a_name_too_long_is_said(sample_path, tmp_path):
         assert done.returncode == 2
         assert "文件名过长" in done.stderr and plain(done.stderr), done.stderr
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["sample.qreport"]
+
+
+def test_the_gui_never_opens_an_empty_sample_written_to_a_full_disk(small_disk):
+    home = small_disk / "home"
+    home.mkdir()
+    fill(small_disk, leave=300_000)  # room to begin the sample, not to finish it
+    for _ in range(2):  # and the second start finds no half-made sample to open either
+        done = qreport("gui", "--smoke", home=home)
+        assert done.returncode == 2
+        assert "磁盘空间不足" in done.stderr and plain(done.stderr), done.stderr
+        assert not [p for p in home.rglob("*") if ".qreport" in p.name]

@@ -97,3 +97,28 @@ def test_a_school_name_over_its_limit_is_refused_in_place(qtbot, window, report_
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "最多 60 个字" in data_tab.refusal.text())
     assert window.report.file.get_meta("school") == "聊城高级工程职业学校"
+
+
+def test_an_import_that_does_not_fit_on_the_disk_is_said(qtbot, small_disk, sample_path, tmp_path):
+    from desktop import assemble
+    from desktop.formats.xlsx import write_xlsx
+    from desktop.report import Report
+    from desktop.ui.main_window import MainWindow, open_locked
+    from tests.disks import fill
+
+    book = tmp_path / "book.xlsx"
+    with Report.open(sample_path) as sample:
+        write_xlsx(assemble.build(sample), book)
+    path = small_disk / "empty.qreport"
+    Report.create(path, "测试学校", "2022", 2021).close()
+    report, lock = open_locked(path)
+    window = MainWindow(report, lock=lock, interactive=False)
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.import_excel(book)
+    fill(small_disk, leave=0)  # the disk fills while the preview is read
+    dialog.accept()
+    qtbot.waitUntil(lambda: any("磁盘空间不足" in t for t in _boxes(window)))
+    assert not any("Error" in t or "内部错误" in t for t in _boxes(window))
+    assert window.report.file.value("students", 2021) is None  # nothing half-imported
+    window.close()
