@@ -379,7 +379,7 @@ def read_table(sheet: str, rows: Sequence[Row], header: Header,
             unit=_text(cells, header.unit),
             cells={i: (cells[y.col] if y.col < len(cells) else Cell(ref=cell_ref(y.col, number)))
                    for i, y in enumerate(header.year_columns)},
-            indent=name_cell.indent,
+            indent=name_cell.indent or _leading_spaces(name_cell.value),
             hidden=number in hidden,
             note=_text(cells, header.note),
         )
@@ -387,6 +387,14 @@ def read_table(sheet: str, rows: Sequence[Row], header: Header,
             continue
         table.rows.append(row)
     return table
+
+
+def _leading_spaces(value: object) -> int:
+    """Indentation typed as spaces ("　　国家级"): two half-width or one full-width per level."""
+    if not isinstance(value, str):
+        return 0
+    lead = value[: len(value) - len(value.lstrip())]
+    return sum(2 if ch == "\u3000" else 1 for ch in lead) // 2
 
 
 def _text(cells: Sequence[Cell], col: int | None) -> str:

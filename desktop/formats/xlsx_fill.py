@@ -59,10 +59,12 @@ class FillResult:
 
     def summary(self) -> list[str]:
         lines = [f"已填入 {len(self.placed)} 个数值。"]
-        lines += [f"表格中没有对应单元格：{n}" for n in self.without_cell]
         lines += [f"留空：{n}" for n in self.left_empty]
         lines += [f"未识别：{n}" for n in self.not_understood]
         lines += [f"跳过：{n}" for n in self.skipped_sheets]
+        if self.without_cell:  # one line: a partial form leaves many, and they are no fault
+            lines.append(f"本报告有 {len(self.without_cell)} 个指标在表格中没有对应单元格："
+                         + "、".join(self.without_cell))
         return lines
 
 

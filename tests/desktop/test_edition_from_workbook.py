@@ -145,3 +145,19 @@ def test_made_edition_filled_back_and_imported_again(tmp_path):
         assert plan.ok, plan.refused + plan.unmatched
         # 18 cells placed; the restated 在校生 (2 cells) is one value read twice and agreeing
         assert len(result.placed) == 18 and plan.changes == [] and plan.unchanged == 16
+
+
+def test_sub_rows_indented_with_spaces(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附表"
+    ws.append(["序号", "指标", "单位", "本年"])
+    ws.append(["1", "名班主任工作室数", "个", None])
+    ws.append(["", "\u3000\u3000国家级", "个", None])  # indented by full-width spaces
+    ws.append(["", "  省级", "个", None])
+    ws.append(["2", "专任教师", "人", None])
+    wb.save(tmp_path / "s.xlsx")
+    t = edition(make_edition(tmp_path / "s.xlsx", "s", base="2022"))
+    assert [(r.name, r.parent) for r in t.indicator_tables[0].rows] == [
+        ("名班主任工作室数", None), ("国家级", "headteacher_studios"), ("省级", "headteacher_studios"),
+        ("专任教师", None)]

@@ -61,6 +61,7 @@ def test_the_bureaus_formulas_and_own_rows_are_left_and_said(filled_a):
     assert f"表1!E{ratio}（生师比）由表格中的公式计算，未改动。" in result.left_empty
     assert f"表1 第 {ROW['食堂满意度']} 行“食堂满意度”不是指标，且没有数值，已忽略。" in result.not_understood
     assert "德育管理人员数" in result.without_cell
+    assert result.summary()[-1].startswith("本报告有 ") and "：德育管理人员数、" in result.summary()[-1]
     assert result.summary()[0] == "已填入 20 个数值。"
     assert any("“说明”没有含“序号”“指标”的表头" in s for s in result.skipped_sheets)
     assert any("“代码表”是隐藏的工作表" in s for s in result.skipped_sheets)
