@@ -70,6 +70,14 @@ def _face_class():
             upm = self.unitsPerEm
             self._pdfScale = (lambda x: x) if upm == 1000 else (lambda x, m=1000 / upm: x * m)
 
+        def get_table(self, tag: str):
+            # makeSubset takes the whole glyf table (most of a 15 MB font) only to slice out
+            # the glyphs used: hand it a window on the mapped file instead of a copy
+            if tag == "glyf":
+                pos, length = self.get_table_pos(tag)
+                return _Window(self._ttf_data, pos, length)
+            return super().get_table(tag)
+
         @property
         def glyphToChar(self) -> dict[int, list[int]]:
             # used only by text shaping (uharfbuzz), so built when first asked for
@@ -81,6 +89,22 @@ def _face_class():
             return self.__dict__["_glyph_to_char"]
 
     return CachedFace
+
+
+class _Window:
+    """Slices of a table, read from the font's bytes as they are asked for."""
+
+    def __init__(self, data, start: int, length: int) -> None:
+        self.data, self.start, self.length = data, start, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, part: slice) -> bytes:
+        begin, end, step = part.indices(self.length)
+        if step != 1:
+            raise ValueError("only plain slices of a font table")
+        return self.data[self.start + begin:self.start + end]
 
 
 class _Pairs:
