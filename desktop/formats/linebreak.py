@@ -134,7 +134,7 @@ def _fill(
         s = "".join(cur)
         stripped = s.rstrip(" \u3000")
         if len(stripped) != len(s):
-            cur_w -= sum(advance(c) for c in s[len(stripped) :])
+            cur_w -= sum(map(advance, s[len(stripped) :]))
         out.append(Line(stripped, max(cur_w, 0.0), last))
         cur = []
         cur_w = 0.0
@@ -144,7 +144,7 @@ def _fill(
             piece = piece.lstrip(" \u3000")  # no line starts with a space
             if not piece:
                 continue
-        w = sum(advance(c) for c in piece)
+        w = sum(map(advance, piece))
         limit = width_for(len(out))
         if cur_w + w <= limit + _FUZZ:
             cur.append(piece)
@@ -155,17 +155,17 @@ def _fill(
                 flush(False)  # the overflowing piece is only spaces: drop them
                 continue
             bare = piece.lstrip(" \u3000")
-            if sum(advance(c) for c in bare) > width_for(len(out) + 1) + _FUZZ:
+            if sum(map(advance, bare)) > width_for(len(out) + 1) + _FUZZ:
                 # Too long for any line (a long URL): it is cut anyway, so its head fills
                 # this line instead of leaving "访问" alone before a gap.
                 cut = _head_that_fits(piece, advance, limit - cur_w)
                 if cut:
                     cur.append(piece[:cut])
-                    cur_w += sum(advance(c) for c in piece[:cut])
+                    cur_w += sum(map(advance, piece[:cut]))
                     piece = piece[cut:]
             flush(False)
             piece = piece.lstrip(" \u3000")
-            w = sum(advance(c) for c in piece)
+            w = sum(map(advance, piece))
             limit = width_for(len(out))
         if w <= limit + _FUZZ:
             cur = [piece]
@@ -231,7 +231,7 @@ def _force_split(
         if cut == start + 1 and (piece[cut] in NO_START or piece[cut - 1] in NO_END):
             cut = end  # nothing better: keep the full line
         chunk = piece[start:cut]
-        yield chunk, sum(advance(c) for c in chunk), False
+        yield chunk, sum(map(advance, chunk)), False
         start = cut
         line_no += 1
 
@@ -255,11 +255,11 @@ def _no_lonely_last(out: list[Line], advance: Callable[[str], float], widths: Se
     index = len(out) - 1
     limit = widths[index] if index < len(widths) else widths[-1]
     new_last = moved + (sep if sep and last.text else "") + last.text
-    last_w = sum(advance(c) for c in new_last)
-    moved_w = prev.width - sum(advance(c) for c in head)
+    last_w = sum(map(advance, new_last))
+    moved_w = prev.width - sum(map(advance, head))
     if last_w > limit + _FUZZ or moved_w > 2 * advance("\u4e00") + _FUZZ:
         return
-    out[-2] = Line(head, sum(advance(c) for c in head), False)
+    out[-2] = Line(head, sum(map(advance, head)), False)
     out[-1] = Line(new_last, last_w, True)
 
 

@@ -89,21 +89,12 @@ class Typesetter:
         fn = self._advance.get(key)
         if fn is None:
             face = self.face(font)
-            widths, default, scale = face.widths, face.default_width, size / 1000.0
-            cache: dict[str, float] = {}
-
-            def fn(ch: str) -> float:
-                w = cache.get(ch)
-                if w is None:
-                    w = cache[ch] = widths.get(ord(ch), default) * scale
-                return w
-
-            self._advance[key] = fn
+            fn = self._advance[key] = _Advances(face.widths, face.default_width, size / 1000.0).__getitem__
         return fn
 
     def width(self, text: str, font: str, size: float) -> float:
         adv = self.advance(font, size)
-        return sum(adv(c) for c in text)
+        return sum(map(adv, text))
 
     def lines(self, text: str, style: TextStyle, width: float) -> list[Line]:
         avail = width - style.left_indent - style.right_indent
@@ -114,6 +105,18 @@ class Typesetter:
         """The printed number of the current page (body pages count from 1)."""
         start = self.body_start if self.body_start is not None else 1
         return canv.getPageNumber() - start + 1
+
+
+class _Advances(dict):
+    """Character → advance in points, filled as characters are met: a hit is one C call."""
+
+    def __init__(self, widths: dict[int, int], default: int, scale: float) -> None:
+        super().__init__()
+        self.widths, self.default, self.scale = widths, default, scale
+
+    def __missing__(self, ch: str) -> float:
+        w = self[ch] = self.widths.get(ord(ch), self.default) * self.scale
+        return w
 
 
 def draw_lines(
