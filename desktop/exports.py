@@ -5,7 +5,9 @@ assembles the document once, and has each target's writer write its file; every 
 replaces its target atomically (`desktop.atomic`). A new format is one entry in `TARGETS`:
 its key, whether it needs the photos' bytes, and a function that writes the document to a
 path and says what it wrote. Writers are imported inside their function, so exporting an
-.xlsx never loads reportlab and the reverse.
+.xlsx never loads reportlab and the reverse. The options dict is shared along one export:
+the PDF writer leaves its layout there, and a Word export in the same call uses it for its
+目录 page numbers and photos instead of laying the report out a second time.
 """
 
 from __future__ import annotations
@@ -40,10 +42,10 @@ class Target:
     key: str
     photos: bool  # the writer needs the photos' bytes (assembling reads them from the file)
     # writes the document to the path; reads from the options what concerns it (e.g. "into")
-    write: Callable[[Document, Path, Mapping[str, Any]], Written]
+    write: Callable[[Document, Path, dict[str, Any]], Written]
 
 
-def _xlsx(doc: Document, out: Path, options: Mapping[str, Any]) -> Written:
+def _xlsx(doc: Document, out: Path, options: dict[str, Any]) -> Written:
     if options.get("into"):  # the bureau's own workbook, filled cell by cell
         from desktop.formats.xlsx_fill import fill_workbook
 
@@ -55,21 +57,23 @@ def _xlsx(doc: Document, out: Path, options: Mapping[str, Any]) -> Written:
     return Written("xlsx", out)
 
 
-def _pdf(table_only: bool) -> Callable[[Document, Path, Mapping[str, Any]], Written]:
-    def write(doc: Document, out: Path, options: Mapping[str, Any]) -> Written:
+def _pdf(table_only: bool) -> Callable[[Document, Path, dict[str, Any]], Written]:
+    def write(doc: Document, out: Path, options: dict[str, Any]) -> Written:
         from desktop.formats.pdf import write_pdf
 
         result = write_pdf(doc, out, table_only=table_only)
+        if result.layout is not None:
+            options["layout"] = result.layout  # the Word export places its 目录 and photos by it
         return Written("table_pdf" if table_only else "pdf", out, result.pages,
                        tuple(result.missing_chars), tuple(result.warnings))
 
     return write
 
 
-def _docx(doc: Document, out: Path, options: Mapping[str, Any]) -> Written:
+def _docx(doc: Document, out: Path, options: dict[str, Any]) -> Written:
     from desktop.formats.docx_write import write_docx
 
-    result = write_docx(doc, out)
+    result = write_docx(doc, out, layout=options.get("layout"))
     return Written("docx", out, result.pages, warnings=tuple(result.warnings))
 
 
@@ -102,4 +106,11 @@ def export(report_path: Path | str, targets: Mapping[str, Path | str],
         check_output(out)
     with Report.open(report_path) as report:
         doc = assemble.build(report, photos=any(t.photos for t, _ in chosen))
-    return [target.write(doc, out, options or {}) for target, out in chosen]
+    shared = dict(options or {})  # a writer may leave what a later one can use (the layout)
+    # the PDF first: a Word export after it takes the PDF's layout instead of laying out again
+    order = sorted(range(len(chosen)), key=lambda i: chosen[i][0].key != "pdf")
+    written: dict[int, Written] = {}
+    for i in order:
+        target, out = chosen[i]
+        written[i] = target.write(doc, out, shared)
+    return [written[i] for i in range(len(chosen))]

@@ -55,14 +55,15 @@ class DocxResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def write_docx(doc: Document, out: pathlib.Path) -> DocxResult:
+def write_docx(doc: Document, out: pathlib.Path, layout=None) -> DocxResult:
     """Write the report to `out` through a temporary file beside it, moved over `out` at
     the end: a failed export never leaves half a file.  PermissionError (the target open in
-    Word/WPS on Windows) propagates unchanged."""
+    Word/WPS on Windows) propagates unchanged. `layout`: the PDF's layout of this same
+    document when the PDF was just written (laid out once, not twice)."""
     from desktop.formats import pdf
 
     out = pathlib.Path(out)
-    placed = pdf.layout(doc)
+    placed = layout if layout is not None else pdf.layout(doc)
     writer = _Writer(doc, placed)
     writer.write()
     write_atomically(out, lambda tmp: _save(writer.docx, tmp))

@@ -54,6 +54,7 @@ class PdfResult:
     pages: int
     missing_chars: list[str] = field(default_factory=list)  # sorted; printed as □
     warnings: list[str] = field(default_factory=list)  # e.g. a photo that could not be read
+    layout: PdfLayout | None = None  # where the whole report put things (None: table only)
 
 
 def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> PdfResult:
@@ -76,7 +77,8 @@ def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> 
         finally:
             rl_config.useA85 = saved_a85
     ts = builder.ts
-    return PdfResult(pages=pages, missing_chars=sorted(ts.missing), warnings=list(ts.warnings))
+    return PdfResult(pages=pages, missing_chars=sorted(ts.missing), warnings=list(ts.warnings),
+                     layout=None if table_only else _layout_of(builder, pages))
 
 
 @dataclass
@@ -100,6 +102,10 @@ def layout(doc: Document) -> PdfLayout:
     with _build_lock:
         builder = _Builder(doc)
         pages = builder.build(io.BytesIO(), table_only=False)
+    return _layout_of(builder, pages)
+
+
+def _layout_of(builder: _Builder, pages: int) -> PdfLayout:
     ts = builder.ts
     headings = [(depth, text, ts.heading_pages.get(key)) for depth, text, key in builder.toc]
     return PdfLayout(pages, headings, builder.figure_rows, list(ts.warnings))

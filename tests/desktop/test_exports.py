@@ -53,3 +53,16 @@ def test_a_target_loads_only_its_own_writer(sample_path, tmp_path, key, unloaded
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out").exists()
     assert done.stdout.strip() == "False"
+
+
+def test_word_after_pdf_uses_the_pdf_layout_and_reads_the_same(sample_path, tmp_path):
+    import zipfile
+
+    alone = tmp_path / "alone.docx"
+    export(sample_path, {"docx": alone})
+    both = tmp_path / "both.docx"
+    written = export(sample_path, {"docx": both, "pdf": tmp_path / "r.pdf"})
+    assert [w.key for w in written] == ["docx", "pdf"]  # results in the order asked
+    assert written[0].pages == written[1].pages  # the 目录 page numbers are the PDF's
+    with zipfile.ZipFile(alone) as a, zipfile.ZipFile(both) as b:
+        assert a.read("word/document.xml") == b.read("word/document.xml")
