@@ -788,9 +788,17 @@ def write(report: Report, plan: WordPlan) -> WordWritten:
     with file.transaction(f"imported from {plan.source.name}"):
         values = importer.write(report, plan.values) if plan.values is not None else None
         stated = []
-        for s in plan.stated:
-            stated.append((s.table, s.indicator, s.year, stated_before.get((s.table, s.indicator, s.year))))
-            file.set_stated(s.table, s.indicator, s.year, s.value)
+        # A fixed table the document prints says anew what it states: its values kept from
+        # an earlier source go, the document's own differing ones (if any) come in.
+        printed = {b.ref for pc in plan.chapters for b in _all_blocks(pc.root)
+                   if isinstance(b, PlannedTable) and b.kind == "fixed"}
+        new = {(s.table, s.indicator, s.year): s.value for s in plan.stated}
+        for key in stated_before:
+            if key[0] in printed and key not in new:
+                new[key] = None
+        for (table, indicator, year), value in new.items():
+            stated.append((table, indicator, year, stated_before.get((table, indicator, year))))
+            file.set_stated(table, indicator, year, value)
         for pc in plan.chapters:
             root = file.chapter_root(pc.chapter.id)
             old = file.section(root)
@@ -803,6 +811,12 @@ def write(report: Report, plan: WordPlan) -> WordWritten:
                 file.rename_section(root, pc.root.title)
             _fill(file, root, pc.root, added_sections, added_blocks)
     return WordWritten(values, chapters, added_sections, added_blocks, stated)
+
+
+def _all_blocks(section: PlannedSection):
+    yield from section.blocks
+    for child in section.sections:
+        yield from _all_blocks(child)
 
 
 def _fill(file, section_id: int, planned: PlannedSection, added_sections, added_blocks) -> None:

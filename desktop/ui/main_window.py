@@ -48,7 +48,7 @@ from desktop.ui.find_dialog import FindDialog
 from desktop.ui.findings import FindingsDock, counts
 from desktop.ui.new_report_dialog import REPORT_FILTER, NewReportDialog
 from desktop.ui.section_editor import REMEMBERED
-from desktop.ui.undo import Change, ImportCommand, Notifier
+from desktop.ui.undo import Change, ImportCommand, Notifier, WordImportCommand
 
 CHECK_DELAY_MS = 150  # debounce: a burst of edits re-runs the check once
 DEFAULT_SIZE = QSize(1280, 800)
@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "从备份恢复…", self.restore_backup)
         file_menu.addSeparator()
         self._action(file_menu, "从 Excel 导入…", self.import_excel, "Ctrl+I")
+        self._action(file_menu, "导入 Word 报告…", self.import_word)
         file_menu.addSeparator()
         self._action(file_menu, "打印…", self.print_report, QKeySequence.StandardKey.Print)
         file_menu.addSeparator()
@@ -746,6 +747,65 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(ImportCommand(self.report, plan, self.notifier))
         tables = f"和 {len(plan.tables)} 张表" if plan.tables else ""
         self.statusBar().showMessage(f"已导入 {len(plan.changes)} 个数值{tables}。", 10000)
+
+    def import_word(self, path: Path | None = None) -> QDialog | None:
+        """A Word report (last year's, or a department's chapters): preview, then one undo step."""
+        from desktop import word_import
+
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(
+                self, "导入 Word 报告", str(self.report.file.path.parent),
+                "Word 文档 (*.docx *.doc *.wps);;所有文件 (*)")
+            if not chosen:
+                return None
+            path = Path(chosen)
+        self.setCursor(Qt.CursorShape.WaitCursor)
+        try:
+            plan = word_import.plan_word_import(self.report, path)
+        except word_import.WordImportRefused as exc:
+            self._message(QMessageBox.Icon.Warning, "无法导入", str(exc))
+            return None
+        finally:
+            self.unsetCursor()
+        dialog = QDialog(self, windowTitle="导入 Word 报告：预览")
+        lines = [f"无法导入：{n}" for n in plan.problems()]
+        lines += plan.preview()
+        if plan.values is not None:
+            lines += [f"  {c.describe()}" for c in plan.values.changes]
+            lines += [f"注意：{n}" for n in plan.values.notes]
+        lines += [f"注意：{n}" for n in plan.notes]
+        lines.append("文档中的章节将替换本报告中同名的章节，其余章节不变；导入前会自动备份，可以撤销。")
+        text = QPlainTextEdit("\n".join(lines), dialog, readOnly=True)
+        buttons = QDialogButtonBox(dialog)
+        changes = len(plan.values.changes) if plan.values is not None else 0
+        apply_button = buttons.addButton(f"导入 {len(plan.chapters)} 章和 {changes} 个数值",
+                                         QDialogButtonBox.ButtonRole.AcceptRole)
+        apply_button.setEnabled(plan.ok and bool(plan.chapters or changes or plan.stated))
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel(plan.summary(), dialog, wordWrap=True))
+        layout.addWidget(text, 1)
+        layout.addWidget(buttons)
+        dialog.resize(680, 520)
+        dialog.accepted.connect(lambda: self._apply_word_import(plan))
+        dialog.open()
+        self._keep(dialog)
+        return dialog
+
+    def _apply_word_import(self, plan) -> None:
+        from desktop import backups
+
+        try:
+            backups.make_backup(self.report.file, "import")
+        except (OSError, ReportFileError) as exc:
+            self._message(QMessageBox.Icon.Warning, "无法导入", f"导入前的备份失败：{exc}")
+            return
+        self.undo_stack.push(WordImportCommand(self.report, plan, self.notifier))
+        for tab in self.chapter_tabs.values():  # outlines changed, not only values
+            tab.reload()
+        self.statusBar().showMessage(f"已从 {plan.source.name} 导入 {len(plan.chapters)} 章。", 10000)
 
     # ------------------------------------------------------------ export
     def export(self, kind: str, out: Path | None = None, department: str = "") -> bool:

@@ -53,7 +53,7 @@ from desktop.ui.figure_editor import (
 )
 from desktop.ui.live_values import LiveText
 from desktop.ui.outline import chapter_label, heading_number, line_icon
-from desktop.ui.table_editor import FixedTableView, FreeTableEditor, InlineMessage
+from desktop.ui.table_editor import FixedTableView, FreeTableEditor, InlineMessage, PlainTableView
 
 COMMIT_IDLE_MS = 600
 # Splitter places the user chose, shared by every chapter tab and kept in the settings by
@@ -553,7 +553,13 @@ class BlockFrame(QFrame):
         template = self.host.report.template
         if self.kind == "table":
             assert isinstance(row, TableRow)
-            if row.kind == "free":
+            if row.kind == "plain":
+                spec, default = row, "表题"
+                if self.body is None:
+                    self.body = PlainTableView(row, self)
+                else:
+                    self.body.load(row)
+            elif row.kind == "free":
                 spec = template.free_tables.get(row.ref)
                 default = spec.caption if spec else row.ref
                 if self.body is None and spec is not None:

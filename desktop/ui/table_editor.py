@@ -544,6 +544,41 @@ class FixedTableView(QWidget):
         return False
 
 
+class PlainTableView(QWidget):
+    """A table of no kind the edition knows (kept from an imported Word report): shown as
+    it was imported, read-only; its first row is its header."""
+
+    def __init__(self, row: TableRow, parent=None):
+        super().__init__(parent)
+        from PySide6.QtGui import QStandardItem, QStandardItemModel
+
+        self.view = GridView(self)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.model = QStandardItemModel(self)
+        self.view.setModel(self.model)
+        self._item = QStandardItem
+        note = QLabel("从 Word 导入的表格，按原样打印；本版报告没有对应的表格类型，不能在此编辑。", self)
+        note.setStyleSheet(f"color: {_MUTED.name()};")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.view)
+        layout.addWidget(note)
+        self.load(row)
+
+    def load(self, row: TableRow) -> None:
+        rows = [list(r) for r in row.rows]
+        width = max((len(r) for r in rows), default=0)
+        self.model.clear()
+        if rows:
+            self.model.setHorizontalHeaderLabels(rows[0] + [""] * (width - len(rows[0])))
+        for cells in rows[1:]:
+            self.model.appendRow([self._item(c) for c in cells + [""] * (width - len(cells))])
+        self.view.set_widths(tuple(1.0 for _ in range(width)))
+        self.view.fit_height()
+
+
 class _FixedModel(QAbstractTableModel):
     def __init__(self, host, spec: FixedTable, parent=None):
         super().__init__(parent)

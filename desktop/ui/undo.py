@@ -136,6 +136,31 @@ class ImportCommand(_FileCommand):
             importer.unwrite(self.report, self.written, self.source)
 
 
+class WordImportCommand(_FileCommand):
+    """A whole Word report import (chapters, tables, figures, values) as one undo step."""
+
+    kind = "value"  # every view re-reads: values and the chapters' outlines changed
+
+    def __init__(self, report: Report, plan, notifier: Notifier):
+        super().__init__(f"从 {plan.source.name} 导入", notifier)
+        self.report = report
+        self.plan = plan
+        self.source = f"imported from {plan.source.name}"
+        self.written = None
+
+    def _keys(self) -> tuple:
+        values = self.plan.values
+        return tuple((c.indicator, c.year) for c in values.changes) if values is not None else ()
+
+    def _write(self, forward: bool) -> None:
+        from desktop import word_import
+
+        if forward:
+            self.written = word_import.write(self.report, self.plan)
+        else:
+            word_import.unwrite(self.report, self.written, self.source)
+
+
 class SetValueCommand(_FileCommand):
     """One value of one indicator and year."""
 

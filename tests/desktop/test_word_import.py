@@ -262,3 +262,25 @@ def flat(doc) -> list:
     for t in doc.data_tables:
         out.append(("D", t.title, tuple((r.label, tuple(c.text for c in r.cells)) for r in t.rows)))
     return out
+
+
+def test_a_fixed_table_printing_another_value_is_kept_as_printed(sample_report, tmp_path):
+    """表1-1 says one number, the 质量数据表 another: both kept, `check` names it."""
+    from desktop import rules
+
+    doc = assemble.build(sample_report)
+    path = tmp_path / "s.docx"
+    write_docx(doc, path)
+    d = Docx(str(path))
+    fixed = next(t for t in d.tables if t.rows[0].cells[1].text == "指标" and len(t.columns) == 4)
+    label = fixed.rows[1].cells[1].text
+    fixed.rows[1].cells[3].text = "1"
+    d.save(path)
+    plan = plan_word_import(sample_report, path)
+    assert plan.ok, plan.problems()
+    assert [(s.value, s.year) for s in plan.stated] == [("1", sample_report.year)]
+    apply_word_import(sample_report, plan)
+    (stated,) = [(k, v) for k, v in sample_report.file.stated().items() if k[0] == plan.stated[0].table]
+    assert stated[1] == "1"
+    messages = [f.message for f in rules.check(sample_report)]
+    assert any(label.split("（")[0] in m and "1" in m for m in messages)

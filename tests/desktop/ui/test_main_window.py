@@ -555,3 +555,57 @@ def test_qt_texts_are_chinese(qapp):
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close | QDialogButtonBox.StandardButton.Cancel)
     texts = {b.text() for b in box.buttons()}
     assert texts == {"关闭", "取消"}
+
+
+def test_a_word_report_is_previewed_imported_and_undone(window, report_copy, tmp_path):
+    """文件 → 导入 Word 报告…: the outline found, then the chapters replaced in one undo step."""
+    from desktop.report import Report
+    from tests.desktop import word_docs
+
+    path = word_docs.unstyled(tmp_path / "学校报告.docx")
+
+    def overview():
+        with Report.open(report_copy) as r:
+            return [(s.title, s.text) for s in r.file.sections("overview")]
+
+    before = overview()
+    assert _action(window, "文件", "导入 Word 报告…") is not None
+    dialog = window.import_word(path)
+    preview = dialog.findChild(QPlainTextEdit).toPlainText()
+    assert "一、学校概况 → 学校概况：3 段，0 张表，0 幅图" in preview
+    assert "  办学条件：1 段，0 张表，0 幅图" in preview
+    dialog.accept()
+    assert overview() == [("", "学校始建于1958年，位于聊城市高新区。\n现有在校生9527人。"),
+                          ("办学条件", "学校占地709.5亩。")]
+    model = window.chapter_tabs["overview"].outline.model  # the tab shows the new outline
+    assert [model.label(i) for i in model.ids()][1:] == ["（一）办学条件"]
+    window.undo_stack.undo()
+    assert overview() == before
+    assert len(model.ids()) == len(before)
+    window.undo_stack.redo()
+    assert overview()[1] == ("办学条件", "学校占地709.5亩。")
+
+
+def test_a_damaged_word_file_is_said_in_a_sentence(window, tmp_path):
+    bad = tmp_path / "坏.docx"
+    bad.write_bytes(b"PK\x03\x04 not really")
+    assert window.import_word(bad) is None
+    (box,) = _message_boxes(window)
+    assert "不是有效的 Word 文档" in box.text()
+
+
+def test_an_imported_plain_table_is_shown_as_imported(qtbot, window, tmp_path):
+    from desktop.ui.table_editor import PlainTableView
+    from tests.desktop import word_docs
+
+    window.import_word(word_docs.unstyled(tmp_path / "u.docx")).accept()
+    (table,) = [t for t in window.report.file.tables() if t.kind == "plain"]
+    window.tabs.setCurrentWidget(window.chapter_tabs["students"])
+    tab = window.chapter_tabs["students"]
+    tab.outline.select(table.section)
+    qtbot.waitUntil(lambda: tab.editor.frame("table", table.id) is not None)
+    body = tab.editor.frame("table", table.id).body
+    assert isinstance(body, PlainTableView)
+    model = body.model
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == ["社团名称", "成立时间", "人数"]
+    assert model.item(0, 0).text() == "书法社"
