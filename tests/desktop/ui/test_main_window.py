@@ -557,7 +557,7 @@ def test_qt_texts_are_chinese(qapp):
     assert texts == {"关闭", "取消"}
 
 
-def test_a_word_report_is_previewed_imported_and_undone(window, report_copy, tmp_path):
+def test_a_word_report_is_previewed_imported_and_undone(qtbot, window, report_copy, tmp_path):
     """文件 → 导入 Word 报告…: the outline found, then the chapters replaced in one undo step."""
     from desktop.report import Report
     from tests.desktop import word_docs
@@ -569,6 +569,7 @@ def test_a_word_report_is_previewed_imported_and_undone(window, report_copy, tmp
             return [(s.title, s.text) for s in r.file.sections("overview")]
 
     before = overview()
+    window.tabs.setCurrentWidget(window.chapter_tabs["overview"])  # the tab in view follows
     assert _action(window, "文件", "导入 Word 报告…") is not None
     dialog = window.import_word(path)
     preview = dialog.findChild(QPlainTextEdit).toPlainText()
@@ -581,7 +582,8 @@ def test_a_word_report_is_previewed_imported_and_undone(window, report_copy, tmp
     assert [model.label(i) for i in model.ids()][1:] == ["（一）办学条件"]
     window.undo_stack.undo()
     assert overview() == before
-    assert len(model.ids()) == len(before)
+    window.tabs.setCurrentWidget(window.chapter_tabs["overview"])  # as the user looks again
+    qtbot.waitUntil(lambda: len(model.ids()) == len(before))
     window.undo_stack.redo()
     assert overview()[1] == ("办学条件", "学校占地709.5亩。")
 
