@@ -11,7 +11,7 @@ from desktop import document as d
 from desktop import live, text
 from desktop.free_tables import read_rows
 from desktop.report import Report, reading_order
-from desktop.template import Chapter, FreeTable, Indicator, IndicatorTable
+from desktop.template import Chapter, FreeTable, Indicator, IndicatorTable, Template, case_title
 from desktop.values import NA, ParseError, ValueType
 
 _CN_DIGITS = "〇一二三四五六七八九"
@@ -111,12 +111,13 @@ def _build(report: Report, with_photos: bool) -> d.Document:
             return _blocks(report, section, shown, table_numbers, figure_numbers, tables,
                            with_photos)
 
+        numbers = template.outline_numbers(chapter, sections)
         chapters.append(
             d.Chapter(
                 number=template.chapter_heading(chapter),
                 title=root.title or chapter.title,
                 body=blocks(root),
-                sections=_sections(chapter, root, 1, by_parent, blocks),
+                sections=_sections(template, chapter, root, 1, by_parent, blocks, numbers),
             )
         )
     meta = report.file.meta()
@@ -132,14 +133,16 @@ def _build(report: Report, with_photos: bool) -> d.Document:
     )
 
 
-def _sections(chapter: Chapter, parent: SectionRow, level: int,
-              by_parent: dict[int | None, list[SectionRow]], blocks) -> list[d.Section]:
-    """Numbered sections under `parent`: levels 1 and 2 in the chapter's styles, deeper (1)."""
+def _sections(template: Template, chapter: Chapter, parent: SectionRow, level: int,
+              by_parent: dict[int | None, list[SectionRow]], blocks,
+              numbers: dict[int, str]) -> list[d.Section]:
+    """Numbered sections under `parent`, numbered as `Template.outline_numbers` says."""
     result = []
-    for index, s in enumerate(by_parent.get(parent.id, [])):
-        number = chapter.heading_number(level, index)
-        result.append(d.Section(number=number, title=s.title, level=level, body=blocks(s),
-                                sections=_sections(chapter, s, level + 1, by_parent, blocks)))
+    for s in by_parent.get(parent.id, []):
+        title = case_title(s.title) if template.is_case(chapter, s.title) else s.title
+        result.append(d.Section(number=numbers[s.id], title=title, level=level, body=blocks(s),
+                                sections=_sections(template, chapter, s, level + 1, by_parent,
+                                                   blocks, numbers)))
     return result
 
 

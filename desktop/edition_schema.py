@@ -90,6 +90,7 @@ _INDICATOR_KEYS = (
     Key("formula", FORMULA, "由其他指标计算的公式，如 students / teachers"),
     Key("cites", WORDS, "正文引用该指标时用的词（核对正文数字）"),
     Key("change_factor", NUMBER, "相邻两年之间合理的变化倍数（默认用 [edition] 的）"),
+    Key("graduate", BOOL, "毕业生数据：报告设为“本年度无毕业生”时为不适用（-）"),
 )
 
 SHAPES: tuple[Shape, ...] = (
@@ -102,6 +103,10 @@ SHAPES: tuple[Shape, ...] = (
         Key("years", INTS, "本版适用的第一个和最后一个报告年度"),
         Key("departments", WORDS, "提供数据的部门", required=True),
         Key("change_factor", NUMBER, "相邻两年之间合理的变化倍数（各指标的默认值）"),
+        Key("heading_style", STR, "标题编号：一、/（一）/1.（chinese）或 1 / 1.1 / 1.1.1（decimal）",
+            choices=("chinese", "decimal")),
+        Key("cases", STR, "案例的位置：文末案例章（chapter）或各章之中，标题以“案例”开头，编为 案例2-1"
+            "（in_chapters）", choices=("chapter", "in_chapters")),
     ), many=False),
     Shape("indicator_table", "指标表（如 质量数据表、附表1）：一张 Excel 工作表、PDF 附表、一个表格页", (
         Key("id", STR, "唯一标识", required=True),
@@ -120,6 +125,7 @@ SHAPES: tuple[Shape, ...] = (
         Key("case", BOOL, "案例章（标为“案例：”）"),
         Key("numbering", WORDS, "第一、二级小节的编号样式", choices=("（一）", "一、", "1.", "(1)")),
         Key("max_chars", INT, "字数上限（超出时提示）"),
+        Key("front", BOOL, "前置部分（如 前言），不编号"),
     )),
     Shape("indicator", "指标表中的一行（指标）", (
         *_INDICATOR_KEYS[:1],

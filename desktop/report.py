@@ -179,6 +179,28 @@ class Report:
     def years(self) -> tuple[int, int]:
         return (self.year - 1, self.year)
 
+    # ------------------------------------------------------------ settings
+    @property
+    def no_graduates(self) -> bool:
+        """本年度无毕业生: the graduate indicators of the data year are not applicable."""
+        return self.file.get_meta("no_graduates") == "1"
+
+    def set_no_graduates(self, on: bool) -> list[str]:
+        """Switch 本年度无毕业生 (one transaction): on, every graduate indicator of the data
+        year becomes not applicable ("-", not missing); off, those "-" become empty again.
+        Returns the indicator ids changed."""
+        year = self.year
+        values = self.file.values()
+        graduate = [i.id for i in self.template.indicators.values() if i.graduate]
+        if on:
+            changed = [i for i in graduate if values.get((i, year)) != NA]
+        else:
+            changed = [i for i in graduate if values.get((i, year)) == NA]
+        with self.file.transaction("本年度无毕业生" if on else "本年度有毕业生"):
+            self.file.set_meta("no_graduates", "1" if on else "")
+            self.file.set_values([(i, year, NA if on else None) for i in changed])
+        return changed
+
     # ------------------------------------------------------------ values
     def set_text(self, indicator: str, year: int, text: str) -> str | None:
         """Parse what a user typed and store it (ValueRefused when it is not a value)."""

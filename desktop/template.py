@@ -8,6 +8,7 @@ a user.
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ class Indicator:
     cites: tuple[str, ...] = ()  # words by which report texts cite it (desktop.citations)
     table: str = ""  # the indicator table it is a row of ("" for facts)
     change_factor: float | None = None  # plausible change across years (None: the edition's)
+    graduate: bool = False  # graduate data: not applicable in a year without graduates
 
     @property
     def derived(self) -> bool:
@@ -147,6 +149,7 @@ class Chapter:
     case: bool = False
     numbering: tuple[str, str] = ("（一）", "1.")
     max_chars: int = 0
+    front: bool = False  # front matter (前言): not numbered
 
     def heading_number(self, level: int, index: int) -> str:
         """The number before a section title (never stored): levels 1 and 2 in the chapter's
@@ -176,6 +179,8 @@ class Template:
     years: tuple[int, int] = (0, 0)  # first and last report year the edition serves
     change_factor: float | None = None  # default plausible change across years
     year: int | None = None  # the report year once bound by `at_year`
+    heading_style: str = "chinese"  # 一、/（一）/1. ("chinese") or 1 / 1.1 / 1.1.1 ("decimal")
+    cases: str = "chapter"  # a case chapter at the end, or "in_chapters" (案例2-1)
     source: str = field(default="", repr=False)  # the TOML text it was read from
 
     @property
@@ -256,11 +261,65 @@ class Template:
         raise KeyError(chapter_id)
 
     def chapter_heading(self, chapter: Chapter) -> str:
-        """"一、学校概况" by position; the case chapter is headed "案例："."""
+        """"一、学校概况" (or "1 基本情况" in decimal editions) by position; the case
+        chapter is headed "案例："; front matter (前言) has no number."""
         if chapter.case:
             return "案例："
-        numbered = [c for c in self.chapters if not c.case]
+        if chapter.front:
+            return ""
+        numbered = [c for c in self.chapters if not c.case and not c.front]
+        if self.heading_style == "decimal":
+            return f"{numbered.index(chapter) + 1} "
         return chapter_number(numbered.index(chapter)) + "、"
+
+    def chapter_index(self, chapter: Chapter) -> int:
+        """1-based position among the numbered chapters (0 for front matter and cases)."""
+        numbered = [c for c in self.chapters if not c.case and not c.front]
+        return numbered.index(chapter) + 1 if chapter in numbered else 0
+
+    def is_case(self, chapter: Chapter, title: str) -> bool:
+        """A section that is a case: in editions placing cases inside chapters, a section
+        titled 案例… (numbered 案例2-1, apart from the sections around it)."""
+        return (self.cases == "in_chapters" and not chapter.front and not chapter.case
+                and title.lstrip().startswith("案例"))
+
+    def outline_numbers(self, chapter: Chapter, sections) -> dict[int, str]:
+        """The number before each section's title (never stored), the chapter root's
+        included, as the PDF prints it and the outline shows it: （一）/1. by the chapter's
+        styles, or 1.1 / 1.1.1 in decimal editions; cases 案例2-1. `sections`: rows with
+        id, parent and title in outline order, the root first."""
+        numbers: dict[int, str] = {}
+        path: dict[int, tuple[int, ...]] = {}
+        counts: dict[int, int] = {}
+        cases = 0
+        n = self.chapter_index(chapter)
+        for s in sections:
+            if s.parent is None or s.parent not in path:
+                numbers[s.id] = self.chapter_heading(chapter)
+                path[s.id] = ()
+                continue
+            if self.is_case(chapter, s.title):
+                cases += 1
+                numbers[s.id] = f"案例{n}-{cases} "
+                path[s.id] = (*path[s.parent], 0)
+                continue
+            index = counts.get(s.parent, 0)
+            counts[s.parent] = index + 1
+            path[s.id] = (*path[s.parent], index)
+            level = len(path[s.id])
+            if self.heading_style == "decimal" and n:
+                numbers[s.id] = ".".join(str(i + 1) for i in (n - 1, *path[s.id])) + " "
+            else:
+                numbers[s.id] = chapter.heading_number(level, index)
+        return numbers
+
+
+_CASE_PREFIX = re.compile(r"^\s*案例[\s\d\-—－－:：、.．]*")
+
+
+def case_title(title: str) -> str:
+    """"案例：校企共建" → "校企共建": the number 案例2-1 takes the word's place."""
+    return _CASE_PREFIX.sub("", title, count=1) or title
 
 
 def chapter_number(index: int) -> str:
@@ -448,6 +507,8 @@ def _from_toml(data: dict) -> Template:
         data_year_offset=int(edition.get("data_year_offset", -1)),
         years=(int(years[0]), int(years[-1])),
         indicator_tables=tables,
+        heading_style=edition.get("heading_style", "chinese"),
+        cases=edition.get("cases", "chapter"),
         departments=departments,
         chapters=chapters,
         indicators=indicators,
@@ -510,6 +571,7 @@ def _chapter(raw: dict) -> Chapter:
         case=bool(raw.get("case", False)),
         numbering=numbering,  # type: ignore[arg-type]
         max_chars=int(raw.get("max_chars", 0)),
+        front=bool(raw.get("front", False)),
     )
 
 
@@ -537,6 +599,11 @@ def _indicator_tables(table_raw: list[dict], rows_raw: list[dict],
         by_name.setdefault(name, target.id)
         rows[table].append(_replace(target, seq=str(raw.get("seq", "")), name=name))
         restated[table].add(target.id)
+    for table_id, table_rows in rows.items():  # 其中 rows right under their parent
+        for before, row in zip([None, *table_rows], table_rows, strict=False):
+            if row.parent and (before is None or row.parent not in (before.id, before.parent)):
+                raise TemplateError(f"{row.id}：“其中”行应紧接在上级指标“{row.parent}”"
+                                    f"或其其他“其中”行之后（指标表 {table_id}）。", row.id)
     return tuple(
         IndicatorTable(
             id=t["id"], title=t["title"], sheet=t.get("sheet", t["id"]), rows=tuple(rows[t["id"]]),
@@ -568,6 +635,7 @@ def _indicator(raw: dict, in_table: bool, chapter: str | None, table: str = "") 
             cites=_cites(raw),
             table=table,
             change_factor=_factor(raw.get("change_factor"), raw["id"]),
+            graduate=bool(raw.get("graduate", False)),
         )
     except (KeyError, ValueError) as exc:
         raise TemplateError(f"指标 {raw.get('id', '?')}：{exc}", raw.get("id")) from exc

@@ -75,6 +75,7 @@ class OutlineModel(QAbstractItemModel):
         """Show these sections (outline order, root first); True when the tree's shape
         changed (a reset), False when only titles changed (selection is kept)."""
         nodes: dict[int, _Node] = {}
+        numbers = self.template.outline_numbers(self.chapter, sections)  # as the PDF prints
         for s in sections:
             if s.parent is None:
                 nodes[s.id] = _Node(s, 0, 0, "")
@@ -83,7 +84,7 @@ class OutlineModel(QAbstractItemModel):
             index = len(parent.children)
             parent.children.append(s.id)
             level = parent.level + 1
-            nodes[s.id] = _Node(s, level, index, heading_number(self.chapter, level, index))
+            nodes[s.id] = _Node(s, level, index, numbers.get(s.id, ""))
         shape = [(s.id, s.parent) for s in sections]
         if shape == self._shape:
             self._nodes = nodes

@@ -52,7 +52,7 @@ from desktop.ui.figure_editor import (
     read_images,
 )
 from desktop.ui.live_values import LiveText
-from desktop.ui.outline import chapter_label, heading_number, line_icon
+from desktop.ui.outline import chapter_label, line_icon
 from desktop.ui.table_editor import FixedTableView, FreeTableEditor, InlineMessage, PlainTableView
 
 COMMIT_IDLE_MS = 600
@@ -860,9 +860,9 @@ class SectionEditor(AcceptsImageFiles, QWidget):
                 self.number.setText(chapter_label(self.report.template, self.chapter, ""))
                 self.title.setVisible(False)
         else:
-            siblings = self.host.outline_siblings(section.id)
-            self.number.setText(heading_number(self.chapter, self.level,
-                                               siblings.index(section.id)))
+            numbers = self.report.template.outline_numbers(
+                self.chapter, self.report.file.sections(self.chapter.id))
+            self.number.setText(numbers.get(section.id, "").strip())
             self.title.setVisible(True)
             self.title.setPlaceholderText("小节标题")
         if not (self.title.hasFocus() and self.title.isModified()):

@@ -96,7 +96,7 @@ def test_chapters_in_seed_order_with_headings(t2022):
                             "五、政策保障", "六、国际合作", "七、服务贡献", "八、机遇挑战"]
     assert headings[8].startswith("案例：")
     students = t2022.chapter("students")
-    assert students.outline[0].title == "立德树人，打造“三全育人”学校"
+    assert students.outline[0].title == "立德树人"  # generic: the sample brings its own titles
     assert len(students.outline[0].sections) == 3
 
 

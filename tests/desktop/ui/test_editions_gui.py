@@ -1,0 +1,54 @@
+"""A 2024年度 report in the window: a grid tab per 附表 with its provisional note, a value
+typed into one shown in both tables that restate it, the 年度 title in the window title."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from desktop.report import Report
+from desktop.ui.data_table import COL_CUR
+
+
+@pytest.fixture
+def window_2024(qtbot, tmp_path):
+    from desktop.ui.main_window import MainWindow, open_locked
+
+    path = tmp_path / "n.qreport"
+    Report.new(path, "测试职业学校", "2024", 2025).close()
+    report, lock = open_locked(path)
+    win = MainWindow(report, lock=lock, interactive=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win, path
+    win.close()
+
+
+def test_every_table_has_its_tab_and_takes_a_value(qtbot, window_2024):
+    window, path = window_2024
+    tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert tabs[-6:] == ["附表1 人才培养质量计分卡", "附表2 满意度调查表", "附表3 教学资源表",
+                         "附表4 服务贡献表", "附表5 国际影响表", "附表6 落实政策表"]
+    assert "中国职业教育质量报告（2025年度）" in window.windowTitle()
+    scorecard, service = window.data_tabs[0], window.data_tabs[3]
+    window.tabs.setCurrentWidget(scorecard)
+    assert "以主管部门下发的表格为准" in scorecard.note.text()
+    qtbot.waitUntil(scorecard.note.isVisible)
+    view, model = scorecard.view, scorecard.model
+    row = model.row_of["graduates"]
+    view.setCurrentIndex(model.index(row, COL_CUR))
+    view.setFocus()
+    qtbot.keyClick(view, "7")
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, "95")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: model.index(row, COL_CUR).data() == "795")
+    with Report.open(path) as report:
+        assert report.file.value("graduates", 2025) == "795"
+    window.tabs.setCurrentWidget(service)
+    # the 附表4 row restating 毕业生数 shows the same stored value
+    qtbot.waitUntil(lambda: service.model.index(service.model.row_of["graduates"], COL_CUR)
+                    .data() == "795")
