@@ -49,7 +49,7 @@ def test_new_gives_a_clean_report(tmp_path):
         assert report.school == "某某职业学校"
         assert report.years == (2020, 2021)
         titles = [s.title for s in report.file.sections("students")]
-        assert "立德树人，打造“三全育人”学校" in titles  # the template's default outline
+        assert "立德树人" in titles  # the template's default outline (generic)
 
 
 @pytest.mark.parametrize(

@@ -205,9 +205,9 @@ def test_empty_chapters_and_sections(empty_report):
     file.set_section_text(students[2].id, "本节已写。")  # the first subsection of the first section
     found = [f for f in of(empty_report, "completeness", "empty") if "学生发展" in f.message]
     assert len(found) == 1
-    # leaves of the outline: 3 under 立德树人 (1 written), 2 under 在校体验, 2 sections without
-    # subsections: 6 still empty; a heading with subsections is judged through them
-    assert found[0].message.startswith("二、学生发展有 6 节还没有内容：")
+    # leaves of the outline: 3 under 立德树人 (1 written), 3 sections without subsections:
+    # 5 still empty; a heading with subsections is judged through them
+    assert found[0].message.startswith("二、学生发展有 5 节还没有内容：")
     assert found[0].section == students[3].id
 
 
