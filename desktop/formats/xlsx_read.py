@@ -405,7 +405,13 @@ def _numbered_rows(ws: Any, facts: _SheetFacts, limit: int) -> Iterator[matcher.
     ws.reset_dimensions()
     rows = ws.iter_rows(min_row=1, max_row=limit, max_col=MAX_COLUMNS)
     for number, cells in enumerate(rows, start=1):
-        yield number, [_cell(c, number, col, facts) for col, c in enumerate(cells)]
+        # openpyxl pads each row to max_col with empty cells: stop at the last one with a
+        # value (or a formula, whose value may be missing); the matcher pads what it needs
+        last = len(cells)
+        while last and cells[last - 1].value is None and \
+                f"{get_column_letter(last)}{number}" not in facts.formulas:
+            last -= 1
+        yield number, [_cell(c, number, col, facts) for col, c in enumerate(cells[:last])]
 
 
 def _cell(c: Any, number: int, col: int, facts: _SheetFacts) -> matcher.Cell:
