@@ -484,6 +484,14 @@ def reference() -> str:
             out.append(f"| `{key.name}` | {TYPE_NAMES[key.type]} | {'是' if key.required else ''} "
                        f"| {meaning} |")
         out.append("")
+    # the checks each shipped edition declares, generated from the files themselves
+    from desktop import rules, template
+
+    out += ["## The checks of each edition", "",
+            "`qreport check` judges every year of a report by these; an error is a contradiction",
+            "to correct, a 提示 something to verify.", ""]
+    for edition in template.available():
+        out += rules.describe(template.load(edition))
     return "\n".join(out)
 
 

@@ -118,6 +118,43 @@ def check_json(findings: list[Finding]) -> str:
                       ensure_ascii=False, indent=2)
 
 
+_OP_SIGN = {"<=": "≤", ">=": "≥", "==": "=", "<": "<", ">": ">"}
+
+
+def describe(edition) -> list[str]:
+    """The checks of an edition in words, for docs/editions.md (generated from the files)."""
+    ctx = Context(None, edition, {}, {}, [])
+    default = edition.change_factor
+    own = [f"{i.name} ×{i.change_factor:g}" if i.change_factor else f"{i.name} 不判断"
+           for i in edition.indicators.values() if i.change_factor is not None]
+    out = [
+        f"### {edition.name or edition.title} (`{edition.id}.toml`)",
+        "",
+        "From the declarations: 其中 rows are not larger than their row, each and together; "
+        "derived values agree with their formula; percents lie in 0–100; free-table totals "
+        "equal their rows and the indicator they restate; fixed tables print the indicator's "
+        "value.",
+        "",
+        "请核实 (a note on the indicator and year silences it): "
+        + (f"a value more than ×{default:g} or less than 1/{default:g} of the previous year's"
+           if default else "no year-to-year comparison by default")
+        + (f" (own factors: {'；'.join(own)})" if own else "")
+        + "; two indicators with the same values in two consecutive years. "
+        "未完成: values of the report year still empty; empty chapters and sections.",
+        "",
+        "| # | relation | severity | why |",
+        "|---|---|---|---|",
+    ]
+    for n, rule in enumerate(edition.rules, start=1):
+        right = _side(ctx, rule.right, "", set()) if rule.right.names else rule.right.source
+        relation = f"{_side(ctx, rule.left, rule.label, set())} {_OP_SIGN[rule.op]} {right}"
+        severity = "错误" if rule.severity == "error" else "提示"
+        why = rule.why + (f"（依据 {rule.basis}）" if rule.basis else "")
+        out.append(f"| {n} | {relation} | {severity} | {why} |")
+    out.append("")
+    return out
+
+
 def _children(ctx: Context, year: int, nums: dict[str, Decimal | None]) -> None:
     for ind in ctx.template.indicators.values():
         if not ind.children or nums.get(ind.id) is None:
