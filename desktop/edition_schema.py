@@ -463,8 +463,8 @@ def reference() -> str:
     out = [
         "# Edition files (resources/templates/*.toml)",
         "",
-        "<!-- Generated from desktop/edition_schema.py by `python -m desktop.edition_schema`;"
-        " a test keeps it equal. -->",
+        "<!-- Generated from desktop/edition_schema.py and the edition files by"
+        " `python -m desktop.edition_doc`; a test keeps it equal. -->",
         "",
         "An edition file declares one report edition: its chapters, indicator tables, indicators,",
         "facts, tables and rules. `qreport edition check FILE.toml` lists every mistake with its",
@@ -484,14 +484,6 @@ def reference() -> str:
             out.append(f"| `{key.name}` | {TYPE_NAMES[key.type]} | {'是' if key.required else ''} "
                        f"| {meaning} |")
         out.append("")
-    # the checks each shipped edition declares, generated from the files themselves
-    from desktop import rules, template
-
-    out += ["## The checks of each edition", "",
-            "`qreport check` judges every year of a report by these; an error is a contradiction",
-            "to correct, a 提示 something to verify.", ""]
-    for edition in template.available():
-        out += rules.describe(template.load(edition))
     return "\n".join(out)
 
 
