@@ -101,13 +101,20 @@ def make_edition(blank: Path | str, edition_id: str, base: str | None = None,
     tables: list[dict] = []
     used_ids: set[str] = {f["id"] for f in raw.get("fact", [])}
     top_names: dict[str, dict] = {}  # normalised name → indicator (across tables)
+    made_by_id: dict[str, dict] = {}
+    base_aliases = [(_pattern(name), ident) for name, ident in base_t.by_name.items()]
     for sheet in form.sheets:
         if sheet.skipped:
             made.notes.append(f"跳过工作表：{sheet.skipped}")
             continue
         table_id = f"t{len(tables) + 1}"
-        table_title = sheet.title_text or sheet.title
+        # a title cell often carries a second line (本表指标为暂拟…): the table's note
+        title_lines = [line.strip() for line in (sheet.title_text or sheet.title).splitlines()
+                       if line.strip()]
+        table_title = title_lines[0] if title_lines else sheet.title
         tables.append({"id": table_id, "title": table_title, "sheet": sheet.title})
+        if len(title_lines) > 1:
+            tables[-1]["note"] = " ".join(title_lines[1:])
         current = _current_column(sheet.table)
         rows_made = 0
         parent: dict | None = None
@@ -144,6 +151,20 @@ def make_edition(blank: Path | str, edition_id: str, base: str | None = None,
             unit = row.unit or (matcher.format_unit(cell.number_format) if cell is not None else "")
             kind, understood = infer_type(label, unit)
             base_row = next((r for pattern, r in base_by_key if pattern.fullmatch(key)), None)
+            alias = None if is_child else next(
+                (i for pattern, i in base_aliases if pattern.fullmatch(key)), None)
+            if base_row is None and alias in made_by_id:
+                target = made_by_id[alias]  # the base restates it under this wording
+                if not target.get("parent") and not target.get("_children") and target["_table"] != table_id:
+                    indicators.append({"id": f"{alias}_in_{table_id}", "shows": alias,
+                                       "table": table_id, "seq": row.seq, "name": name})
+                    made.notes.append(f"{where}“{name}”是前表“{target['name']}”的另一种写法（依{base_t.id}版），"
+                                      "只存一份（shows）。")
+                    rows_made += 1
+                    parent = None
+                    continue
+            if base_row is None and alias is not None and alias not in used_ids:
+                base_row = next((r for r in base_rows if r["id"] == alias), None)
             if base_row is not None and (base_row.get("parent") is not None) != is_child:
                 base_row = None  # a 其中 row of the base is no top row here, and the reverse
             if base_row is not None and base_row["id"] in used_ids:
@@ -152,10 +173,11 @@ def make_edition(blank: Path | str, edition_id: str, base: str | None = None,
                 ind = {k: v for k, v in base_row.items() if k not in ("seq", "parent", "table", "formula")}
                 if "{" not in base_row["name"]:
                     ind["name"] = label
-                if not understood:
+                same_unit = matcher.unit_key(unit or base_row.get("unit", "")) == matcher.unit_key(
+                    base_row.get("unit", ""))
+                if not understood or same_unit:  # the base knows this row (生均图书 册: decimal)
                     kind = base_row["type"]
-                elif kind != base_row["type"] and matcher.unit_key(unit) != matcher.unit_key(
-                        base_row.get("unit", "")):
+                elif kind != base_row["type"]:
                     ind.pop("places", None)
                 ind["type"], ind["unit"] = kind, unit or base_row.get("unit", "")
                 if "formula" in base_row:
@@ -166,6 +188,7 @@ def make_edition(blank: Path | str, edition_id: str, base: str | None = None,
                 if not understood:
                     made.notes.append(f"{where}“{name}”的单位“{unit}”无法判断类型，按小数处理，请核对。")
             used_ids.add(ind["id"])
+            made_by_id[ind["id"]] = ind
             ind["table"] = table_id
             ind["_table"] = table_id
             if row.seq:

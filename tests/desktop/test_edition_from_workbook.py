@@ -161,3 +161,25 @@ def test_sub_rows_indented_with_spaces(tmp_path):
     assert [(r.name, r.parent) for r in t.indicator_tables[0].rows] == [
         ("名班主任工作室数", None), ("国家级", "headteacher_studios"), ("省级", "headteacher_studios"),
         ("专任教师", None)]
+
+
+def test_the_2024_tables_as_a_bureau_sends_them_give_the_2024_edition_back(tmp_path):
+    """Our own 2024年度 workbook (six 附表, titles with a note line, restated rows under their
+    own wording) taken as a bureau's blank: the edition made from it has the same tables."""
+    from desktop import assemble
+    from desktop.formats.xlsx import write_xlsx
+    from desktop.report import Report
+
+    with Report.new(tmp_path / "r.qreport", "测试职业学校", "2024", 2025) as report:
+        write_xlsx(assemble.build(report, photos=False), tmp_path / "blank.xlsx")
+    made = make_edition(tmp_path / "blank.xlsx", "from2024", base="2024")
+    ours, base = edition(made), template.load("2024")
+
+    def shape(t):
+        return [(x.title, x.note, x.restated,
+                 [(r.id, r.name, r.unit, r.type.kind, r.type.places, r.parent,
+                   r.formula.source if r.formula else None) for r in x.rows])
+                for x in t.indicator_tables]
+
+    assert shape(ours) == shape(base)
+    assert len(ours.rules) == len(base.rules) and set(ours.fixed_tables) == set(base.fixed_tables)
