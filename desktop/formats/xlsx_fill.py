@@ -136,6 +136,9 @@ def fill_workbook(doc: Document, blank: Path | str, out: Path | str) -> FillResu
                 if cell.formula:
                     result.left_empty.append(f"{where}（{ind.name}）由表格中的公式计算，未改动。")
                     continue
+                if cell.ref in sheet.merged:  # Excel shows only a merged range's first cell
+                    result.left_empty.append(f"{where}（{ind.name}）在合并单元格内，未填写。")
+                    continue
                 if row.hidden:
                     result.left_empty.append(f"{where}（{ind.name}）所在行是隐藏行，未填写。")
                     continue
@@ -286,6 +289,8 @@ def _fill_sheet(xml: bytes, cells: dict[str, Decimal | str]) -> tuple[bytes, boo
                 row.append(cell)
         for child in list(cell):
             cell.remove(child)
+        for attr in ("cm", "vm", "ph"):  # metadata of the value replaced (rich values, arrays)
+            cell.attrib.pop(attr, None)
         if isinstance(value, Decimal):
             cell.attrib.pop("t", None)
             etree.SubElement(cell, f"{ns}v").text = _number(value)

@@ -513,6 +513,7 @@ class FormSheet:
     title_text: str = ""  # the merged title row above the header, if any
     formulas: dict[str, str] = field(default_factory=dict)  # cell ref → formula text ("=E5/E6")
     validations: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # ref → (type, op, formula1)
+    merged: set[str] = field(default_factory=set)  # cells inside a merged range, not its first
 
 
 @dataclass
@@ -572,6 +573,11 @@ def _form_sheet(ws: Any) -> FormSheet:
     hidden = {r for r, dim in ws.row_dimensions.items() if dim.hidden}
     sheet.table = matcher.read_table(ws.title, grid, header, hidden)
     sheet.title_text = _title_above(ws, header.row)
+    for merged in ws.merged_cells.ranges:
+        for row in range(merged.min_row, min(merged.max_row, last_row) + 1):
+            for col in range(merged.min_col, min(merged.max_col, last_col) + 1):
+                if (row, col) != (merged.min_row, merged.min_col):
+                    sheet.merged.add(f"{get_column_letter(col)}{row}")
     for dv in ws.data_validations.dataValidation:
         for cell_range in dv.sqref.ranges:
             for row in ws.iter_rows(min_row=cell_range.min_row, max_row=min(cell_range.max_row, last_row),

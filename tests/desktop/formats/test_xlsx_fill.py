@@ -177,3 +177,15 @@ def test_cells_without_references_are_not_duplicated(sample_report, tmp_path):
     row = xml[xml.index('<row r="2"'):]
     row = row[:row.index("</row>")]
     assert len(re.findall(r"<c[\s/>]", row)) == 4 and row.count('r="D2"') == 1
+
+
+def test_a_cell_inside_a_merged_range_is_left_and_said(sample_report, tmp_path):
+    blank = province_a(tmp_path / "blank.xlsx")
+    wb = openpyxl.load_workbook(blank)
+    row = ROW["专任教师"]
+    wb["表1"].merge_cells(f"D{row - 1}:D{row}")  # 上年 of 在校生 and 专任教师 merged by mistake
+    wb.save(blank)
+    result = fill_workbook(assemble.build(sample_report, photos=False), blank, tmp_path / "out.xlsx")
+    assert f"表1!D{row}（专任教师）在合并单元格内，未填写。" in result.left_empty
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["表1"]
+    assert ws[f"D{row - 1}"].value == 7948 and ws[f"D{row}"].value is None
