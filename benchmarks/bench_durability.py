@@ -7,8 +7,8 @@ configurations alternate over the rounds so that the machine's load falls on all
 
 - wal: WAL + synchronous=FULL, no checkpoint after a commit (before issue 14; the main file
   lacks recent edits)
-- wal+checkpoint: WAL + FULL, a page-1 token and a PASSIVE checkpoint after every commit
-  (what ships)
+- wal+checkpoint: WAL + FULL, a page-1 token and a PASSIVE checkpoint after every commit, on
+  a thread and connection of its own (what ships): the edit waits for its commit only
 - delete / truncate: rollback journal (journal_mode DELETE / TRUNCATE) + FULL
 
     python benchmarks/bench_durability.py [ROUNDS]

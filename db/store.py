@@ -140,11 +140,72 @@ def copy_report(source: Path | str, target: Path | str) -> None:
 _DISK_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN")
 
 
+class _Checkpointer:
+    """Copies committed transactions from the WAL into the main file, on a connection and a
+    thread of its own, as soon as each commit asks: the edit itself waits for one fsync (its
+    commit), not for the checkpoint's two more. The main file is complete a few
+    milliseconds after each commit; `wait()` waits for that."""
+
+    def __init__(self, path: Path):
+        self._cond = threading.Condition()
+        self._asked = self._done = 0
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, args=(str(path),),
+                                        name="qreport-checkpoint", daemon=True)
+        self._thread.start()
+
+    def ask(self) -> None:
+        with self._cond:
+            self._asked += 1
+            self._cond.notify_all()
+
+    def wait(self, timeout: float = 10.0) -> bool:
+        with self._cond:
+            target = self._asked
+            return self._cond.wait_for(
+                lambda: self._done >= target or not self._thread.is_alive(), timeout)
+
+    def stop(self) -> None:
+        """After a last checkpoint of what was asked; the thread's connection is closed."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        self._thread.join(timeout=30)
+
+    def _run(self, path: str) -> None:
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            return
+        try:
+            conn.execute("PRAGMA synchronous = FULL")  # the checkpoint syncs WAL and file
+            while True:
+                with self._cond:
+                    self._cond.wait_for(lambda: self._asked > self._done or self._stopping)
+                    if self._asked == self._done:
+                        return  # stopping, nothing left to copy
+                    target = self._asked
+                # PASSIVE never waits: an export reading an older snapshot holds back only
+                # the frames it still needs. A failure (a full disk) loses nothing: the
+                # commit is safe in the WAL, and the next commit's checkpoint retries.
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                with self._cond:
+                    self._done = target
+                    self._cond.notify_all()
+        finally:
+            conn.close()
+            with self._cond:
+                self._cond.notify_all()
+
+
 class _Database(Database):
     """sqlite-utils' Database whose outermost write transaction stamps page 1 with a fresh
     token (how a leftover journal is recognised as this file's: db/journals.py) and is
     checkpointed as soon as it commits, so the main file holds every committed edit: a copy
     of the .qreport taken while the program runs is complete."""
+
+    _checkpointer: _Checkpointer | None = None
 
     @contextlib.contextmanager
     def atomic(self):
@@ -181,11 +242,24 @@ class _Database(Database):
         self.checkpoint()
 
     def checkpoint(self) -> None:
-        # PASSIVE never waits: an export reading an older snapshot holds back only the
-        # frames it still needs, and its own close() checkpoints them. A failure here (a
-        # full disk) loses nothing: the commit is safe in the WAL, the next one retries.
+        if self._checkpointer is None:
+            self._checkpointer = _Checkpointer(self.report_path_open)
+        self._checkpointer.ask()
+
+    def settle(self) -> None:
+        """Wait until the main file holds every commit made so far."""
+        if self._checkpointer is not None:
+            self._checkpointer.wait()
+
+    def close(self) -> None:
+        """Stop the checkpointer (after its last checkpoint), then close the connection:
+        the last connection to close folds the WAL into the file and removes it."""
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         with contextlib.suppress(sqlite3.Error):
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        self.conn.close()
 
 
 def _page1(db: Database) -> bytes:
@@ -214,6 +288,7 @@ def _connect(path: Path) -> _Database:
     # no sqlite-utils plugins: none is needed, and scanning for them costs start-up time
     db = _Database(conn, execute_plugins=False)
     db.report_path = path  # named in the sentence of a failed write
+    db.report_path_open = path  # the file the connection has open (a temporary name in create)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA foreign_keys = ON")
@@ -246,7 +321,7 @@ def _check_size(path: Path, header: bytes) -> None:
     size = path.stat().st_size
     counter, pages, valid_for = (struct.unpack(">I", header[o:o + 4])[0] for o in (24, 28, 92))
     short = size % page_size != 0
-    wal = Path(f"{path}-wal")
+    wal = Path(f"{_real(path)}-wal")
     if not short and counter == valid_for and pages and not (wal.exists() and wal.stat().st_size):
         short = pages * page_size > size  # the header's own page count, when it is current
     if short:
@@ -350,8 +425,7 @@ class ReportFile:
                     fill(new)
                 finally:
                     new._forget()
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.conn.close()
+            db.close()
             db = None
             if path.exists():
                 raise ReportFileError(f"{path} 已存在，不会覆盖。")
@@ -360,7 +434,7 @@ class ReportFile:
             raise ReportFileError(file_errors.sentence(exc, path)) from exc
         finally:
             if db is not None:
-                db.conn.close()
+                db.close()
             for leftover in leftovers:
                 with contextlib.suppress(OSError):
                     leftover.unlink()
@@ -383,8 +457,9 @@ class ReportFile:
             header = _header(path)
             if header.startswith(SQLITE_HEADER):
                 try:
-                    notices = journals.foreign_leftovers(path)
-                    _recover(path)
+                    # journals sit beside the real file, links resolved (as SQLite names them)
+                    notices = journals.foreign_leftovers(_real(path))
+                    _recover(_real(path))
                 except OSError as exc:
                     raise ReportFileError(file_errors.sentence(exc, path)) from exc
         meta = cls.validate(path, quiet=exclusive and not in_use_here)
@@ -423,7 +498,7 @@ class ReportFile:
         if writable and not os.access(path, os.W_OK):
             raise ReportFileError(f"{path.name} 是只读文件，请先复制到可写的位置再打开。")
         _check_size(path, header)
-        wal = Path(f"{path}-wal")
+        wal = Path(f"{_real(path)}-wal")
         try:
             probe = _read_only(path, immutable=quiet and not wal.exists())
             try:
@@ -470,10 +545,13 @@ class ReportFile:
         return self
 
     def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        self.db.conn.close()
+        self.db.close()
         self._forget()
+
+    def settle(self) -> None:
+        """Wait until the main file holds every edit committed so far (a few milliseconds
+        after each commit; the checkpoint runs on a thread of its own)."""
+        self.db.settle()
 
     def __enter__(self) -> ReportFile:
         return self

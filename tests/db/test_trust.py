@@ -54,6 +54,7 @@ def test_a_copy_taken_while_the_file_is_open_holds_every_commit(tmp_path):
             f.set_value("students", 2021, str(9500 + n))
             with f.transaction():
                 f.set_note("students", 2021, f"第 {n} 次")
+            f.settle()  # the checkpoint runs beside the edit, milliseconds after it
             copy = tmp_path / f"copy-{n}.qreport"
             shutil.copyfile(f.path, copy)  # the main file alone, as Explorer copies it
             with ReportFile.open(copy) as c:
@@ -223,3 +224,14 @@ def test_a_damaged_file_is_refused_untouched(tmp_path):
     with pytest.raises(ReportFileError):
         Report.open(path)
     assert digest(path) == before and listing(tmp_path) == files
+
+
+def test_a_foreign_wal_is_found_beside_the_real_file_when_opened_through_a_link(tmp_path):
+    real = make(tmp_path / "real.qreport", "100")
+    crash_after_commit(real, "200")
+    shutil.copyfile(rollback_mode_copy(tmp_path, "colleague.qreport", "300"), real)
+    link = tmp_path / "link.qreport"
+    link.symlink_to(real)
+    with ReportFile.open(link, exclusive=True) as f:
+        assert f.notices and "real.qreport-wal" in f.notices[0]
+        assert f.value("students", 2021) == "300"
