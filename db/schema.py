@@ -69,5 +69,11 @@ def initial(db: Database) -> None:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+@migrations(name="0003_chart")
+def chart(db: Database) -> None:
+    # A figure can be a chart instead of photos: its spec as JSON (desktop.charts), else NULL.
+    db["figure"].add_column("chart", str)
+
+
 def known_names() -> set[str]:
     return {m.name for m in migrations._migrations}

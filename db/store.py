@@ -75,6 +75,7 @@ class FigureRow:
     after: int
     position: int
     photos: tuple[PhotoRow, ...]
+    chart: str | None = None  # a chart's spec (JSON, desktop.charts) instead of photos
 
 
 @dataclass(frozen=True)
@@ -1060,7 +1061,7 @@ class ReportFile:
         return row[0]
 
     def set_figure_field(self, figure_id: int, column: str, value) -> object:
-        if column not in ("caption", "after", "position"):
+        if column not in ("caption", "after", "position", "chart"):
             raise ValueError(column)
         with self.db.atomic():
             row = self.db.execute(f"SELECT {column} FROM figure WHERE id = ?", [figure_id]).fetchone()

@@ -7,8 +7,8 @@ from the indicators and free tables get their 序号 and 合计, so Excel and PD
 from __future__ import annotations
 
 from db.store import SectionRow
+from desktop import charts, live, text
 from desktop import document as d
-from desktop import live, text
 from desktop.free_tables import read_rows
 from desktop.report import Report, reading_order
 from desktop.template import Chapter, FreeTable, Indicator, IndicatorTable, Template, case_title
@@ -163,7 +163,9 @@ def _blocks(report: Report, section: SectionRow, shown, table_numbers, figure_nu
         else:
             photos = tuple(d.Photo(report.file.photo_data(p.id) if with_photos else b"", p.caption)
                            for p in row.photos)
-            placed.append((row.after, d.Figure(figure_numbers.get(row.id, ""), row.caption, photos)))
+            chart = _chart(report, row.chart, shown) if row.chart else None
+            placed.append((row.after, d.Figure(figure_numbers.get(row.id, ""), row.caption,
+                                               photos, chart)))
     body: list[d.Block] = []
     queue = list(placed)
     for index, paragraph in enumerate(paragraphs):
@@ -172,6 +174,13 @@ def _blocks(report: Report, section: SectionRow, shown, table_numbers, figure_nu
         body.append(paragraph)
     body.extend(item[1] for item in queue)
     return body
+
+
+def _chart(report: Report, spec: str, shown) -> d.Chart:
+    try:
+        return charts.data(report, charts.ChartSpec.from_json(spec), shown)
+    except charts.ChartError:
+        return d.Chart("bar", (), ())  # printed as an empty frame; the GUI says why
 
 
 def _table(report: Report, t, shown, number: str) -> d.Table | None:

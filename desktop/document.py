@@ -88,10 +88,21 @@ class Photo:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A chart's data, ready to draw: bars or a line per series over the categories."""
+
+    kind: str  # "bar" or "line"
+    categories: tuple[str, ...]  # "2020年" … or a table's row labels
+    series: tuple[tuple[str, tuple[Decimal | None, ...]], ...]  # (name, one value per category)
+    unit: str = ""  # shown above the axis when the series share it
+
+
+@dataclass(frozen=True)
 class Figure:
     number: str  # "图 2-1"
     caption: str
     photos: tuple[Photo, ...]
+    chart: Chart | None = None  # drawn instead of photos
 
 
 Block = str | Table | Figure  # a str is one paragraph

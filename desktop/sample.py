@@ -80,6 +80,22 @@ def _fill(file, section_id: int, data: dict) -> None:
                            stated_total=block.get("total"))
         else:
             file.add_table(section_id, "fixed", block["table"], after=after)
+    for block in data.get("chart", []):  # after the tables they may draw from
+        file.set_figure_field(
+            file.add_figure(section_id, block.get("caption", ""), after=block.get("after", 0)),
+            "chart", _chart_spec(file, section_id, block))
     for child in data.get("section", []):
         child_id = file.add_section(section_id, child["title"])
         _fill(file, child_id, child)
+
+
+def _chart_spec(file, section_id: int, block: dict) -> str:
+    from desktop.charts import ChartSpec
+    from desktop.template import load
+
+    if "table" in block:
+        table = next(t for t in file.tables(section_id) if t.ref == block["table"])
+        columns = [c.name for c in load(EDITION).free_tables[table.ref].columns]
+        return ChartSpec(block.get("kind", "bar"), table=table.id,
+                         column=columns.index(block["column"])).to_json()
+    return ChartSpec(block.get("kind", "bar"), tuple(block["indicators"])).to_json()

@@ -553,6 +553,18 @@ class _Writer:
             self.prints = {job[0]: data for job, data in zip(jobs, done, strict=True)}
 
     def figure(self, figure: Figure) -> None:
+        if figure.chart is not None:  # the PDF's chart, painted as a picture
+            from docx.shared import Pt
+
+            from desktop import charts
+
+            width, height = TEXT_W / 20 * 0.92, 38 * 18.0 * 0.3  # as the PDF places it
+            p = self.para("", "qrPicture", keep_next=True)
+            p.add_run().add_picture(io.BytesIO(charts.png(figure.chart, width, height)),
+                                    width=Pt(width), height=Pt(height))
+            self.para(f"{figure.number} {figure.caption}".strip(), "Caption", space_before=2,
+                      space_after=10)
+            return
         rows = self.placed.figures.get(id(figure), [])
         for row in rows:
             photos = row.photos

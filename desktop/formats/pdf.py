@@ -456,6 +456,17 @@ class _Builder:
         from desktop.formats import photos
         from desktop.formats.typeset import TextBlock
 
+        if figure.chart is not None:  # vectors, not a picture
+            from desktop import charts
+            from desktop.formats.fonts import HEI, ensure
+
+            ensure(HEI)
+            self.figure_rows[id(figure)] = []
+            caption = TextBlock(self.ts, f"{figure.number} {figure.caption}".strip(),
+                                self.fig_caption)
+            drawing = charts.drawing(figure.chart, TEXT_W * 0.92, TEXT_H * 0.3, font=HEI)
+            drawing.hAlign = "CENTER"
+            return [KeepTogether([drawing, caption])]
         where = f"{figure.number}（{figure.caption}）"
         rows = photos.layout(
             self.ts,

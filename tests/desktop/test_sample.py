@@ -52,7 +52,10 @@ def _blocks(chapter):
 
 def test_figures_have_captions_and_pictures(sample_document):
     figures = [b for c in sample_document.chapters for b in _blocks(c) if isinstance(b, Figure)]
-    assert len(figures) == 15
+    assert len(figures) == 18
+    # three of them charts drawn from the data (2-3, 4-1, 7-2), the rest photos
+    assert [f.number for f in figures if f.chart is not None] == ["图 2-3", "图 4-1", "图 7-2"]
+    figures = [f for f in figures if f.chart is None]
     first = figures[0]
     assert (first.number, first.caption) == ("图 2-1", "学校部分活动图片资料")
     assert [p.caption for p in first.photos] == [
