@@ -168,92 +168,130 @@ def _label_lines(labels: list[str]) -> int:
     return max((label.count("\n") + 1 for label in labels), default=1)
 
 
-# ---------------------------------------------------------------- vectors for the PDF
+# ---------------------------------------------------------------- one geometry, two painters
+# The chart is laid out once, in points with the origin at the bottom left, as a list of
+# primitives; reportlab's shapes paint them as vectors for the PDF (without its chart
+# package, which costs an export ~60 ms of imports) and Pillow paints the same list for
+# Word and the GUI, so the three show one picture.
+
+SIZE = 8.0  # label size, pt
+TEXT = "#333333"
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class Path:
+    points: tuple[tuple[float, float], ...]
+    colour: str
+    width: float
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: float
+    y: float
+    r: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class Text:
+    x: float
+    y: float  # baseline
+    text: str
+    anchor: str  # "start", "middle", "end"
+    colour: str = TEXT
+
+
+def _text_width(text: str, size: float) -> float:
+    return sum(size if ord(c) > 0x2E80 else size * 0.56 for c in text)
+
+
+def layout(chart: Chart, width: float, height: float) -> list:
+    """The chart as primitives within width × height points."""
+    size = SIZE
+    labels = wrapped(chart, width - 56, size)
+    legend = len(chart.series) > 1
+    x0, x1 = 44.0, width - 12.0
+    base = 8 + _label_lines(labels) * size * 1.2  # the category axis
+    plot_h = max(40.0, height - base - (24 + (14 if legend else 0)))
+    top, step = _ticks(chart)
+    out: list = []
+
+    def y_of(v: float) -> float:
+        return base + plot_h * v / top
+
+    for k in range(round(top / step) + 1):
+        y = y_of(step * k)
+        out.append(Path(((x0, y), (x1, y)), "#dddddd", 0.5))
+        out.append(Text(x0 - 4, y - size * 0.35, label(Decimal(str(round(step * k, 2)))), "end"))
+    out.append(Path(((x0, base), (x1, base)), TEXT, 0.7))
+    slot = (x1 - x0) / max(1, len(labels))
+    for k, name in enumerate(labels):
+        for n, line in enumerate(name.split("\n")):
+            out.append(Text(x0 + slot * (k + 0.5), base - 3 - size * (0.85 + 1.2 * n), line,
+                            "middle"))
+    count = max(1, len(chart.series))
+    for s, (_, values) in enumerate(chart.series):
+        colour = PALETTE[s % len(PALETTE)]
+        run: list[tuple[float, float]] = []
+        for k, v in enumerate([*values, None]):
+            if v is None:
+                if chart.kind == "line" and len(run) > 1:
+                    out.append(Path(tuple(run), colour, 1.6))
+                run = []
+                continue
+            cx, y = x0 + slot * (k + 0.5), y_of(float(v))
+            if chart.kind == "bar":
+                gap = slot * (0.2 if len(labels) > 6 else 0.3)
+                bw = (slot - gap) / count
+                bx = x0 + slot * k + gap / 2 + bw * s
+                out.append(Rect(bx, base, bw, y - base, colour))
+                out.append(Text(bx + bw / 2, y + 2.5, label(v), "middle", "#222222"))
+            else:
+                run.append((cx, y))
+                out.append(Dot(cx, y, 2.0, colour))
+                out.append(Text(cx, y + 5, label(v), "middle", "#222222"))
+    if chart.unit:
+        out.append(Text(4, height - 10, f"单位：{chart.unit}", "start", "#444444"))
+    if legend:
+        x = 52.0
+        for s, (name, _) in enumerate(chart.series):
+            out.append(Rect(x, height - 16, 8, 8, PALETTE[s % len(PALETTE)]))
+            out.append(Text(x + 12, height - 15, name, "start"))
+            x += 24 + _text_width(name, size)
+    return out
 
 
 def drawing(chart: Chart, width: float, height: float | None = None, font: str = "NotoSansSC"):
     """A reportlab Drawing (a platypus flowable) of the chart; `font` must be registered."""
-    from reportlab.graphics.charts.barcharts import VerticalBarChart
-    from reportlab.graphics.charts.legends import Legend
-    from reportlab.graphics.charts.linecharts import HorizontalLineChart
-    from reportlab.graphics.shapes import Drawing, String
-    from reportlab.graphics.widgets.markers import makeMarker
-    from reportlab.lib import colors
+    from reportlab.graphics.shapes import Circle, Drawing, PolyLine, String
+    from reportlab.graphics.shapes import Rect as RlRect
+    from reportlab.lib.colors import HexColor
 
     height = height or width * 0.48
-    size = 8
-    labels = wrapped(chart, width - 56, size)
-    bottom = 8 + _label_lines(labels) * size * 1.2
-    legend = len(chart.series) > 1
-    top_room = 24 + (14 if legend else 0)
     d = Drawing(width, height)
-    d.initialFontName, d.initialFontSize = font, size  # else a non-embedded Helvetica is named
-    c = VerticalBarChart() if chart.kind == "bar" else HorizontalLineChart()
-    c.x, c.y = 44, bottom
-    c.width, c.height = width - 56, max(40, height - bottom - top_room)
-    c.data = [tuple(float(v) if v is not None else None for v in vs) for _, vs in chart.series] \
-        or [()]
-    c.valueAxis.valueMin = 0
-    c.valueAxis.valueMax, c.valueAxis.valueStep = _ticks(chart)
-    c.valueAxis.labels.fontName = font
-    c.valueAxis.labels.fontSize = size
-    c.valueAxis.labelTextFormat = lambda v: label(Decimal(str(v)))
-    c.valueAxis.visibleGrid = True
-    c.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
-    c.categoryAxis.categoryNames = labels
-    c.categoryAxis.labels.fontName = font
-    c.categoryAxis.labels.fontSize = size
-    c.categoryAxis.labels.leading = size * 1.2
-    c.categoryAxis.labels.boxAnchor = "n"
-    series_values = [vs for _, vs in chart.series]
-
-    def value_text(row: int, col: int) -> str:
-        return label(series_values[row][col]) if row < len(series_values) else ""
-
-    if chart.kind == "bar":
-        c.barLabelFormat = "values"
-        c.barLabels.fontName = font
-        c.barLabels.fontSize = size
-        c.barLabels.nudge = 7
-        c.barLabelArray = [[value_text(r, k) for k in range(len(vs))]
-                           for r, vs in enumerate(series_values)]
-        c.groupSpacing = 10 if len(chart.categories) > 6 else 24
-        for n in range(len(chart.series)):
-            c.bars[n].fillColor = colors.HexColor(PALETTE[n % len(PALETTE)])
-            c.bars[n].strokeColor = None
-    else:
-        c.lineLabelFormat = "values"
-        c.lineLabelArray = [[value_text(r, k) for k in range(len(vs))]
-                            for r, vs in enumerate(series_values)]
-        c.lineLabels.fontName = font
-        c.lineLabels.fontSize = size
-        c.lineLabels.dy = 7
-        c.joinedLines = 1
-        for n in range(len(chart.series)):
-            colour = colors.HexColor(PALETTE[n % len(PALETTE)])
-            c.lines[n].strokeColor = colour
-            c.lines[n].strokeWidth = 1.6
-            c.lines[n].symbol = makeMarker("FilledCircle", size=4, fillColor=colour,
-                                           strokeColor=colour)
-    d.add(c)
-    if chart.unit:
-        d.add(String(4, height - 12, f"单位：{chart.unit}", fontName=font, fontSize=size,
-                     fillColor=colors.HexColor("#444444")))
-    if legend:
-        lg = Legend()
-        lg.fontName, lg.fontSize = font, size
-        lg.alignment = "right"
-        lg.x, lg.y = 52, height - 6
-        lg.boxAnchor = "nw"
-        lg.columnMaximum = 1
-        lg.deltax, lg.dxTextSpace, lg.dx, lg.dy = 12, 4, 8, 8
-        lg.colorNamePairs = [(colors.HexColor(PALETTE[n % len(PALETTE)]), name)
-                             for n, (name, _) in enumerate(chart.series)]
-        d.add(lg)
+    d.initialFontName, d.initialFontSize = font, SIZE  # else a non-embedded Helvetica is named
+    for p in layout(chart, width, height):
+        if isinstance(p, Rect):
+            d.add(RlRect(p.x, p.y, p.w, p.h, fillColor=HexColor(p.colour), strokeColor=None))
+        elif isinstance(p, Path):
+            d.add(PolyLine([c for xy in p.points for c in xy], strokeColor=HexColor(p.colour),
+                           strokeWidth=p.width))
+        elif isinstance(p, Dot):
+            d.add(Circle(p.x, p.y, p.r, fillColor=HexColor(p.colour), strokeColor=None))
+        else:
+            d.add(String(p.x, p.y, p.text, fontName=font, fontSize=SIZE,
+                         fillColor=HexColor(p.colour), textAnchor=p.anchor))
     return d
-
-
-# ---------------------------------------------------------------- a picture for Word and the GUI
 
 
 def png(chart: Chart, width_pt: float, height_pt: float | None = None, scale: float = 3.0) -> bytes:
@@ -263,83 +301,27 @@ def png(chart: Chart, width_pt: float, height_pt: float | None = None, scale: fl
     from desktop.font_files import font_path
 
     height_pt = height_pt or width_pt * 0.48
-    W, H = int(width_pt * scale), int(height_pt * scale)
-    img = Image.new("RGB", (W, H), "white")
+    img = Image.new("RGB", (round(width_pt * scale), round(height_pt * scale)), "white")
     g = ImageDraw.Draw(img)
-    size = 8 * scale
-    font = ImageFont.truetype(str(font_path(FONT_FILE)), int(size))
-    labels = wrapped(chart, width_pt - 56, 8)
-    bottom = (8 + _label_lines(labels) * 8 * 1.2) * scale
-    legend = len(chart.series) > 1
-    top_room = (24 + (14 if legend else 0)) * scale
-    x0, x1 = 44 * scale, W - 12 * scale
-    y_axis = H - bottom  # the category axis, in image coordinates
-    plot_h = max(40 * scale, H - bottom - top_room)
-    top, step = _ticks(chart)
+    font = ImageFont.truetype(str(font_path(FONT_FILE)), round(SIZE * scale))
+    anchors = {"start": "ls", "middle": "ms", "end": "rs"}
 
-    def y_of(v: float) -> float:
-        return y_axis - plot_h * v / top
+    def at(x: float, y: float) -> tuple[float, float]:
+        return x * scale, (height_pt - y) * scale
 
-    # grid and value labels
-    for k in range(round(top / step) + 1):
-        v = step * k
-        y = y_of(v)
-        g.line([(x0, y), (x1, y)], fill="#dddddd", width=max(1, int(scale / 2)))
-        text = label(Decimal(str(round(v, 2))))
-        w = g.textlength(text, font=font)
-        g.text((x0 - w - 4 * scale, y - size / 2), text, font=font, fill="#333333")
-    g.line([(x0, y_axis), (x1, y_axis)], fill="#333333", width=max(1, int(scale / 2)))
-    n = max(1, len(chart.categories))
-    slot = (x1 - x0) / n
-    count = max(1, len(chart.series))
-    for k, name in enumerate(labels):
-        cx = x0 + slot * (k + 0.5)
-        for n_line, line in enumerate(name.split("\n")):
-            w = g.textlength(line, font=font)
-            g.text((cx - w / 2, y_axis + 3 * scale + n_line * size * 1.2), line, font=font,
-                   fill="#333333")
-    for s, (_, values) in enumerate(chart.series):
-        colour = PALETTE[s % len(PALETTE)]
-        points = []
-        for k, v in enumerate(values):
-            cx = x0 + slot * (k + 0.5)
-            if v is None:
-                points.append(None)
-                continue
-            y = y_of(float(v))
-            text = label(v)
-            tw = g.textlength(text, font=font)
-            if chart.kind == "bar":
-                gap = slot * (0.2 if n > 6 else 0.3)
-                bw = (slot - gap) / count
-                bx = x0 + slot * k + gap / 2 + bw * s
-                g.rectangle([bx, y, bx + bw, y_axis], fill=colour)
-                g.text((bx + bw / 2 - tw / 2, y - size * 1.3), text, font=font, fill="#222222")
-            else:
-                points.append((cx, y))
-                g.text((cx - tw / 2, y - size * 1.6), text, font=font, fill="#222222")
-        if chart.kind == "line":
-            run = []
-            for p in [*points, None]:
-                if p is None:
-                    if len(run) > 1:
-                        g.line(run, fill=colour, width=int(1.6 * scale))
-                    run = []
-                else:
-                    run.append(p)
-            r = 2 * scale
-            for p in points:
-                if p is not None:
-                    g.ellipse([p[0] - r, p[1] - r, p[0] + r, p[1] + r], fill=colour)
-    if chart.unit:
-        g.text((4 * scale, 2 * scale), f"单位：{chart.unit}", font=font, fill="#444444")
-    if legend:
-        x = 52 * scale
-        for s, (name, _) in enumerate(chart.series):
-            colour = PALETTE[s % len(PALETTE)]
-            g.rectangle([x, 8 * scale, x + 8 * scale, 16 * scale], fill=colour)
-            g.text((x + 12 * scale, 7 * scale), name, font=font, fill="#333333")
-            x += 12 * scale + g.textlength(name, font=font) + 12 * scale
+    for p in layout(chart, width_pt, height_pt):
+        if isinstance(p, Rect):
+            (ax, ay), (bx, by) = at(p.x, p.y + p.h), at(p.x + p.w, p.y)
+            g.rectangle([ax, ay, bx, by], fill=p.colour)
+        elif isinstance(p, Path):
+            g.line([at(x, y) for x, y in p.points], fill=p.colour,
+                   width=max(1, round(p.width * scale)), joint="curve")
+        elif isinstance(p, Dot):
+            x, y = at(p.x, p.y)
+            r = p.r * scale
+            g.ellipse([x - r, y - r, x + r, y + r], fill=p.colour)
+        else:
+            g.text(at(p.x, p.y), p.text, font=font, fill=p.colour, anchor=anchors[p.anchor])
     out = io.BytesIO()
-    img.save(out, "PNG", optimize=False)
+    img.save(out, "PNG")
     return out.getvalue()
