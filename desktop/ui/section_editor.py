@@ -43,7 +43,8 @@ from desktop import live
 from desktop.report import ValueRefused, reading_order
 from desktop.text import char_count, paragraphs
 from desktop.ui import chapter_undo as cmd
-from desktop.ui import live_values
+from desktop.ui import chart_editor, live_values
+from desktop.ui.chart_editor import ChartEditor
 from desktop.ui.figure_editor import (
     AcceptsImageFiles,
     FigureEditor,
@@ -578,8 +579,8 @@ class BlockFrame(QFrame):
         else:
             assert isinstance(row, FigureRow)
             default = "图题，如：学生参加技能大赛"
-            if self.body is None:
-                self.body = FigureEditor(self.host, row, self)
+            if self.body is None:  # a chart draws the report's numbers instead of photos
+                self.body = (ChartEditor if row.chart else FigureEditor)(self.host, row, self)
             else:
                 self.body.load(row)
         if self.body is not None and self.layout_.indexOf(self.body) < 0:
@@ -689,6 +690,9 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         self.insert_table.setMenu(self.table_menu)
         self.insert_figure = QPushButton("插入图片…", self, clicked=self.choose_images)
         self.insert_figure.setToolTip("选择一张或多张图片，作为一幅图插入本节")
+        self.insert_chart = QPushButton("插入图表…", self,
+                                        clicked=lambda: chart_editor.insert_chart(self))
+        self.insert_chart.setToolTip("用柱状图或折线图展示指标的历年数值或表格的一列")
         self.insert_value = QPushButton("插入数值…", self,
                                         clicked=lambda: live_values.insert_value(self))
         self.insert_value.setToolTip("在光标处插入指标的数值：随数据自动更新，打印为普通文字")
@@ -702,6 +706,7 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.insert_table)
         bar.addWidget(self.insert_figure)
+        bar.addWidget(self.insert_chart)
         bar.addWidget(self.insert_value)
         bar.addSpacing(8)
         bar.addWidget(hint, 1)

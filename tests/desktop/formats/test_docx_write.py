@@ -141,7 +141,8 @@ def test_figures_carry_every_photo_at_print_resolution_and_captions_below(export
     d = Docx(str(path))
     figures = [b for b in all_blocks(doc) if isinstance(b, Figure)]
     shapes = d.inline_shapes
-    assert len(shapes) == sum(len(f.photos) for f in figures) > 10
+    # every photo, and each chart as one picture
+    assert len(shapes) == sum(len(f.photos) + (f.chart is not None) for f in figures) > 10
     for shape in shapes:
         blip = shape._inline.graphic.graphicData.pic.blipFill.blip
         image = d.part.related_parts[blip.embed].image
