@@ -697,6 +697,7 @@ class SectionEditor(AcceptsImageFiles, QWidget):
                                         clicked=lambda: live_values.insert_value(self))
         self.insert_value.setToolTip("在光标处插入指标的数值：随数据自动更新，打印为普通文字")
         hint = QLabel("也可以把图片文件拖放到正文或此处", self)
+        hint.setWordWrap(True)  # wraps rather than widening the editor past a small screen
         hint.setStyleSheet(f"color: {_MUTED};")
         self.message = InlineMessage(self)
         self.empty = QLabel("本节还没有表格或图片。", self)
