@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from desktop.document import Chart
-from desktop.values import NA, ParseError
+from desktop.values import NA
 
 KINDS = {"bar": "柱状图", "line": "折线图"}
 PALETTE = ("#2f6f9f", "#d9822b", "#4c9a5b", "#a34f7c", "#7a6cb8", "#8c7a4b")
@@ -94,17 +94,16 @@ def _table_data(report, spec: ChartSpec) -> Chart:
     free = report.template.free_tables.get(table.ref)
     if free is None or not 0 <= spec.column < len(free.columns):
         return Chart(spec.kind, (), ())
+    from desktop.free_tables import read_rows
+
     column = free.columns[spec.column]
     label_at = next((n for n, c in enumerate(free.columns) if not c.numeric), None)
+    read = read_rows(free, table.rows)  # the cells as the print and `check` read them
     labels, values = [], []
-    for n, row in enumerate(table.rows, start=1):
-        label = row[label_at] if label_at is not None and label_at < len(row) else str(n)
-        text = row[spec.column] if spec.column < len(row) else ""
-        try:
-            canonical = column.type.parse(text)
-        except ParseError:
-            canonical = None  # `check` names the cell; the chart leaves a gap
-        labels.append(label.strip() or str(n))
+    for r, row in enumerate(table.rows):
+        label = row[label_at] if label_at is not None and label_at < len(row) else ""
+        labels.append(label.strip() or str(r + 1))
+        canonical = read.numbers.get((r, spec.column))  # a refused cell: `check` names it
         values.append(column.type.number(canonical) if canonical not in (None, NA) else None)
     return Chart(spec.kind, tuple(labels), ((column.name, tuple(values)),))
 
