@@ -178,7 +178,10 @@ def _blocks(report: Report, section: SectionRow, shown, table_numbers, figure_nu
 
 def _chart(report: Report, spec: str, shown) -> d.Chart:
     try:
-        return charts.data(report, charts.ChartSpec.from_json(spec), shown)
+        parsed = charts.ChartSpec.from_json(spec)
+        chart = charts.data(report, parsed, shown)
+        return d.Chart(chart.kind, chart.categories, chart.series, chart.unit,
+                       charts.portable(report, parsed))
     except charts.ChartError:
         return d.Chart("bar", (), ())  # printed as an empty frame; the GUI says why
 

@@ -10,6 +10,7 @@ separate C extension that is not installed here). Labels are set in the bundled 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from dataclasses import dataclass
@@ -21,6 +22,15 @@ from desktop.values import NA
 KINDS = {"bar": "柱状图", "line": "折线图"}
 PALETTE = ("#2f6f9f", "#d9822b", "#4c9a5b", "#a34f7c", "#7a6cb8", "#8c7a4b")
 FONT_FILE = "NotoSansSC_400Regular.ttf"  # the Hei face (desktop.formats.fonts.HEI)
+
+
+# A chart exported to Word carries its spec in the picture's alternative text, so importing
+# the .docx back gives the chart again, not a picture of it.
+CHART_MARK = "qreport-chart "
+
+
+class ChartMark(bytes):
+    """A chart found in a .docx where pictures are collected: its spec (JSON) as bytes."""
 
 
 class ChartError(ValueError):
@@ -80,6 +90,32 @@ def data(report, spec: ChartSpec, shown: dict | None = None) -> Chart:
     unit = units.pop() if len(units) == 1 else ""
     return Chart(spec.kind, tuple(f"{y}年" for y in years), tuple(series),
                  "" if unit in ("/", "") else unit)
+
+
+def portable(report, spec: ChartSpec) -> str:
+    """The spec as a document carries it: a table named by its edition ref as well, since
+    a table's id is the file's own and an import makes new tables."""
+    data = json.loads(spec.to_json())
+    if spec.table is not None:
+        with contextlib.suppress(KeyError):  # a table deleted under the chart
+            data["ref"] = report.file.table(spec.table).ref
+    return json.dumps(data, ensure_ascii=False)
+
+
+def rebased(spec_json: str, tables_by_ref: dict[str, int]) -> str | None:
+    """A portable spec pointed at the tables of the report it is imported into (the last
+    table of its ref before it in the section); None when it cannot be read or placed."""
+    try:
+        data = json.loads(spec_json)
+        spec = ChartSpec.from_json(spec_json)
+    except (ValueError, ChartError):
+        return None
+    if spec.table is None:
+        return spec.to_json()
+    table = tables_by_ref.get(str(data.get("ref", "")))
+    if table is None:
+        return None
+    return ChartSpec(spec.kind, table=table, column=spec.column).to_json()
 
 
 def _value(shown):

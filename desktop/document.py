@@ -95,6 +95,7 @@ class Chart:
     categories: tuple[str, ...]  # "2020年" … or a table's row labels
     series: tuple[tuple[str, tuple[Decimal | None, ...]], ...]  # (name, one value per category)
     unit: str = ""  # shown above the axis when the series share it
+    spec: str = ""  # what it draws (charts.ChartSpec JSON, tables named by ref): Word keeps it
 
 
 @dataclass(frozen=True)

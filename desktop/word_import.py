@@ -75,6 +75,7 @@ class PlannedFigure:
     caption: str
     photos: list[tuple[bytes, str, int, int]]  # prepared photo, its caption, width, height
     after: int
+    chart: str | None = None  # one of our charts, read back from its mark (charts.ChartMark)
 
 
 @dataclass
@@ -435,7 +436,13 @@ class _Planner:
         if self.zone != "chapter" or not self.stack:
             return
         from desktop import images
+        from desktop.charts import ChartMark
 
+        for mark in [data for data, _ in photos if isinstance(data, ChartMark)]:
+            section = self.stack[-1]
+            section.blocks.append(PlannedFigure(_clean_title(caption), [], len(section.paragraphs),
+                                                chart=mark.decode("utf-8", "replace")))
+        photos = [(data, c) for data, c in photos if not isinstance(data, ChartMark)]
         prepared = []
         for n, (data, photo_caption) in enumerate(photos, start=1):
             try:
@@ -822,14 +829,22 @@ def _all_blocks(section: PlannedSection):
 def _fill(file, section_id: int, planned: PlannedSection, added_sections, added_blocks) -> None:
     file.set_section_text(section_id, "\n".join(planned.paragraphs))
     # Added in document order: tables and figures share one position sequence.
+    from desktop import charts
+
+    tables_by_ref: dict[str, int] = {}  # a chart of a table draws the one before it
     for b in planned.blocks:
         if isinstance(b, PlannedTable):
-            added_blocks.append(("table", file.add_table(
+            table_id = file.add_table(
                 section_id, b.kind, b.ref, after=b.after, caption=b.caption, rows=b.rows,
-                stated_total=b.stated_total)))
+                stated_total=b.stated_total)
+            added_blocks.append(("table", table_id))
+            tables_by_ref[b.ref] = table_id
         else:
-            added_blocks.append(("figure", file.add_figure(section_id, b.caption, b.photos,
-                                                           after=b.after)))
+            figure_id = file.add_figure(section_id, b.caption, b.photos, after=b.after)
+            added_blocks.append(("figure", figure_id))
+            spec = charts.rebased(b.chart, tables_by_ref) if b.chart else None
+            if spec is not None:
+                file.set_figure_field(figure_id, "chart", spec)
     for child in planned.sections:
         child_id = file.add_section(section_id, child.title)
         added_sections.append(child_id)

@@ -43,6 +43,7 @@ R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 V = "{urn:schemas-microsoft-com:vml}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 
 HEI_FONTS = ("黑", "simhei", "yahei", "雅黑", "标宋", "biaosong", "楷", "kai", "heiti", "sans")
 
@@ -381,6 +382,12 @@ class _Reader:
         runs.append((joined, bool(bold), east or "", size))
 
     def _drawing_images(self, drawing) -> list[bytes]:
+        from desktop.charts import CHART_MARK, ChartMark
+
+        for pr in drawing.iter(WP + "docPr"):
+            descr = pr.get("descr") or ""
+            if descr.startswith(CHART_MARK):  # one of our charts: its spec, not its picture
+                return [ChartMark(descr[len(CHART_MARK):].encode("utf-8"))]
         out = []
         for blip in drawing.iter(A + "blip"):
             rid = blip.get(R + "embed")

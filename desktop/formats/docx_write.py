@@ -560,8 +560,10 @@ class _Writer:
 
             width, height = TEXT_W / 20 * 0.92, 38 * 18.0 * 0.3  # as the PDF places it
             p = self.para("", "qrPicture", keep_next=True)
-            p.add_run().add_picture(io.BytesIO(charts.png(figure.chart, width, height)),
-                                    width=Pt(width), height=Pt(height))
+            shape = p.add_run().add_picture(io.BytesIO(charts.png(figure.chart, width, height)),
+                                            width=Pt(width), height=Pt(height))
+            if figure.chart.spec:  # read back by our Word import as the chart itself
+                shape._inline.docPr.set("descr", charts.CHART_MARK + figure.chart.spec)
             self.para(f"{figure.number} {figure.caption}".strip(), "Caption", space_before=2,
                       space_after=10)
             return

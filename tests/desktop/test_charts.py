@@ -130,3 +130,26 @@ def test_png_draws_chinese_labels_with_the_bundled_font(sample_report):
     assert image.size == (800, 400)
     colours = {c for _, c in image.getcolors(1 << 20)}
     assert (0x2f, 0x6f, 0x9f) in colours and (0xd9, 0x82, 0x2b) in colours
+
+
+def test_a_chart_comes_back_from_our_own_word_file_as_a_chart(sample_path, tmp_path):
+    from desktop.formats.docx_write import write_docx
+    from desktop.report import Report
+    from desktop.word_import import apply_word_import, plan_word_import
+
+    def drawn(report):
+        return {f.caption: charts.data(report, ChartSpec.from_json(f.chart))
+                for f in report.file.figures() if f.chart}
+
+    out = tmp_path / "sample.docx"
+    with Report.open(sample_path) as report:
+        before = drawn(report)
+        write_docx(assemble.build(report), out)
+        old_tables = {t.id for t in report.file.tables()}
+        apply_word_import(report, plan_word_import(report, out))
+        after = drawn(report)
+        # the tables are new rows; the chart of 表 7-1 follows its new id
+        table_chart = next(ChartSpec.from_json(f.chart) for f in report.file.figures()
+                           if f.caption == "本年度各项社会培训人数")
+        assert table_chart.table not in old_tables
+    assert len(before) == 3 and after == before
