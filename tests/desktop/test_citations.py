@@ -137,3 +137,19 @@ def test_the_sample_findings_are_exactly_the_real_disagreements(sample_report):
     ]
     section = sample_report.file.section(found[0].section)
     assert section.text[found[0].offset:found[0].offset + found[0].length] == "21.3%"
+
+
+def test_the_2024_edition_declares_its_citing_words(tmp_path):
+    from desktop.report import Report
+
+    with Report.create(tmp_path / "r.qreport", "测试职业学校", "2024", 2024) as report:
+        year = report.year
+        for ind, text in {"students": "1200", "dual_teacher_ratio": "52.5", "dual_teachers": "80",
+                          "campus_area": "50000"}.items():
+            report.set_text(ind, year, text)
+        chapter = report.template.chapters[1].id
+        report.file.set_section_text(
+            report.file.chapter_root(chapter),
+            "在校生 1300 人，“双师型”教师 80 人，“双师型”教师占比 52.5%，占地面积75亩。")
+        found = [f for f in rules.check(report) if f.kind == "citation"]
+        assert [(f.ids, f.stated) for f in found] == [(("students",), "1300 人")]
