@@ -295,9 +295,9 @@ def _import_word(args) -> int:
 
 def cmd_edition_from_workbook(args) -> int:
     from desktop.edition_from_workbook import write_edition
-    from desktop.exports import check_output
+    from desktop.exports import check_outputs
 
-    check_output(args.out)
+    check_outputs(args.file, [args.out])
     made = write_edition(args.blank, args.out, base=args.base, title=args.title)
     for line in made.summary():
         print(line)
@@ -307,9 +307,9 @@ def cmd_edition_from_workbook(args) -> int:
 
 def cmd_collect(args) -> int:
     from desktop.collect import department_items, write_collection
-    from desktop.exports import check_output
+    from desktop.exports import check_outputs
 
-    check_output(args.out)
+    check_outputs(args.file, [args.out])
 
     with _open(args.file) as report:
         path = write_collection(report, args.department, args.out)

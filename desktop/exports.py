@@ -12,6 +12,7 @@ the PDF writer leaves its layout there, and a Word export in the same call uses 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +94,20 @@ def check_output(path: Path) -> None:
         raise ExportRefused(f"文件夹 {path.parent} 不存在。")
 
 
+def check_outputs(report_path: Path | str, outs: list[Path]) -> None:
+    """Every output can be written, none is the report itself, no two are the same file."""
+    seen: set[Path] = set()
+    for out in outs:
+        check_output(out)
+        where = out.resolve()
+        report = Path(report_path)
+        if where == report.resolve() or (out.exists() and report.exists() and os.path.samefile(out, report)):
+            raise ExportRefused(f"{out} 是报告文件本身，导出会覆盖它：请换一个文件名。")
+        if where in seen:
+            raise ExportRefused(f"两个导出写到了同一个文件 {out}：请分别给出文件名。")
+        seen.add(where)
+
+
 def export(report_path: Path | str, targets: Mapping[str, Path | str],
            options: Mapping[str, Any] | None = None) -> list[Written]:
     """Write each target (key → output path) from one assembled document, in the order given."""
@@ -102,8 +117,7 @@ def export(report_path: Path | str, targets: Mapping[str, Path | str],
     chosen = [(TARGETS[key], Path(out)) for key, out in targets.items()]
     if not chosen:
         raise ExportRefused("没有指定要导出的文件。")
-    for _, out in chosen:
-        check_output(out)
+    check_outputs(report_path, [out for _, out in chosen])
     with Report.open(report_path) as report:
         doc = assemble.build(report, photos=any(t.photos for t, _ in chosen))
     shared = dict(options or {})  # a writer may leave what a later one can use (the layout)

@@ -142,8 +142,11 @@ def _folder() -> Path:
 
 
 def _mapped(path: Path):
-    with open(path, "rb") as f:
-        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)  # stays valid after close
+    try:
+        with open(path, "rb") as f:
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)  # stays valid after close
+    except (OSError, ValueError):  # a file system without mmap: read it, as reportlab would
+        return path.read_bytes()
 
 
 def _file_hash(path: Path, folder: Path) -> str:

@@ -107,3 +107,13 @@ def test_new_cleans_the_school_name_and_dates_the_cover(tmp_path):
     with Report.open(path) as report:
         assert report.school == "某学校分校"
         assert report.file.get_meta("report_date") == f"{dt.date.today():%Y-%m}"
+
+
+def test_an_export_never_overwrites_the_report_itself(sample_path):
+    before = sample_path.read_bytes()
+    for args in (("export", sample_path, "--pdf", sample_path),
+                 ("collect", sample_path, "--department", "教务处", "--out", sample_path)):
+        done = qreport(*args)
+        assert done.returncode == 2 and "是报告文件本身" in done.stderr
+        assert "Traceback" not in done.stderr
+    assert sample_path.read_bytes() == before

@@ -66,3 +66,13 @@ def test_word_after_pdf_uses_the_pdf_layout_and_reads_the_same(sample_path, tmp_
     assert written[0].pages == written[1].pages  # the 目录 page numbers are the PDF's
     with zipfile.ZipFile(alone) as a, zipfile.ZipFile(both) as b:
         assert a.read("word/document.xml") == b.read("word/document.xml")
+
+
+def test_the_report_itself_or_one_file_twice_is_refused(sample_path, tmp_path):
+    before = sample_path.read_bytes()
+    with pytest.raises(ExportRefused, match="报告文件本身"):
+        export(sample_path, {"pdf": sample_path})
+    assert sample_path.read_bytes() == before
+    with pytest.raises(ExportRefused, match="同一个文件"):
+        export(sample_path, {"xlsx": tmp_path / "a", "pdf": tmp_path / "." / "a"})
+    assert not (tmp_path / "a").exists()
