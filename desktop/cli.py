@@ -295,9 +295,9 @@ def _import_word(args) -> int:
 
 def cmd_edition_from_workbook(args) -> int:
     from desktop.edition_from_workbook import write_edition
-    from desktop.exports import check_outputs
+    from desktop.exports import check_output
 
-    check_outputs(args.file, [args.out])
+    check_output(args.out)
     made = write_edition(args.blank, args.out, base=args.base, title=args.title)
     for line in made.summary():
         print(line)
