@@ -287,9 +287,9 @@ def _import_word(args) -> int:
         if args.dry_run:
             print("（试运行：未写入任何内容）")
             return 0
-        apply_word_import(report, plan)
-        print(f"已导入：{len(plan.chapters)} 章" + (
-            f"，{len(plan.values.changes)} 个数值。" if plan.values is not None else "。"))
+        if apply_word_import(report, plan):
+            print(f"已导入：{len(plan.chapters)} 章" + (
+                f"，{len(plan.values.changes)} 个数值。" if plan.values is not None else "。"))
     return 0
 
 

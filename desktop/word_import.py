@@ -50,7 +50,7 @@ _CAPTION = re.compile(r"^(?P<kind>[表图])\s*(?P<number>\d+(?:\s*[-－—.．]\
 _END = ("。", "；", ";", "！", "!", "？", "?", "，", ",", "：", ":")
 _SENTENCE_END = ("。", "！", "？", "!", "?", "；", "：", ":", "”", "…")
 _PAGE_LINE = re.compile(r"^[-—－\s]*(?:第\s*)?\d+\s*(?:页)?(?:\s*共\s*\d+\s*页)?[-—－\s]*$")
-_TOC_LINE = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|\t)\s*\d+\s*$")
+_TOC_LINE = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|-{3,}|_{3,}|\t|\s{2,})\s*\d+\s*$")
 _SPACES = " \t\r\n\u3000\u00a0\u200b\ufeff"
 MAX_HEADING = 40  # characters: a longer numbered line is a paragraph that starts with a number
 
@@ -233,8 +233,8 @@ class _Planner:
 
     # -- paragraphs ----------------------------------------------------------------------
     def paragraph(self, p, following) -> None:
-        if p.toc or _TOC_LINE.search(p.text):
-            return
+        if p.toc or (len(p.text) <= 80 and _TOC_LINE.search(p.text)):
+            return  # a 目录 line (Word's own, or typed with dots, tabs or spaces)
         text = p.text.strip(_SPACES)
         if p.images:
             self.add_photos([(img, "") for img in p.images])
@@ -289,7 +289,14 @@ class _Planner:
         short = len(first) <= MAX_HEADING and not first.endswith(_END)
         if case and short and (case.group("number") is None or len(first) > case.end()) and (
                 not styled or p.outline == 0):
-            return 0, first, "案例", _after_first_line(text)
+            number = case.group("number") or ""
+            in_chapter = re.search(r"[-－—.．]", number) is not None  # 案例2-1: the chapter's own
+            has_case_chapter = any(c.case for c in self.template.chapters)
+            if in_chapter or not has_case_chapter:
+                if self.zone == "chapter":
+                    return 1, first, "案例", _after_first_line(text)
+            else:
+                return 0, first, "案例", _after_first_line(text)
         if styled and len(first) <= 100:
             level = p.outline
             if key is not None:
@@ -368,8 +375,13 @@ class _Planner:
             self.skipped_heading = heading
             self.skipped.setdefault(heading, 0)
             return
-        if any(pc.chapter.id == chapter.id for pc in self.plan.chapters):
-            self.plan.refused.append(f"文档中“{chapter.title}”一章出现了两次（“{heading}”），请合并后再导入。")
+        earlier = next((pc for pc in self.plan.chapters if pc.chapter.id == chapter.id), None)
+        if earlier is not None:
+            if earlier.root.counts() == (0, 0, 0) and not earlier.root.sections:
+                self.plan.chapters.remove(earlier)  # a 目录 line that looked like a heading
+            else:
+                self.plan.refused.append(
+                    f"文档中“{chapter.title}”一章出现了两次（“{heading}”），请合并后再导入。")
         root = PlannedSection(case_title, 0)
         self.chapter = PlannedChapter(chapter, heading, root)
         self.plan.chapters.append(self.chapter)

@@ -284,3 +284,57 @@ def test_a_fixed_table_printing_another_value_is_kept_as_printed(sample_report, 
     assert stated[1] == "1"
     messages = [f.message for f in rules.check(sample_report)]
     assert any(label.split("（")[0] in m and "1" in m for m in messages)
+
+
+def test_a_typed_toc_and_a_case_inside_a_chapter(new_report, tmp_path):
+    """目录 typed without dots (WPS), 案例2-1 inside a chapter: neither is a chapter."""
+    doc = Docx()
+    doc.add_paragraph("目录")
+    doc.add_paragraph("一、学校概况  1")
+    doc.add_paragraph("二、学生发展\t3")
+    doc.add_paragraph().add_run("一、学校概况").bold = True
+    doc.add_paragraph("学校概况正文。")
+    doc.add_paragraph().add_run("二、学生发展").bold = True
+    doc.add_paragraph("学生发展正文。")
+    doc.add_paragraph().add_run("案例2-1 订单班培养").bold = True
+    doc.add_paragraph("案例正文。")
+    path = tmp_path / "t.docx"
+    doc.save(path)
+    plan = plan_word_import(new_report, path)
+    assert plan.ok, plan.problems()
+    assert [pc.heading for pc in plan.chapters] == ["一、学校概况", "二、学生发展"]
+    students = plan.chapters[1].root
+    assert [s.title for s in students.sections] == ["案例2-1 订单班培养"]
+    assert students.sections[0].paragraphs == ["案例正文。"]
+
+
+def test_a_document_with_nothing_to_import(sample_path, tmp_path, capsys):
+    path = tmp_path / "空.docx"
+    Docx().save(path)
+    assert main(["import", str(sample_path), str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "没有找到可以导入的章节或数值" in out and "已导入" not in out
+    assert not backups.list_backups(sample_path)
+
+
+def test_a_picture_that_is_no_photo_is_said_not_dropped_silently(new_report, tmp_path):
+    """A picture Pillow cannot read (an EMF chart, a damaged photo): left out, and said."""
+    import io
+    import zipfile
+
+    doc = Docx()
+    doc.add_paragraph().add_run("一、学校概况").bold = True
+    doc.add_paragraph("正文。")
+    doc.add_paragraph().add_run().add_picture(io.BytesIO(word_docs.photo((1, 2, 3))))
+    doc.add_paragraph("图 1-1 校园")
+    good = tmp_path / "good.docx"
+    doc.save(good)
+    path = tmp_path / "p.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as out:
+        for info in src.infolist():
+            data = src.read(info)
+            out.writestr(info, data[:40] if info.filename.startswith("word/media/") else data)
+    plan = plan_word_import(new_report, path)
+    assert plan.ok
+    assert plan.chapters[0].root.figures == []
+    assert any("图“校园”的第 1 张图片" in n for n in plan.notes)
