@@ -203,6 +203,7 @@ class _Planner:
         self.tables_seen = 0
         self.indicator_tables = 0
         self.skipped_heading = ""
+        self.look_level: int | None = None  # level of the last unnumbered bold heading
         # fixed tables' values, settled once every indicator table is read (they come last)
         self.pending_fixed: list[tuple[str, object, int, str, str]] = []
 
@@ -286,7 +287,12 @@ class _Planner:
         styled = p.outline is not None and p.outline <= 3
         key, title = _numbered(first)
         case = _CASE.match(first)
-        short = len(first) <= MAX_HEADING and not first.endswith(_END)
+        looks = p.bold or p.hei
+        # a bold heading is sometimes typed with a full stop: "（一）立德树人。"
+        short = len(first) <= MAX_HEADING and (not first.endswith(_END) or (
+            looks and key is not None and first.endswith(("。", "."))))
+        if short and first.endswith(("。", ".")):
+            title = title.rstrip("。.")
         if case and short and (case.group("number") is None or len(first) > case.end()) and (
                 not styled or p.outline == 0):
             number = case.group("number") or ""
@@ -302,7 +308,10 @@ class _Planner:
             if key is not None:
                 level = self.level_of(key, title, styled_level=p.outline)
             return level, title if key else first, key, _after_first_line(text)
-        if key is not None and short and (p.bold or p.hei or len(first) <= 30 or key in ("一、", "第一章")):
+        # 一、 and （一） lines are headings as typed; 1. and （1） ones only when they look it
+        # (a short list item "1.数控技术应用" is text)
+        plain_ok = key in ("一、", "第一章", "（一）") or (key == "1.1" and len(first) <= 20)
+        if key is not None and short and (looks or plain_ok):
             return self.level_of(key, title), title, key, _after_first_line(text)
         if p.bold_lead:
             lead = p.bold_lead.strip(_SPACES)
@@ -311,9 +320,13 @@ class _Planner:
             if lkey is not None and len(lead) <= MAX_HEADING and text.startswith(lead) \
                     and len(text) > len(lead) + 10:
                 return self.level_of(lkey, ltitle), ltitle, lkey, text[len(lead):].strip(_SPACES)
-        if key is None and short and (p.bold or p.hei) and len(first) <= 30 and "\n" not in text \
+        if key is None and short and looks and len(first) <= 30 and "\n" not in text \
                 and self.zone == "chapter" and not p.centred:
-            return self.deepest_level() + 1, first, None, ""
+            # an unnumbered bold line: under the heading above it, and a sibling of the
+            # unnumbered bold line before it (Word's automatic numbering leaves no number)
+            if self.look_level is None:
+                self.look_level = self.deepest_level() + 1
+            return self.look_level, first, None, ""
         return None
 
     def level_of(self, key: str, title: str, styled_level: int | None = None) -> int:
@@ -336,6 +349,8 @@ class _Planner:
 
     # -- the outline ---------------------------------------------------------------------
     def open_heading(self, level: int, title: str, key: str | None, text: str) -> None:
+        if key is not None:
+            self.look_level = None  # a numbered heading: unnumbered ones are placed anew
         if level <= 0:
             self.open_chapter(title, key, text)
             return
@@ -382,6 +397,7 @@ class _Planner:
             else:
                 self.plan.refused.append(
                     f"文档中“{chapter.title}”一章出现了两次（“{heading}”），请合并后再导入。")
+        self.look_level = None
         root = PlannedSection(case_title, 0)
         self.chapter = PlannedChapter(chapter, heading, root)
         self.plan.chapters.append(self.chapter)

@@ -338,3 +338,26 @@ def test_a_picture_that_is_no_photo_is_said_not_dropped_silently(new_report, tmp
     assert plan.ok
     assert plan.chapters[0].root.figures == []
     assert any("图“校园”的第 1 张图片" in n for n in plan.notes)
+
+
+def test_headings_as_schools_type_them(new_report, tmp_path):
+    """Bold headings with a full stop, unnumbered bold lines (Word numbered them itself) as
+    siblings, and a short numbered list item that is text, not a heading."""
+    doc = Docx()
+    doc.add_paragraph().add_run("二、学生发展").bold = True
+    doc.add_paragraph().add_run("（一）立德树人。").bold = True
+    doc.add_paragraph("学校坚持立德树人。")
+    doc.add_paragraph().add_run("思政课程").bold = True
+    doc.add_paragraph("开齐开足思政课。")
+    doc.add_paragraph().add_run("课程思政").bold = True
+    doc.add_paragraph("专业课融入思政元素。")
+    doc.add_paragraph("开设的专业有：")
+    doc.add_paragraph("1.数控技术应用")
+    path = tmp_path / "h.docx"
+    doc.save(path)
+    plan = plan_word_import(new_report, path)
+    root = plan.chapters[0].root
+    (first,) = root.sections
+    assert first.title == "立德树人"
+    assert [s.title for s in first.sections] == ["思政课程", "课程思政"]
+    assert first.sections[1].paragraphs == ["专业课融入思政元素。", "开设的专业有：", "1.数控技术应用"]
