@@ -48,6 +48,16 @@ def _parser() -> argparse.ArgumentParser:
     edition_sub = edition.add_subparsers(dest="edition_command", metavar="ACTION", required=True)
     echeck = edition_sub.add_parser("check", help="every mistake with its line; exit 1 if any")
     echeck.add_argument("toml", type=Path)
+    eupdate = edition_sub.add_parser(
+        "update", help="what the shipped version of a report's edition changes; --apply moves to it")
+    eupdate.add_argument("file", type=Path)
+    eupdate.add_argument("--apply", action="store_true")
+
+    nxt = sub.add_parser("next", help="next year's report from this one (FILE is not touched)")
+    nxt.add_argument("file", type=Path)
+    nxt.add_argument("new", type=Path)
+    nxt.add_argument("--edition", help="another edition's id (default: the report's own)")
+    nxt.add_argument("--with-figures", action="store_true", help="carry the figures and photos too")
     from_book = edition_sub.add_parser("from-workbook", help="an edition from the bureau's blank workbook")
     from_book.add_argument("blank", type=Path)
     from_book.add_argument("--out", type=Path, required=True)
@@ -147,15 +157,25 @@ def cmd_new(args) -> int:
     from desktop.report import Report
 
     edition_id = args.edition or template.newest()
-    try:
-        edition = template.load(edition_id)
-    except template.TemplateError as exc:
-        have = "、".join(template.available())
-        raise CommandError(f"没有 {edition_id} 版的报告模板（可用：{have}）。") from exc
+    if edition_id.endswith(".toml"):  # an edition file of one's own: the report keeps a copy
+        source = Path(edition_id)
+        if not source.is_file():
+            raise CommandError(f"找不到版本文件 {source}。")
+        mistakes = template.check_file(source)
+        if mistakes:
+            raise CommandError(f"版本文件 {source.name} 有 {len(mistakes)} 处错误，如：{mistakes[0]}"
+                               f"（用 qreport edition check 查看全部）")
+        edition = template.load_text(source.read_text(encoding="utf-8"), source.stem)
+    else:
+        try:
+            edition = template.load(edition_id)
+        except template.TemplateError as exc:
+            have = "、".join(template.available())
+            raise CommandError(f"没有 {edition_id} 版的报告模板（可用：{have}）。") from exc
     year = args.year if args.year is not None else edition.current_year(date.today().year)
     if not 2000 <= edition.data_year(year) <= 2099:  # the years an imported header can name
         raise CommandError(f"报告年度 {year} 不是一个合理的年份（如 {edition.years[0]}）。")
-    report = Report.new(args.file, args.school, edition.id, year)
+    report = Report.new(args.file, args.school, edition, year)
     title = report.title
     report.close()
     print(f"已创建 {args.file}（{args.school}，{title}，数据年度 {edition.data_year(year)}）")
@@ -176,6 +196,8 @@ def cmd_editions(args) -> int:
 def cmd_edition(args) -> int:
     if args.edition_command == "from-workbook":
         return cmd_edition_from_workbook(args)
+    if args.edition_command == "update":
+        return _edition_update(args)
     from desktop import template
 
     path: Path = args.toml
@@ -188,6 +210,42 @@ def cmd_edition(args) -> int:
         print(f"共 {len(mistakes)} 处错误。")
         return EXIT_FINDINGS
     print(f"{path.name} 没有发现错误。")
+    return 0
+
+
+def _edition_update(args) -> int:
+    with _open(args.file) as report:
+        changes = report.edition_update()
+        if not changes:
+            print(f"{args.file.name} 的报告版本已是本程序所带的 {report.edition.id} 版，无需更新。")
+            return 0
+        print(f"本程序所带的 {report.edition.id} 版与报告中保存的版本有以下不同：")
+        for line in changes:
+            print(f"  {line}")
+        if not args.apply:
+            print("加 --apply 更新报告版本（数值和文字保留）。")
+            return 0
+        report.update_edition()
+        print(f"已更新 {args.file} 的报告版本。")
+    return 0
+
+
+def cmd_next(args) -> int:
+    import time
+
+    from desktop.next_year import make_next
+
+    if not args.file.is_file():
+        raise CommandError(f"找不到文件 {args.file}。")
+    started = time.perf_counter()
+    result = make_next(args.file, args.new, edition=args.edition, with_figures=args.with_figures)
+    figures = (f"，{result.figures} 幅图" if args.with_figures
+               else "（未带图片，需要时加 --with-figures）")
+    print(f"已创建 {args.new}（{result.title}）：{result.values} 个数值，{result.sections} 节文字"
+          f"（均标为待更新），{result.tables} 张表{figures}；"
+          f"用时 {time.perf_counter() - started:.2f} 秒。原文件未改动。")
+    for line in result.left_behind:
+        print(f"注意：{line}（未带入）。")
     return 0
 
 
@@ -362,6 +420,7 @@ def cmd_restore(args) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "editions": cmd_editions,
+    "next": cmd_next,
     "edition": cmd_edition,
     "gui": cmd_gui,
     "sample": cmd_sample,

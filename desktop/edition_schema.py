@@ -146,6 +146,12 @@ SHAPES: tuple[Shape, ...] = (
         Key("department", STR, "提供数据的部门", ref=DEPARTMENT),
         Key("columns", TABLES, "各列", required=True, items=COLUMN),
     )),
+    Shape("rename", "改名：从较早版本的报告生成下一年度报告（next）时，旧版本的 id 对应本版的哪个 id", (
+        Key("edition", STR, "较早版本的 id，如 \"2022\"", required=True),
+        Key("kind", STR, "改名的是什么（默认 indicator）", choices=("indicator", "chapter", "table")),
+        Key("from", STR, "较早版本中的指标、事实、章或表 id", required=True),
+        Key("to", STR, "本版中的 id", required=True),
+    )),
     Shape("rule", "核对规则：两个公式的比较", (
         Key("left", FORMULA, "左边的公式", required=True),
         Key("op", STR, "比较", required=True, choices=("<=", ">=", "==", "<", ">")),

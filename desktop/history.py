@@ -15,6 +15,8 @@ _META = {
     "school": "学校名称", "filler": "填报人", "reviewer": "审核人", "phone": "联系电话",
     "fill_date": "填报日期", "report_date": "封面日期", "nature": "办学性质",
     "sponsor": "举办者", "address": "办学地点",
+    "edition_toml": "报告版本", "title": "报告标题", "no_graduates": "本年度无毕业生",
+    "drafts": "沿用上一年度的小节", "last_year_rows": "上一年度的表格行",
 }
 _KINDS = {
     "section.add": "添加小节", "section.title": "小节标题", "section.text": "正文",

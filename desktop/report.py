@@ -7,6 +7,8 @@ figures), so neither has to know SQL or template internals.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -53,6 +55,9 @@ class Shown:
     derived: bool = False  # filled from the formula, not stored
 
 
+EDITION_COPY = "edition_toml"  # meta key: the TOML text of the report's edition
+
+
 class Report:
     def __init__(self, file: ReportFile, template: Template):
         from desktop import settings
@@ -81,9 +86,17 @@ class Report:
         def check(meta: dict[str, str]) -> None:
             # refused before anything is written: a refused file stays byte for byte as it was
             edition = meta.get("edition", "")
+            copy = meta.get(EDITION_COPY, "")
             try:
-                found["template"] = templates.load(edition)
+                # the report's own copy of its edition: it prints the same after the
+                # edition file changes or disappears; files from before copies were kept
+                # use the shipped edition of their id
+                found["template"] = (templates.load_text(copy, edition) if copy
+                                     else templates.load(edition))
             except templates.TemplateError:
+                if copy:
+                    raise ReportFileError(f"{name} 中保存的报告版本 {edition!r} 已损坏，"
+                                          "请从备份恢复。") from None
                 raise ReportFileError(f"{name} 使用的报告版本 {edition!r} 本程序不支持。") from None
             year = meta.get("year", "")
             if not (year.isascii() and year.isdigit()):
@@ -94,26 +107,33 @@ class Report:
                                    exclusive=alone or (lock is not None and lock.held),
                                    check=check)
         try:
-            return cls(file, found["template"])
+            report = cls(file, found["template"])
         except BaseException:
             file.close()
             raise
+        if not file.get_meta(EDITION_COPY):  # a file from before reports kept their edition
+            with (contextlib.suppress(sqlite3.Error, ReportFileError, OSError),
+                  file.transaction("保存报告版本副本")):
+                file.set_meta(EDITION_COPY, report.edition.source)
+        return report
 
     @classmethod
-    def new(cls, path: Path | str, school: str, edition: str, report_year: int,
+    def new(cls, path: Path | str, school: str, edition: str | Template, report_year: int,
             fill=None) -> Report:
-        """A new report of `school` in `edition` for the report year `report_year` (the
-        year its title prints; the edition says which data year that is)."""
-        template = templates.load(edition)
-        return cls.create(path, school, edition, template.data_year(report_year), fill=fill)
+        """A new report of `school` in `edition` (an id, or an edition read from a file)
+        for the report year `report_year` (the year its title prints; the edition says
+        which data year that is)."""
+        template = templates.load(edition) if isinstance(edition, str) else edition
+        return cls.create(path, school, template, template.data_year(report_year), fill=fill)
 
     @classmethod
-    def create(cls, path: Path | str, school: str, edition: str, year: int,
+    def create(cls, path: Path | str, school: str, edition: str | Template, year: int,
                fill=None) -> Report:
         """A new report whose data year is `year` (the 2022 edition's report: 2021);
         `fill(report)` writes its first content before the file appears under its name
-        (complete or not at all)."""
-        template = templates.load(edition)  # fail before a file exists
+        (complete or not at all). The file keeps a copy of its edition."""
+        # fail before a file exists
+        template = templates.load(edition) if isinstance(edition, str) else edition
         school = clean_text(school)
         if not school:
             raise ReportFileError("学校名称不能为空。")
@@ -130,7 +150,8 @@ class Report:
         # the cover's date: the month the report is begun, until the office sets another
         file = ReportFile.create(
             path, {"school": school, "edition": template.id, "year": str(year),
-                   "report_date": f"{date.today():%Y-%m}"}, fill=first_content,
+                   "report_date": f"{date.today():%Y-%m}", EDITION_COPY: template.source},
+            fill=first_content,
         )
         return cls(file, template)
 
@@ -178,6 +199,28 @@ class Report:
     @property
     def years(self) -> tuple[int, int]:
         return (self.year - 1, self.year)
+
+    # ------------------------------------------------------------ edition
+    def edition_update(self) -> list[str]:
+        """What moving this report to the shipped version of its edition would change, in
+        sentences ([] when they are the same, or no edition of that id ships any more)."""
+        try:
+            shipped = templates.load(self.edition.id)
+        except templates.TemplateError:
+            return []
+        if shipped.source == self.edition.source:
+            return []
+        return edition_differences(self.edition, shipped)
+
+    def update_edition(self) -> None:
+        """Move the report to the shipped version of its edition (values and texts stay;
+        an indicator the new version lacks is no longer shown). Explicit: see
+        `edition_update` for the preview."""
+        shipped = templates.load(self.edition.id)
+        with self.file.transaction("更新报告版本"):
+            self.file.set_meta(EDITION_COPY, shipped.source)
+        self.edition = shipped
+        self.template = shipped.at_year(self.report_year, self.file.get_meta("title") or None)
 
     # ------------------------------------------------------------ settings
     @property
@@ -275,6 +318,26 @@ def reading_order(tables: list, figures: list) -> list[tuple[str, Any]]:
     return sorted(blocks, key=lambda b: (b[1].after, b[1].position))
 
 
+def edition_differences(old: Template, new: Template) -> list[str]:
+    """Plain sentences on what differs between two versions of an edition."""
+    out = []
+    if old.title != new.title:
+        out.append(f"报告标题：{old.title} → {new.title}")
+    for what, a, b in [
+        ("指标", {i.id: i.name for i in old.indicators.values()},
+         {i.id: i.name for i in new.indicators.values()}),
+        ("章", {c.id: c.title for c in old.chapters}, {c.id: c.title for c in new.chapters}),
+        ("指标表", {t.id: t.title for t in old.indicator_tables},
+         {t.id: t.title for t in new.indicator_tables}),
+    ]:
+        out += [f"新增{what}：{b[k]}" for k in b if k not in a]
+        out += [f"删去{what}：{a[k]}" for k in a if k not in b]
+        out += [f"{what}改名：{a[k]} → {b[k]}" for k in a if k in b and a[k] != b[k]]
+    if len(out) == 0:
+        out.append("规则或说明有改动（指标、章节和表不变）。")
+    return out
+
+
 def not_applicable(values: dict[tuple[str, int], str | None], year: int) -> set[str]:
     """Indicators marked "-" in a year (formulas treat them apart from 0)."""
     return {ind for (ind, y), value in values.items() if y == year and value == NA}
@@ -292,4 +355,5 @@ def numbers(template: Template, values: dict[tuple[str, int], str], year: int) -
     return result
 
 
-__all__ = ["NA", "Report", "ReportFileError", "Shown", "ValueRefused", "not_applicable", "numbers"]
+__all__ = ["EDITION_COPY", "NA", "Report", "ReportFileError", "Shown", "ValueRefused",
+           "not_applicable", "numbers"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from desktop import citations, completeness, plausibility, text
+from desktop import citations, completeness, drafts, plausibility, text
 from desktop.findings import CATEGORIES, Context, Finding, category_of, fmt
 from desktop.free_tables import read_rows
 from desktop.report import Report, not_applicable, numbers
@@ -90,6 +90,7 @@ CHECKERS = (
     plausibility.copies,
     completeness.missing_values,
     completeness.empty_sections,
+    drafts.drafts,
 )
 
 

@@ -181,6 +181,9 @@ class Template:
     year: int | None = None  # the report year once bound by `at_year`
     heading_style: str = "chinese"  # 一、/（一）/1. ("chinese") or 1 / 1.1 / 1.1.1 ("decimal")
     cases: str = "chapter"  # a case chapter at the end, or "in_chapters" (案例2-1)
+    # ids of an earlier edition → ids of this one, for `next` across editions:
+    # renames[edition][kind][old id] = new id; kind: indicator, chapter or table
+    renames: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     source: str = field(default="", repr=False)  # the TOML text it was read from
 
     @property
@@ -291,6 +294,7 @@ class Template:
         numbers: dict[int, str] = {}
         path: dict[int, tuple[int, ...]] = {}
         counts: dict[int, int] = {}
+        in_case: set[int] = set()  # a case and what is under it
         cases = 0
         n = self.chapter_index(chapter)
         for s in sections:
@@ -298,16 +302,21 @@ class Template:
                 numbers[s.id] = self.chapter_heading(chapter)
                 path[s.id] = ()
                 continue
-            if self.is_case(chapter, s.title):
+            if s.parent not in in_case and self.is_case(chapter, s.title):
                 cases += 1
                 numbers[s.id] = f"案例{n}-{cases} "
                 path[s.id] = (*path[s.parent], 0)
+                in_case.add(s.id)
                 continue
             index = counts.get(s.parent, 0)
             counts[s.parent] = index + 1
             path[s.id] = (*path[s.parent], index)
             level = len(path[s.id])
-            if self.heading_style == "decimal" and n:
+            if s.parent in in_case:  # inside a case: its own 1. 2. …, whatever the level
+                in_case.add(s.id)
+                numbers[s.id] = f"{index + 1}. " if self.heading_style == "decimal" else \
+                    section_number("1.", index)
+            elif self.heading_style == "decimal" and n:
                 numbers[s.id] = ".".join(str(i + 1) for i in (n - 1, *path[s.id])) + " "
             else:
                 numbers[s.id] = chapter.heading_number(level, index)
@@ -508,6 +517,7 @@ def _from_toml(data: dict) -> Template:
         years=(int(years[0]), int(years[-1])),
         indicator_tables=tables,
         heading_style=edition.get("heading_style", "chinese"),
+        renames=_renames(data.get("rename", [])),
         cases=edition.get("cases", "chapter"),
         departments=departments,
         chapters=chapters,
@@ -518,6 +528,14 @@ def _from_toml(data: dict) -> Template:
         by_name=by_name,
         change_factor=_factor(edition.get("change_factor"), "edition"),
     )
+
+
+def _renames(raw: list[dict]) -> dict[str, dict[str, dict[str, str]]]:
+    result: dict[str, dict[str, dict[str, str]]] = {}
+    for r in raw:
+        kinds = result.setdefault(str(r["edition"]), {})
+        kinds.setdefault(r.get("kind", "indicator"), {})[r["from"]] = r["to"]
+    return result
 
 
 def _factor(value, where: str) -> float | None:

@@ -1,0 +1,79 @@
+"""Sections carried from last year's report (`next`): drafts flagged 待更新 until edited.
+
+A carried section is remembered by a fingerprint of its title and text at the moment it was
+carried (meta "drafts", JSON). It stays a draft while it reads exactly the same: any edit of
+its title or text, in the window, by import or by a script, ends that, with no hook needed.
+Last year's rows of a yearly-list table are kept beside it (meta "last_year_rows") so the
+office can bring them back in one step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from desktop.findings import Context, Finding
+
+DRAFTS = "drafts"
+LAST_ROWS = "last_year_rows"
+
+
+def fingerprint(title: str, text: str) -> str:
+    return hashlib.sha256(f"{title}\x00{text}".encode()).hexdigest()[:16]
+
+
+def _load(file, key: str) -> dict:
+    try:
+        data = json.loads(file.get_meta(key) or "{}")
+    except ValueError:
+        return {}  # damaged by hand: nothing is a draft, nothing lost from the report
+    return data if isinstance(data, dict) else {}
+
+
+def mark(file, sections) -> None:
+    """Remember `sections` (rows with id, title, text) as carried, unedited drafts."""
+    data = _load(file, DRAFTS)
+    data.update({str(s.id): fingerprint(s.title, s.text) for s in sections})
+    file.set_meta(DRAFTS, json.dumps(data, ensure_ascii=False))
+
+
+def pending(report) -> list:
+    """Sections still reading as carried (待更新), in outline order."""
+    data = _load(report.file, DRAFTS)
+    if not data:
+        return []
+    return [s for s in report.file.sections()
+            if data.get(str(s.id)) == fingerprint(s.title, s.text)]
+
+
+def keep_last_year_rows(file, table_id: int, rows) -> None:
+    data = _load(file, LAST_ROWS)
+    data[str(table_id)] = [list(r) for r in rows]
+    file.set_meta(LAST_ROWS, json.dumps(data, ensure_ascii=False))
+
+
+def last_year_rows(report, table_id: int) -> list[list[str]]:
+    """Last year's rows of a yearly-list table carried empty by `next` ([] when none)."""
+    rows = _load(report.file, LAST_ROWS).get(str(table_id), [])
+    return [list(map(str, r)) for r in rows if isinstance(r, list)]
+
+
+def restore_last_year_rows(report, table_id: int) -> list[list[str]]:
+    """Put last year's rows back into the table (one transaction); the rows now in it are
+    replaced and returned (for undo)."""
+    rows = last_year_rows(report, table_id)
+    with report.file.transaction("沿用上一年度的表格行"):
+        return report.file.set_table_rows(table_id, rows)
+
+
+def drafts(ctx: Context) -> None:
+    """A 未完成 finding naming the sections carried from last year and not yet edited."""
+    carried = pending(ctx.report)
+    if not carried:
+        return
+    names = "、".join(s.title or "（章首）" for s in carried[:5])
+    more = f"等 {len(carried)} 节" if len(carried) > 5 else f"{len(carried)} 节"
+    ctx.findings.append(Finding(
+        "warning",
+        f"{names}（{more}）沿用上一年度的文字，待更新：请按本年度情况修改。",
+        (), None, kind="drafts", section=carried[0].id, category="completeness"))

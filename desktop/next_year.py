@@ -1,0 +1,182 @@
+"""Next year's report from this one (`qreport next`, 文件 → 新建下一年度报告).
+
+A new file with the school, its settings and every value of every year (this year's values
+become the new report's previous year: values are keyed by data year), the outline and texts
+carried as drafts flagged 待更新 until edited (desktop.drafts), yearly-list tables empty with
+last year's rows kept one step away, figures only when asked. Into another edition, ids are
+carried as they are or through the rename map the new edition declares ([[rename]]); what
+has no place in it is named, not silently dropped. The old file is never written: it is read
+through a private copy.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db.store import ReportFileError, copy_report
+from desktop import drafts
+from desktop import template as templates
+from desktop.report import EDITION_COPY, Report
+from desktop.template import Template
+
+# settings that belong to the year, not to the school: the new report starts without them
+_YEARLY_META = {"school", "edition", "year", "report_date", "fill_date", EDITION_COPY,
+                "no_graduates", drafts.DRAFTS, drafts.LAST_ROWS}
+
+
+@dataclass
+class NextResult:
+    path: Path
+    title: str
+    values: int = 0
+    sections: int = 0
+    tables: int = 0
+    figures: int = 0
+    left_behind: list[str] = field(default_factory=list)  # what the new edition has no place for
+
+
+def target_edition(old: Report, edition: str | None) -> Template:
+    """The edition the next report uses: the old report's own copy (the same version, even
+    when the shipped file changed), or the named one."""
+    if edition is None or edition == old.edition.id:
+        return old.edition
+    return templates.load(edition)
+
+
+def make_next(old_path: Path | str, new_path: Path | str, edition: str | None = None,
+              with_figures: bool = False) -> NextResult:
+    old_path, new_path = Path(old_path), Path(new_path)
+    if new_path.exists():
+        raise ReportFileError(f"{new_path.name} 已存在，请换一个文件名。")
+    if old_path.resolve() == new_path.resolve():
+        raise ReportFileError("新报告不能覆盖原报告。")
+    work = Path(tempfile.mkdtemp(prefix="qreport-next-"))
+    try:
+        copy = work / "last.qreport"
+        copy_report(old_path, copy)  # read-only on the old file: its bytes stay as they are
+        with Report.open(copy) as old:
+            target = target_edition(old, edition)
+            data_year = old.year + 1
+            result = NextResult(new_path, "")
+
+            def fill(new: Report) -> None:
+                _carry(old, new, target, with_figures, result)
+
+            new = Report.create(new_path, old.school, target, data_year, fill=fill)
+            result.title = new.title
+            new.close()
+        return result
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _carry(old: Report, new: Report, target: Template, with_figures: bool,
+           result: NextResult) -> None:
+    renames = target.renames.get(old.edition.id, {}) if target.id != old.edition.id else {}
+
+    def renamed(kind: str):
+        names = renames.get(kind, {})
+        return lambda ident: names.get(ident, ident)
+
+    moved, moved_chapter, moved_table = renamed("indicator"), renamed("chapter"), renamed("table")
+
+    file = new.file
+    with file.transaction("next"):
+        for key, value in old.file.meta().items():
+            if key not in _YEARLY_META and not (key == "title" and target.id != old.edition.id):
+                file.set_meta(key, value)
+        # values and their notes, every year the old file holds
+        items, lost = [], set()
+        for (ind, year), value in old.file.values().items():
+            if moved(ind) in target.indicators:
+                items.append((moved(ind), year, value))
+            else:
+                lost.add(old.template.indicators[ind].name if ind in old.template.indicators else ind)
+        file.set_values(items)
+        result.values = len(items)
+        for (ind, year), note in old.file.notes().items():
+            if moved(ind) in target.indicators:
+                file.set_note(moved(ind), year, note)
+        if lost:
+            result.left_behind.append("新版本中没有的指标：" + "、".join(sorted(lost)))
+        # the outline: the old one replaces the edition's default, chapter by chapter
+        carried = []
+        target_chapters = {c.id for c in target.chapters}
+        cleared: set[str] = set()
+        for chapter in old.template.chapters:
+            sections = old.file.sections(chapter.id)
+            if not sections or (len(sections) == 1 and not _has_content(old, sections[0])):
+                continue
+            into = moved_chapter(chapter.id)
+            if into not in target_chapters:
+                result.left_behind.append(f"新版本中没有的章：{chapter.title}")
+                continue
+            root = file.chapter_root(into)
+            if into not in cleared:
+                for child in file.children(root):
+                    file.delete_section(child.id)
+                cleared.add(into)
+            old_root = sections[0]
+            if chapter.case and not target.chapter(into).case:
+                # a case chapter becomes a case inside a chapter: 案例：<its title>
+                start = file.add_section(root, f"案例：{old_root.title or chapter.title}",
+                                         old_root.text)
+                carried.append(file.section(start))
+            elif old_root.title or old_root.text:
+                start = root
+                if target.chapter(into).case:
+                    file.rename_section(root, old_root.title)
+                if old_root.text:
+                    file.set_section_text(root, old_root.text)
+                carried.append(file.section(root))
+            else:
+                start = root
+            _blocks(old, new, target, old_root.id, start, with_figures, result, moved_table)
+            _children(old, new, target, old_root.id, start, with_figures, result, moved_table,
+                      carried)
+        drafts.mark(file, carried)
+        result.sections = len(carried)
+
+
+def _has_content(report: Report, section) -> bool:
+    return bool(section.title or section.text or report.file.tables(section.id)
+                or report.file.figures(section.id))
+
+
+def _children(old, new, target, old_parent: int, new_parent: int, with_figures, result, moved,
+              carried) -> None:
+    for child in old.file.children(old_parent):
+        sid = new.file.add_section(new_parent, child.title, child.text)
+        carried.append(new.file.section(sid))
+        _blocks(old, new, target, child.id, sid, with_figures, result, moved)
+        _children(old, new, target, child.id, sid, with_figures, result, moved, carried)
+
+
+def _blocks(old, new, target: Template, old_section: int, new_section: int, with_figures: bool,
+            result: NextResult, moved) -> None:
+    file = new.file
+    for t in old.file.tables(old_section):
+        ref = moved(t.ref)
+        if t.kind == "fixed" and ref not in target.fixed_tables:
+            result.left_behind.append(f"新版本中没有的固定表：{t.caption or t.ref}")
+            continue
+        if t.kind == "free" and ref not in target.free_tables:
+            result.left_behind.append(f"新版本中没有的表：{t.caption or t.ref}")
+            continue
+        if t.kind == "free":
+            # a yearly list starts empty; last year's rows stay one step away
+            table_id = file.add_table(new_section, "free", ref, after=t.after, caption=t.caption)
+            drafts.keep_last_year_rows(file, table_id, t.rows)
+        else:
+            file.add_table(new_section, t.kind, ref, after=t.after, caption=t.caption,
+                           rows=t.rows if t.kind == "plain" else ())
+        result.tables += 1
+    if not with_figures:
+        return
+    for f in old.file.figures(old_section):
+        photos = [(old.file.photo_data(p.id), p.caption, p.width, p.height) for p in f.photos]
+        file.add_figure(new_section, f.caption, photos, after=f.after)
+        result.figures += 1

@@ -1,0 +1,134 @@
+"""Next year's report from this one, a report's own copy of its edition, and moving a report
+to a newer version of its edition."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+from desktop import assemble, drafts, rules
+from desktop.next_year import make_next
+from desktop.report import EDITION_COPY, Report
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "resources" / "templates"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def qreport(*args):
+    return subprocess.run([sys.executable, "-m", "desktop", *map(str, args)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_next_on_the_sample(sample_path, tmp_path):
+    before = digest(sample_path)
+    new_path = tmp_path / "next.qreport"
+    done = qreport("next", sample_path, new_path)
+    assert done.returncode == 0, done.stderr
+    assert digest(sample_path) == before  # the old file is never touched
+    with Report.open(sample_path) as old, Report.open(new_path) as new:
+        assert (new.school, new.edition.id, new.years) == (old.school, "2022", (2021, 2022))
+        assert new.title == "中等职业教育质量年度报告（2023）"
+        old_values = old.file.values()
+        new_values = new.file.values()
+        this_year = {k: v for k, v in old_values.items() if k[1] == 2021}
+        assert this_year and all(new_values[k] == v for k, v in this_year.items())
+        assert not any(year == 2022 for _, year in new_values)  # this year starts empty
+        assert new.file.get_meta("address") == old.file.get_meta("address")  # settings
+        old_sections = [(s.chapter, s.title, s.text) for s in old.file.sections()]
+        assert [(s.chapter, s.title, s.text) for s in new.file.sections()] == old_sections
+        pending = drafts.pending(new)
+        assert len(pending) == sum(1 for s in old.file.sections() if s.title or s.text)
+        [finding] = [f for f in rules.check(new) if f.kind == "drafts"]
+        assert "待更新" in finding.message and finding.section == pending[0].id
+        # an edit ends a draft
+        new.file.set_section_text(pending[1].id, pending[1].text + "2022年，学校……")
+        assert pending[1].id not in {s.id for s in drafts.pending(new)}
+        # yearly lists start empty, last year's rows one step away; no figures unless asked
+        majors = [t for t in new.file.tables() if t.ref == "majors"]
+        old_majors = [t for t in old.file.tables() if t.ref == "majors"]
+        assert majors and majors[0].rows == ()
+        assert drafts.last_year_rows(new, majors[0].id) == [list(r) for r in old_majors[0].rows]
+        drafts.restore_last_year_rows(new, majors[0].id)
+        assert new.file.table(majors[0].id).rows == old_majors[0].rows
+        assert new.file.figures() == [] and old.file.figures()
+    assert qreport("next", sample_path, new_path).returncode != 0  # never overwrites
+
+
+def test_next_with_figures(sample_path, tmp_path):
+    result = make_next(sample_path, tmp_path / "n.qreport", with_figures=True)
+    with Report.open(sample_path) as old, Report.open(tmp_path / "n.qreport") as new:
+        assert result.figures == len(old.file.figures()) == len(new.file.figures())
+        photo = new.file.figures()[0].photos[0]
+        assert new.file.photo_data(photo.id) == old.file.photo_data(old.file.figures()[0].photos[0].id)
+
+
+def test_next_into_the_2024_edition(sample_path, tmp_path):
+    before = digest(sample_path)
+    result = make_next(sample_path, tmp_path / "n.qreport", edition="2024")
+    assert digest(sample_path) == before
+    assert any("新版本中没有的指标" in line for line in result.left_behind)
+    with Report.open(tmp_path / "n.qreport") as new:
+        assert new.edition.id == "2024" and new.years == (2021, 2022)
+        assert new.title == "中国职业教育质量报告（2022年度）"
+        values = new.file.values()
+        assert values[("students", 2021)] == "9527" and values[("graduates", 2021)] == "2245"
+        talent = [s.title for s in new.file.sections("talent")]
+        assert "立德树人，打造“三全育人”学校" in talent  # 学生发展 and 教学改革 → 人才培养
+        doc = assemble.build(new)
+        chapter = next(c for c in doc.chapters if c.title == "人才培养")
+        assert chapter.sections[-1].heading.startswith("案例2-1 产教深度融合")
+        assert [t.ref for t in new.file.tables() if t.kind == "fixed"] == ["t_conditions", "t_talent"]
+
+
+def test_a_report_prints_as_made_after_its_edition_file_changes_and_goes(tmp_path):
+    own = tmp_path / "myed.toml"
+    own.write_text((TEMPLATES / "2024.toml").read_text("utf-8").replace('id = "2024"', 'id = "myed"'),
+                   "utf-8")
+    path = tmp_path / "r.qreport"
+    assert qreport("new", path, "--school", "测试职业学校", "--edition", own, "--year", "2025").returncode == 0
+
+    def pdf_text() -> str:
+        done = qreport("export", path, "--pdf", tmp_path / "r.pdf")
+        assert done.returncode == 0, done.stderr
+        return subprocess.run(["pdftotext", tmp_path / "r.pdf", "-"], capture_output=True,
+                              text=True, check=True).stdout
+
+    made = pdf_text()
+    assert "附表6 落实政策表" in made
+    own.write_text(own.read_text("utf-8").replace("附表6 落实政策表", "附表6 改过的表"), "utf-8")
+    assert pdf_text() == made
+    own.unlink()
+    assert pdf_text() == made
+
+
+def test_a_report_from_before_copies_opens_and_keeps_one(tmp_path):
+    path = tmp_path / "old.qreport"
+    with Report.create(path, "测试职业学校", "2022", 2021) as report:
+        report.file.set_meta(EDITION_COPY, "")  # as files written before this change
+    with Report.open(path) as report:
+        assert report.edition.id == "2022"
+        assert report.file.get_meta(EDITION_COPY) == (TEMPLATES / "2022.toml").read_text("utf-8")
+
+
+def test_moving_to_a_newer_version_is_previewed_then_explicit(tmp_path):
+    path = tmp_path / "r.qreport"
+    shipped = (TEMPLATES / "2024.toml").read_text("utf-8")
+    with Report.new(path, "测试职业学校", "2024", 2025) as report:
+        older = shipped.replace('title = "文化传承"', 'title = "文化建设"')
+        report.file.set_meta(EDITION_COPY, older)
+    with Report.open(path) as report:
+        assert any(c.title == "文化建设" for c in report.template.chapters)  # its own copy
+        assert report.edition_update() == ["章改名：文化建设 → 文化传承"]
+    done = qreport("edition", "update", path)
+    assert done.returncode == 0 and "文化建设 → 文化传承" in done.stdout
+    with Report.open(path) as report:
+        assert report.file.get_meta(EDITION_COPY) == older  # a preview changes nothing
+    assert qreport("edition", "update", path, "--apply").returncode == 0
+    with Report.open(path) as report:
+        assert report.file.get_meta(EDITION_COPY) == shipped and report.edition_update() == []
+        assert any(c.title == "文化传承" for c in report.template.chapters)
