@@ -454,7 +454,8 @@ class ReportFile:
         notices: list[str] = []
         with _open_guard:
             in_use_here = _real(path) in _open_here
-        if exclusive and not in_use_here and path.is_file():
+        judged = exclusive and not in_use_here  # nobody else writes it: ours to stamp too
+        if judged and path.is_file():
             header = _header(path)
             if header.startswith(SQLITE_HEADER):
                 try:
@@ -463,7 +464,7 @@ class ReportFile:
                     _recover(_real(path))
                 except OSError as exc:
                     raise ReportFileError(file_errors.sentence(exc, path)) from exc
-        meta = cls.validate(path, quiet=exclusive and not in_use_here)
+        meta = cls.validate(path, quiet=judged)
         if check is not None:
             check(meta)
         try:
@@ -472,7 +473,7 @@ class ReportFile:
                 if before_migrate is not None:
                     before_migrate(cls(path, db)._forget())
                 schema.migrations.apply(db)
-            if journals.tokens(_page1(db))[1] == 0:
+            if judged and journals.tokens(_page1(db))[1] == 0:
                 db.stamp_and_checkpoint()  # a file from before tokens: its first one, now
         except sqlite3.DatabaseError as exc:
             raise ReportFileError(file_errors.sentence(exc, path)) from exc

@@ -235,3 +235,13 @@ def test_a_foreign_wal_is_found_beside_the_real_file_when_opened_through_a_link(
     with ReportFile.open(link, exclusive=True) as f:
         assert f.notices and "real.qreport-wal" in f.notices[0]
         assert f.value("students", 2021) == "300"
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-journal", "-shm"])
+@pytest.mark.parametrize("content", [b"", b"\x00" * 4096, b"garbage, not a journal" * 300])
+def test_garbage_beside_a_sound_file_changes_nothing(tmp_path, suffix, content):
+    path = make(tmp_path / "r.qreport", "100")
+    Path(f"{path}{suffix}").write_bytes(content)
+    with Report.open(path) as report:
+        assert report.file.value("students", 2021) == "100"
+        assert report.file.integrity() == "ok"
