@@ -20,7 +20,7 @@ from desktop.document import Chart
 from desktop.values import NA
 
 KINDS = {"bar": "柱状图", "line": "折线图"}
-PALETTE = ("#2f6f9f", "#d9822b", "#4c9a5b", "#a34f7c", "#7a6cb8", "#8c7a4b")
+PALETTE = ("#2f6f9f", "#d9822b", "#4c9a5b", "#a34f7c", "#7a6cb8", "#8c7a4b", "#3f8f8a", "#c0504d")
 FONT_FILE = "NotoSansSC_400Regular.ttf"  # the Hei face (desktop.formats.fonts.HEI)
 
 
@@ -254,10 +254,11 @@ def layout(chart: Chart, width: float, height: float) -> list:
     """The chart as primitives within width × height points."""
     size = SIZE
     labels = wrapped(chart, width - 56, size)
-    legend = len(chart.series) > 1
+    legend = _legend(chart, width) if len(chart.series) > 1 else []
+    rows = max((row for _, _, row, _ in legend), default=-1) + 1
     x0, x1 = 44.0, width - 12.0
     base = 8 + _label_lines(labels) * size * 1.2  # the category axis
-    plot_h = max(40.0, height - base - (24 + (14 if legend else 0)))
+    plot_h = max(40.0, height - base - (24 + 14 * rows))
     top, step = _ticks(chart)
     out: list = []
 
@@ -297,13 +298,23 @@ def layout(chart: Chart, width: float, height: float) -> list:
                 out.append(Text(cx, y + 5, label(v), "middle", "#222222"))
     if chart.unit:
         out.append(Text(4, height - 10, f"单位：{chart.unit}", "start", "#444444"))
-    if legend:
-        x = 52.0
-        for s, (name, _) in enumerate(chart.series):
-            out.append(Rect(x, height - 16, 8, 8, PALETTE[s % len(PALETTE)]))
-            out.append(Text(x + 12, height - 15, name, "start"))
-            x += 24 + _text_width(name, size)
+    for x, name, row, colour in legend:
+        y = height - 16 - 13 * row
+        out.append(Rect(x, y, 8, 8, colour))
+        out.append(Text(x + 12, y + 1, name, "start"))
     return out
+
+
+def _legend(chart: Chart, width: float) -> list[tuple[float, str, int, str]]:
+    """(x, name, row, colour) of each series' key: side by side, a new row when full."""
+    keys, x, row = [], 52.0, 0
+    for s, (name, _) in enumerate(chart.series):
+        need = 24 + _text_width(name, SIZE)
+        if x > 52.0 and x + need > width - 8:
+            x, row = 52.0, row + 1
+        keys.append((x, name, row, PALETTE[s % len(PALETTE)]))
+        x += need
+    return keys
 
 
 def drawing(chart: Chart, width: float, height: float | None = None, font: str = "NotoSansSC"):

@@ -153,3 +153,19 @@ def test_a_chart_comes_back_from_our_own_word_file_as_a_chart(sample_path, tmp_p
                            if f.caption == "本年度各项社会培训人数")
         assert table_chart.table not in old_tables
     assert len(before) == 3 and after == before
+
+
+def test_many_series_keep_their_keys_inside_the_chart():
+    from desktop.document import Chart
+
+    names = ["全日制在校生数", "毕业生总数", "就业（含升学）人数", "在规模以上企业就业人数",
+             "在中小微企业就业人数", "通过对口单独招生升学人数", "其他升学人数"]
+    chart = Chart("bar", ("2020年", "2021年"),
+                  tuple((n, (Decimal(100 + i), Decimal(200 + i))) for i, n in enumerate(names)))
+    parts = charts.layout(chart, 420, 220)
+    keys = [p for p in parts if isinstance(p, charts.Text) and p.text in names]
+    assert len(keys) == 7
+    assert all(k.x + charts._text_width(k.text, charts.SIZE) <= 420 for k in keys)
+    assert len({k.y for k in keys}) == 2  # two rows of keys
+    swatches = {p.colour for p in parts if isinstance(p, charts.Rect)}
+    assert len(swatches) == 7  # each series its own colour
