@@ -395,22 +395,31 @@ def install_finding_actions(window) -> None:
     """The findings panel's context menu: 改为实时数值 on a citation finding."""
     from PySide6.QtWidgets import QMenu
 
+    from desktop.ui.findings import FINDING_ROLE
+
     listing = window.dock.list
     listing.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
     def menu_at(pos) -> None:
         item = listing.itemAt(pos)
-        finding = item.data(Qt.ItemDataRole.UserRole + 1) if item else None
+        finding = item.data(FINDING_ROLE) if item else None
         if finding is None:
             return
         menu = QMenu(listing)
-        menu.addAction("转到", lambda: window.go_to_finding(finding))
-        if getattr(finding, "kind", "") == "citation":
-            menu.addAction("改为实时数值（随数据更新）", lambda: finding_to_live(window, finding))
+        for text, action in finding_actions(window, finding):
+            menu.addAction(text, action)
         menu.exec(listing.viewport().mapToGlobal(pos))
         menu.deleteLater()
 
     listing.customContextMenuRequested.connect(menu_at)
+
+
+def finding_actions(window, finding) -> list[tuple[str, object]]:
+    """What the findings panel's context menu offers for a finding."""
+    actions = [("转到", lambda: window.go_to_finding(finding))]
+    if getattr(finding, "kind", "") == "citation":
+        actions.append(("改为实时数值（随数据更新）", lambda: finding_to_live(window, finding)))
+    return actions
 
 
 def finding_to_live(window, finding) -> bool:

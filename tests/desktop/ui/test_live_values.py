@@ -130,7 +130,10 @@ def test_a_cited_number_becomes_live_in_one_action_from_its_finding(qtbot, windo
     editor = window.tabs.currentWidget().editor
     assert editor.text.textCursor().selectedText() == "21.3%"
 
-    assert live_values.finding_to_live(window, finding)
+    # the panel's context menu offers it, and the action is the one-step conversion
+    actions = dict(live_values.finding_actions(window, finding))
+    assert set(actions) == {"转到", "改为实时数值（随数据更新）"}
+    actions["改为实时数值（随数据更新）"]()
     with Report.open(report_copy) as report:
         text = report.file.section(finding.section).text
         assert "占比 ⟦master_ratio@2021⟧%" in text
