@@ -48,10 +48,16 @@ def kill_during_bulk_edits(path: Path, rng: random.Random) -> tuple[int, int]:
     before = bulk_state(path).pop()
     worker = subprocess.Popen([sys.executable, "-c", BULK_EDITS, str(path)], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True)
-    time.sleep(rng.uniform(0.3, 1.2))
+    # edits are running once the first batch is reported: kill a random number of batches in,
+    # at a random moment within one (every moment of the loop is inside some transaction)
+    seen = [worker.stdout.readline() for _ in range(rng.randint(1, 20))]
+    delay = time.perf_counter() + rng.uniform(0, 0.01)
+    while time.perf_counter() < delay:
+        pass
     worker.send_signal(signal.SIGKILL)
     out, _ = worker.communicate()
-    reported = [int(x) for x in out.split()]
+    reported = [int(x) for x in "".join(seen).split() + out.split()]
+    assert reported, "killed before the first batch: the kill proves nothing"
     state = bulk_state(path)
     assert len(state) == 1, f"a mixed state: {sorted(state, key=str)[:5]}"
     found = int(state.pop())
