@@ -240,6 +240,8 @@ def _bind(plain: str, word: str, after: int, limit: int, numbers: list[_Number],
         if ind is None:  # a number of another unit (3 个 for a count of people): look further
             continue
         gap = plain[after:number.start]
+        if len(gap) > 24:  # prose that far from its number does not cite it (and bounds the match)
+            return None
         link = _LINK.fullmatch(gap)
         if link is None:
             return None

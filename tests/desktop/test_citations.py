@@ -107,6 +107,7 @@ def test_a_finding_quotes_the_clause_and_names_both_numbers(report):
     "在校生由 7000 人增至 9527 人。",
     "2019年在校生 6000 人。",  # no value for 2019
     "双师型教师达 73.04%。",  # a count cited with a percent: no such indicator
+    "在校生" + "已有" * 40 + "100人。",  # far from its citing word (and no runaway matching)
 ])
 def test_sentences_that_cite_nothing_they_contradict(report, text):
     assert cited(report, text) == []
