@@ -43,8 +43,9 @@ _NUMBERS = [
     ("1.1", re.compile(r"^\d{1,2}\s*[.．]\s*\d{1,2}(?![\d.．%])[.．、]?\s*")),
     ("1.", re.compile(r"^\d{1,2}\s*[.．、](?!\d)\s*")),
     ("(1)", re.compile(r"^[（(]\s*\d{1,2}\s*[）)]\s*[、.．]?\s*")),
+    ("1 ", re.compile(r"^\d{1,2}\s+(?=[^\d\s.．%％])")),  # 2024年度: "1 基本情况"
 ]
-_DEFAULT_LEVEL = {"第一章": 0, "一、": 0, "（一）": 1, "1.1": 1, "1.": 2, "1.1.1": 2, "(1)": 3}
+_DEFAULT_LEVEL = {"第一章": 0, "一、": 0, "1 ": 0, "（一）": 1, "1.1": 1, "1.": 2, "1.1.1": 2, "(1)": 3}
 _CASE = re.compile(r"^案例\s*(?P<number>[\d一二三四五六七八九十]+(?:\s*[-－—.．]\s*\d+)?)?\s*[：:、.．]?\s*")
 _CAPTION = re.compile(r"^(?P<kind>[表图])\s*(?P<number>\d+(?:\s*[-－—.．]\s*\d+)*)\s*[：:、.．]?\s*")
 _END = ("。", "；", ";", "！", "!", "？", "?", "，", ",", "：", ":")
@@ -332,7 +333,7 @@ class _Planner:
     def level_of(self, key: str, title: str, styled_level: int | None = None) -> int:
         """The level a numbered heading stands at, in the open chapter's numbering."""
         chapter = self.chapter.chapter if self.chapter is not None else None
-        if key in ("一、", "第一章") and self.find_chapter(title) is not None:
+        if key in ("一、", "第一章", "1 ") and self.find_chapter(title) is not None:
             return 0
         if chapter is not None and self.zone == "chapter":
             styles = list(chapter.numbering)

@@ -361,3 +361,33 @@ def test_headings_as_schools_type_them(new_report, tmp_path):
     assert first.title == "立德树人"
     assert [s.title for s in first.sections] == ["思政课程", "课程思政"]
     assert first.sections[1].paragraphs == ["专业课融入思政元素。", "开设的专业有：", "1.数控技术应用"]
+
+
+def test_a_2024_report_typed_without_styles(tmp_path):
+    """The 2024年度 numbering: 1 基本情况 / 1.1 学校概况, bold, no heading styles."""
+    with Report.create(tmp_path / "r.qreport", "测试学校", "2024", 2026) as report:
+        doc = Docx()
+        doc.add_paragraph().add_run("1 基本情况").bold = True
+        doc.add_paragraph().add_run("1.1 学校概况").bold = True
+        doc.add_paragraph("学校始建于1958年。")
+        doc.add_paragraph().add_run("2 人才培养").bold = True
+        doc.add_paragraph("12 个专业面向区域产业。")
+        path = tmp_path / "r.docx"
+        doc.save(path)
+        plan = plan_word_import(report, path)
+        titles = [(pc.chapter.title, [s.title for s in pc.root.sections]) for pc in plan.chapters]
+        assert titles == [("基本情况", ["学校概况"]), ("人才培养", [])]
+        assert plan.chapters[1].root.paragraphs == ["12 个专业面向区域产业。"]
+
+
+def test_a_zip_bomb_is_refused_before_parsing(sample_path, tmp_path, capsys):
+    import zipfile
+
+    good = word_docs.styled(tmp_path / "s.docx")
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info))
+        out.writestr("word/media/huge.bin", b"\0" * (8 * 1024 * 1024))  # ~8 KB packed
+    assert main(["import", str(sample_path), str(bomb)]) == 2
+    assert "压缩炸弹" in capsys.readouterr().err
