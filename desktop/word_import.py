@@ -567,6 +567,11 @@ class _Planner:
             if year is not None:
                 first.setdefault(year, i)
         raw = _Raw(table, {i: y for i, y in by_column.items() if y is not None and first[y] == i})
+        others = sorted(set(first) - set(self.report.years))
+        if others:  # last year's report: its earlier year is kept, the file holds every year
+            self.plan.notes.append(
+                f"{where}还含有 {'、'.join(map(str, others))} 年的数据，将一并导入（本报告为 "
+                f"{self.report.years[0]}—{self.report.years[-1]} 年）。")
         self.indicator_tables += 1
         importer.plan_values(self.report, raw, self.values, self.first)
 

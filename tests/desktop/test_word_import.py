@@ -391,3 +391,14 @@ def test_a_zip_bomb_is_refused_before_parsing(sample_path, tmp_path, capsys):
         out.writestr("word/media/huge.bin", b"\0" * (8 * 1024 * 1024))  # ~8 KB packed
     assert main(["import", str(sample_path), str(bomb)]) == 2
     assert "压缩炸弹" in capsys.readouterr().err
+
+
+def test_last_years_report_brings_its_years_along(tmp_path):
+    """Last year's .docx imported into this year's report: both of its years are kept."""
+    with Report.create(tmp_path / "r.qreport", word_docs.SCHOOL, "2022", 2022) as report:
+        plan = plan_word_import(report, word_docs.styled(tmp_path / "s.docx"))
+        assert plan.ok, plan.problems()
+        assert any("2020" in n and "一并导入" in n for n in plan.notes)
+        apply_word_import(report, plan)
+        ind = next(i for i in report.template.indicators.values() if i.name == "德育管理人员数")
+        assert (report.file.value(ind.id, 2020), report.file.value(ind.id, 2021)) == ("90", "101")
