@@ -76,6 +76,7 @@ def build(clean: bool = False) -> Path:
         "--add-data", f"{ROOT / 'resources'}{sep}resources",
         "--hidden-import", "resources",
         "--hidden-import", "desktop.ui.app",
+        "--hidden-import", "_rl_accel",  # reportlab imports its C helpers through exec(): unseen
         "--collect-submodules", "desktop",
         "--collect-submodules", "db",
         "--collect-submodules", "reportlab.graphics.barcode",
