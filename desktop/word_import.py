@@ -222,7 +222,13 @@ class _Planner:
         self.flush_caption()
         self.settle_fixed()
         plan = self.plan
-        if self.skipped_front:
+        if self.skipped_front and not plan.chapters and not self.skipped:
+            # a department's chapter typed without its chapter heading: which chapter is it?
+            example = next((c.title for c in self.template.chapters if not c.case), "")
+            plan.notes.append(
+                f"文档中没有与本版章节对应的章标题（如“一、{example}”），{self.skipped_front} 段未导入："
+                "请在文档开头加上章标题后再导入。")
+        elif self.skipped_front:
             plan.notes.append(f"第一章之前的 {self.skipped_front} 段（封面、目录、前言等）未导入。")
         for heading, count in self.skipped.items():
             plan.notes.append(f"“{heading}”不是本版报告的章节，其下 {count} 段未导入。")

@@ -402,3 +402,15 @@ def test_last_years_report_brings_its_years_along(tmp_path):
         apply_word_import(report, plan)
         ind = next(i for i in report.template.indicators.values() if i.name == "德育管理人员数")
         assert (report.file.value(ind.id, 2020), report.file.value(ind.id, 2021)) == ("90", "101")
+
+
+def test_a_chapter_typed_without_its_chapter_heading_is_explained(sample_path, tmp_path, capsys):
+    doc = Docx()
+    doc.add_paragraph().add_run("（一）立德树人").bold = True
+    doc.add_paragraph("学校坚持立德树人。")
+    path = tmp_path / "部门.docx"
+    doc.save(path)
+    assert main(["import", str(sample_path), str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "没有与本版章节对应的章标题（如“一、学校概况”）" in out
+    assert "没有找到可以导入的章节或数值" in out
