@@ -37,6 +37,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -55,6 +56,7 @@ from desktop.ui.clipboard import parse_tsv, tsv_cell
 from desktop.ui.grid_keys import GridKeys
 from desktop.ui.undo import (
     META_LABELS,
+    NoGraduatesCommand,
     Notifier,
     SetMetaCommand,
     SetNoteCommand,
@@ -692,6 +694,11 @@ class DataTableTab(QWidget):
         # the edition's line above the table (以主管部门下发的表格为准), wherever it is met
         self.note = QLabel(self.table.note, self, wordWrap=True, visible=bool(self.table.note))
         self.note.setTextFormat(Qt.TextFormat.PlainText)
+        # 本年度无毕业生, on the tab of a table holding graduate rows (a report setting)
+        self.no_graduates = QCheckBox("本年度无毕业生（毕业生相关数据填“-”）", self)
+        self.no_graduates.setVisible(any(i.graduate for i in self.table.rows))
+        self.no_graduates.setChecked(report.no_graduates)
+        self.no_graduates.toggled.connect(self._toggle_no_graduates)
         self.refusal = QLabel(self, wordWrap=True, visible=False)
         self.refusal.setTextFormat(Qt.TextFormat.PlainText)
         self.refusal.setStyleSheet(
@@ -703,6 +710,7 @@ class DataTableTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.note)
+        layout.addWidget(self.no_graduates)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.refusal)
         layout.addLayout(self._submission_fields())
@@ -743,11 +751,18 @@ class DataTableTab(QWidget):
             return
         self.undo_stack.push(SetMetaCommand(self.report, key, text, self.notifier))
 
+    def _toggle_no_graduates(self, on: bool) -> None:
+        if self._shut or on == self.report.no_graduates:
+            return  # the box following an undo, not a click
+        self.undo_stack.push(NoGraduatesCommand(self.report, on, self.notifier))
+
     def _read_meta(self) -> None:
         for key, edit in self.meta_edits.items():
             value = self.report.file.get_meta(key)
             if edit.text() != value and not edit.isModified():  # never under the user's typing
                 edit.setText(value)
+        if self.no_graduates.isChecked() != self.report.no_graduates:
+            self.no_graduates.setChecked(self.report.no_graduates)
 
     # ------------------------------------------------------------ messages
     def _show_refusal(self, index: QModelIndex, message: str) -> None:

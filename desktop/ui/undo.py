@@ -227,3 +227,30 @@ class SetMetaCommand(_FileCommand):
 
     def _write(self, forward: bool) -> None:
         self.report.file.set_meta(self.key, self.new if forward else self.old)
+
+
+class NoGraduatesCommand(_FileCommand):
+    """本年度无毕业生 on or off: the graduate rows of the data year become "-" (or empty
+    again); undo puts back exactly what was stored."""
+
+    kind = "value"
+
+    def __init__(self, report: Report, on: bool, notifier: Notifier):
+        super().__init__("本年度无毕业生" if on else "本年度有毕业生", notifier)
+        self.report = report
+        self.on = on
+        self.year = report.year
+        self.ids = [i.id for i in report.template.indicators.values() if i.graduate]
+        self.before = [(i, self.year, report.file.value(i, self.year)) for i in self.ids]
+        self.old_meta = report.file.get_meta("no_graduates")
+
+    def _keys(self) -> tuple:
+        return tuple((i, self.year) for i in self.ids)
+
+    def _write(self, forward: bool) -> None:
+        if forward:
+            self.report.set_no_graduates(self.on)
+            return
+        with self.report.file.transaction():
+            self.report.file.set_values(self.before)
+            self.report.file.set_meta("no_graduates", self.old_meta)

@@ -52,3 +52,24 @@ def test_every_table_has_its_tab_and_takes_a_value(qtbot, window_2024):
     # the 附表4 row restating 毕业生数 shows the same stored value
     qtbot.waitUntil(lambda: service.model.index(service.model.row_of["graduates"], COL_CUR)
                     .data() == "795")
+
+
+def test_no_graduates_switch_and_its_undo(qtbot, window_2024):
+    window, path = window_2024
+    scorecard = window.data_tabs[0]
+    window.tabs.setCurrentWidget(scorecard)
+    model = scorecard.model
+    row = model.row_of["graduates"]
+    model.setData(model.index(row, COL_CUR), "795", Qt.ItemDataRole.EditRole)
+    qtbot.waitUntil(lambda: model.index(row, COL_CUR).data() == "795")
+    box = scorecard.no_graduates
+    assert box.isVisibleTo(scorecard) and not window.data_tabs[2].no_graduates.isVisibleTo(window)
+    box.click()
+    qtbot.waitUntil(lambda: model.index(row, COL_CUR).data() == "-")
+    with Report.open(path) as report:
+        assert report.no_graduates and report.file.value("employed", 2025) == "-"
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: model.index(row, COL_CUR).data() == "795")
+    qtbot.waitUntil(lambda: not box.isChecked())
+    with Report.open(path) as report:
+        assert not report.no_graduates and report.file.value("employed", 2025) is None
