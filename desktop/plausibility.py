@@ -56,8 +56,9 @@ def changes(ctx: Context) -> None:
             ratio = max(old, new) / min(old, new)
             if ratio <= factor:
                 continue
+            share = 100 * new / old
             change = (f"是上一年的 {fmt(ratio)} 倍" if new > old
-                      else f"只有上一年的 {fmt(100 * new / old)}%")
+                      else f"只有上一年的 {fmt(share)}%" if share >= 1 else "不到上一年的 1%")
             ctx.add(
                 "warning",
                 f"{year}年：{ind.name}从上一年的 {ctx.shown[(ind.id, before)]} 变为 "

@@ -46,6 +46,8 @@ def test_a_drop_is_questioned_too(empty_report):
     fill(empty_report, 2021, paper_books="20000")
     found = of(empty_report, "plausibility", "change")
     assert len(found) == 1 and "只有上一年的 10%" in found[0].message
+    fill(empty_report, 2021, paper_books="1000")  # 0.5 %: not "0 %"
+    assert "不到上一年的 1%" in of(empty_report, "plausibility", "change")[0].message
 
 
 def test_an_indicator_has_its_own_factor(empty_report):
