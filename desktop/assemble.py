@@ -50,6 +50,7 @@ def data_table(report: Report, table: IndicatorTable | None = None, shown=None) 
     if shown is None:
         shown = report.shown()
     years = report.years
+    notes = report.file.notes() if table.notes else {}
     rows = []
     for ind in table.rows:
         first_child = bool(ind.parent) and report.template.indicators[ind.parent].children[0] == ind.id
@@ -59,10 +60,19 @@ def data_table(report: Report, table: IndicatorTable | None = None, shown=None) 
                 seq=ind.seq, name=ind.name, unit=ind.unit, cells=cells,
                 level=1 if ind.parent else 0, first_child=first_child,
                 kind=ind.type.kind, derived=ind.derived, help=ind.help,
+                note=_note(notes, ind.id, years),
             )
         )
     return d.DataTable(title=table.heading(report.school), years=years, rows=tuple(rows),
-                       sheet=table.sheet, note=table.note)
+                       sheet=table.sheet, note=table.note, notes=table.notes)
+
+
+def _note(notes: dict[tuple[str, int], str], indicator: str, years) -> str:
+    """The 备注 of a row: this year's note; an earlier year's is named by its year."""
+    said = [(y, notes[(indicator, y)]) for y in years if notes.get((indicator, y))]
+    if len(said) == 1 and said[0][0] == years[-1]:
+        return said[0][1]
+    return "；".join(f"{y}年：{text}" for y, text in said)
 
 
 def _value(shown, ind: Indicator, year: int) -> str | None:

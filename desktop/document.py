@@ -38,6 +38,7 @@ class DataRow:
     kind: str = "count"  # value type name: count, decimal, percent, money, ratio, text
     derived: bool = False  # computed from other indicators by a formula
     help: str = ""
+    note: str = ""  # its 说明, printed in the 备注 column when the table has one
 
     @property
     def label(self) -> str:
@@ -54,10 +55,11 @@ class DataTable:
     rows: tuple[DataRow, ...]
     sheet: str = ""  # its Excel sheet name, from the edition
     note: str = ""  # a line above the table (以主管部门下发的表格为准), "" for none
+    notes: bool = False  # a last column 备注 with each row's note
 
     @property
     def header(self) -> list[str]:
-        return data_header(self.years)
+        return data_header(self.years) + (["备注"] if self.notes else [])
 
 
 def data_header(years) -> list[str]:

@@ -114,6 +114,7 @@ SHAPES: tuple[Shape, ...] = (
         Key("sheet", STR, "Excel 工作表名（默认：id）"),
         Key("note", STR, "表上方的一行说明，如 以主管部门下发的表格为准"),
         Key("provisional", BOOL, "行目为暂拟（非主管部门原表）"),
+        Key("notes", BOOL, "表末印一栏“备注”：各行本年度的说明（检查提示的说明）"),
     )),
     Shape("chapter", "章：标题、默认大纲、本章的事实和表", (
         Key("id", STR, "唯一标识", required=True),

@@ -69,6 +69,7 @@ class IndicatorTable:
     note: str = ""  # a line shown above the table wherever a user meets it
     provisional: bool = False  # rows composed by us, not the bureau's own list
     restated: frozenset[str] = frozenset()  # ids of rows whose home is another table
+    notes: bool = False  # a 备注 column prints each row's note (说明) of the table's years
 
     def heading(self, school: str) -> str:
         return self.title.replace("{school}", school)
@@ -627,6 +628,7 @@ def _indicator_tables(table_raw: list[dict], rows_raw: list[dict],
             id=t["id"], title=t["title"], sheet=t.get("sheet", t["id"]), rows=tuple(rows[t["id"]]),
             note=t.get("note", ""), provisional=bool(t.get("provisional", False)),
             restated=frozenset(restated[t["id"]]),
+            notes=bool(t.get("notes", False)),
         )
         for t in table_raw
     )

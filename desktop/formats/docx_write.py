@@ -638,13 +638,15 @@ class _Writer:
         for r in table.rows:
             values = list(r.cells[:nyears]) + [Cell()] * (nyears - len(r.cells))
             rows.append([(r.seq, "center"), (r.label, "left"), (r.unit, "center"),
-                         *((v.text, "right") for v in values)])
+                         *((v.text, "right") for v in values),
+                         *([(r.note, "left")] if table.notes else [])])
             indent = 0
             if r.level >= 1:
                 indent = em + (0 if r.first_child else marker)
-            indents.append([0, indent, 0] + [0] * nyears)
+            indents.append([0, indent, 0] + [0] * nyears + ([0] if table.notes else []))
         columns = (Column("序号", width=0.1), Column("指标", width=4.0), Column("单位", width=0.9),
-                   *(Column(h, numeric=True, width=1.3) for h in head[3:]))
+                   *(Column(h, numeric=True, width=1.3) for h in head[3:3 + nyears]),
+                   *([Column("备注", width=2.0)] if table.notes else []))
         widths = _column_widths(columns, [[t for t, _ in r] for r in rows])
         self._grid(head, rows, widths, indents=indents)
 

@@ -546,13 +546,15 @@ class _Builder:
                     TextBlock(ts, r.label, name_style),
                     TextBlock(ts, r.unit, cell.but(align="centre")),
                     *(TextBlock(ts, v.text, cell.but(align="right")) for v in values),
+                    *([TextBlock(ts, r.note, cell)] if table.notes else []),
                 ]
             )
         columns = (
             Column("序号", width=0.1),
             Column("指标", width=4.0),
             Column("单位", width=0.9),
-            *(Column(h, numeric=True, width=1.3) for h in head[3:]),
+            *(Column(h, numeric=True, width=1.3) for h in head[3:3 + nyears]),
+            *([Column("备注", width=2.0)] if table.notes else []),
         )
         widths = self._column_widths(columns, rows)
         return self._grid(rows, widths, total=False)

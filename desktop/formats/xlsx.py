@@ -219,13 +219,19 @@ def _write_data_sheet(ws: Worksheet, table: DataTable, submission: Submission) -
     _write_header(ws, headers, widths)
     row = FIRST_BODY_ROW
     for data_row in table.rows:
-        _write_data_row(ws, row, data_row, ncols, widths)
+        _write_data_row(ws, row, data_row, ncols, widths, table.notes)
         row += 1
     last_table_row = row - 1
     _merge_seq_groups(ws, table.rows)
-    widths.apply(ws, caps={2: MAX_NAME_WIDTH})
+    widths.apply(ws, caps={2: MAX_NAME_WIDTH, **({ncols: MAX_NAME_WIDTH} if table.notes else {})})
     _fit_title_height(ws, ncols, TITLE)
     _fit_row_heights(ws, FIRST_BODY_ROW, last_table_row, ws.column_dimensions["B"].width, col=2)
+    if table.notes:  # a long 说明 wraps in its column, and its row grows for it
+        from openpyxl.utils import get_column_letter
+
+        letter = get_column_letter(ncols)
+        _fit_row_heights(ws, FIRST_BODY_ROW, last_table_row, ws.column_dimensions[letter].width,
+                         col=ncols)
     last_row = _write_submission(ws, submission, last_table_row + 2, ncols)
     _setup_page(ws, ncols, last_row)
 
@@ -252,7 +258,8 @@ def _write_header(ws: Worksheet, headers: list[str], widths: _Widths) -> None:
         widths.note(col, text)
 
 
-def _write_data_row(ws: Worksheet, row: int, data: DataRow, ncols: int, widths: _Widths) -> None:
+def _write_data_row(ws: Worksheet, row: int, data: DataRow, ncols: int, widths: _Widths,
+                    table_notes: bool = False) -> None:
     seq, name, unit = ws.cell(row, 1), ws.cell(row, 2), ws.cell(row, 3)
     # 序号 as a number: text "1" would get Excel's green "number stored as text" mark.
     if data.seq.isascii() and data.seq.isdigit():
@@ -270,6 +277,11 @@ def _write_data_row(ws: Worksheet, row: int, data: DataRow, ncols: int, widths: 
     widths.note(3, data.unit)
     for col, value in enumerate(data.cells[: ncols - 3], start=4):
         widths.note(col, put_value(ws.cell(row, col), value))
+    if table_notes:  # the 备注 column, after the years: text, left, wrapped
+        note = ws.cell(row, ncols)
+        put_text(note, data.note)
+        note.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        widths.note(ncols, data.note)
     for col in range(1, ncols + 1):
         cell = ws.cell(row, col)
         cell.font = BODY

@@ -229,3 +229,62 @@ def test_the_completeness_findings_say_so_in_json(empty_report):
     data = json.loads(rules.check_json(rules.check(empty_report)))
     assert data and {d["category"] for d in data} == {"completeness"}
     assert all({"severity", "message", "indicators", "year"} <= set(d) for d in data)
+
+
+# ------------------------------------------------------------------ the note printed in 备注
+def _with_notes_column(report):
+    """The report's edition with `notes = true` on its indicator table (the edition wants it)."""
+    from dataclasses import replace
+
+    tables = tuple(replace(t, notes=True) for t in report.template.indicator_tables)
+    report.template = replace(report.template, indicator_tables=tables)
+    return report
+
+
+def test_the_edition_key_notes_turns_the_column_on():
+    path = resources.files("resources") / "templates" / "2022.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert templates.from_toml(data).indicator_tables[0].notes is False  # the seed prints none
+    data["indicator_table"][0]["notes"] = True
+    assert templates.from_toml(data).indicator_tables[0].notes is True
+
+
+def test_a_note_is_printed_in_the_remarks_column(sample_report, tmp_path):
+    import subprocess
+
+    import docx
+    import openpyxl
+
+    from desktop import assemble
+    from desktop.formats.docx_write import write_docx
+    from desktop.formats.pdf import write_pdf
+    from desktop.formats.xlsx import write_xlsx
+
+    sample_report.set_note("certificates", 2021, "2021年起全面推行1+X证书。")
+    sample_report.set_note("certificates", 2020, "仅含职业资格证书。")
+    plain = assemble.build(sample_report, photos=False)
+    assert "备注" not in plain.data_tables[0].header  # the 2022 edition does not want it
+    doc = assemble.build(_with_notes_column(sample_report), photos=False)
+    table = doc.data_tables[0]
+    assert table.header == ["序号", "指标", "单位", "2020年", "2021年", "备注"]
+    row = next(r for r in table.rows if r.name.startswith("职业技能等级证书"))
+    assert row.note == "2020年：仅含职业资格证书。；2021年：2021年起全面推行1+X证书。"
+    funding = next(r for r in table.rows if r.name.startswith("年生均财政拨款"))
+    assert funding.note.startswith("2021年为1—8月")  # this year's note alone needs no year
+
+    write_xlsx(doc, tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")[table.sheet]
+    cells = {ws.cell(r, 2).value: ws.cell(r, 6).value for r in range(1, ws.max_row + 1)}
+    assert "备注" in [ws.cell(r, 6).value for r in range(1, 6)]
+    assert cells[funding.name].startswith("2021年为1—8月")
+
+    write_docx(doc, tmp_path / "t.docx")
+    words = docx.Document(str(tmp_path / "t.docx"))
+    data = next(t for t in words.tables
+                if [c.text for c in t.rows[0].cells] == table.header)  # not 科研成果's 备注
+    assert any(r.cells[-1].text.startswith("2021年为1—8月") for r in data.rows)
+
+    write_pdf(doc, tmp_path / "t.pdf", table_only=True)
+    subprocess.run(["pdftotext", tmp_path / "t.pdf", tmp_path / "t.txt"], check=True)
+    text = (tmp_path / "t.txt").read_text(encoding="utf-8")
+    assert "备注" in text and "统计期8个月" in text.replace("\n", "").replace(" ", "")
