@@ -63,7 +63,27 @@ def application():
     app.setApplicationName("qreport")
     fonts.apply(app)
     _install_chinese_qt_texts(app)
+    if not app.property("qreport_clipboard_hook"):
+        app.aboutToQuit.connect(release_clipboard)
+        app.setProperty("qreport_clipboard_hook", True)
     return app
+
+
+def release_clipboard() -> None:
+    """Leave on the clipboard only data Qt made itself, before the interpreter ends.
+
+    Copying text with live values puts mime data made in Python on the clipboard; Python
+    destroys it at exit while Qt's clipboard still owns it, and the process crashes on the
+    way out. Replacing it by the same text, which Qt copies itself, keeps the copy pasteable
+    into Word after qreport has closed."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.live_values import MIME
+
+    clipboard = QApplication.clipboard()
+    data = clipboard.mimeData()
+    if data is not None and data.hasFormat(MIME):
+        clipboard.setText(data.text())
 
 
 def _install_chinese_qt_texts(app) -> None:

@@ -58,3 +58,13 @@ def on_disk(report_copy):
                 return report.file.get_meta(key)
 
     return OnDisk()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _leave_the_clipboard_as_the_application_does(qapp):
+    """pytest-qt's application never quits, so run the application's own exit step
+    (desktop.ui.app.release_clipboard) when the session ends, as a real quit does."""
+    yield
+    from desktop.ui.app import release_clipboard
+
+    release_clipboard()

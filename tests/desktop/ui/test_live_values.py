@@ -148,3 +148,48 @@ def test_markers_render_as_values_or_a_visible_gap(empty_report):
     assert live.render(text, value_of)[0] == "在校生〔全日制在校生数（2021年）未填〕人。"
     empty_report.set_text("students", 2021, "1200")
     assert live.render(text, live.resolver(empty_report))[0] == "在校生1200人。"
+
+
+EXIT_AFTER_COPY = r"""
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QTextCursor
+from desktop.ui import live_values
+from desktop.ui.app import application
+from desktop.ui.main_window import MainWindow, open_locked
+
+app = application()
+report, lock = open_locked(sys.argv[1])
+window = MainWindow(report, lock=lock, interactive=False)
+window.show()
+tab = window.chapter_tabs["overview"]
+window.show_tab(tab)
+editor = tab.editor
+shown = editor.text.toPlainText()
+start = shown.index("9527", shown.index("在校生规模达 9527 人"))
+cursor = editor.text.textCursor()
+cursor.setPosition(start)
+cursor.setPosition(start + 4, QTextCursor.MoveMode.KeepAnchor)
+editor.text.setTextCursor(cursor)
+assert live_values.insert_value(editor, ask=lambda: ("students", 2021))
+editor.text.selectAll()
+editor.text.copy()
+assert app.clipboard().mimeData().hasFormat(live_values.MIME)
+QTimer.singleShot(0, app.quit)
+app.exec()
+window.close()
+print("left on the clipboard:", "9527" in app.clipboard().text(),
+      app.clipboard().mimeData().hasFormat(live_values.MIME))
+"""
+
+
+def test_the_application_exits_cleanly_after_a_live_value_was_copied(report_copy):
+    # mime data made in Python and left on Qt's clipboard crashed the process on exit
+    import os
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", EXIT_AFTER_COPY, str(report_copy)],
+                          capture_output=True, text=True, timeout=120, env=dict(os.environ))
+    assert done.returncode == 0, done.stderr[-2000:]
+    # the copied text stays pasteable after qreport is gone; only our own format is dropped
+    assert "left on the clipboard: True False" in done.stdout
