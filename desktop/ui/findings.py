@@ -117,7 +117,7 @@ class FindingsDock(QDockWidget):
             group = category_of(finding)
             if group != shown_group and len(groups) > 1:
                 header = QListWidgetItem(f"{CATEGORIES[group]}（{groups[group]}）")
-                header.setFlags(Qt.ItemFlag.NoItemFlags)
+                header.setFlags(Qt.ItemFlag.ItemIsEnabled)  # readable, not selectable
                 font = header.font()
                 font.setBold(True)
                 header.setFont(font)
