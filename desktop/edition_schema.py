@@ -296,7 +296,8 @@ class _Checker:
                     (n for n, t in enumerate(self.lines.text, 1) if key.match(t)), 0)
                 self.add(line, f"没有“{name}”这种表。{_suggest(name, SHAPE)}".strip())
                 continue
-            if shape.many != isinstance(raw, list):
+            if (not isinstance(raw, list | dict) or shape.many != isinstance(raw, list)
+                    or (shape.many and not all(isinstance(e, dict) for e in raw))):
                 form = shape.header
                 self.add(self.lines.at(name, 0), f"“{name}”应写成 {form}。")
                 continue

@@ -55,7 +55,7 @@ def make_next(old_path: Path | str, new_path: Path | str, edition: str | None = 
         raise ReportFileError("新报告不能覆盖原报告。")
     work = Path(tempfile.mkdtemp(prefix="qreport-next-"))
     try:
-        copy = work / "last.qreport"
+        copy = work / old_path.name  # messages about it name the user's file
         copy_report(old_path, copy)  # read-only on the old file: its bytes stay as they are
         with Report.open(copy) as old:
             target = target_edition(old, edition)

@@ -222,6 +222,18 @@ class Report:
         self.edition = shipped
         self.template = shipped.at_year(self.report_year, self.file.get_meta("title") or None)
 
+    def set_title(self, pattern: str) -> str:
+        """The report's own title (provinces print their own, e.g. 陕西省职业学校质量报告
+        （{year}年度））; "" goes back to the edition's. {year} is the report's year.
+        Returns the title as it now reads."""
+        pattern = clean_text(pattern)
+        if pattern.count("{") != pattern.count("}"):
+            raise ReportFileError("报告标题中的“{”“}”不成对；年份请写 {year}。")
+        with self.file.transaction("报告标题"):
+            self.file.set_meta("title", pattern)
+        self.template = self.edition.at_year(self.report_year, pattern or None)
+        return self.title
+
     # ------------------------------------------------------------ settings
     @property
     def no_graduates(self) -> bool:

@@ -410,7 +410,7 @@ def check_file(path) -> list[edition_schema.Mistake]:
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        return [edition_schema.Mistake(0, f"{path.name} 不是 UTF-8 编码的文本文件。")]
+        return [edition_schema.Mistake(0, "不是 UTF-8 编码的文本文件。")]
     return check_text(text, path.name.removesuffix(".toml"))
 
 

@@ -132,3 +132,12 @@ def test_moving_to_a_newer_version_is_previewed_then_explicit(tmp_path):
     with Report.open(path) as report:
         assert report.file.get_meta(EDITION_COPY) == shipped and report.edition_update() == []
         assert any(c.title == "文化传承" for c in report.template.chapters)
+
+
+def test_a_report_prints_its_own_title(tmp_path):
+    path = tmp_path / "r.qreport"
+    with Report.new(path, "测试职业学校", "2024", 2025) as report:
+        assert report.set_title("陕西省职业学校质量报告（{year}年度）") == "陕西省职业学校质量报告（2025年度）"
+    with Report.open(path) as report:
+        assert assemble.build(report).title == "陕西省职业学校质量报告（2025年度）"
+        assert report.set_title("") == "中国职业教育质量报告（2025年度）"
