@@ -50,7 +50,7 @@ def data_table(report: Report, table: IndicatorTable | None = None, shown=None) 
     if shown is None:
         shown = report.shown()
     years = report.years
-    notes = report.file.notes() if table.notes else {}
+    notes = report.file.notes()
     rows = []
     for ind in table.rows:
         first_child = bool(ind.parent) and report.template.indicators[ind.parent].children[0] == ind.id
@@ -131,12 +131,15 @@ def _build(report: Report, with_photos: bool) -> d.Document:
             )
         )
     meta = report.file.meta()
+    cover = report.cover()
     return d.Document(
         school=report.school,
         title=template.title,
         edition=template.id,
         date_text=chinese_date(meta.get("report_date", "")),
         chapters=chapters,
+        title_lines=cover.title_lines,
+        logo=cover.logo,
         data_tables=data_tables(report, shown),
         submission=submission(report),
         tables=tables,

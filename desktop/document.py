@@ -38,7 +38,7 @@ class DataRow:
     kind: str = "count"  # value type name: count, decimal, percent, money, ratio, text
     derived: bool = False  # computed from other indicators by a formula
     help: str = ""
-    note: str = ""  # its 说明, printed in the 备注 column when the table has one
+    note: str = ""  # its 说明: in the 备注 column when the table has one, else under the table
 
     @property
     def label(self) -> str:
@@ -60,6 +60,11 @@ class DataTable:
     @property
     def header(self) -> list[str]:
         return data_header(self.years) + (["备注"] if self.notes else [])
+
+    @property
+    def row_notes(self) -> list[tuple[str, str]]:
+        """(row name, 备注) for every row with a note, in table order."""
+        return [(r.name, r.note) for r in self.rows if r.note]
 
 
 def data_header(years) -> list[str]:
@@ -166,6 +171,19 @@ class Document:
     data_tables: list[DataTable]  # the edition's indicator tables, in order (at least one)
     submission: Submission
     tables: list[Table] = field(default_factory=list)  # every chapter table in order
+    title_lines: tuple[str, ...] = ()  # the cover's title lines as set in 报告信息 (or none)
+    logo: bytes = b""  # the school's logo for the cover (JPEG or PNG), b"" for none
+
+    @property
+    def cover_title(self) -> list[str]:
+        """The cover's title lines: as set, or the title split before "质量" the way
+        covers print it ("中等职业教育" / "质量年度报告（2022）")."""
+        if self.title_lines:
+            return list(self.title_lines)
+        i = self.title.find("质量")
+        if i > 0:
+            return [self.title[:i].strip(), self.title[i:].strip()]
+        return [self.title]
 
     @property
     def data_table(self) -> DataTable:

@@ -58,6 +58,34 @@ class Shown:
 EDITION_COPY = "edition_toml"  # meta key: the TOML text of the report's edition
 
 
+LOGO_SIDE = 600  # pixels: a cover logo prints about 3 cm wide
+
+
+def _small_logo(data: bytes) -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    if max(image.size) <= LOGO_SIDE:
+        return data
+    image.thumbnail((LOGO_SIDE, LOGO_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, "PNG" if image.mode == "RGBA" else "JPEG", quality=90)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The cover's fields: title lines (empty: the title, split the usual way), school,
+    date as "YYYY-MM", logo as image bytes (b"": none)."""
+
+    title_lines: tuple[str, ...]
+    school: str
+    date: str
+    logo: bytes = b""
+
+
 class Report:
     def __init__(self, file: ReportFile, template: Template):
         from desktop import settings
@@ -255,6 +283,50 @@ class Report:
             self.file.set_meta("no_graduates", "1" if on else "")
             self.file.set_values([(i, year, NA if on else None) for i in changed])
         return changed
+
+    # ------------------------------------------------------------ cover
+    def cover(self) -> Cover:
+        """What the cover prints (报告信息): title lines, school, date, logo."""
+        import base64
+        import binascii
+
+        meta = self.file.meta()
+        try:
+            logo = base64.b64decode(meta.get("cover_logo", ""), validate=True)
+        except (binascii.Error, ValueError):  # a damaged value: no logo rather than no cover
+            logo = b""
+        lines = tuple(line for line in meta.get("cover_title", "").split("\n") if line.strip())
+        return Cover(lines, meta.get("school", ""), meta.get("report_date", ""), logo)
+
+    def set_cover(self, cover: Cover) -> Cover:
+        """Store the cover's fields in one transaction; returns what was there before.
+        The school must not be empty; the date is "YYYY-MM"; a logo is an image file's bytes
+        (turned upright and scaled like a photo; ImageRefused when it is none)."""
+        import base64
+        import re
+
+        from desktop import images
+
+        school = clean_text(cover.school)
+        if not school:
+            raise ReportFileError("学校名称不能为空。")
+        problem = field_problem("school", school) or next(
+            (p for line in cover.title_lines if (p := field_problem("title", line))), None)
+        if problem:
+            raise ReportFileError(problem)
+        if cover.date and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", cover.date):
+            raise ReportFileError(f"封面日期“{cover.date}”应为年月，如 2022-01。")
+        lines = [clean_text(line) for line in cover.title_lines]
+        logo = cover.logo
+        old = self.cover()
+        if logo and logo != old.logo:
+            logo = _small_logo(images.prepare(logo, "标志图片").data)
+        with self.file.transaction():
+            self.file.set_meta("school", school)
+            self.file.set_meta("cover_title", "\n".join(line for line in lines if line))
+            self.file.set_meta("report_date", cover.date)
+            self.file.set_meta("cover_logo", base64.b64encode(logo).decode("ascii"))
+        return old
 
     # ------------------------------------------------------------ values
     def set_text(self, indicator: str, year: int, text: str) -> str | None:

@@ -24,7 +24,8 @@ NAME = "qreport"
 # Python modules never needed at run time (test tools, other GUI toolkits, big extras).
 EXCLUDES = [
     "tkinter", "unittest", "pydoc", "doctest", "pytest", "hypothesis", "IPython",
-    "PySide6.QtNetwork", "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets",
+    # (QtNetwork stays: a second start finds the open window through a local socket)
+    "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets",
     "PySide6.QtQuickControls2", "PySide6.QtSql", "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets",
     "PySide6.QtDBus", "PySide6.QtDesigner", "PySide6.QtHelp", "PySide6.QtTest",
     "PySide6.QtUiTools", "PySide6.QtXml", "PySide6.QtSvg", "PySide6.QtSvgWidgets",
@@ -37,9 +38,9 @@ EXCLUDES = [
 ]
 # Shared libraries and plugin folders the excluded modules leave behind in the bundle.
 DROP_GLOBS = [
-    "**/libQt6Qml*", "**/libQt6Quick*", "**/libQt6Network*", "**/libQt6Pdf*",
+    "**/libQt6Qml*", "**/libQt6Quick*", "**/libQt6Pdf*",
     "**/libQt6VirtualKeyboard*", "**/libQt6Sql*", "**/libQt6Designer*", "**/libQt6Test*",
-    "**/Qt6Qml*.dll", "**/Qt6Quick*.dll", "**/Qt6Network*.dll", "**/Qt6Pdf*.dll",
+    "**/Qt6Qml*.dll", "**/Qt6Quick*.dll", "**/Qt6Pdf*.dll",
     "**/PySide6/Qt/translations/qtwebengine*", "**/PySide6/Qt/qml",
     "**/plugins/qmltooling", "**/plugins/networkinformation", "**/plugins/tls",
     "**/plugins/sqldrivers", "**/plugins/virtualkeyboard", "**/plugins/designer",

@@ -23,17 +23,20 @@ class Cover(Flowable):
     def __init__(
         self,
         ts: Typesetter,
-        title: str,
+        title: str | list[str],
         school: str,
         date_text: str,
         title_style: TextStyle,
         school_style: TextStyle,
         date_style: TextStyle,
+        logo: bytes = b"",
     ) -> None:
         super().__init__()
         self.ts = ts
+        self.logo = logo
+        lines = cover_title_lines(title) if isinstance(title, str) else title
         self.parts = [
-            (0.22, [ts.clean(x, title_style.font) for x in cover_title_lines(title)], title_style),
+            (0.22, [ts.clean(x, title_style.font) for x in lines], title_style),
             (0.72, [ts.clean(school, school_style.font)], school_style),
             (0.80, [ts.clean(date_text, date_style.font)], date_style),
         ]
@@ -43,6 +46,8 @@ class Cover(Flowable):
         return self.width, self.height
 
     def draw(self):
+        if self.logo:
+            self._draw_logo()
         bottom = self.height  # where the part above ended
         for at, texts, style in self.parts:
             # A part that wrapped (a long school name) pushes the next one down rather
@@ -55,6 +60,24 @@ class Cover(Flowable):
                 draw_lines(self.canv, lines, style, self.width, top)
                 top -= len(lines) * style.leading
             bottom = top
+
+    def _draw_logo(self) -> None:
+        """The school's logo centred above the title (at most 3.5 cm, its proportions)."""
+        import io
+
+        from reportlab.lib.units import cm
+        from reportlab.lib.utils import ImageReader
+
+        try:
+            image = ImageReader(io.BytesIO(self.logo))
+            width, height = image.getSize()
+        except Exception:  # a damaged logo must not cost the whole PDF
+            return
+        box = min(3.5 * cm, self.height * 0.12)
+        scale = box / max(width, height)
+        w, h = width * scale, height * scale
+        top = self.height * (1 - 0.06)
+        self.canv.drawImage(image, (self.width - w) / 2, top - h, w, h, mask="auto")
 
 
 MAX_TOC_LINES = 3

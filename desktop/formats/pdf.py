@@ -211,12 +211,13 @@ class _Builder:
 
         cover = Cover(
             self.ts,
-            doc.title,
+            doc.cover_title,
             doc.school,
             doc.date_text,
             self.cover_title,
             self.cover_school,
             self.cover_date,
+            logo=doc.logo,
         )
         story: list = [cover, NextPageTemplate("toc"), PageBreak()]
         story.extend(self._toc())
@@ -507,7 +508,7 @@ class _Builder:
 
     def _data_table_story(self, table: DataTable, sub: Submission | None, *,
                           heading: bool) -> list:
-        from desktop.formats.typeset import TableWithTail, TextBlock
+        from desktop.formats.typeset import Stack, TableWithTail, TextBlock
 
         if heading:
             title = self._heading(table.title, self.data_title, 0)
@@ -518,10 +519,16 @@ class _Builder:
             story.append(TextBlock(self.ts, table.note, self.cell, keep_with_next=True))
         grid = self._data_grid(table)
         grid.spaceAfter = 0
+        # 备注 typed in the table: in its 备注 column when the edition gives it one, else
+        # printed right under it
+        notes = [] if table.notes else [
+            TextBlock(self.ts, f"备注：{name}：{note}" if i == 0 else f"　　　{name}：{note}",
+                      self.cell) for i, (name, note) in enumerate(table.row_notes)]
         if sub is None:
-            return [*story, grid]
+            return [*story, grid, *notes]
         # The block to sign and stamp never stands alone on the last page.
-        return [*story, TableWithTail(grid, self._submission(sub), gap=18)]
+        tail = Stack([*notes, self._submission(sub)], gap=6) if notes else self._submission(sub)
+        return [*story, TableWithTail(grid, tail, gap=18 if not notes else 8)]
 
     def _data_grid(self, table: DataTable):
         from desktop.formats.typeset import TextBlock

@@ -355,6 +355,28 @@ class NeedSpace(CondPageBreak):
         return need
 
 
+class Stack(Flowable):
+    """Flowables one under the other as one block (备注 and the block to sign)."""
+
+    def __init__(self, parts: list, gap: float) -> None:
+        super().__init__()
+        self.parts = parts
+        self.gap = gap
+
+    def wrap(self, availWidth, availHeight):
+        self._sizes = [p.wrap(availWidth, availHeight) for p in self.parts]
+        self.width = availWidth
+        self.height = sum(h for _, h in self._sizes) + self.gap * (len(self.parts) - 1)
+        return self.width, self.height
+
+    def draw(self):
+        y = self.height
+        for part, (_, h) in zip(self.parts, self._sizes, strict=True):
+            y -= h
+            part.drawOn(self.canv, 0, y)
+            y -= self.gap
+
+
 class TableWithTail(Flowable):
     """A long table followed by a block that must not stand alone on a page (the
     submission block under the 质量数据表): when the block does not fit after the table's

@@ -142,12 +142,18 @@ def run(file: Path | str | None = None, smoke: bool = False) -> int:
     app = application()
     current = settings.load()
     explicit = file is not None
+    from desktop.ui.single_instance import hand_over
+
     try:
         # the sample is written on first use: a full disk is said, and (the file being
         # created whole or not at all) no empty report is left to be opened next time
         path = Path(file) if explicit else _default_path(current)
+        if not smoke and hand_over(path):
+            return 0  # the window that has it open came forward
         report, lock = open_locked(path)
     except (ReportFileError, FileLocked) as exc:
+        if isinstance(exc, FileLocked) and not smoke and hand_over(path):
+            return 0  # it was still starting a moment ago
         if smoke:
             print(exc, file=sys.stderr)
             return 2

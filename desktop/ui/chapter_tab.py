@@ -40,6 +40,7 @@ class ChapterTab(QWidget):
         self.undo_stack = undo_stack
         self.file = report.file
         self.in_command = False  # True while a command refreshes this tab
+        self.values_changed = False  # whether the last command changed indicator values
         self._numbers: tuple[dict[int, str], dict[int, str]] | None = None
         self._shown: dict[tuple[str, int], Shown] | None = None
         self._thumbs: dict[int, QPixmap] = {}  # photo id -> thumbnail; photo data never changes
@@ -79,8 +80,17 @@ class ChapterTab(QWidget):
             sections = self.file.sections(self.chapter.id)
         before = self.editor.section_id
         self.outline.load(sections)
+        self._mark_drafts()
         if self.editor.section_id == before:
             self.editor.refresh()  # otherwise showing the new selection has read it all
+
+    def _mark_drafts(self) -> None:
+        """Sections carried from last year and not yet edited show 待更新 (an edit of
+        their text or title ends it: desktop.drafts compares fingerprints)."""
+        from desktop import drafts
+
+        mine = {s.id for s in drafts.pending(self.report) if s.chapter == self.chapter.id}
+        self.outline.model.set_drafts(mine)
 
     def focus_target(self, section_id: int | None = None, table_id: int | None = None,
                      indicator_id: str | None = None) -> bool:
@@ -161,6 +171,9 @@ class ChapterTab(QWidget):
                 self.editor.refresh()  # otherwise showing the new section has read it all
         finally:
             self.in_command = False
+        if self.outline.model.drafts:
+            self._mark_drafts()
+        self.values_changed = bool(command.values)  # the grids re-read only then
         self.changed.emit()
         if command.pushed:  # an undo or a redo, not the edit itself
             self.replayed.emit(("已撤销：" if command.undone else "已重做：") + command.text())

@@ -152,11 +152,13 @@ class DataTableModel(QAbstractTableModel):
         self._values: dict[tuple[str, int], str] = {}
         self._notes: dict[tuple[str, int], str] = {}
         self._shown: dict[tuple[str, int], Shown] = {}
+        self.pending: dict[tuple[int, int], tuple[str, str]] = {}  # refused: text, message
         self._read()
+        # One change event for the views: a value or note written (here, by an import, by
+        # another table's grid) re-reads the grid; a chapter's text or outline does not.
+        # The window reloads it after a chapter command that changed values (facts feed
+        # derived rows). Re-reading ~200 values takes well under a millisecond.
         notifier.changed.connect(self._on_change)
-        # Every command, ours or a chapter tab's, may change what this grid shows
-        # (facts feed derived rows); re-reading ~200 values takes well under a millisecond.
-        undo_stack.indexChanged.connect(self.reload)
 
     # ------------------------------------------------------------ reading
     def _read(self) -> None:
@@ -172,6 +174,8 @@ class DataTableModel(QAbstractTableModel):
     def _on_change(self, change) -> None:
         if change.error is not None:
             self._write_error = change.error
+        elif change.kind in ("value", "note"):
+            self.reload()
 
     def year_of(self, column: int) -> int:
         return self.years[0] if column == COL_PREV else self.years[1]
@@ -222,6 +226,14 @@ class DataTableModel(QAbstractTableModel):
             return None
         ind = self.rows[index.row()]
         col = index.column()
+        pending = self.pending.get((index.row(), col))
+        if pending is not None:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+                return pending[0]
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#B3261E"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return pending[1] + "，未保存"
         if role in (Qt.ItemDataRole.DisplayRole, RAW_ROLE):
             return self._display(ind, col, raw=role == RAW_ROLE)
         if role == Qt.ItemDataRole.EditRole:
@@ -338,8 +350,14 @@ class DataTableModel(QAbstractTableModel):
         try:
             canonical = self.parse(row, col, text)
         except ValueRefused as exc:
+            # the refused text stays in its cell, red, until corrected (or given up when
+            # the window closes, after asking)
+            self.pending[(row, col)] = (text, str(exc))
+            self.dataChanged.emit(index, index)
             self.refused.emit(index, str(exc))
             return False
+        if self.pending.pop((row, col), None) is not None:
+            self.dataChanged.emit(index, index)
         if canonical == self.stored(row, col):
             return True  # nothing changed: no write, no undo step
         ind = self.rows[row]
@@ -372,7 +390,13 @@ class DataTableModel(QAbstractTableModel):
                 notes.append((ind.id, self.years[1], canonical or ""))
             else:
                 values.append((ind.id, self.year_of(cell.column), canonical))
-        if refusals or not (values or notes):
+        if refusals:
+            return refusals
+        for cell in cells:  # typed over, pasted over or cleared: no longer waiting
+            if self.pending.pop((cell.row, cell.column), None) is not None:
+                index = self.index(cell.row, cell.column)
+                self.dataChanged.emit(index, index)
+        if not (values or notes):
             return refusals
         count = len(values) + len(notes)
         command = SetValuesCommand(
@@ -788,12 +812,36 @@ class DataTableTab(QWidget):
     def _hide_refusal(self) -> None:
         self.refusal.setVisible(False)
 
+    def pending_refusal(self) -> tuple[QWidget, str] | None:
+        """Text the file refused that is still shown, in an open cell editor or kept in its
+        cell, and the message."""
+        view = self.view
+        if self.model.pending and not view.editing():
+            (_row, _col), (_text, message) = next(iter(self.model.pending.items()))
+            return view, message
+        if not view.editing():
+            return None
+        index = view.currentIndex()
+        editor = view.indexWidget(index)
+        if not isinstance(editor, QLineEdit) or not index.isValid():
+            return None
+        try:
+            self.model.parse(index.row(), index.column(), editor.text())
+        except ValueRefused as exc:
+            return editor, str(exc)
+        return None
+
+    def focus_refusal(self) -> None:
+        """Back to the first refused cell, to correct it."""
+        if self.model.pending:
+            self.view.focus_cell(*next(iter(self.model.pending)))
+
     def shutdown(self) -> None:
         """Before the report closes: nothing may touch the file any more."""
         if self._shut:
             return  # a failed restore closes the window after the tab was shut down
         self._shut = True
-        self.model.undo_stack.indexChanged.disconnect(self.model.reload)
+        self.model.notifier.changed.disconnect(self.model._on_change)
         self.undo_stack.indexChanged.disconnect(self._read_meta)
 
     # ------------------------------------------------------------ the tab contract

@@ -48,7 +48,7 @@ from desktop.ui.find_dialog import FindDialog
 from desktop.ui.findings import FindingsDock, counts
 from desktop.ui.new_report_dialog import REPORT_FILTER, NewReportDialog
 from desktop.ui.section_editor import REMEMBERED
-from desktop.ui.undo import Change, ImportCommand, Notifier, WordImportCommand
+from desktop.ui.undo import META_LABELS, Change, ImportCommand, Notifier, WordImportCommand
 
 CHECK_DELAY_MS = 150  # debounce: a burst of edits re-runs the check once
 DEFAULT_SIZE = QSize(1280, 800)
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self._dialogs: list[QWidget] = []
         self.find_dialog: FindDialog | None = None
         self._closed = False
+        self._listening: Path | None = None
 
         self.tabs = QTabWidget(self, documentMode=True, usesScrollButtons=True)
         self.tabs.currentChanged.connect(self._on_current_tab)
@@ -129,6 +130,10 @@ class MainWindow(QMainWindow):
         for key, value in self.settings.splitters.items():
             if key in REMEMBERED and isinstance(value, int | float):
                 REMEMBERED[key] = value
+        from desktop.ui.single_instance import Listener
+
+        self.listener = Listener(self)  # a second start on this file comes here
+        self.listener.activated.connect(self.come_forward)
         self._build_status_bar()
         self._build_menus()
         self._build_tabs()
@@ -158,9 +163,12 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("文件(&F)")
         self._action(file_menu, "新建…", self.new_report, QKeySequence.StandardKey.New)
         self._action(file_menu, "使用主管部门下发的指标表…", lambda: bureau.edition_from_form(self))
+        self._action(file_menu, "新建下一年度报告…", self.new_next_year)
         self._action(file_menu, "打开…", self.open_dialog, QKeySequence.StandardKey.Open)
         self.recent_menu = file_menu.addMenu("最近打开")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        self._action(file_menu, "报告信息…", self.show_report_info, "Ctrl+Shift+I")
         file_menu.addSeparator()
         self._action(file_menu, "保存", self.save, QKeySequence.StandardKey.Save)
         self._action(file_menu, "另存副本…", self.save_copy, "Ctrl+Shift+S")
@@ -287,7 +295,20 @@ class MainWindow(QMainWindow):
                 and self.dock.height() > self.height() // 4:
             self.resizeDocks([self.dock], [self._dock_height()], Qt.Orientation.Vertical)
 
+    def come_forward(self) -> None:
+        """Another start asked for the file shown here: show this window instead."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.statusBar().showMessage("这个报告已经在本窗口中打开。", 5000)
+
     def _retitle(self) -> None:
+        if self.lock is not None and self._listening != self.report.file.path:
+            # only the process holding the file's lock answers for it
+            self._listening = self.report.file.path
+            self.listener.listen(self.report.file.path)
         path = str(self.report.file.path.resolve())
         self.setWindowFilePath(path)
         self.file_label.setText(self.report.file.path.name)
@@ -332,9 +353,13 @@ class MainWindow(QMainWindow):
             self._retitle()
         if change.replayed:
             # an undo shows where it happened: that grid, with the cells selected
-            target = self.data_tab
+            target = self.data_tab  # the fields under the grid (填报人 …)
             if change.kind in ("value", "note") and change.keys:
                 target = self.data_tab_of(change.keys[0][0])
+            elif change.kind == "meta" and not set(change.keys) <= set(META_LABELS):
+                target = None  # 报告信息: no tab shows it
+                self.statusBar().showMessage(
+                    ("已撤销：" if change.undone else "已重做：") + change.text, 5000)
             if target is not None:
                 self.show_tab(target)
                 where = self.tabs.tabText(self.tab_index(target))
@@ -352,8 +377,9 @@ class MainWindow(QMainWindow):
                 self._stale.add(chapter_id)
 
     def _on_tab_changed(self, tab: QWidget) -> None:
-        for data_tab in self.data_tabs:
-            data_tab.reload()
+        if getattr(tab, "values_changed", True):  # a fact: derived rows follow
+            for data_tab in self.data_tabs:
+                data_tab.reload()
         for chapter_id, other in self.chapter_tabs.items():
             if other is not tab:
                 self._stale.add(chapter_id)
@@ -587,6 +613,51 @@ class MainWindow(QMainWindow):
         dialog.open()
         self._keep(dialog)
         return dialog
+
+    def show_report_info(self):
+        """报告信息: the cover's fields and the school's name, applied as one undo step."""
+        from desktop.ui.report_info_dialog import ReportInfoDialog
+        from desktop.ui.undo import SetCoverCommand
+
+        self.commit_pending_edits()
+        dialog = ReportInfoDialog(self.report, self)
+
+        def apply() -> None:
+            cover = dialog.cover()
+            if cover != self.report.cover():
+                self.undo_stack.push(SetCoverCommand(self.report, cover, self.notifier))
+
+        dialog.accepted.connect(apply)
+        dialog.open()
+        self._keep(dialog)
+        return dialog
+
+    def new_next_year(self, target: Path | None = None) -> bool:
+        """Next year's report from this one (desktop.next_year): values roll into the
+        previous-year column, texts come along flagged 待更新; this file is untouched."""
+        from desktop import next_year
+        from desktop.errors import UserError
+
+        self.commit_pending_edits()
+        if target is None:
+            name = f"{self.report.school}{self.report.report_year + 1}质量报告.qreport"
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "新建下一年度报告", str(self.work_folder() / name), REPORT_FILTER)
+            if not chosen:
+                return False
+            target = Path(chosen)
+        if target.suffix != ".qreport":
+            target = target.with_name(target.name + ".qreport")
+        try:
+            next_year.make_next(self.report.file.path, target)
+        except (ReportFileError, UserError, OSError) as exc:
+            self._message(QMessageBox.Icon.Warning, "无法新建下一年度报告", str(exc))
+            return False
+        if not self.open_file(target):
+            return False
+        self.statusBar().showMessage(
+            f"已新建 {target.name}：沿用的小节标为“待更新”，请按本年度修改。", 10000)
+        return True
 
     def save(self) -> QMessageBox:
         """Ctrl+S: there is nothing to save; say so, and offer the copy people may want."""
@@ -930,9 +1001,60 @@ class MainWindow(QMainWindow):
         self._commit_chapter_text()
         self.undo_stack.redo()
 
+    def unsaved_refusals(self) -> list[tuple[QWidget, str]]:
+        """Typed text the file refused and that is still shown, waiting for a correction:
+        (the field or cell editor, what to say). Closing would lose it."""
+        found: list[tuple[QWidget, str]] = []
+        for tab in self.data_tabs:
+            refusal = tab.pending_refusal()
+            if refusal is not None:
+                found.append(refusal)
+        for tab in self.chapter_tabs.values():
+            facts = tab.editor.facts
+            if facts is not None:
+                found.extend(facts.refused.items())
+        return found
+
+    def _ask_before_losing(self, refusals) -> QMessageBox:
+        lines = "\n".join(f"· {message}" for _, message in refusals[:5])
+        box = QMessageBox(QMessageBox.Icon.Warning, "有内容没有保存",
+                          f"以下输入无法保存，关闭后将丢失：\n{lines}\n\n"
+                          "要返回修改，还是放弃这些输入并关闭？", parent=self)
+        back = box.addButton("返回修改", QMessageBox.ButtonRole.RejectRole)
+        box.addButton("放弃并关闭", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(back)
+        widget = refusals[0][0]
+
+        def answered(button) -> None:
+            if button is back:
+                owner = self.tabs.indexOf(widget)
+                for i in range(self.tabs.count()):
+                    if self.tabs.widget(i).isAncestorOf(widget):
+                        owner = i
+                if owner >= 0:
+                    self.tabs.setCurrentIndex(owner)
+                    focus = getattr(self.tabs.widget(owner), "focus_refusal", None)
+                    if focus is not None:
+                        focus()
+                widget.setFocus()
+            else:
+                self._discard_refusals = True
+                self.close()
+
+        box.buttonClicked.connect(answered)
+        box.open()
+        self._keep(box)
+        return box
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closed:
             super().closeEvent(event)
+            return
+        refusals = [] if getattr(self, "_discard_refusals", False) else self.unsaved_refusals()
+        if refusals:
+            # a refused value is never lost in silence: ask (without blocking)
+            event.ignore()
+            self._ask_before_losing(refusals)
             return
         self._closed = True
         self.commit_pending_edits()
@@ -954,6 +1076,7 @@ class MainWindow(QMainWindow):
         for data_tab in self.data_tabs:
             data_tab.shutdown()
         self.report.close()
+        self.listener.close()
         _release(self.lock)
         self.lock = None
         super().closeEvent(event)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date
 from pathlib import Path
 
@@ -37,7 +36,9 @@ class NewReportDialog(QDialog):
             except templates.TemplateError:
                 continue
             self.edition.addItem(title, edition)
-        self.year = QSpinBox(self, minimum=2000, maximum=2100)
+        self.year = QSpinBox(self, minimum=2000, maximum=2100)  # the report year (its title's)
+        self.title = QLabel(self, wordWrap=True)  # the title that year prints, and its data year
+        self.title.setStyleSheet("color: #6b6b6b;")
         self.path = QLineEdit(self)
         self.folder = folder or Path.home()
         browse = QPushButton("浏览…", self)
@@ -48,7 +49,8 @@ class NewReportDialog(QDialog):
         form = QFormLayout()
         form.addRow("学校名称：", self.school)
         form.addRow("报告版本：", self.edition)
-        form.addRow("数据年度：", self.year)
+        form.addRow("报告年度：", self.year)
+        form.addRow("", self.title)
         form.addRow("保存为：", path_row)
         self.error = QLabel(self, wordWrap=True)
         self.error.setStyleSheet("color: #B3261E;")
@@ -65,21 +67,44 @@ class NewReportDialog(QDialog):
         layout.addWidget(buttons)
         self.edition.currentIndexChanged.connect(self._edition_changed)
         self.school.textChanged.connect(self._suggest_path)
+        self.year.valueChanged.connect(self._year_changed)
+        # the newest edition, at its current year: what a school is asked for this year
+        newest = self.edition.findData(templates.newest())
+        if newest >= 0:
+            self.edition.setCurrentIndex(newest)
         self._edition_changed()
         self.resize(520, self.sizeHint().height())
 
-    def _edition_changed(self) -> None:
+    def spec(self):
         edition = self.edition.currentData()
-        if edition:
-            with contextlib.suppress(templates.TemplateError):
-                spec = templates.load(edition)  # the 2022 report covers data year 2021
-                self.year.setValue(spec.data_year(spec.current_year(date.today().year)))
+        if not edition:
+            return None
+        try:
+            return templates.load(edition)
+        except templates.TemplateError:
+            return None
+
+    def _edition_changed(self) -> None:
+        spec = self.spec()
+        if spec is not None:
+            first, last = spec.years
+            self.year.blockSignals(True)
+            self.year.setRange(first, last)
+            self.year.setValue(spec.current_year(date.today().year))
+            self.year.blockSignals(False)
+        self._year_changed()
+
+    def _year_changed(self) -> None:
+        spec = self.spec()
+        if spec is not None:
+            year = self.year.value()
+            # the 2022 report covers data year 2021; the 2024年度 report, 2024
+            self.title.setText(f"{spec.at_year(year).title}（数据年度 {spec.data_year(year)} 年）")
         self._suggest_path()
 
     def _suggest_path(self) -> None:
         name = self.school.text().strip() or "新报告"
-        edition = self.edition.currentData() or ""
-        self.path.setText(str(self.folder / f"{name}{edition}质量报告.qreport"))
+        self.path.setText(str(self.folder / f"{name}{self.year.value()}质量报告.qreport"))
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "保存新报告", self.path.text(), REPORT_FILTER)
@@ -105,7 +130,10 @@ class NewReportDialog(QDialog):
         self.accept()
 
     def values(self) -> tuple[str, str, int, Path]:
-        return (self.school.text().strip(), self.edition.currentData(), self.year.value(),
+        """School, edition, data year (what Report.create takes), path."""
+        spec = self.spec()
+        year = spec.data_year(self.year.value()) if spec is not None else self.year.value()
+        return (self.school.text().strip(), self.edition.currentData(), year,
                 Path(self.path.text().strip()))
 
 

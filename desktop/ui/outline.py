@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QFont, QIcon, QKeySequence, QPainter, QPen, QPixmap
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QKeySequence, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLineEdit,
@@ -69,6 +69,7 @@ class OutlineModel(QAbstractItemModel):
         self._nodes: dict[int, _Node] = {}
         self._root: int | None = None
         self._shape: list[tuple[int, int | None]] = []
+        self.drafts: set[int] = set()  # sections carried from last year, not yet edited
 
     # ------------------------------------------------------------ loading
     def load(self, sections: list[SectionRow]) -> bool:
@@ -188,12 +189,16 @@ class OutlineModel(QAbstractItemModel):
         node = self._nodes.get(index.internalId())
         if node is None:
             return None
+        draft = node.row.id in self.drafts
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.label(node.row.id)
+            return self.label(node.row.id) + ("（待更新）" if draft else "")
         if role == Qt.ItemDataRole.EditRole:
             return node.row.title  # the number is never edited, it is not stored
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.label(node.row.id)
+            return self.label(node.row.id) + (
+                "\n沿用上一年度的文字，待更新：修改后标记自动消失。" if draft else "")
+        if role == Qt.ItemDataRole.ForegroundRole and draft:
+            return QColor("#8a5a00")
         if role == Qt.ItemDataRole.FontRole and node.level == 0:
             font = QFont()
             font.setBold(True)
@@ -203,6 +208,17 @@ class OutlineModel(QAbstractItemModel):
         if role == LevelRole:
             return node.level
         return None
+
+    def set_drafts(self, drafts: set[int]) -> None:
+        if drafts != self.drafts:
+            self.drafts = drafts
+            self._all_changed()
+
+    def _all_changed(self) -> None:
+        for node in self._nodes.values():
+            index = self.index_of(node.row.id)
+            if index.isValid():
+                self.dataChanged.emit(index, index)
 
     def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():

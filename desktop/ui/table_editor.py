@@ -401,6 +401,12 @@ class FreeTableEditor(QWidget):
         self.view.pasteRequested.connect(self._paste)
         self.view.deleteRequested.connect(self._clear_cells)
 
+        from desktop import drafts
+
+        self.last_year = drafts.last_year_rows(host.report, table.id)
+        self.last_year_button = QPushButton(f"沿用上一年度的 {len(self.last_year)} 行", self,
+                                            clicked=self.use_last_year)
+        self.last_year_button.setToolTip("把上一年度报告中这张表的各行填入本表，再按本年度修改")
         self.add_button = QPushButton("添加行", self, clicked=self.add_row)
         self.add_button.setToolTip("在当前行之后添加一行")
         self.remove_button = QPushButton("删除行", self, clicked=self.remove_rows)
@@ -412,6 +418,7 @@ class FreeTableEditor(QWidget):
 
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.last_year_button)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addSpacing(8)
@@ -427,6 +434,8 @@ class FreeTableEditor(QWidget):
 
     def load(self, table: TableRow) -> None:
         self.table = table
+        # last year's rows one click away while this year's table is still empty
+        self.last_year_button.setVisible(bool(self.last_year) and not table.rows)
         old_rows = self.model.rows
         width = len(self.spec.columns)
         new_rows = [[*r[:width], *[""] * (width - len(r))] for r in table.rows]
@@ -470,6 +479,10 @@ class FreeTableEditor(QWidget):
         if not rows and self.view.currentIndex().isValid():
             rows = {self.view.currentIndex().row()}
         return {r for r in rows if r < len(self.model.rows)}
+
+    def use_last_year(self) -> None:
+        if self.last_year:
+            self._push([list(r) for r in self.last_year], "沿用上一年度的表格行")
 
     def add_row(self) -> None:
         current = self.view.currentIndex()

@@ -254,3 +254,21 @@ class NoGraduatesCommand(_FileCommand):
         with self.report.file.transaction():
             self.report.file.set_values(self.before)
             self.report.file.set_meta("no_graduates", self.old_meta)
+
+
+class SetCoverCommand(_FileCommand):
+    """The 报告信息 dialog's fields (cover title lines, school, date, logo) as one step."""
+
+    kind = "meta"
+
+    def __init__(self, report: Report, cover, notifier: Notifier):
+        super().__init__("修改报告信息", notifier)
+        self.report = report
+        self.new = cover
+        self.old = report.cover()
+
+    def _keys(self) -> tuple:
+        return ("school", "cover_title", "report_date", "cover_logo")
+
+    def _write(self, forward: bool) -> None:
+        self.report.set_cover(self.new if forward else self.old)

@@ -81,6 +81,7 @@ def test_status_bar_counts_findings(qtbot, window):
 def test_a_chapter_edit_refreshes_data_and_checks(qtbot, window):
     tab = next(iter(window.chapter_tabs.values()))
     window.report.file.set_value("students", 2021, "9000")  # as a chapter form would
+    tab.values_changed = True  # as its command says: a value changed
     tab.changed.emit()
     data = window.data_tab.model
     assert data.index(data.row_of["students"], COL_CUR).data() == "9000"
@@ -175,7 +176,15 @@ def test_save_copy(window, tmp_path):
 def test_new_report_dialog_creates_and_opens(qtbot, window, tmp_path):
     dialog = window.new_report()
     dialog.school.setText("新建测试学校")
-    assert dialog.year.value() == 2021
+    # the newest edition at its current year, and the title that year prints
+    from datetime import date
+
+    newest = templates.load(templates.newest())
+    assert dialog.edition.currentData() == newest.id
+    assert dialog.year.value() == newest.current_year(date.today().year)
+    assert newest.at_year(dialog.year.value()).title in dialog.title.text()
+    _school, _edition, data_year, _path = dialog.values()
+    assert data_year == newest.data_year(dialog.year.value())
     target = tmp_path / "新建.qreport"
     dialog.path.setText(str(target))
     dialog._accept()

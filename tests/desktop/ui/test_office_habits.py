@@ -142,3 +142,31 @@ def test_a_soft_line_break_shows_as_a_break_and_is_not_rewritten(window, qtbot, 
     QApplication.processEvents()
     with Report.open(report_copy) as stored:
         assert stored.file.section(section.id).text == "第一行\x0b第二行"
+
+
+def test_a_chapters_text_does_not_reload_the_grid_a_fact_does(window, qtbot, on_disk):
+    from PySide6.QtGui import QInputMethodEvent
+
+    model = window.data_tab.model
+    reloads = []
+    model.dataChanged.connect(lambda *_: reloads.append(True))
+    tab = window.chapter_tabs["overview"]
+    window.show_tab(tab)
+    tab.outline.select(tab.root_id())
+    editor = tab.editor.text
+    editor.setFocus()
+    commit = QInputMethodEvent()
+    commit.setCommitString("又一句。")
+    QApplication.sendEvent(editor, commit)
+    tab.editor.commit_text()
+    qtbot.waitUntil(lambda: "又一句。" in window.report.file.section(tab.root_id()).text)
+    assert reloads == []  # one change event: text is not a value
+    facts = tab.editor.facts
+    facts.set_expanded(True)
+    field = facts.fields["majors_count"]
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "38")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: on_disk.value("majors_count", window.report.year) == "38")
+    assert reloads  # a fact feeds derived rows: the grid re-read
