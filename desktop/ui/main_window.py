@@ -804,7 +804,8 @@ class MainWindow(QMainWindow):
         self._keep(dialog)
         return dialog
 
-    def _apply_import(self, plan) -> None:
+    def _backup_before_import(self) -> bool:
+        """A backup before an import (workbook or Word); False, said, when none could be made."""
         from desktop import backups
 
         try:
@@ -812,6 +813,11 @@ class MainWindow(QMainWindow):
         except (OSError, ReportFileError) as exc:
             self._message(QMessageBox.Icon.Warning, "无法导入",
                           f"导入前的备份失败，没有导入：{_sentence(exc, self.report.file.path)}")
+            return False
+        return True
+
+    def _apply_import(self, plan) -> None:
+        if not self._backup_before_import():
             return
         # one undo step for the whole import (the same write as `qreport import`); the
         # change log names the workbook
@@ -866,12 +872,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _apply_word_import(self, plan) -> None:
-        from desktop import backups
-
-        try:
-            backups.make_backup(self.report.file, "import")
-        except (OSError, ReportFileError) as exc:
-            self._message(QMessageBox.Icon.Warning, "无法导入", f"导入前的备份失败：{exc}")
+        if not self._backup_before_import():
             return
         self.undo_stack.push(WordImportCommand(self.report, plan, self.notifier))
         for tab in self.chapter_tabs.values():  # outlines changed, not only values

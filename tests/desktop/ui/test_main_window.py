@@ -620,3 +620,18 @@ def test_an_imported_plain_table_is_shown_as_imported(qtbot, window, tmp_path):
     model = body.model
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == ["社团名称", "成立时间", "人数"]
     assert model.item(0, 0).text() == "书法社"
+
+
+def test_a_failed_backup_before_a_word_import_is_said_in_chinese(window, tmp_path):
+    from desktop import backups
+    from tests.desktop import word_docs
+
+    before = [(s.title, s.text) for s in window.report.file.sections("students")]
+    folder = backups.folder_for(window.report.file.path)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("a file where the backup folder belongs")  # mkdir fails: File exists
+    window.import_word(word_docs.unstyled(tmp_path / "u.docx")).accept()
+    (box,) = _message_boxes(window)
+    assert box.text().startswith("导入前的备份失败，没有导入：")
+    assert "Errno" not in box.text() and "File exists" not in box.text()
+    assert [(s.title, s.text) for s in window.report.file.sections("students")] == before
