@@ -973,7 +973,7 @@ class MainWindow(QMainWindow):
 
             made = backups.daily_backup(self.report.file)
         except Exception as exc:  # a full disk must not stop the user from working
-            self.statusBar().showMessage(f"自动备份失败：{exc}", 10000)
+            self.statusBar().showMessage(f"自动备份失败：{_sentence(exc, self.report.file.path)}", 10000)
             return
         if made is not None:
             self.statusBar().showMessage("已自动备份。", 4000)

@@ -635,3 +635,19 @@ def test_a_failed_backup_before_a_word_import_is_said_in_chinese(window, tmp_pat
     assert box.text().startswith("导入前的备份失败，没有导入：")
     assert "Errno" not in box.text() and "File exists" not in box.text()
     assert [(s.title, s.text) for s in window.report.file.sections("students")] == before
+
+
+def test_a_failed_daily_backup_is_said_in_chinese(qtbot, report_copy):
+    from desktop import backups
+
+    report, lock = open_locked(report_copy)
+    win = MainWindow(report, lock=lock, interactive=True)
+    qtbot.addWidget(win)
+    folder = backups.folder_for(report_copy)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("a file where the backup folder belongs")  # mkdir fails: File exists
+    win.backup_timer.timeout.emit()
+    said = win.statusBar().currentMessage()
+    assert said.startswith("自动备份失败：") and said.endswith("。")
+    assert "Errno" not in said and "File exists" not in said
+    win.close()
