@@ -202,6 +202,12 @@ class Template:
         """What the indicator tables are called together: 质量数据表, or 指标表 for several."""
         return self.data_table if len(self.indicator_tables) == 1 else "指标表"
 
+    def home_tables(self, indicator_ids) -> list[str]:
+        """The names (as their tabs show them) of the indicator tables where these indicators
+        are filled in, in table order; [] for facts only."""
+        homes = {self.indicators[i].table for i in indicator_ids if i in self.indicators}
+        return [t.heading("").strip() for t in self.indicator_tables if t.id in homes]
+
     def indicator_table(self, table_id: str) -> IndicatorTable:
         for table in self.indicator_tables:
             if table.id == table_id:

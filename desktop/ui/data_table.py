@@ -877,7 +877,8 @@ class DataTableTab(QWidget):
             # Selecting this year's cell would point at a value that is not in question.
             prev, cur = self.model.years
             self.view.focus_cell(row, COL_NAME)
-            self.message.emit(f"这条检查结果涉及 {year} 年的数据；质量数据表只列出 {prev} 年和 {cur} 年。")
+            self.message.emit(f"这条检查结果涉及 {year} 年的数据；“{self.table.heading('').strip()}”"
+                              f"只列出 {prev} 年和 {cur} 年。")
             return True
         column = self.model.column_of(year) if year is not None else COL_CUR
         self.view.focus_cell(row, column)

@@ -28,9 +28,13 @@ LOCKED = "文件正在被 Excel/WPS 打开，请关闭后重试。"
 @dataclass(frozen=True)
 class ExportKind:
     key: str
-    label: str  # what is being exported, for dialogs: "Excel 质量数据表"
+    label: str  # what is being exported, for dialogs: "Excel {tables}" (see `what`)
     suffix: str
     file_filter: str
+
+    def what(self, template) -> str:
+        """The label with the edition's name for its indicator tables (质量数据表, 指标表)."""
+        return self.label.replace("{tables}", template.tables_name)
 
     def default_name(self, report: Report, department: str = "") -> str:
         school = report.school
@@ -44,10 +48,10 @@ class ExportKind:
 
 
 KINDS = {
-    "xlsx": ExportKind("xlsx", "Excel 质量数据表", ".xlsx", "Excel 工作簿 (*.xlsx)"),
+    "xlsx": ExportKind("xlsx", "Excel {tables}", ".xlsx", "Excel 工作簿 (*.xlsx)"),
     "pdf": ExportKind("pdf", "PDF 报告", ".pdf", "PDF 文件 (*.pdf)"),
     "docx": ExportKind("docx", "Word 文档", ".docx", "Word 文档 (*.docx)"),
-    "table_pdf": ExportKind("table_pdf", "质量数据表 PDF", ".pdf", "PDF 文件 (*.pdf)"),
+    "table_pdf": ExportKind("table_pdf", "{tables} PDF", ".pdf", "PDF 文件 (*.pdf)"),
     "collect": ExportKind("collect", "部门采集表", ".xlsx", "Excel 工作簿 (*.xlsx)"),
 }
 
@@ -130,7 +134,7 @@ class ExportController(QObject):
         self._jobs.add(job)
         job.signals.finished.connect(lambda path, note, job=job: self._finished(job, path, note))
         job.signals.failed.connect(lambda message, job=job: self._failed(job, message))
-        self._show_progress(KINDS[kind].label)
+        self._show_progress(KINDS[kind].what(self.window.report.template))
         self.pool.start(job)
         return job
 

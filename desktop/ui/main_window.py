@@ -213,7 +213,8 @@ class MainWindow(QMainWindow):
         self._action(export_menu, "Excel…", lambda: self.export("xlsx"), "Ctrl+E")
         self._action(export_menu, "PDF…", lambda: self.export("pdf"), "Ctrl+Shift+P")
         self._action(export_menu, "Word 文档…", lambda: self.export("docx"))
-        self._action(export_menu, "仅质量数据表 PDF…", lambda: self.export("table_pdf"))
+        # named after the report's edition (质量数据表, 指标表): set in _retitle
+        self.table_pdf_action = self._action(export_menu, "", lambda: self.export("table_pdf"))
         self._action(export_menu, "部门采集表…", lambda: self.export("collect"))
         self._action(export_menu, "填写主管部门下发的表格…", lambda: bureau.fill_form(self))
 
@@ -314,6 +315,7 @@ class MainWindow(QMainWindow):
         self.file_label.setText(self.report.file.path.name)
         self.file_label.setToolTip(path)
         self.tabs.tabBar().setToolTip(path)
+        self.table_pdf_action.setText(f"仅{self.report.template.tables_name} PDF…")
         self.setWindowTitle(
             f"{self.report.school} — {self.report.template.title} — {self.report.file.path.name}"
         )
@@ -889,7 +891,7 @@ class MainWindow(QMainWindow):
         if out is None:
             suggested = self.work_folder() / spec.default_name(self.report, department)
             chosen, _ = QFileDialog.getSaveFileName(
-                self, f"导出{spec.label}", str(suggested), spec.file_filter
+                self, f"导出{spec.what(self.report.template)}", str(suggested), spec.file_filter
             )
             if not chosen:
                 return False

@@ -1016,7 +1016,7 @@ class SectionEditor(AcceptsImageFiles, QWidget):
                 act = menu.addAction(template.free_tables[ref].caption)
                 act.triggered.connect(partial(self.add_table, "free", ref))
         if self.chapter.tables:
-            menu.addSection("数据表摘录（数值来自质量数据表）")
+            menu.addSection(f"数据表摘录（数值来自{template.tables_name}）")
             present = self.host.fixed_tables_present()
             for ref in self.chapter.tables:
                 title = template.fixed_tables[ref].title(self.report.school)

@@ -536,7 +536,9 @@ class FixedTableView(QWidget):
         self.model = _FixedModel(host, spec, self)
         self.view.setModel(self.model)
         self.view.set_widths((0.6, 5, 0.9, 1.4))
-        note = QLabel("数值来自质量数据表，如需修改请到“质量数据表”中填写。", self)
+        template = host.report.template
+        homes = "、".join(f"“{name}”" for name in template.home_tables(r.indicator for r in spec.rows))
+        note = QLabel(f"数值来自{homes or template.tables_name}，如需修改请到那里填写。", self)
         note.setStyleSheet(f"color: {_MUTED.name()};")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -651,7 +653,8 @@ class _FixedModel(QAbstractTableModel):
             if c == 3 and derived:
                 return "由公式自动计算"
             if c == 3 and not value:
-                return "质量数据表中尚未填写"
+                home = self.template.home_tables([ind.id]) or [self.template.tables_name]
+                return f"{home[0]}中尚未填写"
             return ind.help or None
         if role == Qt.ItemDataRole.FontRole and c == 3 and derived:
             font = QFont()

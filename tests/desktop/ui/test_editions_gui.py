@@ -73,3 +73,21 @@ def test_no_graduates_switch_and_its_undo(qtbot, window_2024):
     qtbot.waitUntil(lambda: not box.isChecked())
     with Report.open(path) as report:
         assert not report.no_graduates and report.file.value("employed", 2025) is None
+
+
+def test_labels_name_the_editions_own_tables(qtbot, window_2024):
+    from desktop.ui.export_jobs import KINDS
+    from desktop.ui.table_editor import FixedTableView
+
+    window, _ = window_2024
+    template = window.report.template
+    texts = [a.text() for m in window.menuBar().actions() if m.menu() for a in m.menu().actions()]
+    assert "仅指标表 PDF…" in texts and not any("质量数据表" in t for t in texts)
+    assert KINDS["xlsx"].what(template) == "Excel 指标表"
+    host = window.chapter_tabs["basics"]
+    view = FixedTableView(host, template.fixed_tables["t_conditions"])
+    qtbot.addWidget(view)
+    (note,) = [w for w in view.findChildren(type(window.file_label)) if "数值来自" in w.text()]
+    assert note.text() == "数值来自“附表3 教学资源表”，如需修改请到那里填写。"
+    empty = view.model.index(0, 3)  # a new report: nothing filled in yet
+    assert view.model.data(empty, Qt.ItemDataRole.ToolTipRole) == "附表3 教学资源表中尚未填写"
