@@ -48,6 +48,18 @@ class Host(Protocol):
     def command_failed(self, message: str) -> None: ...
 
 
+def _reason(exc: BaseException, path) -> str:
+    """Why a chapter edit failed, in one Chinese sentence (never SQLite's or Python's words)."""
+    from db import file_errors
+
+    if isinstance(exc, ReportFileError):
+        return str(exc)
+    if isinstance(exc, sqlite3.Error | OSError):
+        return file_errors.sentence(exc, path)
+    # KeyError/ValueError: what the command acts on is gone (changed by another edit)
+    return "要修改的内容已不存在，请重新打开本章再试。"
+
+
 class ChapterCommand(QUndoCommand):
     # What the tab must re-read after the command: the outline (titles, order), the
     # numbering of tables and figures (blocks added, removed or reordered), values shown
@@ -92,7 +104,7 @@ class ChapterCommand(QUndoCommand):
             # dropped by the stack, so the history never claims an edit that did not happen.
             self.setObsolete(True)
             if host is not None:
-                host.command_failed(f"未能{self.text()}：{exc}")
+                host.command_failed(f"未能{self.text()}：{_reason(exc, self.file.path)}")
             return
         self.undone = undone
         if host is not None:

@@ -666,6 +666,8 @@ def test_a_failed_write_is_reported_and_not_in_the_history(open_tab, report_path
     tab.rename_section(section.id, "新标题")
     assert stack.count() == 0
     assert "未能重命名小节" in tab.message.label.text() and tab.message.isVisible()
+    assert "磁盘空间不足" in tab.message.label.text()
+    assert "disk" not in tab.message.label.text()
     assert dump(report_path) == before
     assert tab.outline.model.section(section.id).title == section.title
 
