@@ -73,7 +73,14 @@ def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> 
         rl_config.useA85 = 0  # binary streams: ASCII85 would make photos 25% larger
         try:
             builder = _Builder(doc)
-            pages = write_atomically(out, lambda tmp: builder.build(tmp, table_only=table_only))
+
+            def build(tmp: pathlib.Path) -> int:
+                # our own handle: reportlab leaves the file it opens unclosed when a write
+                # fails (a full disk), and Windows would not let the temporary file go
+                with open(tmp, "wb") as fh:
+                    return builder.build(fh, table_only=table_only)
+
+            pages = write_atomically(out, build)
         finally:
             rl_config.useA85 = saved_a85
     ts = builder.ts

@@ -84,9 +84,14 @@ def describe_error(exc: BaseException) -> str:
         return LOCKED
     if isinstance(exc, ReportFileError):
         return str(exc)
-    if isinstance(exc, OSError):
-        return f"无法写入文件：{exc.strerror or exc}。"
-    return f"导出失败：{exc}"
+    if isinstance(exc, OSError):  # a full disk, a read-only folder … (the writers name the target)
+        from db import file_errors
+
+        return file_errors.sentence(exc)
+    import traceback
+
+    traceback.print_exception(exc)  # a bug: its traceback for the developer, a sentence for the user
+    return f"导出失败：出现意外错误（{type(exc).__name__}）。"
 
 
 class _Signals(QObject):

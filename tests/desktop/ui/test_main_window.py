@@ -651,3 +651,16 @@ def test_a_failed_daily_backup_is_said_in_chinese(qtbot, report_copy):
     assert said.startswith("自动备份失败：") and said.endswith("。")
     assert "Errno" not in said and "File exists" not in said
     win.close()
+
+
+def test_an_export_onto_a_full_disk_is_said_in_chinese(qtbot, window, small_disk):
+    from tests.disks import fill
+
+    fill(small_disk, leave=0)
+    out = small_disk / "报告.pdf"
+    with qtbot.waitSignal(window.exports.failed, timeout=60000) as signal:
+        assert window.export("pdf", out)
+    said = signal.args[0]
+    assert said.startswith("磁盘空间不足，无法写入") and "报告.pdf" in said
+    assert "No space" not in said
+    assert not out.exists()
