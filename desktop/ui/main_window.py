@@ -742,7 +742,7 @@ class MainWindow(QMainWindow):
         try:
             backups.restore(path, backup)
         except (ReportFileError, OSError, sqlite3.Error) as exc:  # disk full, file busy …
-            self._message(QMessageBox.Icon.Warning, "恢复失败", str(exc))
+            self._message(QMessageBox.Icon.Warning, "恢复失败", _sentence(exc, path))
             ok = False
         else:
             ok = True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -477,18 +476,17 @@ def test_find_results_follow_the_file_opened(qtbot, window, tmp_path):
     assert labels == [hit.label for hit in search(window.report, "党建")]
 
 
-def test_a_failed_restore_leaves_a_working_window(qtbot, window, on_disk, monkeypatch):
+def test_a_failed_restore_leaves_a_working_window(qtbot, window, on_disk, monkeypatch, small_disk):
     from desktop import backups
+    from tests.disks import fill
 
+    monkeypatch.setenv("QREPORT_HOME", str(small_disk / "home"))  # backups on a small disk
     backups.make_backup(window.report.file, "manual")
-
-    def disk_error(path, backup):
-        raise sqlite3.OperationalError("disk I/O error")
-
-    monkeypatch.setattr(backups, "restore", disk_error)
+    fill(small_disk, leave=0)  # no room for the backup taken before restoring
     dialog = window.restore_backup()
     dialog.accept()  # an exception escaping the slot fails the test
-    assert any("disk I/O error" in b.text() for b in _message_boxes(window))
+    (box,) = _message_boxes(window)
+    assert box.text().startswith("磁盘空间不足，无法写入") and "No space" not in box.text()
     model = window.data_tab.model
     assert model.setData(model.index(model.row_of["students"], COL_CUR), "9600")
     assert on_disk.value("students", 2021) == "9600"
