@@ -53,6 +53,12 @@ def _busy(window: QWidget, work):
         window.unsetCursor()
 
 
+def _file_sentence(exc: OSError, path: Path) -> str:
+    from db import file_errors
+
+    return file_errors.sentence(exc, path)
+
+
 def _warn(window, title: str, text: str) -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=window)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -88,6 +94,8 @@ def fill_form(window, blank: Path | None = None, out: Path | None = None) -> QDi
     except PermissionError:
         return _warn(window, "无法填写表格",
                      f"无法写入 {out.name}：文件可能正在被 Excel/WPS 打开，请关闭后重试。")
+    except OSError as exc:  # a full disk, a name too long …
+        return _warn(window, "无法填写表格", _file_sentence(exc, out))
     dialog = SummaryDialog(window, "填写主管部门下发的表格", f"已保存到 {out}", list(written.notes))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
@@ -126,6 +134,9 @@ def edition_from_form(window, blank: Path | None = None, out: Path | None = None
             write_edition(blank, target)
         except UserError as exc:
             _warn(window, "无法保存版本文件", str(exc))
+            return
+        except OSError as exc:  # a full disk, a read-only folder …
+            _warn(window, "无法保存版本文件", _file_sentence(exc, target))
             return
         window.statusBar().showMessage(f"已保存报告版本 {target}", 10000)
 

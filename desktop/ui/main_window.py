@@ -439,7 +439,7 @@ class MainWindow(QMainWindow):
             self.findings = rules.check(self.report)
         except Exception as exc:  # a rule bug must not stop editing
             traceback.print_exc(file=sys.stderr)
-            self.statusBar().showMessage(f"检查未能完成：{exc}", 10000)
+            self.statusBar().showMessage(f"检查未能完成：{_sentence(exc, self.report.file.path)}", 10000)
             return
         self.dock.set_findings(self.findings, self._unfinished())
         errors, warnings = counts(self.findings)

@@ -40,3 +40,31 @@ def test_edition_preview_then_saved(qtbot, window, tmp_path):
     qtbot.waitUntil(out.exists)
     t = template.load_text(out.read_text(encoding="utf-8"), "b")
     assert [x.sheet for x in t.indicator_tables] == ["计分卡", "教学资源表"]
+
+
+def test_a_filled_form_that_does_not_fit_on_the_disk_is_said(qtbot, window, tmp_path, small_disk):
+    from tests.disks import fill
+
+    blank = province_a(tmp_path / "blank.xlsx")
+    fill(small_disk, leave=0)
+    box = bureau.fill_form(window, blank, small_disk / "filled.xlsx")
+    qtbot.waitUntil(box.isVisible)
+    assert box.text().startswith("磁盘空间不足，无法写入") and "filled.xlsx" in box.text()
+    assert not (small_disk / "filled.xlsx").exists()
+
+
+def test_an_edition_that_does_not_fit_on_the_disk_is_said(qtbot, window, tmp_path, small_disk):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.disks import fill
+
+    blank = province_b(tmp_path / "b.xlsx")
+    out = small_disk / "b.toml"
+    dialog = bureau.edition_from_form(window, blank, out)
+    qtbot.waitUntil(dialog.isVisible)
+    fill(small_disk, leave=0)
+    dialog.accept_button.click()  # an exception escaping the slot fails the test
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)))
+    (box,) = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert box.text().startswith("磁盘空间不足，无法写入") and "b.toml" in box.text()
+    assert not out.exists()
