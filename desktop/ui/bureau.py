@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import template as templates
+
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 
 
@@ -132,6 +134,7 @@ def edition_from_form(window, blank: Path | None = None, out: Path | None = None
             target = Path(chosen)
         try:
             write_edition(blank, target)
+            edition = templates.load_text(target.read_text(encoding="utf-8"), target.stem)
         except UserError as exc:
             _warn(window, "无法保存版本文件", str(exc))
             return
@@ -139,6 +142,8 @@ def edition_from_form(window, blank: Path | None = None, out: Path | None = None
             _warn(window, "无法保存版本文件", _file_sentence(exc, target))
             return
         window.statusBar().showMessage(f"已保存报告版本 {target}", 10000)
+        # the point of the form: this year's report in it, the edition offered first
+        window.new_report(edition)
 
     dialog.accepted.connect(save)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

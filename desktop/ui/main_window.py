@@ -597,8 +597,9 @@ class MainWindow(QMainWindow):
         if self.interactive:
             self.backup_timer.start()
 
-    def new_report(self) -> NewReportDialog:
-        dialog = NewReportDialog(self, self.work_folder())
+    def new_report(self, edition: templates.Template | None = None) -> NewReportDialog:
+        """新建报告; `edition`: one read from a file, offered first (the bureau's form)."""
+        dialog = NewReportDialog(self, self.work_folder(), edition)
 
         def create() -> None:
             school, edition, year, path = dialog.values()

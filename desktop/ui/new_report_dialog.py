@@ -25,11 +25,15 @@ REPORT_FILTER = "质量报告文件 (*.qreport)"
 
 
 class NewReportDialog(QDialog):
-    def __init__(self, parent=None, folder: Path | None = None):
+    def __init__(self, parent=None, folder: Path | None = None,
+                 from_file: templates.Template | None = None):
+        """`from_file`: an edition read from a file (made from the bureau's form), offered first."""
         super().__init__(parent)
         self.setWindowTitle("新建报告")
         self.school = QLineEdit(self, placeholderText="如 聊城高级工程职业学校")
         self.edition = QComboBox(self)
+        if from_file is not None:
+            self.edition.addItem(f"{from_file.name}（来自版本文件）", from_file)
         for edition in templates.available():
             try:
                 title = templates.load(edition).name
@@ -70,7 +74,7 @@ class NewReportDialog(QDialog):
         self.year.valueChanged.connect(self._year_changed)
         # the newest edition, at its current year: what a school is asked for this year
         newest = self.edition.findData(templates.newest())
-        if newest >= 0:
+        if from_file is None and newest >= 0:
             self.edition.setCurrentIndex(newest)
         self._edition_changed()
         self.resize(520, self.sizeHint().height())
@@ -79,6 +83,8 @@ class NewReportDialog(QDialog):
         edition = self.edition.currentData()
         if not edition:
             return None
+        if isinstance(edition, templates.Template):
+            return edition
         try:
             return templates.load(edition)
         except templates.TemplateError:
@@ -129,7 +135,7 @@ class NewReportDialog(QDialog):
             return
         self.accept()
 
-    def values(self) -> tuple[str, str, int, Path]:
+    def values(self) -> tuple[str, str | templates.Template, int, Path]:
         """School, edition, data year (what Report.create takes), path."""
         spec = self.spec()
         year = spec.data_year(self.year.value()) if spec is not None else self.year.value()

@@ -68,3 +68,28 @@ def test_an_edition_that_does_not_fit_on_the_disk_is_said(qtbot, window, tmp_pat
     (box,) = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
     assert box.text().startswith("磁盘空间不足，无法写入") and "b.toml" in box.text()
     assert not out.exists()
+
+
+def test_a_report_is_made_in_the_edition_just_saved_from_the_form(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.new_report_dialog import NewReportDialog
+
+    blank = province_b(tmp_path / "b.xlsx")
+    out = tmp_path / "b.toml"
+    dialog = bureau.edition_from_form(window, blank, out)
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.accept_button.click()
+    # saving the edition offers 新建报告 with that edition chosen
+    qtbot.waitUntil(lambda: any(isinstance(w, NewReportDialog) and w.isVisible()
+                                for w in QApplication.topLevelWidgets()))
+    new = next(w for w in QApplication.topLevelWidgets() if isinstance(w, NewReportDialog) and w.isVisible())
+    assert "来自版本文件" in new.edition.currentText()
+    new.school.setText("省里的学校")
+    new.path.setText(str(tmp_path / "省里的学校.qreport"))
+    new._accept()
+    # a new file and a window rebuilt for it: generous on a loaded machine
+    qtbot.waitUntil(lambda: window.report.file.path.name == "省里的学校.qreport", timeout=30000)
+    tables = [t.sheet for t in window.report.template.indicator_tables]
+    assert tables == ["计分卡", "教学资源表"]
+    assert window.report.school == "省里的学校"
