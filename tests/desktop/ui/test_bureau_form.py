@@ -71,8 +71,6 @@ def test_an_edition_that_does_not_fit_on_the_disk_is_said(qtbot, window, tmp_pat
 
 
 def test_a_report_is_made_in_the_edition_just_saved_from_the_form(qtbot, window, tmp_path):
-    from PySide6.QtWidgets import QApplication
-
     from desktop.ui.new_report_dialog import NewReportDialog
 
     blank = province_b(tmp_path / "b.xlsx")
@@ -80,10 +78,13 @@ def test_a_report_is_made_in_the_edition_just_saved_from_the_form(qtbot, window,
     dialog = bureau.edition_from_form(window, blank, out)
     qtbot.waitUntil(dialog.isVisible)
     dialog.accept_button.click()
-    # saving the edition offers 新建报告 with that edition chosen
-    qtbot.waitUntil(lambda: any(isinstance(w, NewReportDialog) and w.isVisible()
-                                for w in QApplication.topLevelWidgets()))
-    new = next(w for w in QApplication.topLevelWidgets() if isinstance(w, NewReportDialog) and w.isVisible())
+    # saving the edition offers 新建报告 with that edition chosen (this window's dialog:
+    # earlier tests' windows may still hold theirs)
+    def offered():
+        return [d for d in window.findChildren(NewReportDialog) if d.isVisible()]
+
+    qtbot.waitUntil(lambda: len(offered()) == 1)
+    (new,) = offered()
     assert "来自版本文件" in new.edition.currentText()
     new.school.setText("省里的学校")
     new.path.setText(str(tmp_path / "省里的学校.qreport"))
