@@ -22,6 +22,7 @@ from desktop.ui.figure_editor import thumbnail
 from desktop.ui.outline import OutlinePane
 from desktop.ui.section_editor import REMEMBERED, SectionEditor
 from desktop.ui.table_editor import InlineMessage
+from desktop.ui.undo import Change
 
 NEW_SECTION_TITLE = "新小节"
 
@@ -150,7 +151,8 @@ class ChapterTab(QWidget):
         self.message.clear()
         self.undo_stack.push(command)
 
-    def command_done(self, command: cmd.ChapterCommand, reveal: int | None) -> None:
+    def command_done(self, command: cmd.ChapterCommand, change: Change) -> None:
+        reveal = command.reveal(change.undone)
         if command.values:
             self._shown = None
         if command.outline or command.blocks:
@@ -168,7 +170,8 @@ class ChapterTab(QWidget):
             elif reveal is not None:
                 self.outline.select(reveal)
             if self.editor.section_id == before:
-                self.editor.refresh()  # otherwise showing the new section has read it all
+                # otherwise showing the new section has read it all
+                self.editor.refresh(change=change)
         finally:
             self.in_command = False
         if self.outline.model.drafts:

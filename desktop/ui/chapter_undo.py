@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlite3
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
@@ -27,6 +27,7 @@ from shiboken6 import isValid
 
 from db.store import ReportFileError
 from desktop.report import Report
+from desktop.ui.undo import Change, EditCommand
 
 # ids for mergeWith: commands with the same id may merge into one undo step
 TEXT_ID = 1
@@ -43,7 +44,7 @@ class Host(Protocol):
 
     report: Report
 
-    def command_done(self, command: ChapterCommand, reveal: int | None) -> None: ...
+    def command_done(self, command: ChapterCommand, change: Change) -> None: ...
 
     def command_failed(self, message: str) -> None: ...
 
@@ -60,22 +61,24 @@ def _reason(exc: BaseException, path) -> str:
     return "要修改的内容已不存在，请重新打开本章再试。"
 
 
-class ChapterCommand(QUndoCommand):
+class ChapterCommand(EditCommand):
     # What the tab must re-read after the command: the outline (titles, order), the
     # numbering of tables and figures (blocks added, removed or reordered), values shown
     # by fixed tables; `text_only`: nothing but the text of the section (typing must stay
     # well inside the 20 ms budget of an edit, so it does not re-read tables and figures).
+    # Which tables and figures changed travels in the Change (kind "block").
     outline = False
     blocks = False
     values = False
     text_only = False
+    kind = "chapter"
+    failures = (sqlite3.Error, ReportFileError, KeyError, ValueError)
+    drop_on_failed_replay = True
 
     def __init__(self, host: Host, text: str):
         super().__init__(text)
         self._host = weakref.ref(host)
         self.file = host.report.file
-        self.pushed = False  # True once the first redo (the push itself) has run
-        self.undone = False  # the last run was an undo
 
     # subclasses implement these two; both run inside one transaction
     def apply(self) -> None:
@@ -88,28 +91,19 @@ class ChapterCommand(QUndoCommand):
         """The section to show after redo (undone False) or undo (undone True)."""
         return None
 
-    def redo(self) -> None:
-        self._run(self.apply, undone=False)
+    def _write(self, forward: bool) -> None:
+        # on an error the transaction rolls back: the file is unchanged
+        with self.file.transaction():
+            (self.apply if forward else self.revert)()
 
-    def undo(self) -> None:
-        self._run(self.revert, undone=True)
-
-    def _run(self, action: Callable[[], None], undone: bool) -> None:
+    def _report(self, change: Change) -> None:
         host = self.host()
-        try:
-            with self.file.transaction():
-                action()
-        except (sqlite3.Error, ReportFileError, KeyError, ValueError) as exc:
-            # The file is unchanged (the transaction rolled back). An obsolete command is
-            # dropped by the stack, so the history never claims an edit that did not happen.
-            self.setObsolete(True)
-            if host is not None:
-                host.command_failed(f"未能{self.text()}：{_reason(exc, self.file.path)}")
+        if host is None:
             return
-        self.undone = undone
-        if host is not None:
-            host.command_done(self, self.reveal(undone))
-        self.pushed = True
+        if change.error is not None:
+            host.command_failed(f"未能{self.text()}：{_reason(change.error, self.file.path)}")
+        else:
+            host.command_done(self, change)
 
     def host(self) -> Host | None:
         host = self._host()
@@ -246,12 +240,16 @@ class SetValue(ChapterCommand):
     """A base fact of the chapter (stored as a value of the report's data year)."""
 
     values = True
+    kind = "value"
 
     def __init__(self, host: Host, label: str, indicator: str, year: int,
                  old: str | None, new: str | None, section_id: int):
         super().__init__(host, f"修改{label}")
         self.indicator, self.year, self.old, self.new = indicator, year, old, new
         self.section_id = section_id
+
+    def _keys(self) -> tuple:
+        return ((self.indicator, self.year),)
 
     def apply(self) -> None:
         self.file.set_value(self.indicator, self.year, self.new)
@@ -284,6 +282,13 @@ class SetFields(ChapterCommand):
         self.changes = {(k, i, c): [old, new] for k, i, c, old, new in changes}
         self.merge_key = merge_key  # spin box steps on one block merge into one step
         self.blocks = any(c in ("after", "position") for _, _, c in self.changes)
+
+    @property
+    def kind(self) -> str:
+        return "chapter" if self.blocks else "block"  # captions only: those blocks
+
+    def _keys(self) -> tuple:
+        return () if self.blocks else tuple(dict.fromkeys((k, i) for k, i, _ in self.changes))
 
     def id(self) -> int:
         return PLACEMENT_ID if self.merge_key is not None else -1
@@ -364,11 +369,16 @@ class SetTableRows(ChapterCommand):
     report) no longer applies once the rows are edited: it is cleared in the same step and
     the table prints the computed total."""
 
+    kind = "block"  # the section editor re-reads this table only
+
     def __init__(self, host: Host, section_id: int, table_id: int, old: list[list[str]],
                  new: list[list[str]], stated_total: str | None, text: str = "编辑表格"):
         super().__init__(host, text)
         self.section_id, self.table_id = section_id, table_id
         self.old, self.new, self.stated_total = old, new, stated_total
+
+    def _keys(self) -> tuple:
+        return (("table", self.table_id),)
 
     def apply(self) -> None:
         self.file.set_table_rows(self.table_id, self.new)

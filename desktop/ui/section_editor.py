@@ -55,6 +55,7 @@ from desktop.ui.figure_editor import (
 from desktop.ui.live_values import LiveText
 from desktop.ui.outline import chapter_label, line_icon
 from desktop.ui.table_editor import FixedTableView, FreeTableEditor, InlineMessage, PlainTableView
+from desktop.ui.undo import Change
 
 COMMIT_IDLE_MS = 600
 # Splitter places the user chose, shared by every chapter tab and kept in the settings by
@@ -808,9 +809,11 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         self.refresh(new=True)
         self.scroll.verticalScrollBar().setValue(0)
 
-    def refresh(self, new: bool = False) -> None:
+    def refresh(self, new: bool = False, change: Change | None = None) -> None:
         """Re-read the shown section from the file. Widgets change only where the file
-        differs from what they show, so a refresh after an edit keeps cursor and focus."""
+        differs from what they show, so a refresh after an edit keeps cursor and focus.
+        A `change` of kind "block" names the tables and figures that changed: only their
+        frames re-read (the other blocks and their numbering did not change)."""
         if self._target is None:
             return
         try:
@@ -840,7 +843,8 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         else:
             self.text.refresh_live(self.live_value_of())  # values may have changed
         self._update_count()
-        self._load_blocks()
+        only = set(change.keys) if change is not None and change.kind == "block" else None
+        self._load_blocks(only)
 
     def refresh_text(self) -> None:
         """After a text edit (or its undo): the text, the count and the paragraph range of
@@ -911,10 +915,19 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         self.count.setText(" · ".join(parts))
         self.count.setStyleSheet(style)
 
-    def _load_blocks(self) -> None:
+    def _load_blocks(self, only: set[tuple[str, int]] | None = None) -> None:
         assert self.section is not None
         file = self.report.file
         blocks = ordered_blocks(file.tables(self.section.id), file.figures(self.section.id))
+        if only is not None and [b.key for b in blocks] == [b.key for b in self._blocks] \
+                and all(b.key in self._frames for b in blocks):
+            # the same blocks in the same order: numbers and placement stand
+            for n, block in enumerate(blocks):
+                if block.key in only:
+                    self._blocks[n] = block
+            blocks = self._blocks
+        else:
+            only = None
         self._blocks = blocks
         table_numbers, figure_numbers = self.host.numbers()
         count = len(paragraphs(self.text.toPlainText()))
@@ -927,6 +940,8 @@ class SectionEditor(AcceptsImageFiles, QWidget):
                 frame.deleteLater()
         for n, block in enumerate(blocks):
             frame = self._frames.get(block.key)
+            if only is not None and block.key not in only:
+                continue
             if frame is None:
                 frame = BlockFrame(self.host, self, block, self.blocks_widget)
                 self._frames[block.key] = frame

@@ -23,7 +23,13 @@ from desktop.report import Report
 
 @dataclass(frozen=True)
 class Change:
-    """What a command changed: kind is "value", "note" or "meta"; keys name the fields."""
+    """What a command changed, the one change event views listen to.
+
+    kind "value", "note" or "meta": keys name the fields (indicator, year[, "note"]) or
+    meta keys. A chapter command's change: kind "block" when it changed nothing but the
+    content or caption of some tables and figures, keys their (kind, id), so the section
+    editor re-reads only those; kind "chapter" (outline, text, placement): re-read the
+    section."""
 
     kind: str
     keys: tuple
@@ -39,39 +45,65 @@ class Notifier(QObject):
     changed = Signal(object)  # Change
 
 
-class _FileCommand(QUndoCommand):
-    kind = ""
+class EditCommand(QUndoCommand):
+    """The one base of every undo command (grids, dialogs, imports, chapter tabs).
 
-    def __init__(self, text: str, notifier: Notifier):
+    redo()/undo() write through `_write(forward)`; a write that fails marks the command
+    obsolete (QUndoStack.push() drops it, so the stack never claims an edit that is not on
+    disk) and `_report` gets a Change carrying the error; otherwise `_report` gets the
+    Change naming what was written, which tells the views what to re-read."""
+
+    kind = ""
+    failures: tuple[type[BaseException], ...] = (Exception,)  # shown, never a crash
+    # a failed undo or redo also drops the command (chapter commands: the rows it names
+    # may be gone); otherwise it stays in the history and can be tried again
+    drop_on_failed_replay = False
+
+    def __init__(self, text: str):
         super().__init__(text)
-        self.notifier = notifier
-        self._done_once = False
+        self.pushed = False  # True once the first redo (the push itself) has run
+        self.undone = False  # the last run that succeeded was an undo
 
     def _write(self, forward: bool) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _keys(self) -> tuple:  # pragma: no cover - abstract
+    def _keys(self) -> tuple:
+        return ()
+
+    def _report(self, change: Change) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def _run(self, forward: bool) -> None:
-        replayed = self._done_once or not forward
-        self._done_once = True
-        error = None
+        replayed = self.pushed or not forward
         try:
             self._write(forward)
-        except Exception as exc:  # sqlite3 errors, OSError: shown, never a crash
-            error = exc
-            if forward and not replayed:
-                self.setObsolete(True)  # push() drops it: the stack never claims it
-        self.notifier.changed.emit(
-            Change(self.kind, self._keys(), error, not forward, replayed, self.text())
-        )
+        except self.failures as exc:
+            if not replayed or self.drop_on_failed_replay:
+                self.setObsolete(True)
+            self._report(Change(self.kind, self._keys(), exc, not forward, replayed,
+                                self.text()))
+            return
+        self.undone = not forward
+        self._report(Change(self.kind, self._keys(), None, not forward, replayed, self.text()))
+        self.pushed = True
 
     def redo(self) -> None:
         self._run(True)
 
     def undo(self) -> None:
         self._run(False)
+
+
+class _FileCommand(EditCommand):
+    """An edit of values, notes or report metadata: the views hear of it through the
+    window's Notifier."""
+
+    def __init__(self, text: str, notifier: Notifier):
+        super().__init__(text)
+        self.notifier = notifier
+
+    def _report(self, change: Change) -> None:
+        self.notifier.changed.emit(change)
 
 
 class SetValuesCommand(_FileCommand):

@@ -839,3 +839,52 @@ def test_last_years_fact_makes_last_years_derived_value(open_tab, report_path, q
         found = [f for f in rules.check(again) if f.year == 2020 and f.kind == "derived"
                  and f.indicators[0] == "生均校园占地面积"]
         assert len(found) == 1 and "59.51" in found[0].message
+
+
+def test_a_table_edit_re_reads_only_that_table(open_tab, report_path, monkeypatch):
+    """The table editor is told which table changed (the Change names it): editing one
+    free table, and undoing it, re-reads that table's frame and no other block's."""
+    from desktop.ui import section_editor
+
+    tab, report, stack = open_tab("students")
+    section = section_by_title(report, "students", "融入教学")
+    tab.outline.select(section.id)
+    tables = report.file.tables(section.id)
+    free = [t for t in tables if t.kind == "free"]
+    assert len(tables) + len(report.file.figures(section.id)) >= 3 and len(free) >= 2
+    edited, other = free[0], free[1]
+    other_rows = block_frame(tab, "table", other.id).body.model.rows
+    loaded: list[tuple[str, int]] = []
+    real_load = section_editor.BlockFrame.load
+
+    def counting_load(frame, block, *args):
+        loaded.append(block.key)
+        return real_load(frame, block, *args)
+
+    monkeypatch.setattr(section_editor.BlockFrame, "load", counting_load)
+    editor = block_frame(tab, "table", edited.id).body
+    editor.model.setData(editor.model.index(0, 1), "新的赛项")
+    assert loaded == [("table", edited.id)]
+    with fresh(report_path) as r:
+        assert r.file.table(edited.id).rows[0][0] == "新的赛项"
+    assert editor.model.data(editor.model.index(0, 1)) == "新的赛项"
+    assert block_frame(tab, "table", other.id).body.model.rows == other_rows
+
+    loaded.clear()
+    stack.undo()
+    assert loaded == [("table", edited.id)]
+    assert editor.model.data(editor.model.index(0, 1)) == edited.rows[0][0]
+
+    # a caption typed for the other table re-reads that one only
+    loaded.clear()
+    caption = block_frame(tab, "table", other.id).caption
+    caption.setText("另一个表题")
+    caption.editingFinished.emit()
+    assert loaded == [("table", other.id)]
+    with fresh(report_path) as r:
+        assert r.file.table(other.id).caption == "另一个表题"
+
+    # adding a table changes the numbering: every block is re-read
+    loaded.clear()
+    tab.editor.add_table("free", "teacher_honours")
+    assert len(loaded) == len(tables) + 1 + len(report.file.figures(section.id))
