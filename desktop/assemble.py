@@ -69,10 +69,9 @@ def data_table(report: Report, table: IndicatorTable | None = None, shown=None) 
 
 def _note(notes: dict[tuple[str, int], str], indicator: str, years) -> str:
     """The 备注 of a row: this year's note; an earlier year's is named by its year."""
-    said = [(y, notes[(indicator, y)]) for y in years if notes.get((indicator, y))]
-    if len(said) == 1 and said[0][0] == years[-1]:
-        return said[0][1]
-    return "；".join(f"{y}年：{text}" for y, text in said)
+    from desktop import row_notes
+
+    return row_notes.join({y: notes.get((indicator, y), "") for y in years}, years)
 
 
 def _value(shown, ind: Indicator, year: int) -> str | None:

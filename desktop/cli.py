@@ -305,7 +305,7 @@ def cmd_import(args) -> int:
         plan = plan_import(report, args.book, sheet=args.sheet)
         for line in plan.notes:
             print(f"注意：{line}")
-        for change in [*plan.changes, *plan.tables]:
+        for change in plan.items:
             print(change.describe())
         for line in plan.unmatched + plan.refused:
             print(f"无法导入：{line}", file=sys.stderr)

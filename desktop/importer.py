@@ -32,6 +32,20 @@ class Change:
 
 
 @dataclass(frozen=True)
+class NoteChange:
+    """A row's 备注 (the indicator's 说明 for a year), text as typed; "" is no note."""
+
+    indicator: str
+    name: str
+    year: int
+    old: str
+    new: str
+
+    def describe(self) -> str:
+        return f"{self.name}（{self.year}年）备注：{self.old or '空'} → {self.new}"
+
+
+@dataclass(frozen=True)
 class TableChange:
     """A free table's rows as a collection workbook returns them."""
 
@@ -50,11 +64,19 @@ class ImportPlan:
     book: Path
     sheet: str = ""
     changes: list[Change] = field(default_factory=list)
+    note_changes: list[NoteChange] = field(default_factory=list)
+    # where each (indicator, year)'s 备注 was first read, across the workbook's tables
+    note_from: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict, repr=False)
     tables: list[TableChange] = field(default_factory=list)
     unchanged: int = 0
     refused: list[str] = field(default_factory=list)  # cells that cannot be imported
     unmatched: list[str] = field(default_factory=list)  # rows naming no indicator
     notes: list[str] = field(default_factory=list)  # worth telling, not blocking
+
+    @property
+    def items(self) -> list[Change | NoteChange | TableChange]:
+        """Everything the plan would change, in the order it is shown."""
+        return [*self.changes, *self.note_changes, *self.tables]
 
     @property
     def ok(self) -> bool:
@@ -64,9 +86,11 @@ class ImportPlan:
         if not self.ok:
             return f"{self.book.name}：{len(self.refused) + len(self.unmatched)} 处无法导入，未做任何修改。"
         tables = f"，{len(self.tables)} 张表" if self.tables else ""
-        if not self.changes and not self.tables:
+        notes = f"，{len(self.note_changes)} 条备注" if self.note_changes else ""
+        if not self.items:
             return f"{self.book.name}：没有需要更新的数值（{self.unchanged} 个数值相同）。"
-        return f"{self.book.name}：将更新 {len(self.changes)} 个数值{tables}（{self.unchanged} 个数值相同）。"
+        return (f"{self.book.name}：将更新 {len(self.changes)} 个数值{notes}{tables}"
+                f"（{self.unchanged} 个数值相同）。")
 
 
 class ImportRefused(UserError):
@@ -111,6 +135,30 @@ def plan_import(report: Report, book: Path | str, sheet: str | None = None) -> I
     return plan
 
 
+def _plan_note(raw, row, ind: Indicator, plan: ImportPlan, notes: dict[tuple[str, int], str]) -> None:
+    """A row's 备注 cell as the indicator's notes by year (desktop.row_notes); an empty cell
+    means "not provided", never "remove the note", as for values."""
+    from desktop import matcher, row_notes
+    from desktop.values import clean_text
+
+    years = sorted(set(raw.year_of_column.values()))
+    if not row.note.strip() or not years:
+        return
+    where = raw.table.where(matcher.cell_ref(raw.table.header.note, row.row))
+    first = plan.note_from
+    for year, text in row_notes.split(row.note, years, years[-1]).items():
+        new = clean_text(text)
+        key = (ind.id, year)
+        if key in first:  # the same indicator in two tables: fine if its 备注 says the same
+            if first[key][1] != new:
+                plan.refused.append(f"{where} {ind.name}（{year}年）的备注与 {first[key][0]} 的备注不同")
+            continue
+        first[key] = (where, new)
+        old = notes.get(key, "")
+        if old != new:
+            plan.note_changes.append(NoteChange(ind.id, ind.name, year, old, new))
+
+
 def plan_values(report: Report, raw, plan: ImportPlan,
                  first: dict[tuple[str, int], tuple[str, str | None]]) -> None:
     """Each matched row's cells parsed by the indicator's type, or refused naming the cell.
@@ -127,15 +175,17 @@ def plan_values(report: Report, raw, plan: ImportPlan,
     plan.notes += table.skipped + matching.skipped
     current = report.file.values()
     shown = report.shown(current)
+    notes = report.file.notes()
     uncached: list[str] = []
     for match in matching.matches:
         row, ind = match.row, template.indicators[match.indicator]
         if row.hidden:
-            if row.has_values():
+            if row.has_values() or row.note.strip():
                 plan.refused.append(
                     f"{table.sheet} 第 {row.row} 行（{ind.name}）是隐藏行：请在 Excel/WPS 中取消隐藏并核对，"
                     "或删除该行后再导入")
             continue
+        _plan_note(raw, row, ind, plan, notes)
         for column, cell in sorted(row.cells.items()):
             year = raw.year_of_column.get(column)
             if year is None or cell.empty:
@@ -275,6 +325,7 @@ class Written:
 
     values: tuple[tuple[str, int, str | None, str | None], ...]
     tables: tuple[tuple[int, tuple[tuple[str, ...], ...] | None, str | None], ...]
+    notes: tuple[tuple[str, int, str], ...] = ()  # (indicator, year, old 备注)
 
 
 def apply(report: Report, plan: ImportPlan) -> int:
@@ -283,11 +334,11 @@ def apply(report: Report, plan: ImportPlan) -> int:
 
     if not plan.ok:
         raise ImportRefused(plan.summary())
-    if not plan.changes and not plan.tables:
+    if not plan.items:
         return 0
     backups.make_backup(report.file, "import")
     write(report, plan)
-    return len(plan.changes) + len(plan.tables)
+    return len(plan.items)
 
 
 def write(report: Report, plan: ImportPlan) -> Written:
@@ -298,6 +349,8 @@ def write(report: Report, plan: ImportPlan) -> Written:
     with file.transaction(f"imported from {plan.book.name}"):
         mark("write-begin")  # a durability test kills the process from here on
         values = tuple(file.set_values((c.indicator, c.year, c.new) for c in plan.changes))
+        notes = tuple((n.indicator, n.year, file.set_note(n.indicator, n.year, n.new))
+                      for n in plan.note_changes)
         for t in plan.tables:
             if t.table_id is None:
                 chapter = report.template.free_tables[t.ref].chapter
@@ -310,7 +363,7 @@ def write(report: Report, plan: ImportPlan) -> Written:
                 file.set_table_field(t.table_id, "stated_total", None)
                 tables.append((t.table_id, before.rows, before.stated_total))
     mark("write-end")
-    return Written(values, tuple(tables))
+    return Written(values, tuple(tables), notes)
 
 
 def unwrite(report: Report, written: Written, source: str) -> None:
@@ -318,6 +371,8 @@ def unwrite(report: Report, written: Written, source: str) -> None:
     file = report.file
     with file.transaction(source):
         file.set_values((indicator, year, old) for indicator, year, _new, old in written.values)
+        for indicator, year, old in written.notes:
+            file.set_note(indicator, year, old)
         for table_id, rows, total in written.tables:
             if rows is None:
                 file.delete_table(table_id)

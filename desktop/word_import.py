@@ -147,7 +147,8 @@ class WordPlan:
             lines.extend(_outline_lines(pc.root.sections, 1))
         if self.values is not None:
             v = self.values
-            lines.append(f"数值：将更新 {len(v.changes)} 个（{v.unchanged} 个相同）")
+            notes = f"，备注 {len(v.note_changes)} 条" if v.note_changes else ""
+            lines.append(f"数值：将更新 {len(v.changes)} 个（{v.unchanged} 个相同）{notes}")
         if self.stated:
             lines.append(f"章节表格中与数据表不同的数值：{len(self.stated)} 个"
                          "（保留为表中所印，核对时会指出）")
@@ -157,7 +158,7 @@ class WordPlan:
         name = self.source.name
         if not self.ok:
             return f"{name}：{len(self.problems())} 处无法导入，未做任何修改。"
-        if not self.chapters and (self.values is None or not self.values.changes):
+        if not self.chapters and (self.values is None or not self.values.items):
             return f"{name}：没有找到可以导入的章节或数值。"
         changes = len(self.values.changes) if self.values is not None else 0
         return f"{name}：将替换 {len(self.chapters)} 章，更新 {changes} 个数值。"
@@ -816,7 +817,7 @@ def apply_word_import(report: Report, plan: WordPlan) -> int:
 
     if not plan.ok:
         raise WordImportRefused(plan.summary())
-    changes = len(plan.values.changes) if plan.values is not None else 0
+    changes = len(plan.values.changes) + len(plan.values.note_changes) if plan.values is not None else 0
     if not plan.chapters and not changes and not plan.stated:
         return 0
     backups.make_backup(report.file, "import")

@@ -10,6 +10,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -211,6 +212,11 @@ def put_value(cell: XlCell, value: Cell) -> str:
 
 
 def _write_data_sheet(ws: Worksheet, table: DataTable, submission: Submission) -> None:
+    # A 备注 column whenever a row has a note, not only when the edition prints one: the
+    # workbook is what goes back and forth with the bureau, and import reads 备注 back.
+    # No note, no column: the bureau's standard layout is 序号|指标|单位|years.
+    if not table.notes and any(r.note for r in table.rows):
+        table = replace(table, notes=True)
     headers = table.header
     ncols = len(headers)
     widths = _Widths(ncols)

@@ -52,6 +52,7 @@ class Placement:
 class FillResult:
     path: Path
     placed: list[Placement] = field(default_factory=list)
+    placed_notes: list[Placement] = field(default_factory=list)  # 备注 written in the form's column
     without_cell: list[str] = field(default_factory=list)  # document rows the form has no cell for
     left_empty: list[str] = field(default_factory=list)  # form cells not filled, and why
     not_understood: list[str] = field(default_factory=list)  # form rows naming no indicator
@@ -59,6 +60,8 @@ class FillResult:
 
     def summary(self) -> list[str]:
         lines = [f"已填入 {len(self.placed)} 个数值。"]
+        if self.placed_notes:
+            lines.append(f"已在“备注”栏填入 {len(self.placed_notes)} 条说明。")
         lines += [f"留空：{n}" for n in self.left_empty]
         lines += [f"未识别：{n}" for n in self.not_understood]
         lines += [f"跳过：{n}" for n in self.skipped_sheets]
@@ -127,6 +130,7 @@ def fill_workbook(doc: Document, blank: Path | str, out: Path | str) -> FillResu
             ind = indicators[match.indicator]
             found.add(ind.id)
             row = match.row
+            _fill_note(sheet, table.header, row, ind, data_year, edits, result)
             for column, cell in sorted(row.cells.items()):
                 year = years[column].resolve(data_year)
                 where = f"{sheet.title}!{cell.ref}"
@@ -161,6 +165,23 @@ def fill_workbook(doc: Document, blank: Path | str, out: Path | str) -> FillResu
     filled = _fill_parts(data, {parts[title]: cells for title, cells in edits.items()})
     write_atomically(out, lambda tmp: tmp.write_bytes(filled))
     return result
+
+
+def _fill_note(sheet, header: matcher.Header, row: matcher.TableRow, ind: _Row, data_year: int,
+               edits: dict[str, dict[str, Decimal | str]], result: FillResult) -> None:
+    """The row's 备注 (its notes, as the report's own workbook writes them) into the form's 备注
+    column, when the form has one and the cell is free: the bureau's own text stays."""
+    if header.note is None or not ind.row.note:
+        return
+    ref = matcher.cell_ref(header.note, row.row)
+    where = f"{sheet.title}!{ref}"
+    if row.note:
+        result.left_empty.append(f"{where}（{ind.name}的备注）表格中已有内容，未改动。")
+    elif ref in sheet.merged or row.hidden:
+        result.left_empty.append(f"{where}（{ind.name}的备注）在合并单元格内或隐藏行中，未填写。")
+    else:
+        edits.setdefault(sheet.title, {})[ref] = ind.row.note
+        result.placed_notes.append(Placement(sheet.title, ref, ind.row.note, ind.name, data_year))
 
 
 def _value(row: DataRow, value: Cell, cell: matcher.Cell, form_unit: str) -> Decimal | str | None:

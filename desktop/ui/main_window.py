@@ -786,14 +786,13 @@ class MainWindow(QMainWindow):
         dialog = QDialog(self, windowTitle="从 Excel 导入：预览")
         lines = [f"注意：{n}" for n in plan.notes]
         lines += [f"无法导入：{n}" for n in plan.unmatched + plan.refused]
-        lines += [c.describe() for c in [*plan.changes, *plan.tables]]
+        lines += [c.describe() for c in plan.items]
         text = QPlainTextEdit("\n".join(lines) or "（没有需要更新的数值）", dialog, readOnly=True)
         buttons = QDialogButtonBox(dialog)
-        tables = f"和 {len(plan.tables)} 张表" if plan.tables else ""
         apply_button = buttons.addButton(
-            f"导入 {len(plan.changes)} 个数值{tables}", QDialogButtonBox.ButtonRole.AcceptRole
+            f"导入 {len(plan.changes)} 个数值{_imported_extras(plan)}", QDialogButtonBox.ButtonRole.AcceptRole
         )
-        apply_button.setEnabled(plan.ok and bool(plan.changes or plan.tables))
+        apply_button.setEnabled(plan.ok and bool(plan.items))
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
@@ -825,8 +824,7 @@ class MainWindow(QMainWindow):
         # one undo step for the whole import (the same write as `qreport import`); the
         # change log names the workbook
         self.undo_stack.push(ImportCommand(self.report, plan, self.notifier))
-        tables = f"和 {len(plan.tables)} 张表" if plan.tables else ""
-        self.statusBar().showMessage(f"已导入 {len(plan.changes)} 个数值{tables}。", 10000)
+        self.statusBar().showMessage(f"已导入 {len(plan.changes)} 个数值{_imported_extras(plan)}。", 10000)
 
     def import_word(self, path: Path | None = None) -> QDialog | None:
         """A Word report (last year's, or a department's chapters): preview, then one undo step."""
@@ -1084,3 +1082,12 @@ class MainWindow(QMainWindow):
         _release(self.lock)
         self.lock = None
         super().closeEvent(event)
+
+
+def _imported_extras(plan) -> str:
+    """"和 2 条备注", "、2 条备注和 1 张表": what an Excel import changes besides values."""
+    counts = ((len(plan.note_changes), "条备注"), (len(plan.tables), "张表"))
+    extras = [f"{n} {what}" for n, what in counts if n]
+    if len(extras) == 2:
+        return f"、{extras[0]}和 {extras[1]}"
+    return f"和 {extras[0]}" if extras else ""

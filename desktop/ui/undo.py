@@ -157,7 +157,7 @@ class ImportCommand(_FileCommand):
         self.written = None
 
     def _keys(self) -> tuple:
-        return tuple((c.indicator, c.year) for c in self.plan.changes)
+        return tuple((c.indicator, c.year) for c in [*self.plan.changes, *self.plan.note_changes])
 
     def _write(self, forward: bool) -> None:
         from desktop import importer

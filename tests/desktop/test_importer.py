@@ -35,6 +35,7 @@ def test_round_trip_export_import_export(sample_report, sample_document, tmp_pat
     with Report.create(tmp_path / "fresh.qreport", sample_report.school, "2022", 2021) as fresh:
         plan = importer.plan_import(fresh, first)
         assert plan.ok and len(plan.changes) == 112
+        assert [(c.indicator, c.year) for c in plan.note_changes] == [("funding_per_student", 2021)]
         importer.apply(fresh, plan)
         from desktop import assemble
 
@@ -200,3 +201,96 @@ def test_a_folder_is_not_a_workbook(sample_path, tmp_path):
     done = subprocess.run([sys.executable, "-m", "desktop", "import", str(sample_path), str(tmp_path)],
                           capture_output=True, text=True, env=dict(os.environ), timeout=60)
     assert done.returncode == 2 and "是文件夹" in done.stderr and "Traceback" not in done.stderr
+
+
+# ------------------------------------------------------------------ 备注 (notes) back and forth
+def _remarks(path, sheet="质量数据表"):
+    """{indicator label: 备注 cell} of an exported data sheet, and its header row."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    header = [c.value for c in ws[2]]
+    col = header.index("备注") if "备注" in header else None
+    return header, {r[1].value: r[col].value for r in ws.iter_rows(min_row=3)
+                    if col is not None and r[col].value}
+
+
+def test_no_note_no_remarks_column(empty_report, tmp_path):
+    from desktop import assemble
+
+    empty_report.set_text("graduates", 2021, "2245")
+    xlsx.write_xlsx(assemble.build(empty_report, photos=False), tmp_path / "a.xlsx")
+    header, _ = _remarks(tmp_path / "a.xlsx")
+    assert header == ["序号", "指标", "单位", "2020年", "2021年"]
+
+
+def test_a_note_is_exported_imported_and_exported_the_same(empty_report, tmp_path):
+    from desktop import assemble
+
+    empty_report.set_text("graduates", 2021, "2245")
+    empty_report.set_note("graduates", 2021, "含五年制后两年")
+    empty_report.set_note("certificates", 2020, "仅含职业资格证书")
+    empty_report.set_note("certificates", 2021, "2021年起全面推行1+X证书；另见表2-1")
+    first = tmp_path / "first.xlsx"
+    xlsx.write_xlsx(assemble.build(empty_report, photos=False), first)
+    header, remarks = _remarks(first)
+    assert header[-1] == "备注"
+    assert remarks["毕业生总数"] == "含五年制后两年"
+    assert remarks["职业技能等级证书(含职业资格证书)获取人数"] == \
+        "2020年：仅含职业资格证书；2021年：2021年起全面推行1+X证书；另见表2-1"
+
+    with Report.create(tmp_path / "fresh.qreport", empty_report.school, "2022", 2021) as fresh:
+        plan = importer.plan_import(fresh, first)
+        assert plan.ok
+        assert sorted((c.name, c.year, c.old, c.new) for c in plan.note_changes) == [
+            ("毕业生总数", 2021, "", "含五年制后两年"),
+            ("职业技能等级证书(含职业资格证书)获取人数", 2020, "", "仅含职业资格证书"),
+            ("职业技能等级证书(含职业资格证书)获取人数", 2021, "", "2021年起全面推行1+X证书；另见表2-1"),
+        ]
+        assert "毕业生总数（2021年）备注：空 → 含五年制后两年" in [c.describe() for c in plan.items]
+        assert "3 条备注" in plan.summary()
+        assert importer.apply(fresh, plan) == 4  # one value, three notes
+        assert fresh.file.notes() == empty_report.file.notes()
+        again = tmp_path / "again.xlsx"
+        xlsx.write_xlsx(assemble.build(fresh, photos=False), again)
+        assert importer.plan_import(fresh, again).note_changes == []  # nothing left to change
+    assert _remarks(again) == _remarks(first)
+
+
+def test_a_changed_note_shows_old_and_new_and_an_empty_cell_keeps_it(empty_report, tmp_path):
+    from desktop import assemble
+
+    empty_report.set_note("graduates", 2021, "含五年制后两年")
+    empty_report.set_note("employed", 2021, "含升学")
+    book = tmp_path / "b.xlsx"
+    xlsx.write_xlsx(assemble.build(empty_report, photos=False), book)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["质量数据表"]
+    for row in ws.iter_rows(min_row=3):
+        if row[1].value == "毕业生总数":
+            row[5].value = "  不含五年制\n"
+        elif row[5].value:
+            row[5].value = None  # an emptied 备注 cell: not provided, the note stays
+    wb.save(book)
+    plan = importer.plan_import(empty_report, book)
+    assert [c.describe() for c in plan.note_changes] == ["毕业生总数（2021年）备注：含五年制后两年 → 不含五年制"]
+    importer.apply(empty_report, plan)
+    assert empty_report.file.notes() == {("graduates", 2021): "不含五年制", ("employed", 2021): "含升学"}
+
+
+def test_notes_are_all_or_nothing_with_the_values(empty_report, tmp_path):
+    book = hand_made(tmp_path / "bad.xlsx", [
+        ("1", "思想政治课专任教师数", "人", "50", "54", "两校区合计"),
+        ("2", "德育管理人员数", "人", "92", "很多", ""),
+    ], header=("序号", "指标", "单位", "2020年", "2021年", "备注"))
+    plan = importer.plan_import(empty_report, book)
+    assert not plan.ok and len(plan.note_changes) == 1
+    with pytest.raises(importer.ImportRefused):
+        importer.apply(empty_report, plan)
+    assert empty_report.file.notes() == {}
+
+
+def test_a_note_led_by_a_year_outside_the_table_is_this_years(empty_report, tmp_path):
+    book = hand_made(tmp_path / "odd.xlsx", [
+        ("1", "思想政治课专任教师数", "人", "50", "54", "2019年：调入3人"),
+    ], header=("序号", "指标", "单位", "2020年", "2021年", "备注"))
+    plan = importer.plan_import(empty_report, book)
+    assert [(c.year, c.new) for c in plan.note_changes] == [(2021, "2019年：调入3人")]

@@ -1,6 +1,7 @@
 """The 2022 sample's PDF and Excel, as the program printed them before editions became
 years + several indicator tables (tests/desktop/expected/, generated from main at 0236d96 with
-`qreport export` + pdftotext / openpyxl). A change of layout on purpose regenerates them:
+`qreport export` + pdftotext / openpyxl; the Excel gained its 备注 column for the sample's one
+note, funding 2021). A change of layout on purpose regenerates them:
     qreport sample S && qreport export S --xlsx S.xlsx --pdf S.pdf && pdftotext S.pdf
 """
 

@@ -67,6 +67,31 @@ def test_the_bureaus_formulas_and_own_rows_are_left_and_said(filled_a):
     assert any("“代码表”是隐藏的工作表" in s for s in result.skipped_sheets)
 
 
+def test_a_note_fills_the_forms_remarks_column(filled_a):
+    """The sample's one 备注 (funding 2021) goes into the form's 备注 column, as text."""
+    blank, out, result = filled_a
+    row = ROW["年生均财政拨款(截至2021.08.31)"]
+    ws, before = openpyxl.load_workbook(out)["表1"], openpyxl.load_workbook(blank)["表1"]
+    assert before[f"F{row}"].value is None
+    assert ws[f"F{row}"].value.startswith("2021年为1—8月（截至2021.08.31）的财政拨款")
+    assert ws[f"F{row}"].data_type == "s"
+    assert [p.ref for p in result.placed_notes] == [f"F{row}"]
+    assert "已在“备注”栏填入 1 条说明。" in result.summary()
+    assert all(ws[f"F{r}"].value == before[f"F{r}"].value for r in ROW.values() if r != row)
+
+
+def test_the_bureaus_own_remark_is_kept(sample_report, tmp_path):
+    blank = province_a(tmp_path / "blank.xlsx")
+    row = ROW["年生均财政拨款(截至2021.08.31)"]
+    wb = openpyxl.load_workbook(blank)
+    wb["表1"][f"F{row}"] = "按财政决算填报"
+    wb.save(blank)
+    result = fill_workbook(assemble.build(sample_report, photos=False), blank, tmp_path / "out.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx")["表1"][f"F{row}"].value == "按财政决算填报"
+    assert not result.placed_notes
+    assert f"表1!F{row}（年生均财政拨款(截至2021.08.31)的备注）表格中已有内容，未改动。" in result.left_empty
+
+
 def _style(cell):
     # style proxies of two workbooks never compare equal: compare what they say
     return (*tuple(repr(copy(x)) for x in (cell.font, cell.border, cell.fill, cell.alignment, cell.protection)), cell.number_format)
@@ -74,7 +99,7 @@ def _style(cell):
 
 def test_nothing_else_changes(filled_a):
     blank, out, result = filled_a
-    placed = {(p.sheet, p.ref) for p in result.placed}
+    placed = {(p.sheet, p.ref) for p in result.placed + result.placed_notes}
     a, b = openpyxl.load_workbook(blank), openpyxl.load_workbook(out)
     assert a.sheetnames == b.sheetnames
     assert [s.sheet_state for s in a.worksheets] == [s.sheet_state for s in b.worksheets]

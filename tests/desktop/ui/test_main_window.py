@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPlainTextEdit, QPushButton
 
 from desktop import settings as settings_mod
 from desktop import template as templates
@@ -271,6 +271,35 @@ def test_a_collection_workbooks_table_is_imported_and_undone(window, report_copy
     assert training_rows() == before
     window.undo_stack.redo()
     assert training_rows()[-1] == ("新培训", "5")
+
+
+def test_a_changed_note_is_previewed_imported_and_undone(window, report_copy, tmp_path):
+    from openpyxl import load_workbook
+
+    from desktop import assemble
+    from desktop.formats.xlsx import write_xlsx
+    from desktop.report import Report
+
+    book = tmp_path / "备注.xlsx"
+    write_xlsx(assemble.build(window.report), book)  # the sample's one note: a 备注 column
+    wb = load_workbook(book)
+    ws = wb["质量数据表"]
+    assert ws["F2"].value == "备注"
+    row = next(r for r in ws.iter_rows() if r[1].value == "毕业生总数")
+    row[5].value = "含五年制后两年"
+    wb.save(book)
+
+    def note():
+        with Report.open(report_copy) as r:
+            return r.file.notes().get(("graduates", 2021))
+
+    dialog = window.import_excel(book)
+    assert "毕业生总数（2021年）备注：空 → 含五年制后两年" in dialog.findChild(QPlainTextEdit).toPlainText()
+    assert any(b.text() == "导入 0 个数值和 1 条备注" and b.isEnabled() for b in dialog.findChildren(QPushButton))
+    dialog.accept()
+    assert note() == "含五年制后两年"
+    window.undo_stack.undo()
+    assert note() is None
 
 
 # ---------------------------------------------------------------- export
