@@ -23,6 +23,7 @@ _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 # anything else ("2364 2212", "23 64") is two numbers typed or pasted into one cell.
 _SPLIT_DIGITS = re.compile(r"\d[\d,.]*(?:\s+[\d,.]*\d)+")
 _SPACE_GROUPED = re.compile(r"\d{1,3}(?:\s\d{3})+(?:\.\d+)?")
+_TRAILING_UNIT = re.compile(r"[\d.,]+([^\d.,]+)")
 _MAX_DIGITS = 15  # beyond this a float in Excel loses digits; no school figure is that large
 _MAX_TEXT = 500
 
@@ -34,9 +35,12 @@ _UNIT_FACTORS: dict[str, dict[str, Decimal]] = {
         "万m2": Decimal(10000), "万平方米": Decimal(10000),
         "亩": Decimal(2000) / Decimal(3), "公顷": Decimal(10000),
     },
-    "元": {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(10) ** 8},
-    "万元": {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001"), "千元": Decimal("0.1")},
-    "人": {"人": Decimal(1), "名": Decimal(1), "万人": Decimal(10000)},
+    # a bare 万/亿 after a sum is how people say it aloud ("12万" in a 万元 cell is 12)
+    "元": {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(10) ** 8,
+          "万": Decimal(10000), "亿": Decimal(10) ** 8},
+    "万元": {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001"), "千元": Decimal("0.1"),
+           "万": Decimal(1), "亿": Decimal(10000)},
+    "人": {"人": Decimal(1), "名": Decimal(1), "万人": Decimal(10000), "万": Decimal(10000)},
     "册": {"册": Decimal(1), "万册": Decimal(10000)},
     "人次": {"人次": Decimal(1), "万人次": Decimal(10000)},
     "Mbps": {"Mbps": Decimal(1), "mbps": Decimal(1), "Mb": Decimal(1), "M": Decimal(1),
@@ -112,6 +116,8 @@ class ValueType:
         _check_split_digits(raw)
         if self.kind == "ratio":
             return self._parse_ratio(raw, s)
+        if self.kind == "money":
+            s = s.lstrip("¥")  # ￥ typed before a sum (NFKC makes it ¥)
         number, factor = self._strip_unit(raw, s)
         if factor is None:
             factor = (self.unit_factor(unit) if unit else None) or Decimal(1)
@@ -139,6 +145,11 @@ class ValueType:
         if any(ch in _CHINESE_NUMERALS for ch in s) and not any(ch.isdigit() for ch in s):
             example = {"ratio": "19:1", "percent": "98.5", "count": "12"}.get(self.kind, "12.5")
             return f"{self._expected()}：请用阿拉伯数字填写（如 {example}）"
+        # a number followed by a unit of another kind ("3215人次" where 人 is asked for)
+        typed = _TRAILING_UNIT.fullmatch(s)
+        if typed and self.unit not in ("", "/", "-"):
+            return (f"{self._expected()}：本栏单位是“{self.unit}”，"
+                    f"“{typed.group(1)}”不能换算，请只填以{self.unit}计的数字")
         return None
 
     def unit_factor(self, unit: str) -> Decimal | None:

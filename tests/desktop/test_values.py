@@ -203,3 +203,21 @@ def test_bandwidth_accepts_m_and_g():
     assert mbps.parse("1000Mbps") == "1000"
     assert mbps.parse("10G") == "10000.00"
     assert mbps.parse("1000兆") == "1000"
+
+
+@pytest.mark.parametrize(("vtype", "typed", "stored"), [
+    (ValueType("money", "万元"), "12万", "12"),        # said aloud: 十二万 into a 万元 cell
+    (ValueType("money", "万元"), "１.５亿", "15000.00"),
+    (ValueType("money", "元"), "1.2万", "12000.00"),
+    (ValueType("money", "万元"), "￥12万", "12"),
+    (ValueType("money", "元"), "¥3,500", "3500"),
+    (ValueType("count", "人"), "3.2万", "32000"),
+])
+def test_a_bare_wan_or_yi_scales_the_number(vtype, typed, stored):
+    assert vtype.parse(typed) == stored
+
+
+def test_a_unit_that_cannot_be_converted_is_named_with_the_column_unit():
+    with pytest.raises(ParseError) as refused:
+        ValueType("count", "人").parse("3215人次")
+    assert "本栏单位是“人”" in refused.value.reason and "“人次”" in refused.value.reason
