@@ -741,12 +741,16 @@ class DataTableTab(QWidget):
         self.model.refused.connect(self._show_refusal)
         self.model.committed.connect(self._hide_refusal)
         self.view.refusals.connect(self._show_refusals)
+        # Esc drops what was typed: its refusal goes with it
+        self.view.delegate.closeEditor.connect(
+            lambda _editor, hint: hint == QStyledItemDelegate.EndEditHint.RevertModelCache
+            and self._hide_refusal())
         undo_stack.indexChanged.connect(self._read_meta)
 
     def _submission_fields(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setSpacing(6)
-        hints = {"school": "", "filler": "", "reviewer": "", "phone": "", "fill_date": "如 2022年1月10日"}
+        hints = {"school": "", "filler": "", "reviewer": "", "phone": "", "fill_date": "年　月　日"}
         for key, hint in hints.items():
             label = QLabel(("填报单位" if key == "school" else META_LABELS[key]) + "：", self)
             edit = QLineEdit(self, placeholderText=hint)

@@ -45,6 +45,7 @@ class NewReportDialog(QDialog):
         self.title.setStyleSheet("color: #6b6b6b;")
         self.path = QLineEdit(self)
         self.folder = folder or Path.home()
+        self._suggested = ""
         browse = QPushButton("浏览…", self)
         browse.clicked.connect(self._browse)
         path_row = QHBoxLayout()
@@ -109,8 +110,11 @@ class NewReportDialog(QDialog):
         self._suggest_path()
 
     def _suggest_path(self) -> None:
+        if self.path.text() and self.path.text() != self._suggested:
+            return  # a place the user chose (浏览… or typed) stays theirs
         name = self.school.text().strip() or "新报告"
-        self.path.setText(str(self.folder / f"{name}{self.year.value()}质量报告.qreport"))
+        self._suggested = str(self.folder / f"{name}{self.year.value()}质量报告.qreport")
+        self.path.setText(self._suggested)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "保存新报告", self.path.text(), REPORT_FILTER)

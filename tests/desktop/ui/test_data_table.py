@@ -85,6 +85,8 @@ def test_bad_input_is_refused_in_place(qtbot, data_tab, on_disk, window):
     # Escape gives up: the old value stays, in the file and on screen
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert model.index(row, COL_CUR).data() == "2245"
+    # and the refusal of the text no longer there goes with it
+    qtbot.waitUntil(lambda: not data_tab.refusal.isVisible())
 
 
 def test_refused_on_leaving_the_cell_keeps_the_old_value(qtbot, data_tab, on_disk):

@@ -192,6 +192,27 @@ def test_new_report_dialog_creates_and_opens(qtbot, window, tmp_path):
     assert window.report.file.path == target
 
 
+def test_new_report_file_is_named_for_the_report_year_typed(qtbot, window):
+    dialog = window.new_report()
+    dialog.school.setFocus()
+    dialog.school.setText("某某职业学校")
+    qtbot.keyClick(dialog.school, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: dialog.edition.hasFocus())
+    qtbot.keyClick(dialog.edition, Qt.Key.Key_End)  # the newest edition: 2024年度
+    qtbot.waitUntil(lambda: dialog.edition.currentData() == "2024")
+    qtbot.keyClick(dialog.edition, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: dialog.year.hasFocus())
+    dialog.year.setValue(2026)
+    qtbot.waitUntil(lambda: Path(dialog.path.text()).name == "某某职业学校2026质量报告.qreport")
+    qtbot.keyClick(dialog.year, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: "2027质量报告" in dialog.path.text())
+    # a place the user chose is theirs: the year no longer renames it
+    dialog.path.setText("/tmp/我的报告.qreport")
+    dialog.year.setValue(2026)
+    assert dialog.path.text() == "/tmp/我的报告.qreport"
+    dialog.reject()
+
+
 def test_new_report_needs_a_school(qtbot, window):
     dialog = window.new_report()
     dialog.school.setText("  ")
