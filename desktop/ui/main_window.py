@@ -262,7 +262,24 @@ class MainWindow(QMainWindow):
             self.data_tabs.append(data_tab)
         self.data_tab = self.data_tabs[0]
         self.tabs.blockSignals(False)
+        self.order_focus()
         self._update_completeness()
+
+    def order_focus(self) -> None:
+        """Tab goes from the tab bar into the page shown and only then to the findings panel
+        and the status bar. Qt appends widgets made after the panel (every page, and what a
+        page makes later) to the end of the window's focus chain, behind the panel."""
+        chain, widget = [], self.nextInFocusChain()
+        while widget is not None and widget is not self and len(chain) < 100000:
+            chain.append(widget)
+            widget = widget.nextInFocusChain()
+        bars = (self.dock, self.statusBar())
+        tabbable = [w for w in chain if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+        bottom = [w for w in tabbable if any(bar.isAncestorOf(w) for bar in bars)]
+        rest = [w for w in tabbable if w not in bottom]
+        if rest and bottom:
+            for first, second in zip([rest[-1], *bottom], bottom, strict=False):
+                QWidget.setTabOrder(first, second)
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.window_geometry
@@ -404,6 +421,7 @@ class MainWindow(QMainWindow):
             self._stale.discard(chapter_id)
             self._reload_tab(widget)
         self._update_completeness()
+        self.order_focus()  # a reloaded page made new widgets
 
     def _reload_tab(self, tab: QWidget) -> None:
         tab.reload()

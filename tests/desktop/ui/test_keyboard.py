@@ -115,3 +115,25 @@ def test_tab_leaves_a_chapter_table_instead_of_wrapping(window, qtbot):
     qtbot.keyClick(editor.view, Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: not editor.view.hasFocus())
     assert editor.view.currentIndex().row() == 0  # not wrapped to the first cell
+
+
+def test_tab_from_the_tab_bar_enters_the_page_before_the_findings(window, qtbot, tmp_path):
+    # the pages are made after the findings panel; Tab must still reach them first, also
+    # after opening another file rebuilds them
+    other = tmp_path / "另一所.qreport"
+    Report.create(other, "另一所学校", "2022", 2021).close()
+    for path in (other, None):
+        tab = window.chapter_tabs["students"]
+        window.show_tab(tab)
+        window.tabs.tabBar().setFocus()
+        qtbot.waitUntil(window.tabs.tabBar().hasFocus)
+        seen = []
+        for _ in range(30):
+            qtbot.keyClick(_focus(), Qt.Key.Key_Tab)
+            seen.append(_focus())
+            if tab.outline.isAncestorOf(_focus()) or window.dock.isAncestorOf(_focus()):
+                break
+        assert tab.outline.isAncestorOf(_focus()), [type(w).__name__ for w in seen]
+        if path:
+            assert window.open_file(path)
+            qtbot.waitUntil(lambda t=tab: window.chapter_tabs["students"] is not t)
