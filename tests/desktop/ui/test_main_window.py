@@ -192,7 +192,7 @@ def test_new_report_dialog_creates_and_opens(qtbot, window, tmp_path):
     assert window.report.file.path == target
 
 
-def test_new_report_file_is_named_for_the_report_year_typed(qtbot, window):
+def test_new_report_path_follows_the_year_until_the_user_picks_one(qtbot, window):
     dialog = window.new_report()
     dialog.school.setFocus()
     dialog.school.setText("某某职业学校")
@@ -204,8 +204,8 @@ def test_new_report_file_is_named_for_the_report_year_typed(qtbot, window):
     qtbot.waitUntil(lambda: dialog.year.hasFocus())
     dialog.year.setValue(2026)
     qtbot.waitUntil(lambda: Path(dialog.path.text()).name == "某某职业学校2026质量报告.qreport")
-    qtbot.keyClick(dialog.year, Qt.Key.Key_Up)
-    qtbot.waitUntil(lambda: "2027质量报告" in dialog.path.text())
+    qtbot.keyClick(dialog.year, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: "2025质量报告" in dialog.path.text())
     # a place the user chose is theirs: the year no longer renames it
     dialog.path.setText("/tmp/我的报告.qreport")
     dialog.year.setValue(2026)
