@@ -80,7 +80,8 @@ def _sentence(error: BaseException, path: Path) -> str:
         text = str(error)
     elif isinstance(error, OSError | sqlite3.Error):
         text = file_errors.sentence(error, path)
-    else:
+    else:  # a bug: the person gets a sentence, the developer its traceback
+        traceback.print_exception(error, file=sys.stderr)
         text = f"出现意外错误（{type(error).__name__}）"
     return text if text.endswith(("。", "！", "？")) else text + "。"
 
