@@ -62,6 +62,14 @@ class DataTable:
         return data_header(self.years) + (["备注"] if self.notes else [])
 
     @property
+    def columns(self) -> tuple[Column, ...]:
+        """The header as columns, with the relative widths the PDF and Word lay out with."""
+        head, years = self.header, len(self.years)
+        return (Column(head[0], width=0.1), Column(head[1], width=4.0), Column(head[2], width=0.9),
+                *(Column(h, numeric=True, width=1.3) for h in head[3:3 + years]),
+                *([Column(head[-1], width=2.0)] if self.notes else []))
+
+    @property
     def row_notes(self) -> list[tuple[str, str]]:
         """(row name, 备注) for every row with a note, in table order."""
         return [(r.name, r.note) for r in self.rows if r.note]
@@ -72,11 +80,19 @@ def data_header(years) -> list[str]:
     return ["序号", "指标", "单位", *(f"{y}年" for y in years)]
 
 
+# what a leading column numbering the rows is headed in tables schools make and print
+SEQ_HEADS = ("序号", "序", "编号")
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
     numeric: bool = False  # right-aligned, summed when the table has totals
     width: float = 1.0  # relative width hint
+
+    def is_seq(self, index: int) -> bool:
+        """The leading 序号 column: centred, just wide enough."""
+        return index == 0 and self.name.strip() in SEQ_HEADS
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.document import SEQ_HEADS
 from desktop.errors import UserError
 from desktop.report import Report, ValueRefused
 from desktop.template import Chapter
@@ -653,7 +654,7 @@ class _Planner:
         from desktop import matcher
 
         header = [matcher.header_text(t) for t in texts[0]]
-        seq = 1 if header and header[0] in ("序号", "序", "编号") else 0
+        seq = 1 if header and header[0] in SEQ_HEADS else 0
         names = header[seq:]
         chapter = self.chapter.chapter if self.chapter else None
         specs = [self.template.free_tables[i] for i in (chapter.free_tables if chapter else ())

@@ -662,10 +662,7 @@ class _Writer:
             if r.level >= 1:
                 indent = em + (0 if r.first_child else marker)
             indents.append([0, indent, 0] + [0] * nyears + ([0] if table.notes else []))
-        columns = (Column("序号", width=0.1), Column("指标", width=4.0), Column("单位", width=0.9),
-                   *(Column(h, numeric=True, width=1.3) for h in head[3:3 + nyears]),
-                   *([Column("备注", width=2.0)] if table.notes else []))
-        widths = _column_widths(columns, [[t for t, _ in r] for r in rows])
+        widths = _column_widths(table.columns, [[t for t, _ in r] for r in rows])
         self._grid(head, rows, widths, indents=indents)
 
     def submission(self, sub: Submission) -> None:
@@ -860,7 +857,7 @@ def _pad(row: tuple[Cell, ...], n: int) -> list[Cell]:
 
 
 def _align(col: Column, index: int) -> str:
-    if index == 0 and col.name.strip() in ("序号", "序", "编号"):
+    if col.is_seq(index):
         return "center"
     return "right" if col.numeric else "left"
 
@@ -875,12 +872,12 @@ def _column_widths(columns, rows: list[list[str]]) -> list[int]:
     for i, col in enumerate(columns):
         floor = 2 * size + pad + 4  # Word needs a little more than the PDF's metrics
         texts = [r[i] for r in rows if i < len(r)]
-        if (i == 0 and col.name.strip() in ("序号", "序", "编号")) or col.numeric:
+        if col.is_seq(i) or col.numeric:
             widest = max((max((_ems(x) for x in t.split()), default=0) for t in texts), default=0)
             floor = max(floor, min(widest * size + pad + 2, TEXT_W / 40))
         floors.append(floor)
     hints = [max(c.width, 0.01) for c in columns]
-    fixed = {0} if columns and columns[0].name.strip() in ("序号", "序", "编号") else set()
+    fixed = {0} if columns and columns[0].is_seq(0) else set()
     widths = _distribute(TEXT_W / 20, hints, floors, fixed)
     return [_twips(w) for w in widths]
 

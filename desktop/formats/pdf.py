@@ -405,7 +405,7 @@ class _Builder:
         for i, col in enumerate(columns):
             floor = 2 * size + pad
             column = [r[i] for r in rows[1:]]
-            if _is_seq(col, i):
+            if col.is_seq(i):
                 widest = max((b.ts.width(b.text, b.style.font, b.style.size) for b in column), default=0.0)
                 floor = max(floor, min(widest + pad + 1, TEXT_W / 2))
             elif col.numeric:
@@ -413,7 +413,7 @@ class _Builder:
                 floor = max(floor, min(widest + pad + 1, TEXT_W / 2))
             floors.append(floor)
         hints = [max(c.width, 0.01) for c in columns]
-        fixed = {i for i, c in enumerate(columns) if _is_seq(c, i)}
+        fixed = {i for i, c in enumerate(columns) if c.is_seq(i)}
         return _distribute(TEXT_W, hints, floors, fixed)
 
     def _grid(self, rows: list[list], widths: list[float], *, total: bool):
@@ -563,14 +563,7 @@ class _Builder:
                     *([TextBlock(ts, r.note, cell)] if table.notes else []),
                 ]
             )
-        columns = (
-            Column("序号", width=0.1),
-            Column("指标", width=4.0),
-            Column("单位", width=0.9),
-            *(Column(h, numeric=True, width=1.3) for h in head[3:3 + nyears]),
-            *([Column("备注", width=2.0)] if table.notes else []),
-        )
-        widths = self._column_widths(columns, rows)
+        widths = self._column_widths(table.columns, rows)
         return self._grid(rows, widths, total=False)
 
     def _submission(self, sub: Submission):
@@ -606,12 +599,8 @@ def _unbreakable_width(block) -> float:
     return widest
 
 
-def _is_seq(col: Column, index: int) -> bool:
-    return index == 0 and col.name.strip() in ("序号", "序", "编号")
-
-
 def _align(col: Column, index: int) -> str:
-    if _is_seq(col, index):
+    if col.is_seq(index):
         return "centre"
     return "right" if col.numeric else "left"
 
