@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.document import data_header
 from desktop.report import NA, Report, Shown, ValueRefused, field_problem, not_applicable, numbers
 from desktop.template import Indicator, IndicatorTable, Template
 from desktop.ui.clipboard import parse_tsv, tsv_cell
@@ -206,7 +207,7 @@ class DataTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             prev, cur = self.years
-            return ["序号", "指标", "单位", f"{prev}年", f"{cur}年", "备注"][section]
+            return [*data_header((prev, cur)), "备注"][section]  # the print's heads, and the note
         if role == Qt.ItemDataRole.ToolTipRole and section in VALUE_COLUMNS:
             return "数据年度；输入数值，“-”表示不适用，留空表示未填。"
         if role == Qt.ItemDataRole.FontRole and section == COL_CUR:

@@ -357,3 +357,10 @@ def test_context_menu_acts_and_goes_away(qtbot, data_tab, on_disk):
         menu.close()
     assert on_disk.value("dual_teachers", 2021) == "-"
     qtbot.waitUntil(lambda: view.findChildren(QMenu) == [])  # one menu per right click, not kept for ever
+
+
+def test_the_grid_is_headed_as_the_table_prints(data_tab, sample_document):
+    model = data_tab.model
+    heads = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert heads == [*sample_document.data_tables[0].header, "备注"]
+    assert heads[:5] == ["序号", "指标", "单位", "2020年", "2021年"]
