@@ -364,15 +364,10 @@ def cmd_edition_from_workbook(args) -> int:
 
 
 def cmd_collect(args) -> int:
-    from desktop.collect import department_items, write_collection
-    from desktop.exports import check_outputs
+    from desktop.exports import export_collection
 
-    check_outputs(args.file, [args.out])
-
-    with _open(args.file) as report:
-        path = write_collection(report, args.department, args.out)
-        indicators, tables = department_items(report, args.department)
-    print(f"已写入 {path}（{len(indicators)} 个指标，{len(tables)} 张表）")
+    path, indicators, tables = export_collection(args.file, args.department, args.out)
+    print(f"已写入 {path}（{indicators} 个指标，{tables} 张表）")
     return 0
 
 

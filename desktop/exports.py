@@ -108,6 +108,20 @@ def check_outputs(report_path: Path | str, outs: list[Path]) -> None:
         seen.add(where)
 
 
+def export_collection(report_path: Path | str, department: str, out: Path | str) -> tuple[Path, int, int]:
+    """A department's collection workbook (qreport collect, 导出 → 部门采集表…), its target
+    checked as every export's; the path written, how many indicators and tables it asks for."""
+    from desktop.collect import department_items, write_collection
+    from desktop.report import Report
+
+    out = Path(out)
+    check_outputs(report_path, [out])
+    with Report.open(report_path) as report:
+        path = write_collection(report, department, out)
+        indicators, tables = department_items(report, department)
+    return path, len(indicators), len(tables)
+
+
 def export(report_path: Path | str, targets: Mapping[str, Path | str],
            options: Mapping[str, Any] | None = None) -> list[Written]:
     """Write each target (key → output path) from one assembled document, in the order given."""

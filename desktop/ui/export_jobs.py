@@ -59,12 +59,9 @@ KINDS = {
 def run_export(source: Path, kind: str, out: Path, department: str = "") -> str:
     """Do one export (on any thread); returns a note for the user, e.g. the page count."""
     if kind == "collect":
-        from desktop.collect import write_collection
-        from desktop.exports import check_outputs
+        from desktop.exports import export_collection
 
-        check_outputs(source, [Path(out)])
-        with Report.open(source) as report:
-            write_collection(report, department, Path(out))
+        export_collection(source, department, out)
         return f"只含“{department}”负责填报的指标和表格，可发给该部门填写后再导入。"
     from desktop.exports import export
 
