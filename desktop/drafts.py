@@ -58,14 +58,6 @@ def last_year_rows(report, table_id: int) -> list[list[str]]:
     return [list(map(str, r)) for r in rows if isinstance(r, list)]
 
 
-def restore_last_year_rows(report, table_id: int) -> list[list[str]]:
-    """Put last year's rows back into the table (one transaction); the rows now in it are
-    replaced and returned (for undo)."""
-    rows = last_year_rows(report, table_id)
-    with report.file.transaction("沿用上一年度的表格行"):
-        return report.file.set_table_rows(table_id, rows)
-
-
 def drafts(ctx: Context) -> None:
     """A 未完成 finding naming the sections carried from last year and not yet edited."""
     carried = pending(ctx.report)
