@@ -425,7 +425,17 @@ class AddFigure(ChapterCommand):
         return self.section_id
 
 
-class AddPhotos(ChapterCommand):
+class _PhotoCommand(ChapterCommand):
+    """A change of the photos of one figure: the section editor re-reads that figure only."""
+
+    kind = "block"
+    figure_id: int
+
+    def _keys(self) -> tuple:
+        return (("figure", self.figure_id),)
+
+
+class AddPhotos(_PhotoCommand):
     def __init__(self, host: Host, section_id: int, figure_id: int, photos: Sequence[NewPhoto]):
         super().__init__(host, "添加照片")
         self.section_id, self.figure_id = section_id, figure_id
@@ -468,10 +478,10 @@ class DeleteFigure(ChapterCommand):
         return self.section_id
 
 
-class DeletePhoto(ChapterCommand):
-    def __init__(self, host: Host, section_id: int, photo_id: int):
+class DeletePhoto(_PhotoCommand):
+    def __init__(self, host: Host, section_id: int, figure_id: int, photo_id: int):
         super().__init__(host, "删除照片")
-        self.section_id, self.photo_id = section_id, photo_id
+        self.section_id, self.figure_id, self.photo_id = section_id, figure_id, photo_id
         self._snapshot: dict | None = None
 
     def apply(self) -> None:
@@ -485,10 +495,12 @@ class DeletePhoto(ChapterCommand):
         return self.section_id
 
 
-class SetPhotoCaption(ChapterCommand):
-    def __init__(self, host: Host, section_id: int, photo_id: int, old: str, new: str):
+class SetPhotoCaption(_PhotoCommand):
+    def __init__(self, host: Host, section_id: int, figure_id: int, photo_id: int, old: str,
+                 new: str):
         super().__init__(host, "修改照片说明")
-        self.section_id, self.photo_id, self.old, self.new = section_id, photo_id, old, new
+        self.section_id, self.figure_id, self.photo_id = section_id, figure_id, photo_id
+        self.old, self.new = old, new
 
     def apply(self) -> None:
         self.file.set_photo_caption(self.photo_id, self.new)
@@ -500,10 +512,12 @@ class SetPhotoCaption(ChapterCommand):
         return self.section_id
 
 
-class MovePhoto(ChapterCommand):
-    def __init__(self, host: Host, section_id: int, photo_id: int, old: int, new: int):
+class MovePhoto(_PhotoCommand):
+    def __init__(self, host: Host, section_id: int, figure_id: int, photo_id: int, old: int,
+                 new: int):
         super().__init__(host, "调整照片顺序")
-        self.section_id, self.photo_id, self.old, self.new = section_id, photo_id, old, new
+        self.section_id, self.figure_id, self.photo_id = section_id, figure_id, photo_id
+        self.old, self.new = old, new
 
     def apply(self) -> None:
         self.file.move_photo(self.photo_id, self.new)

@@ -271,7 +271,7 @@ class FigureEditor(QWidget):
         photo = self.current_photo()
         text = self.caption.text().strip()
         if photo is not None and text != photo.caption:
-            self.host.push(cmd.SetPhotoCaption(self.host, self.section_id, photo.id,
+            self.host.push(cmd.SetPhotoCaption(self.host, self.section_id, self.figure_id, photo.id,
                                                photo.caption, text))
 
     def move_photo(self, delta: int) -> None:
@@ -281,7 +281,8 @@ class FigureEditor(QWidget):
         old = self.strip.currentRow()
         new = old + delta
         if 0 <= new < len(self.photos):
-            self.host.push(cmd.MovePhoto(self.host, self.section_id, photo.id, old, new))
+            self.host.push(cmd.MovePhoto(self.host, self.section_id, self.figure_id, photo.id,
+                                         old, new))
             self.select_photo(photo.id)
 
     def delete_photo(self) -> None:
@@ -292,7 +293,7 @@ class FigureEditor(QWidget):
             # the last photo: the figure would print as an empty caption
             self.host.delete_block("figure", self.figure_id)
             return
-        self.host.push(cmd.DeletePhoto(self.host, self.section_id, photo.id))
+        self.host.push(cmd.DeletePhoto(self.host, self.section_id, self.figure_id, photo.id))
 
     def choose_files(self) -> None:
         paths = choose_image_files(self)

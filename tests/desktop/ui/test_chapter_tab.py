@@ -884,6 +884,18 @@ def test_a_table_edit_re_reads_only_that_table(open_tab, report_path, monkeypatc
     with fresh(report_path) as r:
         assert r.file.table(other.id).caption == "另一个表题"
 
+    # a photo's caption re-reads its figure only
+    figure = next(f for f in report.file.figures(section.id) if f.photos and not f.chart)
+    body = block_frame(tab, "figure", figure.id).body
+    body.strip.setCurrentRow(0)
+    loaded.clear()
+    body.caption.setText("颁奖现场")
+    body.caption.editingFinished.emit()
+    assert loaded == [("figure", figure.id)]
+    with fresh(report_path) as r:
+        stored = next(f for f in r.file.figures(section.id) if f.id == figure.id)
+        assert stored.photos[0].caption == "颁奖现场"
+
     # adding a table changes the numbering: every block is re-read
     loaded.clear()
     tab.editor.add_table("free", "teacher_honours")
