@@ -146,7 +146,14 @@ def _plan_note(raw, row, ind: Indicator, plan: ImportPlan, notes: dict[tuple[str
         return
     where = raw.table.where(matcher.cell_ref(raw.table.header.note, row.row))
     first = plan.note_from
-    for year, text in row_notes.split(row.note, years, years[-1]).items():
+    said = {y: notes.get((ind.id, y), "") for y in years}
+    if clean_text(row.note) == clean_text(row_notes.join(said, years)):
+        # the cell as this report writes it: its notes, even where a note's own text holds a
+        # "；2021年：" that splitting would take for another year's
+        by_year = {y: text for y, text in said.items() if text}
+    else:
+        by_year = row_notes.split(row.note, years, years[-1])
+    for year, text in by_year.items():
         new = clean_text(text)
         key = (ind.id, year)
         if key in first:  # the same indicator in two tables: fine if its 备注 says the same

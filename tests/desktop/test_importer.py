@@ -294,3 +294,17 @@ def test_a_note_led_by_a_year_outside_the_table_is_this_years(empty_report, tmp_
     ], header=("序号", "指标", "单位", "2020年", "2021年", "备注"))
     plan = importer.plan_import(empty_report, book)
     assert [(c.year, c.new) for c in plan.note_changes] == [(2021, "2019年：调入3人")]
+
+
+def test_a_note_holding_another_years_lead_comes_back_into_the_same_report(empty_report, tmp_path):
+    """One cell for two years' notes: a 2020 note saying "；2021年：" cannot be split apart by
+    reading alone, but the cell the report itself wrote is its own notes, unchanged."""
+    from desktop import assemble
+
+    empty_report.set_note("moral_staff", 2020, "上年；2021年：本年中途调整")
+    empty_report.set_note("moral_staff", 2021, "含兼职")
+    book = tmp_path / "own.xlsx"
+    xlsx.write_xlsx(assemble.build(empty_report, photos=False), book)
+    assert _remarks(book)[1]["德育管理人员数"] == "2020年：上年；2021年：本年中途调整；2021年：含兼职"
+    plan = importer.plan_import(empty_report, book)
+    assert plan.ok and plan.note_changes == []
