@@ -30,7 +30,9 @@ EXCLUDES = [
     "PySide6.QtDBus", "PySide6.QtDesigner", "PySide6.QtHelp", "PySide6.QtTest",
     "PySide6.QtUiTools", "PySide6.QtXml", "PySide6.QtSvg", "PySide6.QtSvgWidgets",
     "PySide6.QtConcurrent", "PySide6.QtPrintSupport",
-    "numpy", "pandas", "matplotlib", "lxml", "docx",
+    "numpy", "pandas", "matplotlib",
+    # Word in and out needs python-docx and lxml.etree; lxml's other parts are never used
+    "lxml.objectify", "lxml.html", "lxml.isoschematron", "lxml.sax", "lxml.cssselect",
     # no network: without _ssl/_hashlib the OpenSSL libraries stay out (hashlib falls back
     # to its built-in SHA-256, which is all the backups' folder names need)
     "ssl", "_ssl", "_hashlib",
@@ -51,6 +53,10 @@ DROP_GLOBS = [
     "**/plugins/platforms/libqminimalegl*", "**/plugins/platforms/libqvnc*",
     "**/plugins/platforms/libqlinuxfb*", "**/plugins/egldeviceintegrations",
     "**/libQt6EglFs*", "**/pillow.libs/libavif*",
+    # the GTK theme plugin and the drawing libraries only it loads (Qt's own style is used)
+    "**/plugins/platformthemes/libqgtk3*", "**/libcairo*", "**/libpango*", "**/libpixman*",
+    "**/libgdk_pixbuf*", "**/libatk*", "**/libfribidi*", "**/libgraphite2*", "**/libdatrie*",
+    "**/libthai*",
 ]
 
 
@@ -77,6 +83,7 @@ def build(clean: bool = False) -> Path:
         "--add-data", f"{ROOT / 'resources'}{sep}resources",
         "--hidden-import", "resources",
         "--hidden-import", "desktop.ui.app",
+        "--additional-hooks-dir", str(ROOT / "packaging" / "hooks"),  # python-docx's templates
         "--hidden-import", "_rl_accel",  # reportlab imports its C helpers through exec(): unseen
         "--collect-submodules", "desktop",
         "--collect-submodules", "db",

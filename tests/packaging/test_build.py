@@ -42,9 +42,11 @@ def test_bundle_runs_every_command_from_any_folder(bundle, tmp_path):
     assert run(bundle, "sample", "s.qreport", cwd=elsewhere).returncode == 0
     check = run(bundle, "check", "s.qreport", "--json", cwd=elsewhere)
     assert check.returncode == 1 and "生师比" in check.stdout
-    export = run(bundle, "export", "s.qreport", "--xlsx", "s.xlsx", "--pdf", "s.pdf", cwd=elsewhere)
+    export = run(bundle, "export", "s.qreport", "--xlsx", "s.xlsx", "--pdf", "s.pdf", "--docx", "s.docx",
+                 cwd=elsewhere)
     assert export.returncode == 0, export.stderr
     assert (elsewhere / "s.xlsx").stat().st_size > 10_000
+    assert (elsewhere / "s.docx").stat().st_size > 10_000  # python-docx and lxml are in the bundle
     if shutil.which("pdffonts"):
         fonts = subprocess.run(["pdffonts", str(elsewhere / "s.pdf")], capture_output=True, text=True).stdout
         assert "NotoSerifSC" in fonts and "Helvetica" not in fonts
@@ -64,7 +66,10 @@ def test_bundle_gui_smoke(bundle, tmp_path):
 
 def test_bundle_is_small(bundle):
     size = sum(p.stat().st_size for p in bundle.parent.rglob("*") if p.is_file() and not p.is_symlink())
-    assert size <= 150 * 1024 * 1024  # the goal of issue 7 (148 MB when last built)
+    # issue 7's goal was 150 MB (148 MB then); Word (python-docx, lxml.etree: ~7 MB) and the
+    # single-instance socket (QtNetwork and the libraries it links: ~9 MB) came since, and the
+    # GTK theme's drawing libraries went. 165 MB until QtNetwork's share is won back.
+    assert size <= 165 * 1024 * 1024
     fonts = list(bundle.parent.glob("_internal/resources/fonts/*"))
     assert {p.suffix for p in fonts if p.name.startswith("Noto")} == {".xz"}
 
