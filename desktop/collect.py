@@ -86,7 +86,7 @@ def write_collection(report: Report, department: str, out: Path | str) -> Path:
         c = ws.cell(3, col)
         x.put_text(c, text)
         c.font, c.fill, c.border, c.alignment = x.BOLD, x.HEADER_FILL, x.GRID, x.CENTER
-    for row, ind in enumerate(indicators, start=4):
+    for row, (ind, context) in enumerate(_with_parents(report, indicators), start=4):
         first_child = bool(ind.parent) and report.template.indicators[ind.parent].children[0] == ind.id
         label = ("其中：" if first_child else "") + ind.name
         x.put_text(ws.cell(row, 1), ind.seq)
@@ -107,6 +107,10 @@ def write_collection(report: Report, department: str, out: Path | str) -> Path:
         if ind.parent:
             ws.cell(row, 2).alignment = Alignment(indent=2, vertical="center", wrap_text=True)
         value_cell = ws.cell(row, 5)
+        if context:  # another department's parent row, shown so its 其中 row can be read
+            value_cell.fill = locked_fill
+            x.put_text(ws.cell(row, 6), "（由其他部门填报，仅供对照）")
+            continue
         value_cell.protection = unlocked
         value_cell.fill = input_fill
         kind = ind.type.kind
@@ -145,6 +149,22 @@ def write_collection(report: Report, department: str, out: Path | str) -> Path:
     wb.properties.title = title
     wb.properties.creator = "qreport"
     x.save_atomically(wb, out)
+    return out
+
+
+def _with_parents(report: Report, indicators: list[Indicator]) -> list[tuple[Indicator, bool]]:
+    """The department's rows, each 其中 row whose parent belongs to another department
+    preceded by that parent as a locked context row (True): a 其中 row alone names no
+    indicator the importer can trust (升入本科人数 of which total?)."""
+    every = report.template.indicators
+    mine = {i.id for i in indicators}
+    out: list[tuple[Indicator, bool]] = []
+    above: str | None = None  # the top-level row the next 其中 row would be read under
+    for ind in indicators:
+        if ind.parent and ind.parent != above and ind.parent not in mine:
+            out.append((every[ind.parent], True))
+        above = ind.parent or ind.id
+        out.append((ind, False))
     return out
 
 

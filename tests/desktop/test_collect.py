@@ -108,3 +108,38 @@ def test_ratio_and_text_inputs_keep_what_is_typed(book):
     row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 2).value == "生师比")
     assert ws.cell(row, 5).number_format == "@"
     assert wb["部分教师获得市级以上荣誉一览表"]["B30"].number_format == "@"
+
+
+def test_a_sub_row_of_another_departments_row_comes_with_its_parent(tmp_path):
+    # A bureau's form made into an edition: 升学人数 is 招生就业处's, its 其中 row is not
+    # (unknown rows default to another department). The workbook must still import.
+    from desktop import template
+    from desktop.edition_from_workbook import make_edition
+
+    blank = openpyxl.Workbook()
+    ws = blank.active
+    ws.append(["序号", "指标名称", "单位", "上年", "本年"])
+    ws.append([1, "升学人数", "人", None, None])
+    ws.append([None, "其中：升入本科人数", "人", None, None])
+    blank.save(tmp_path / "blank.xlsx")
+    made = make_edition(tmp_path / "blank.xlsx", "prov", base="2024")
+    edition = template.load_text(made.toml, "prov")
+    child = next(i for i in edition.indicators.values() if i.name == "升入本科人数")
+    parent = edition.indicators[child.parent]
+    assert child.department != parent.department
+    report = Report.new(tmp_path / "r.qreport", "某校", edition, 2024)
+    try:
+        book = collect.write_collection(report, child.department, tmp_path / "c.xlsx")
+        wb = openpyxl.load_workbook(book)
+        sheet = wb["数据采集"]
+        names = [sheet.cell(r, 2).value for r in range(4, sheet.max_row + 1)]
+        at = names.index("其中：升入本科人数")
+        assert names[at - 1] == "升学人数"
+        assert sheet.cell(4 + at - 1, 5).protection.locked  # another department fills it
+        sheet.cell(4 + at, 5).value = 300
+        wb.save(tmp_path / "filled.xlsx")
+        plan = importer.plan_import(report, tmp_path / "filled.xlsx")
+        assert plan.ok, plan.problems
+        assert [c.describe() for c in plan.changes] == ["升入本科人数（2024年）：空 → 300"]
+    finally:
+        report.close()
