@@ -114,7 +114,9 @@ def plan_import(report: Report, book: Path | str, sheet: str | None = None) -> I
                                           data_year=report.year, sheet=sheet)
         plan = ImportPlan(book, "、".join(r.sheet for r in raws),
                           notes=[p for r in raws for p in r.problems])
-        others = sorted({y for r in raws for y in r.years} - set(report.years))
+        # a column with no value brings nothing: saying it "will be imported too" misleads
+        others = sorted({y for r in raws for row in r.rows for y, text in row.values.items()
+                         if text and text.strip()} - set(report.years))
         if others:
             # kept, not dropped: the file holds every year, and next year's report needs them
             plan.notes.append(

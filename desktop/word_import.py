@@ -575,7 +575,9 @@ class _Planner:
             if year is not None:
                 first.setdefault(year, i)
         raw = _Raw(table, {i: y for i, y in by_column.items() if y is not None and first[y] == i})
-        others = sorted(set(first) - set(self.report.years))
+        # a column with no value brings nothing: saying it "will be imported too" misleads
+        others = sorted(y for y, i in first.items() if y not in self.report.years
+                        and any(i in row.cells and not row.cells[i].empty for row in table.rows))
         if others:  # last year's report: its earlier year is kept, the file holds every year
             self.plan.notes.append(
                 f"{where}还含有 {'、'.join(map(str, others))} 年的数据，将一并导入（本报告为 "

@@ -414,3 +414,19 @@ def test_a_chapter_typed_without_its_chapter_heading_is_explained(sample_path, t
     out = capsys.readouterr().out
     assert "没有与本版章节对应的章标题（如“一、学校概况”）" in out
     assert "没有找到可以导入的章节或数值" in out
+
+
+def test_an_empty_earlier_year_column_is_not_announced(tmp_path):
+    """A first-year report's .docx has an empty previous-year column: importing it into next
+    year's report must not say that year's data "will be imported too"."""
+    with Report.create(tmp_path / "last.qreport", word_docs.SCHOOL, "2024", 2024) as last:
+        last.set_text("graduates", 2024, "2245")
+        docx = tmp_path / "last.docx"
+        write_docx(assemble.build(last), docx)
+    with Report.create(tmp_path / "r.qreport", word_docs.SCHOOL, "2024", 2025) as report:
+        plan = plan_word_import(report, docx)
+        assert plan.ok, plan.problems()
+        assert not any("2023" in n for n in plan.notes), plan.notes
+        apply_word_import(report, plan)
+        assert report.file.value("graduates", 2024) == "2245"
+        assert report.file.value("graduates", 2023) is None
