@@ -85,6 +85,38 @@ def _pattern(name: str) -> re.Pattern[str]:
     return re.compile("".join(r"\d{4}" if p.startswith("{") else re.escape(p) for p in parts))
 
 
+def _aliases(base_t) -> dict[str, str]:
+    """Other wordings of the base's top-level indicators a bureau's form may use: the base's
+    own restated names, the names the same indicator has in the other shipped editions (a
+    province keeps 2022's 专任教师 where 2024 says 专任教师数), and a citing word only one
+    indicator has. Without them the row becomes a new indicator and loses the base's rules
+    and formulas (生师比 would no longer be checked against 在校生 and 专任教师)."""
+    from desktop import template
+
+    tops = {i.id for i in base_t.indicators.values() if not i.parent}
+    names = {i.name for i in base_t.indicators.values()}
+    out = dict(base_t.by_name)
+    for other in template.available():
+        if other == base_t.id:
+            continue
+        try:
+            spec = template.load(other)
+        except template.TemplateError:
+            continue
+        for ind in spec.indicators.values():
+            if ind.id in tops and ind.name not in names:
+                out.setdefault(ind.name, ind.id)
+    cited: dict[str, set[str]] = {}
+    for ind in base_t.indicators.values():
+        if not ind.parent:
+            for word in ind.cites:
+                cited.setdefault(word, set()).add(ind.id)
+    for word, ids in cited.items():
+        if len(ids) == 1 and word not in names:
+            out.setdefault(word, next(iter(ids)))
+    return out
+
+
 def make_edition(blank: Path | str, edition_id: str, base: str | None = None,
                  title: str | None = None) -> Made:
     from desktop import expr
@@ -102,7 +134,7 @@ def make_edition(blank: Path | str, edition_id: str, base: str | None = None,
     used_ids: set[str] = {f["id"] for f in raw.get("fact", [])}
     top_names: dict[str, dict] = {}  # normalised name → indicator (across tables)
     made_by_id: dict[str, dict] = {}
-    base_aliases = [(_pattern(name), ident) for name, ident in base_t.by_name.items()]
+    base_aliases = [(_pattern(name), ident) for name, ident in _aliases(base_t).items()]
     for sheet in form.sheets:
         if sheet.skipped:
             made.notes.append(f"跳过工作表：{sheet.skipped}")

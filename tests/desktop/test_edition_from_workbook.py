@@ -183,3 +183,20 @@ def test_the_2024_tables_as_a_bureau_sends_them_give_the_2024_edition_back(tmp_p
 
     assert shape(ours) == shape(base)
     assert len(ours.rules) == len(base.rules) and set(ours.fixed_tables) == set(base.fixed_tables)
+
+
+def test_a_row_worded_as_an_earlier_edition_keeps_the_base_indicator(tmp_path):
+    # 2024 says 专任教师数 and 在岗教职工总数; a province's form keeps 2022's wording. The rows
+    # must stay the base's indicators, or 生师比 loses its formula and goes unchecked.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "项目", "计量单位", "上年", "本年"])
+    for row in [(1, "全日制在校生数", "人"), (2, "专任教师", "人"), (3, "生师比", "—"),
+                (4, "教职员工总数", "人")]:
+        ws.append([*row, None, None])
+    wb.save(tmp_path / "blank.xlsx")
+    t = template.load_text(make_edition(tmp_path / "blank.xlsx", "prov", base="2024").toml, "prov")
+    by_name = {r.name: r for r in t.indicator_tables[0].rows}
+    assert by_name["专任教师"].id == "teachers"
+    assert by_name["教职员工总数"].id == "staff"
+    assert t.indicators["student_teacher_ratio"].formula.source == "students / teachers"
