@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     nxt.add_argument("new", type=Path)
     nxt.add_argument("--edition", help="another edition's id (default: the report's own)")
     nxt.add_argument("--with-figures", action="store_true", help="carry the figures and photos too")
+    nxt.add_argument("--year", type=int, help="the new report's year (default: the year after)")
     from_book = edition_sub.add_parser("from-workbook", help="an edition from the bureau's blank workbook")
     from_book.add_argument("blank", type=Path)
     from_book.add_argument("--out", type=Path, required=True)
@@ -238,7 +239,8 @@ def cmd_next(args) -> int:
     if not args.file.is_file():
         raise CommandError(f"找不到文件 {args.file}。")
     started = time.perf_counter()
-    result = make_next(args.file, args.new, edition=args.edition, with_figures=args.with_figures)
+    result = make_next(args.file, args.new, edition=args.edition, with_figures=args.with_figures,
+                       report_year=args.year)
     figures = (f"，{result.figures} 幅图" if args.with_figures
                else "（未带图片，需要时加 --with-figures）")
     print(f"已创建 {args.new}（{result.title}）：{result.values} 个数值，{result.sections} 节文字"
@@ -246,6 +248,8 @@ def cmd_next(args) -> int:
           f"用时 {time.perf_counter() - started:.2f} 秒。原文件未改动。")
     for line in result.left_behind:
         print(f"注意：{line}（未带入）。")
+    for line in result.notes:
+        print(f"注意：{line}。")
     return 0
 
 

@@ -36,6 +36,7 @@ class NextResult:
     tables: int = 0
     figures: int = 0
     left_behind: list[str] = field(default_factory=list)  # what the new edition has no place for
+    notes: list[str] = field(default_factory=list)  # other things to tell (a year the edition does not serve)
 
 
 def target_edition(old: Report, edition: str | None) -> Template:
@@ -47,7 +48,10 @@ def target_edition(old: Report, edition: str | None) -> Template:
 
 
 def make_next(old_path: Path | str, new_path: Path | str, edition: str | None = None,
-              with_figures: bool = False) -> NextResult:
+              with_figures: bool = False, report_year: int | None = None) -> NextResult:
+    """`report_year`: the new report's 年度 (default: the one after the old report's data
+    year). A school that skipped years, or moves from the 2022 series to the 年度 series,
+    names the year it reports; values stay under their own data years either way."""
     old_path, new_path = Path(old_path), Path(new_path)
     if new_path.exists():
         raise ReportFileError(f"{new_path.name} 已存在，请换一个文件名。")
@@ -59,8 +63,18 @@ def make_next(old_path: Path | str, new_path: Path | str, edition: str | None = 
         copy_report(old_path, copy)  # read-only on the old file: its bytes stay as they are
         with Report.open(copy) as old:
             target = target_edition(old, edition)
-            data_year = old.year + 1
+            data_year = old.year + 1 if report_year is None else target.data_year(report_year)
+            if data_year <= old.year:
+                raise ReportFileError(
+                    f"新报告的数据年度（{data_year}）必须晚于原报告的数据年度（{old.year}）。")
             result = NextResult(new_path, "")
+            first, last = target.years
+            year = target.report_year(data_year)
+            if not first <= year <= last:
+                served = f"{first}" if first == last else f"{first}—{last}"
+                result.notes.append(
+                    f"新报告为 {year} 年度，而“{target.name}”适用于 {served} 年度的报告；"
+                    f"如要编写其他年度，请用 --year 指定报告年度")
 
             def fill(new: Report) -> None:
                 _carry(old, new, target, with_figures, result)
@@ -94,7 +108,7 @@ def _carry(old: Report, new: Report, target: Template, with_figures: bool,
             if moved(ind) in target.indicators:
                 items.append((moved(ind), year, value))
             else:
-                lost.add(old.template.indicators[ind].name if ind in old.template.indicators else ind)
+                lost.add(_name(old.template, ind))
         file.set_values(items)
         result.values = len(items)
         for (ind, year), note in old.file.notes().items():
@@ -141,6 +155,17 @@ def _carry(old: Report, new: Report, target: Template, with_figures: bool,
         result.sections = len(carried)
 
 
+def _name(edition: Template, ind: str) -> str:
+    """An indicator's name as a list names it: a 其中 row with its parent (国家级 alone
+    says nothing)."""
+    spec = edition.indicators.get(ind)
+    if spec is None:
+        return ind
+    if spec.parent and spec.parent in edition.indicators:
+        return f"{edition.indicators[spec.parent].name}（其中{spec.name}）"
+    return spec.name
+
+
 def _has_content(report: Report, section) -> bool:
     return bool(section.title or section.text or report.file.tables(section.id)
                 or report.file.figures(section.id))
@@ -161,7 +186,9 @@ def _blocks(old, new, target: Template, old_section: int, new_section: int, with
     for t in old.file.tables(old_section):
         ref = moved(t.ref)
         if t.kind == "fixed" and ref not in target.fixed_tables:
-            result.left_behind.append(f"新版本中没有的固定表：{t.caption or t.ref}")
+            spec = old.template.fixed_tables.get(t.ref)
+            name = t.caption or (spec.title(old.school) if spec else "") or t.ref
+            result.left_behind.append(f"新版本中没有的固定表：{name}")
             continue
         if t.kind == "free" and ref not in target.free_tables:
             result.left_behind.append(f"新版本中没有的表：{t.caption or t.ref}")

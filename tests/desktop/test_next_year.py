@@ -140,3 +140,22 @@ def test_a_report_prints_its_own_title(tmp_path):
     with Report.open(path) as report:
         assert assemble.build(report).title == "陕西省职业学校质量报告（2025年度）"
         assert report.set_title("") == "中国职业教育质量报告（2025年度）"
+
+
+def test_next_names_the_year_the_school_reports(sample_path, tmp_path):
+    # From the 2022 sample (data 2021) to the current 2024年度 report: the year is named, the
+    # values stay under their own data years, and a year the edition does not serve is said.
+    result = make_next(sample_path, tmp_path / "d.qreport", edition="2024")
+    assert any("2022 年度" in n and "--year" in n for n in result.notes)
+    assert any("名班主任工作室数（其中国家级）" in line for line in result.left_behind)
+    assert any("聊城高级工程职业学校教师队伍" in line for line in result.left_behind)
+    done = qreport("next", sample_path, tmp_path / "n.qreport", "--edition", "2024", "--year", "2024")
+    assert done.returncode == 0, done.stderr
+    assert "适用于" not in done.stdout
+    with Report.open(tmp_path / "n.qreport") as new:
+        assert new.title == "中国职业教育质量报告（2024年度）" and new.years == (2023, 2024)
+        values = new.file.values()
+        assert values[("students", 2021)] == "9527"
+        assert not any(year > 2021 for _, year in values)
+    done = qreport("next", sample_path, tmp_path / "x.qreport", "--year", "2021")
+    assert done.returncode != 0 and "必须晚于" in done.stderr and "Traceback" not in done.stderr
