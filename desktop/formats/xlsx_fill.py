@@ -193,6 +193,9 @@ def _value(row: DataRow, value: Cell, cell: matcher.Cell, form_unit: str) -> Dec
         return NA
     if value.number is None:
         return value.text
+    if row.kind != "percent" and matcher.format_places(cell.number_format)[2]:
+        # the bureau formatted a count or an amount as a percentage: 2245 would show 224500%
+        raise matcher.CellRefused(f"的单元格格式是百分比，而单位是“{row.unit}”：请核对表格的单元格格式")
     vtype = ValueType(row.kind, row.unit)
     unit = matcher.format_unit(cell.number_format) or form_unit.strip()
     factor = vtype.unit_factor(unit) if unit else Decimal(1)

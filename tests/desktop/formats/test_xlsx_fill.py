@@ -214,3 +214,17 @@ def test_a_cell_inside_a_merged_range_is_left_and_said(sample_report, tmp_path):
     assert f"表1!D{row}（专任教师）在合并单元格内，未填写。" in result.left_empty
     ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["表1"]
     assert ws[f"D{row - 1}"].value == 7948 and ws[f"D{row}"].value is None
+
+
+def test_a_count_in_a_percent_formatted_cell_is_left_and_said(sample_report, tmp_path):
+    # 2245 written into a 0.0% cell shows 224500.0% in the bureau's form (and reads back refused)
+    blank = province_a(tmp_path / "blank.xlsx")
+    wb = openpyxl.load_workbook(blank)
+    row = ROW["专任教师"]
+    wb["表1"][f"E{row}"].number_format = "0.0%"
+    wb.save(blank)
+    result = fill_workbook(assemble.build(sample_report, photos=False), blank, tmp_path / "out.xlsx")
+    said = [line for line in result.left_empty if line.startswith(f"表1!E{row}")]
+    assert said and "百分比" in said[0] and "人" in said[0]
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["表1"]
+    assert ws[f"E{row}"].value is None and ws[f"D{row}"].value == 465
