@@ -342,6 +342,7 @@ class Table:
     rows: list[TableRow] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # rows read and left out, each said
     problems: list[str] = field(default_factory=list)
+    label: str = ""  # how messages name a table that is no sheet (a Word table: 《caption》)
 
     def where(self, ref: str) -> str:
         return f"{self.sheet}!{ref}" if self.sheet else ref
@@ -444,7 +445,7 @@ def match_rows(table: Table, indicators: Mapping[str, IndicatorLike],
     parent: IndicatorLike | None = None
     group: set[str] = set()  # sub-rows of `parent` already seen
     prefixed = False  # a 其中-prefixed row already opened this group
-    where = table.sheet
+    where = table.label or table.sheet
     for row in table.rows:
         key = normalise_name(row.name)
         if not key:

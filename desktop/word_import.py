@@ -569,6 +569,7 @@ class _Planner:
             self.plan.notes.append(f"{where}没有含“序号”“指标”和年份的表头，未作为数据表读取。")
             return
         table = matcher.read_table("", rows, header)
+        table.label = where
         by_column = {i: y.resolve(self.report.year) for i, y in enumerate(header.year_columns)}
         first: dict[int, int] = {}
         for i, year in by_column.items():
@@ -600,6 +601,7 @@ class _Planner:
         if header is None or not header.year_columns:
             return None
         table = matcher.read_table("", rows, header)
+        table.label = f"《{caption or '表格'}》"
         best = None
         for s in ([spec] if spec else specs):
             labels = {r.indicator: _Labelled(r.indicator, r.label) for r in s.rows}

@@ -430,3 +430,14 @@ def test_an_empty_earlier_year_column_is_not_announced(tmp_path):
         apply_word_import(report, plan)
         assert report.file.value("graduates", 2024) == "2245"
         assert report.file.value("graduates", 2023) is None
+
+
+def test_a_refused_table_row_names_its_table(sample_report, tmp_path):
+    # the 2022 sample's .docx into a 2024年度 report: rows of its tables the edition does not
+    # have are refused, each naming the table it sits in (not a bare " 第 2 行")
+    docx = tmp_path / "2022.docx"
+    write_docx(assemble.build(sample_report), docx)
+    with Report.create(tmp_path / "r.qreport", word_docs.SCHOOL, "2024", 2024) as report:
+        problems = plan_word_import(report, docx).problems()
+    assert problems and all(not p.startswith(" ") for p in problems)
+    assert any(p.startswith("《") and "第 " in p and "不是本版报告的指标" in p for p in problems), problems
