@@ -31,7 +31,10 @@ HEADER_SCAN_ROWS = 30  # the header is looked for in this many rows from the top
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:年度?)?(?:数据|数值|值|实际|完成)?")
 # Year columns named relative to the report's data year.
 RELATIVE_YEARS = {"本年": 0, "本年度": 0, "当年": 0, "今年": 0, "本期": 0,
-                  "上年": -1, "上年度": -1, "上一年": -1, "上一年度": -1, "去年": -1, "上期": -1}
+                  "上年": -1, "上年度": -1, "上一年": -1, "上一年度": -1, "去年": -1, "上期": -1,
+                  "前一年": -1, "前一年度": -1}
+# "2024年（本年）", "本年(2024年)": a year with its relative word in brackets (after NFKC)
+_BRACKETED = re.compile(r"(.+?)\((.+)\)")
 # A single value column without a year: the report's data year.
 VALUE_WORDS = ("数值", "数据", "填报值", "填报数", "填报数据", "指标值", "值")
 NAME_WORDS = ("指标", "项目", "名称", "内容")
@@ -284,6 +287,9 @@ def _year_columns(texts: list[str], taken: set[int], problems: list[str]) -> lis
         if col in taken or not text:
             continue
         match = _YEAR.fullmatch(text)
+        bracketed = _BRACKETED.fullmatch(text)
+        if not match and bracketed:
+            match = _YEAR.fullmatch(bracketed.group(1)) or _YEAR.fullmatch(bracketed.group(2))
         if match:
             column = YearColumn(col, text, year=int(match.group(1)))
             key: object = column.year

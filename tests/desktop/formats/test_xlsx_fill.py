@@ -228,3 +228,22 @@ def test_a_count_in_a_percent_formatted_cell_is_left_and_said(sample_report, tmp
     assert said and "百分比" in said[0] and "人" in said[0]
     ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["表1"]
     assert ws[f"E{row}"].value is None and ws[f"D{row}"].value == 465
+
+
+@pytest.mark.parametrize("prev, cur", [("2020年（上年）", "2021年（本年）"), ("上年(2020年)", "本年(2021)"),
+                                       ("前一年", "本年数")])
+def test_year_headers_as_provinces_write_them(sample_report, tmp_path, prev, cur):
+    blank = province_a(tmp_path / "blank.xlsx")
+    wb = openpyxl.load_workbook(blank)
+    ws = wb["表1"]
+    for row in ws.iter_rows(max_row=A_FIRST_ROW):
+        for cell in row:
+            if cell.value == "上年":
+                cell.value = prev
+            elif cell.value == "本年":
+                cell.value = cur
+    wb.save(blank)
+    fill_workbook(assemble.build(sample_report, photos=False), blank, tmp_path / "out.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["表1"]
+    row = ROW["专任教师"]
+    assert (ws[f"D{row}"].value, ws[f"E{row}"].value) == (465, 501)
