@@ -64,7 +64,11 @@ class ReportInfoDialog(QDialog):
         form.addRow("学校名称(&S)：", self.school)
         form.addRow("封面标题(&T)：", self.title_lines)
         form.addRow("封面日期(&D)：", self.date)
-        form.addRow("校徽或标志(&L)：", logo_row)
+        # a row holding a layout gets no buddy from the form: without one the label shows
+        # "(&L)" as typed and Alt+L goes nowhere
+        logo_label = QLabel("校徽或标志(&L)：", self)
+        logo_label.setBuddy(self.choose)
+        form.addRow(logo_label, logo_row)
         self.error = QLabel(self, wordWrap=True)
         self.error.setStyleSheet("color: #B3261E;")
         buttons = QDialogButtonBox(

@@ -105,3 +105,22 @@ def test_a_note_typed_in_the_grid_is_exported(window, data_tab, qtbot, tmp_path,
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout.replace("\n", "")
     assert f"备注：{ind.name}：含技工学校学生" in text
+
+
+def test_every_access_key_in_the_dialog_reaches_its_field(window, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    qtbot.keyClick(window.tabs.currentWidget(), Qt.Key.Key_I, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: bool([d for d in window.findChildren(ReportInfoDialog)
+                                  if d.isVisible()]))
+    dialog = _dialog(window)
+    # a label with "&" and no buddy prints the "&" and its key does nothing
+    keyed = [label for label in dialog.findChildren(QLabel) if "(&" in label.text()]
+    assert len(keyed) == 4
+    assert all(label.buddy() is not None for label in keyed), [
+        label.text() for label in keyed if label.buddy() is None]
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog.school, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.choose.hasFocus)
+    dialog.reject()
