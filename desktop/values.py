@@ -183,6 +183,11 @@ class ValueType:
                 raise ParseError(raw, "应为整数")
             return str(int(value))
         if places > self.places:
+            shown = (value * 100).normalize()
+            if self.kind == "percent" and value < 1 and -shown.as_tuple().exponent <= self.places:
+                # a fraction typed for a percentage (0.965 for 96.5 %)
+                raise ParseError(raw, f"最多保留 {self.places} 位小数；百分比请填百分数"
+                                      f"（{_plain(value)} 即 {_plain(shown)}%，应填 {_plain(shown)}）")
             raise ParseError(raw, f"最多保留 {self.places} 位小数")
         if self.kind == "percent" and value > 100:
             raise ParseError(raw, "是百分比，应在 0 到 100 之间")

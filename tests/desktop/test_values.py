@@ -221,3 +221,12 @@ def test_a_unit_that_cannot_be_converted_is_named_with_the_column_unit():
     with pytest.raises(ParseError) as refused:
         ValueType("count", "人").parse("3215人次")
     assert "本栏单位是“人”" in refused.value.reason and "“人次”" in refused.value.reason
+
+
+def test_a_fraction_typed_for_a_percentage_says_what_to_type():
+    with pytest.raises(ParseError) as refused:
+        ValueType("percent", "%", 2).parse("0.965")
+    assert "应填 96.5" in refused.value.reason
+    with pytest.raises(ParseError) as refused:  # no suggestion that would be refused again
+        ValueType("percent", "%", 2).parse("0.12345")
+    assert "应填" not in refused.value.reason
