@@ -11,7 +11,9 @@ What school documents do that matters here:
 - a soft line break (Shift+Enter) is kept as "\\n", a tab as "\\t";
 - pictures are inline (DrawingML), old VML (documents converted from .doc) or inside table
   cells (photos side by side with their captions under them);
-- text boxes and the fallback copies of shapes are left out (cover decorations).
+- text in a text box (a 案例 framed in the body) follows the paragraph it is anchored to,
+  read once: the fallback (VML) copy of a shape is left out; on the cover it goes with the
+  cover, which the importer leaves out anyway.
 
 Untrusted input: the zip directory is checked (sizes, ratios) before any XML is parsed, and
 python-docx parses without resolving entities.
@@ -267,6 +269,8 @@ class _Reader:
             tag = child.tag
             if tag == W + "p":
                 out.append(self.paragraph(child, toc))
+                for box in _text_boxes(child):
+                    out.extend(self.blocks(box, toc))
             elif tag == W + "tbl":
                 out.append(self.table(child))
             elif tag == W + "sdt":
@@ -469,6 +473,21 @@ def _is_hei(font: str) -> bool:
 
 def _style_numbered(style_el) -> bool:
     return style_el is not None and style_el.find(f"{W}pPr/{W}numPr") is not None
+
+
+def _text_boxes(p) -> list:
+    """The outermost text-box contents in a paragraph, each once: a shape's VML fallback
+    copy (mc:Fallback) repeats the text of its mc:Choice."""
+    out = []
+    for box in p.iter(W + "txbxContent"):
+        ancestor = box.getparent()
+        while ancestor is not None and ancestor is not p:
+            if ancestor.tag in (MC + "Fallback", W + "txbxContent"):
+                break
+            ancestor = ancestor.getparent()
+        if ancestor is p:
+            out.append(box)
+    return out
 
 
 def _ruled(tbl, styles) -> bool:

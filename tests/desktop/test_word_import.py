@@ -441,3 +441,37 @@ def test_a_refused_table_row_names_its_table(sample_report, tmp_path):
         problems = plan_word_import(report, docx).problems()
     assert problems and all(not p.startswith(" ") for p in problems)
     assert any(p.startswith("《") and "第 " in p and "不是本版报告的指标" in p for p in problems), problems
+
+
+def _text_box(paragraph, text: str) -> None:
+    """A Word 2010 text box (wps:txbx) with its VML fallback copy, as Word saves one."""
+    from docx.oxml import parse_xml
+
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+          'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:v="urn:schemas-microsoft-com:vml"')
+    content = f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+    paragraph._p.append(parse_xml(
+        f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+        '<wp:inline><wp:extent cx="914400" cy="914400"/><wp:docPr id="9" name="box"/>'
+        '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f'<wps:wsp><wps:txbx>{content}</wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic>'
+        '</wp:inline></w:drawing></mc:Choice>'
+        f'<mc:Fallback><w:pict><v:shape><v:textbox>{content}</v:textbox></v:shape></w:pict></mc:Fallback>'
+        '</mc:AlternateContent></w:r>'))
+
+
+def test_text_in_a_text_box_is_imported_once(new_report, tmp_path):
+    """A 案例 framed in a text box is part of the chapter, not a cover decoration."""
+    doc = Docx()
+    doc.add_paragraph().add_run("一、学校概况").bold = True
+    _text_box(doc.add_paragraph("学校概况正文。"), "案例：文本框里的订单班。")
+    doc.add_paragraph("其后的正文。")
+    path = tmp_path / "t.docx"
+    doc.save(path)
+    plan = plan_word_import(new_report, path)
+    assert plan.ok, plan.problems()
+    assert plan.chapters[0].root.paragraphs == ["学校概况正文。", "案例：文本框里的订单班。", "其后的正文。"]
