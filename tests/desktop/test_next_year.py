@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from desktop import assemble, drafts, rules
+from desktop.cli import main
 from desktop.next_year import make_next
 from desktop.report import EDITION_COPY, Report
 
@@ -159,3 +160,13 @@ def test_next_names_the_year_the_school_reports(sample_path, tmp_path):
         assert not any(year > 2021 for _, year in values)
     done = qreport("next", sample_path, tmp_path / "x.qreport", "--year", "2021")
     assert done.returncode != 0 and "必须晚于" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_damaged_old_report_is_named_by_its_own_name(sample_path, tmp_path, capsys):
+    """The old file is read through a private copy: a message about it names the old file."""
+    bad = tmp_path / "去年.qreport"
+    bad.write_bytes(sample_path.read_bytes()[:100_000])  # cut short as by a failed download
+    assert main(["next", str(bad), str(tmp_path / "今年.qreport")]) == 2
+    err = capsys.readouterr().err
+    assert "去年.qreport" in err and "last.qreport" not in err
+    assert not (tmp_path / "今年.qreport").exists()
