@@ -41,6 +41,7 @@ class Written:
 @dataclass(frozen=True)
 class Target:
     key: str
+    suffix: str  # the only name ending its file may have: Excel/WPS refuse a mismatch
     photos: bool  # the writer needs the photos' bytes (assembling reads them from the file)
     # writes the document to the path; reads from the options what concerns it (e.g. "into")
     write: Callable[[Document, Path, dict[str, Any]], Written]
@@ -79,10 +80,10 @@ def _docx(doc: Document, out: Path, options: dict[str, Any]) -> Written:
 
 
 TARGETS: dict[str, Target] = {
-    "xlsx": Target("xlsx", photos=False, write=_xlsx),
-    "pdf": Target("pdf", photos=True, write=_pdf(table_only=False)),
-    "table_pdf": Target("table_pdf", photos=False, write=_pdf(table_only=True)),
-    "docx": Target("docx", photos=True, write=_docx),
+    "xlsx": Target("xlsx", ".xlsx", photos=False, write=_xlsx),
+    "pdf": Target("pdf", ".pdf", photos=True, write=_pdf(table_only=False)),
+    "table_pdf": Target("table_pdf", ".pdf", photos=False, write=_pdf(table_only=True)),
+    "docx": Target("docx", ".docx", photos=True, write=_docx),
 }
 
 
@@ -94,15 +95,27 @@ def check_output(path: Path) -> None:
         raise ExportRefused(f"文件夹 {path.parent} 不存在。")
 
 
+# files SQLite and the lock keep beside a report: replacing one loses edits or lets a
+# second program in (a live -wal holds committed edits not yet in the file itself)
+COMPANIONS = ("-wal", "-shm", "-journal", ".lock")
+
+
 def check_outputs(report_path: Path | str, outs: list[Path]) -> None:
-    """Every output can be written, none is the report itself, no two are the same file."""
+    """Every output can be written, none is the report itself or one of the files kept
+    beside it, no two are the same file."""
     seen: set[Path] = set()
+    report = Path(report_path)
+    real = Path(os.path.realpath(report))
+    companions = {real.with_name(real.name + end) for end in COMPANIONS} | {
+        report.resolve().with_name(report.name + end) for end in COMPANIONS}
     for out in outs:
         check_output(out)
         where = out.resolve()
-        report = Path(report_path)
         if where == report.resolve() or (out.exists() and report.exists() and os.path.samefile(out, report)):
             raise ExportRefused(f"{out} 是报告文件本身，导出会覆盖它：请换一个文件名。")
+        if where in companions:
+            raise ExportRefused(f"{out} 是报告文件 {report.name} 旁边由本程序使用的文件，导出会破坏报告："
+                                "请换一个文件名。")
         if where in seen:
             raise ExportRefused(f"两个导出写到了同一个文件 {out}：请分别给出文件名。")
         seen.add(where)
@@ -132,6 +145,11 @@ def export(report_path: Path | str, targets: Mapping[str, Path | str],
     if not chosen:
         raise ExportRefused("没有指定要导出的文件。")
     check_outputs(report_path, [out for _, out in chosen])
+    for target, out in chosen:
+        if out.suffix.lower() != target.suffix:
+            kind = target.suffix[1:].upper()
+            raise ExportRefused(f"{out.name} 的扩展名应为 {target.suffix}（导出的是 {kind} 文件），"
+                                f"否则 Excel、WPS 或阅读器打不开它：请改为 {out.stem}{target.suffix}。")
     with Report.open(report_path) as report:
         doc = assemble.build(report, photos=any(t.photos for t, _ in chosen))
     shared = dict(options or {})  # a writer may leave what a later one can use (the layout)

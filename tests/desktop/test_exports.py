@@ -39,7 +39,8 @@ def test_a_folder_as_target_is_refused_before_any_work(sample_path, tmp_path):
 
 def test_every_target_has_a_writer_of_its_own_key(sample_path, tmp_path):
     for key in exports.TARGETS:
-        (written,) = export(sample_path, {key: tmp_path / f"out-{key}"})
+        target = tmp_path / f"out-{key}{exports.TARGETS[key].suffix}"
+        (written,) = export(sample_path, {key: target})
         assert written.key == key and written.path.stat().st_size > 1000
 
 
@@ -48,10 +49,11 @@ def test_a_target_loads_only_its_own_writer(sample_path, tmp_path, key, unloaded
     code = ("import sys\nfrom desktop.exports import export\n"
             f"export(sys.argv[1], {{{key!r}: sys.argv[2]}})\n"
             f"print({unloaded!r} in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code, str(sample_path), str(tmp_path / "out")],
+    out = tmp_path / f"out{exports.TARGETS[key].suffix}"
+    done = subprocess.run([sys.executable, "-c", code, str(sample_path), str(out)],
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "out").exists()
+    assert out.exists()
     assert done.stdout.strip() == "False"
 
 
@@ -76,3 +78,21 @@ def test_the_report_itself_or_one_file_twice_is_refused(sample_path, tmp_path):
     with pytest.raises(ExportRefused, match="同一个文件"):
         export(sample_path, {"xlsx": tmp_path / "a", "pdf": tmp_path / "." / "a"})
     assert not (tmp_path / "a").exists()
+
+
+def test_the_files_beside_the_report_are_refused(sample_path, tmp_path):
+    """Its -wal (edits not yet in the file itself), -shm, -journal and its lock."""
+    for end in ("-wal", "-shm", "-journal", ".lock"):
+        beside = tmp_path / (sample_path.name + end)
+        with pytest.raises(ExportRefused, match=r"报告文件 sample\.qreport 旁边"):
+            export(sample_path, {"xlsx": beside})
+        assert not beside.exists() or end == ".lock"
+
+
+def test_a_target_named_for_another_format_is_refused(sample_path, tmp_path):
+    with pytest.raises(ExportRefused, match=r"报告.xlsx 的扩展名应为 \.pdf.*请改为 报告\.pdf"):
+        export(sample_path, {"pdf": tmp_path / "报告.xlsx"})
+    with pytest.raises(ExportRefused, match=r"\.xlsx"):
+        export(sample_path, {"xlsx": tmp_path / "表"})
+    assert list(tmp_path.iterdir()) == [sample_path]
+    assert export(sample_path, {"xlsx": tmp_path / "表.XLSX"})[0].path.exists()
