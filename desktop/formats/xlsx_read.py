@@ -530,6 +530,7 @@ def read_form(path: str | PathLike[str]) -> tuple[bytes, Form]:
     _require_defusedxml()
     data = _read_capped(path)
     _check_container(data, path.name)
+    _check_form_sheets(data, path.name)
     try:
         with _quiet():
             wb = load_workbook(io.BytesIO(data), read_only=False, data_only=False)
@@ -543,6 +544,17 @@ def read_form(path: str | PathLike[str]) -> tuple[bytes, Form]:
     order = {name: i for i, name in enumerate(wb.sheetnames)}
     sheets.sort(key=lambda s: order.get(s.title, 0))
     return data, Form(sheets)
+
+
+def _check_form_sheets(data: bytes, name: str) -> None:
+    """A form is read whole, sheets too (formulas, validation, merged cells): a sheet part
+    gets the limit of the parts parsed whole. A blank form's sheets are tens of kilobytes;
+    a sheet of hundreds of thousands of rows would take minutes and gigabytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.file_size > MAX_EAGER_XML_BYTES:
+                raise WorkbookError(f"{name} 中的 {info.filename} 解压后过大（{info.file_size // MB} MB），"
+                                    "不像主管部门下发的空白表格，已拒绝读取。")
 
 
 def _form_sheet(ws: Any) -> FormSheet:

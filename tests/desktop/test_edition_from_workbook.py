@@ -200,3 +200,24 @@ def test_a_row_worded_as_an_earlier_edition_keeps_the_base_indicator(tmp_path):
     assert by_name["专任教师"].id == "teachers"
     assert by_name["教职员工总数"].id == "staff"
     assert t.indicators["student_teacher_ratio"].formula.source == "students / teachers"
+
+
+def test_a_form_sheet_of_hundreds_of_thousands_of_rows_is_refused_at_once(tmp_path):
+    """A form is read whole: a sheet far beyond any blank form is refused before parsing
+    (it took a minute and half a gigabyte, and an edition of its junk came out)."""
+    import zipfile
+
+    form = province_a(tmp_path / "a.xlsx")
+    junk = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="Z{r}"><v>{r * 7}</v></c></row>'
+                   for r in range(100, 200_000))
+    big = tmp_path / "big.xlsx"
+    with zipfile.ZipFile(form) as src, zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"</sheetData>", junk.encode() + b"</sheetData>")
+            out.writestr(info, data)
+    from desktop.formats.xlsx_read import WorkbookError
+
+    with pytest.raises(WorkbookError, match=r"big\.xlsx 中的 xl/worksheets/sheet2\.xml 解压后过大"):
+        make_edition(big, "big")
