@@ -197,6 +197,11 @@ def plan_values(report: Report, raw, plan: ImportPlan,
         _plan_note(raw, row, ind, plan, notes)
         for column, cell in sorted(row.cells.items()):
             year = raw.year_of_column.get(column)
+            if year is not None and cell.merged:  # reads empty, shows the range's first value
+                plan.refused.append(
+                    f"{table.where(cell.ref)} {ind.name}（{year}年）在合并单元格 {cell.merged} 中，"
+                    "显示的是另一格的值：请在 Excel/WPS 中取消合并，每个指标、每个年份各填一格")
+                continue
             if year is None or cell.empty:
                 continue  # an empty cell means "not provided", never "clear the value"
             where = table.where(cell.ref)

@@ -93,6 +93,7 @@ class Cell:
     ref: str = ""  # "E12", for messages and for filling
     formula: bool = False  # a formula: `value` is its cached result (None: none was saved)
     indent: int = 0  # alignment indent, for 其中 rows shown by indentation
+    merged: str = ""  # "E3:E4" when the cell lies in that merged range and is not its first cell
 
     @property
     def text(self) -> str:

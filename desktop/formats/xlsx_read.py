@@ -31,7 +31,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -40,7 +40,7 @@ from xml.parsers import expat
 import defusedxml  # noqa: F401  openpyxl uses it when importable; imported so bundlers ship it
 import openpyxl.xml
 from openpyxl import Workbook, load_workbook
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from desktop import matcher
@@ -274,6 +274,7 @@ def read_data_sheets(wb: Workbook, sheets: Iterable[str], data_year: int | None 
 class _SheetFacts:
     hidden_rows: set[int]
     formulas: set[str]  # cell references holding a formula
+    merged: list[str] = field(default_factory=list)  # merged ranges ("E3:E4") in the rows read
 
 
 def _read(wb: Workbook, sheets: list[str], data_year: int | None, sheet: str | None) -> list[RawTable]:
@@ -380,6 +381,7 @@ def _table(ws: Any, header: matcher.Header, data_year: int | None, said: list[st
     if not header.year_columns:
         raise WorkbookError(f"工作表“{ws.title}”的表头（第 {header.row} 行）没有年份列（如“2021年”）。")
     table = matcher.read_table(ws.title, grid, header, facts.hidden_rows)
+    _mark_merged(table, grid, facts.merged)
     by_column = {i: y.resolve(data_year) for i, y in enumerate(header.year_columns)}
     if None in by_column.values():
         raise WorkbookError(
@@ -398,6 +400,31 @@ def _table(ws: Any, header: matcher.Header, data_year: int | None, said: list[st
         if row.note:
             raw.notes[row.row] = row.note
     return raw
+
+
+def _mark_merged(table: matcher.Table, grid: list[matcher.Row], ranges: list[str]) -> None:
+    """A value cell covered by a merged range whose first cell holds a value: Excel shows
+    that value across the range, the cell itself reads empty. Marked, so the importer can
+    say so instead of taking the cell as "not provided" (E3:E4 merged over two indicators)."""
+    if not ranges:
+        return
+    filled = {c.ref for _, cells in grid for c in cells if not c.empty}
+    covered: dict[str, str] = {}
+    for text in ranges:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(text)
+        except ValueError:
+            continue
+        if f"{get_column_letter(min_col)}{min_row}" not in filled:
+            continue  # an empty merged range says nothing
+        for row in range(min_row, min(max_row, min_row + MAX_ROWS) + 1):
+            for col in range(min_col, min(max_col, MAX_COLUMNS) + 1):
+                if (row, col) != (min_row, min_col):
+                    covered[f"{get_column_letter(col)}{row}"] = text
+    for row in table.rows:
+        for i, cell in row.cells.items():
+            if cell.ref in covered and cell.empty:
+                row.cells[i] = replace(cell, merged=covered[cell.ref])
 
 
 def _numbered_rows(ws: Any, facts: _SheetFacts, limit: int) -> Iterator[matcher.Row]:
@@ -477,6 +504,8 @@ def _scan_sheet(ws: Any, limit: int) -> _SheetFacts:
             state["ref"] = ref
         elif local == "f":
             facts.formulas.add(state["ref"])
+        elif local == "mergeCell" and attrs.get("ref"):
+            facts.merged.append(attrs["ref"])
 
     def forbid(*_args: object) -> None:
         raise WorkbookError(f"工作表“{ws.title}”含有不允许的 XML 声明，已拒绝读取。")

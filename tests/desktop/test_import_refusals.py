@@ -281,3 +281,27 @@ def test_a_fraction_typed_as_text_in_a_percent_row_is_refused_too(empty_report, 
     assert len(plan.refused) == 1 and plan.refused[0].startswith("质量数据表!D3 ")
     assert "如果是 87%，请填 87" in plan.refused[0]
     assert changes(plan) == {("employer_satisfaction_quality", 2021): "98.5"}
+
+
+def test_a_value_merged_over_two_indicators_is_refused_naming_the_range(empty_report, tmp_path):
+    """E3:E4 merged shows 54 on both rows; E4 reads empty. Not "not provided": refused."""
+    def merge(wb):
+        wb.active.merge_cells("E3:E4")
+
+    book = workbook(tmp_path / "m.xlsx", [("1", "思想政治课专任教师数", "人", "50", "54"),
+                                          ("2", "德育管理人员数", "人", "92", None)], extra=merge)
+    plan = importer.plan_import(empty_report, book)
+    assert not plan.ok
+    assert plan.refused == ["质量数据表!E4 德育管理人员数（2021年）在合并单元格 E3:E4 中，显示的是另一格的值："
+                            "请在 Excel/WPS 中取消合并，每个指标、每个年份各填一格"]
+
+
+def test_an_empty_merged_range_says_nothing(empty_report, tmp_path):
+    def merge(wb):
+        wb.active.merge_cells("D3:D4")
+
+    book = workbook(tmp_path / "m.xlsx", [("1", "思想政治课专任教师数", "人", None, "54"),
+                                          ("2", "德育管理人员数", "人", None, "101")], extra=merge)
+    plan = importer.plan_import(empty_report, book)
+    assert plan.ok, plan.refused
+    assert len(plan.changes) == 2
