@@ -416,8 +416,10 @@ def write_edition(blank: Path | str, out: Path | str, base: str | None = None,
     """Make the edition and write it to `out` only when it loads as an edition."""
     from desktop import template
     from desktop.atomic import write_atomically
+    from desktop.exports import check_suffix
 
     out = Path(out)
+    check_suffix(out, ".toml")  # never over a report file (.qreport) or a workbook
     edition_id = re.sub(r"[^\w\-]+", "_", out.stem) or "bureau"
     made = make_edition(blank, edition_id, base, title)
     mistakes = template.check_text(made.toml, edition_id)  # what `qreport edition check` says

@@ -95,6 +95,15 @@ def check_output(path: Path) -> None:
         raise ExportRefused(f"文件夹 {path.parent} 不存在。")
 
 
+def check_suffix(out: Path, suffix: str) -> None:
+    """The output's name ends as its format does: Excel/WPS refuse a mismatch, and a wrong
+    ending is how a report file (.qreport) gets written over by a workbook or an edition."""
+    if out.suffix.lower() != suffix:
+        kind = suffix[1:].upper()
+        raise ExportRefused(f"{out.name} 的扩展名应为 {suffix}（要写入的是 {kind} 文件）："
+                            f"请改为 {out.stem}{suffix}。")
+
+
 # files SQLite and the lock keep beside a report: replacing one loses edits or lets a
 # second program in (a live -wal holds committed edits not yet in the file itself)
 COMPANIONS = ("-wal", "-shm", "-journal", ".lock")
@@ -129,6 +138,7 @@ def export_collection(report_path: Path | str, department: str, out: Path | str)
 
     out = Path(out)
     check_outputs(report_path, [out])
+    check_suffix(out, ".xlsx")  # never over another report (.qreport)
     with Report.open(report_path) as report:
         path = write_collection(report, department, out)
         indicators, tables = department_items(report, department)
@@ -146,10 +156,7 @@ def export(report_path: Path | str, targets: Mapping[str, Path | str],
         raise ExportRefused("没有指定要导出的文件。")
     check_outputs(report_path, [out for _, out in chosen])
     for target, out in chosen:
-        if out.suffix.lower() != target.suffix:
-            kind = target.suffix[1:].upper()
-            raise ExportRefused(f"{out.name} 的扩展名应为 {target.suffix}（导出的是 {kind} 文件），"
-                                f"否则 Excel、WPS 或阅读器打不开它：请改为 {out.stem}{target.suffix}。")
+        check_suffix(out, target.suffix)
     with Report.open(report_path) as report:
         doc = assemble.build(report, photos=any(t.photos for t, _ in chosen))
     shared = dict(options or {})  # a writer may leave what a later one can use (the layout)

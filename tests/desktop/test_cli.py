@@ -117,3 +117,18 @@ def test_an_export_never_overwrites_the_report_itself(sample_path):
         assert done.returncode == 2 and "是报告文件本身" in done.stderr
         assert "Traceback" not in done.stderr
     assert sample_path.read_bytes() == before
+
+
+def test_an_edition_or_a_collection_book_never_overwrites_another_report(sample_path, tmp_path):
+    """`--out` names the file by the format written: another report (.qreport) is refused."""
+    other = tmp_path / "分校.qreport"
+    other.write_bytes(sample_path.read_bytes())
+    book = tmp_path / "b.xlsx"
+    assert qreport("export", sample_path, "--xlsx", book).returncode == 0
+    for args, suffix in ((("edition", "from-workbook", book, "--out", other), ".toml"),
+                         (("collect", sample_path, "--department", "教务处", "--out", other), ".xlsx")):
+        done = qreport(*args)
+        assert done.returncode == 2, done.stdout
+        assert done.stderr.strip() == f"分校.qreport 的扩展名应为 {suffix}（要写入的是 " \
+                                      f"{suffix[1:].upper()} 文件）：请改为 分校{suffix}。"
+    assert other.read_bytes() == sample_path.read_bytes()
