@@ -130,8 +130,15 @@ def _copy_database(source: sqlite3.Connection, target: Path) -> None:
 
 
 def copy_report(source: Path | str, target: Path | str) -> None:
-    """Copy a (validated) report file to `target` without opening it for writing."""
-    src = _read_only(Path(source))
+    """Copy a (validated) report file to `target` without opening it for writing.
+
+    In a folder nobody here can write (a read-only share, a CD, last year's archive) SQLite
+    cannot make the -shm a WAL file needs even to read: with no -wal beside it there is
+    nothing but the main file to read, and nobody can be writing it, so it is read as is."""
+    source = Path(source)
+    folder = source.resolve().parent
+    alone = not Path(f"{source.resolve()}-wal").exists() and not os.access(folder, os.W_OK)
+    src = _read_only(source, immutable=alone)
     try:
         _copy_database(src, Path(target))
     finally:

@@ -142,6 +142,19 @@ def test_a_read_only_folder_is_said_as_such(small_disk, sample_path, tmp_path):
     assert names(small_disk) == ["r.qreport"]
 
 
+def test_next_reads_last_years_report_from_a_read_only_folder(small_disk, sample_path, tmp_path):
+    """Last year's report on a write-protected stick or an archive share: only read, never
+    written, so a folder where SQLite cannot make its -shm does not stop `next`."""
+    path = small_disk / "去年.qreport"
+    shutil.copyfile(sample_path, path)
+    remount_read_only(small_disk)
+    done = qreport("next", path, tmp_path / "今年.qreport", home=tmp_path / "home")
+    assert done.returncode == 0, done.stderr
+    with Report.open(tmp_path / "今年.qreport") as report:
+        assert report.school == "聊城高级工程职业学校" and report.year == 2022
+    assert names(small_disk) == ["去年.qreport"]
+
+
 # ---------------------------------------------------------------- long names
 def test_a_name_too_long_is_said(sample_path, tmp_path):
     long = "聊城高级工程职业学校质量年度报告" * 6  # 96 characters, 288 bytes: over 255
