@@ -297,6 +297,8 @@ def _check_belongs(report: Report, meta: dict[str, str], book: Path) -> None:
 
 
 def _plan_tables(report: Report, wb, plan: ImportPlan) -> None:
+    from openpyxl.utils import get_column_letter
+
     from desktop import collect
     from desktop.formats import xlsx_read
     from desktop.values import ParseError
@@ -312,10 +314,17 @@ def _plan_tables(report: Report, wb, plan: ImportPlan) -> None:
         rows = []
         width = len(spec.columns)
         ws = wb[title]
+        formulas = xlsx_read.formula_cells(ws, 4 + xlsx_read.MAX_ROWS)
         for number, cells in enumerate(
             ws.iter_rows(min_row=4, max_row=4 + xlsx_read.MAX_ROWS, min_col=2, max_col=1 + width,
                          values_only=True), start=4):
             texts = [xlsx_read.cell_text(c) for c in cells] + [""] * (width - len(cells))
+            uncached = [column.name for i, column in enumerate(spec.columns)
+                        if not texts[i] and f"{get_column_letter(i + 2)}{number}" in formulas]
+            if uncached:  # it would read as empty: the row would lose what the formula shows
+                plan.refused.append(
+                    f"《{spec.caption}》第 {number} 行 {'、'.join(uncached)}是公式，"
+                    "但工作簿中没有保存计算结果：请先用 Excel 或 WPS 打开并保存该工作簿，再导入")
             if not any(texts):
                 continue
             for column, text in zip(spec.columns, texts, strict=True):

@@ -465,6 +465,12 @@ class _Enough(Exception):
     """Scanned as many rows as the reader will ever look at."""
 
 
+def formula_cells(ws: Any, limit: int) -> set[str]:
+    """The references of the cells holding a formula in the sheet's first `limit` rows
+    (with `data_only` a formula whose result was never saved reads as an empty cell)."""
+    return _scan_sheet(ws, limit).formulas
+
+
 def _scan_sheet(ws: Any, limit: int) -> _SheetFacts:
     """What openpyxl's read-only rows do not tell, read from the sheet's XML in constant
     memory: hidden rows and the cells holding formulas (with `data_only` a formula whose

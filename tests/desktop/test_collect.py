@@ -143,3 +143,17 @@ def test_a_sub_row_of_another_departments_row_comes_with_its_parent(tmp_path):
         assert [c.describe() for c in plan.changes] == ["升入本科人数（2024年）：空 → 300"]
     finally:
         report.close()
+
+
+def test_a_formula_without_its_result_in_a_table_is_refused_not_emptied(sample_path, tmp_path):
+    """A program-written formula reads as an empty cell: the row would lose its 所属系部."""
+    with Report.open(sample_path) as report:
+        book = collect.write_collection(report, "教务处", tmp_path / "教务处.xlsx")
+    wb = openpyxl.load_workbook(book)
+    wb["学校专业设置及在校生情况一览表"]["B4"] = '=IF(1,"电气工程系","")'
+    wb.save(book)
+    with Report.open(sample_path) as report:
+        plan = importer.plan_import(report, book)
+    assert plan.refused == ["《学校专业设置及在校生情况一览表》第 4 行 所属系部是公式，但工作簿中没有保存计算结果："
+                            "请先用 Excel 或 WPS 打开并保存该工作簿，再导入"]
+    assert not plan.ok
