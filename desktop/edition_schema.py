@@ -243,6 +243,8 @@ def check_text(source: str, file_id: str | None = None) -> list[Mistake]:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         return [_toml_mistake(str(exc))]
+    except RecursionError:  # tomllib parses nesting by recursion: [[[[…]]]] thousands deep
+        return [Mistake(0, "数组或表嵌套过深（成百上千层），不是一份版本文件。")]
     mistakes = _Checker(data, _Lines.of(source)).run()
     edition = data.get("edition")
     if (file_id is not None and isinstance(edition, dict) and isinstance(edition.get("id"), str)

@@ -130,3 +130,13 @@ def test_edition_check_command(tmp_path):
     good.parent.mkdir()
     good.write_text(GOOD, "utf-8")
     assert subprocess.run([*run, str(good)], capture_output=True, text=True).returncode == 0
+
+
+def test_nesting_thousands_deep_is_a_mistake_not_a_crash(tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "desktop", "edition", "check", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines()[0] == "deep.toml 数组或表嵌套过深（成百上千层），不是一份版本文件。"
+    assert "Error" not in done.stdout + done.stderr
