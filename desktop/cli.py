@@ -142,10 +142,19 @@ def _open(path: Path):
     return report
 
 
+def _new_report_name(path: Path) -> None:
+    """A report made here ends in .qreport: a report named 表.xlsx or 报告.pdf opens in Excel
+    or a reader as a damaged file, and the window's 打开 lists only *.qreport."""
+    if path.suffix.lower() != ".qreport":
+        raise CommandError(f"{path.name} 的扩展名应为 .qreport（要创建的是报告文件）："
+                           f"请改为 {path.stem}.qreport。")
+
+
 # ---------------------------------------------------------------- commands
 def cmd_sample(args) -> int:
     from desktop.sample import write_sample
 
+    _new_report_name(args.file)
     write_sample(args.file).close()
     print(f"示例报告已写入 {args.file}")
     return 0
@@ -157,6 +166,7 @@ def cmd_new(args) -> int:
     from desktop import template
     from desktop.report import Report
 
+    _new_report_name(args.file)
     edition_id = args.edition or template.newest()
     if edition_id.endswith(".toml"):  # an edition file of one's own: the report keeps a copy
         source = Path(edition_id)
@@ -238,6 +248,7 @@ def cmd_next(args) -> int:
 
     if not args.file.is_file():
         raise CommandError(f"找不到文件 {args.file}。")
+    _new_report_name(args.new)
     started = time.perf_counter()
     result = make_next(args.file, args.new, edition=args.edition, with_figures=args.with_figures,
                        report_year=args.year)

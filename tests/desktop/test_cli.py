@@ -132,3 +132,15 @@ def test_an_edition_or_a_collection_book_never_overwrites_another_report(sample_
         assert done.stderr.strip() == f"分校.qreport 的扩展名应为 {suffix}（要写入的是 " \
                                       f"{suffix[1:].upper()} 文件）：请改为 分校{suffix}。"
     assert other.read_bytes() == sample_path.read_bytes()
+
+
+def test_a_new_report_is_named_qreport(sample_path, tmp_path):
+    """`new 表.xlsx` made a report that Excel opens as a damaged workbook."""
+    for args in (("new", tmp_path / "表.xlsx", "--school", "甲"), ("sample", tmp_path / "示例"),
+                 ("next", sample_path, tmp_path / "下一年.pdf")):
+        done = qreport(*args)
+        assert done.returncode == 2
+        target = args[1] if args[0] != "next" else args[2]
+        name, stem = target.name, target.stem
+        assert done.stderr.strip() == f"{name} 的扩展名应为 .qreport（要创建的是报告文件）：请改为 {stem}.qreport。"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sample.qreport"]
