@@ -120,7 +120,7 @@ def restore(report_path: Path | str, backup: Path | str) -> Backup | None:
     the state before, None when there was no file.
     """
     report_path, backup = Path(report_path), Path(backup)
-    ReportFile.validate(backup, writable=False)  # read only: a backup stays as it was made
+    meta = ReportFile.validate(backup, writable=False)  # read only: a backup stays as it was made
     try:
         current = ReportFile.open(report_path)
     except ReportFileError:
@@ -129,6 +129,14 @@ def restore(report_path: Path | str, backup: Path | str) -> Backup | None:
             raise
         return _replace_unreadable(report_path, backup)
     with current:
+        # another report given by mistake (another year's, another school's): a backup
+        # has the report's data year and edition (a school may have been renamed since)
+        year, edition = current.get_meta("year"), current.get_meta("edition")
+        if (meta.get("year"), meta.get("edition")) != (year, edition):
+            raise ReportFileError(
+                f"{backup.name} 是另一份报告（{meta.get('school', '')}，{meta.get('edition', '')} 版，"
+                f"数据年度 {meta.get('year', '')}），不是 {report_path.name}（{edition} 版，数据年度 {year}）"
+                "的备份，未恢复。")
         saved = make_backup(current, "restore", spare=backup)
         current.replace_with(backup)
     return saved

@@ -137,3 +137,15 @@ def test_restoring_leaves_the_backup_exactly_as_it_was(sample_path):
     backups.restore(sample_path, made.path)
     assert made.path.read_bytes() == before
     assert not list(made.path.parent.glob("*-wal"))
+
+
+def test_another_report_given_as_the_backup_is_refused(sample_path, tmp_path):
+    """`restore 本校.qreport 别的.qreport`: another year's or school's report, by mistake."""
+    with Report.create(tmp_path / "别的.qreport", "别的学校", "2024", 2026):
+        pass
+    before = sample_path.read_bytes()
+    with pytest.raises(ReportFileError, match=r"别的\.qreport 是另一份报告（别的学校，2024 版，数据年度 2026），"
+                                              r"不是 sample\.qreport（2022 版，数据年度 2021）的备份，未恢复。"):
+        backups.restore(sample_path, tmp_path / "别的.qreport")
+    assert sample_path.read_bytes() == before
+    assert backups.list_backups(sample_path) == []
