@@ -514,8 +514,12 @@ class _Planner:
                         self.photos.extend((img, cell_caption) for img in cell.images)
             return
         self.flush_photos()
-        texts = [[_cell_text(c) for c in row] for row in table.rows]
-        texts = [r for r in texts if any(r)]
+        # indicator tables read a merge once (a 序号 over its 其中 rows, as in Excel); a list
+        # (free or plain table) reads it on every row it spans, as Word shows it
+        both = [([_cell_text(c) for c in row], [_cell_text(c) or _spanned_text(c) for c in row])
+                for row in table.rows]
+        both = [(t, s) for t, s in both if any(t) or any(s)]
+        texts, listed = [t for t, _ in both], [s for _, s in both]
         if not texts:
             return
         if _is_submission(texts):
@@ -531,14 +535,14 @@ class _Planner:
         if fixed is not None:
             section.blocks.append(PlannedTable("fixed", fixed, "", [], after))
             return
-        free = self.free_table(texts, caption, after)
+        free = self.free_table(listed, caption, after)
         if free is not None:
             section.blocks.append(free)
             return
         if self.looks_indicator(texts):
             self.indicator_table(texts, caption)
             return
-        header, *rows = [tuple(r) for r in texts]
+        header, *rows = [tuple(r) for r in listed]
         section.blocks.append(PlannedTable("plain", "", caption or "", [header, *rows], after))
 
     def matcher_rows(self, texts: list[list[str]], where: str):
@@ -793,6 +797,11 @@ def _title_key(title: str) -> str:
 
 def _cell_text(cell) -> str:
     return " ".join(line.strip(_SPACES) for line in cell.text.split("\n") if line.strip(_SPACES))
+
+
+def _spanned_text(cell) -> str:
+    lines = "\n".join(p.text for p in cell.spanned).split("\n")
+    return " ".join(line.strip(_SPACES) for line in lines if line.strip(_SPACES))
 
 
 def _is_submission(texts: list[list[str]]) -> bool:

@@ -73,6 +73,9 @@ class Para:
 @dataclass
 class Cell:
     paras: list[Para]
+    # a cell continuing a vertical merge has no text of its own; Word shows the text of the
+    # cell that starts the merge across it (a 所属系部 over its majors): that cell's paragraphs
+    spanned: list[Para] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -422,6 +425,7 @@ class _Reader:
 
     def table(self, tbl) -> Table:
         rows: list[list[Cell]] = []
+        above: dict[int, list[Para]] = {}  # each column's last cell that starts a merge
         for tr in tbl.findall(W + "tr"):
             row: list[Cell] = []
             for tc in tr.findall(W + "tc"):
@@ -439,7 +443,10 @@ class _Reader:
                     for nrow in self.table(nested).rows:
                         for c in nrow:
                             paras.extend(c.paras)
-                row.append(Cell(paras))
+                column = len(row)
+                if not continuation:
+                    above[column] = paras
+                row.append(Cell(paras, spanned=above.get(column, []) if continuation else []))
                 row.extend(Cell([]) for _ in range(span - 1))
             rows.append(row)
         return Table(rows, ruled=_ruled(tbl, self._style_elements))

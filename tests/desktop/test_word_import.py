@@ -475,3 +475,39 @@ def test_text_in_a_text_box_is_imported_once(new_report, tmp_path):
     plan = plan_word_import(new_report, path)
     assert plan.ok, plan.problems()
     assert plan.chapters[0].root.paragraphs == ["学校概况正文。", "案例：文本框里的订单班。", "其后的正文。"]
+
+
+
+
+
+def test_a_row_no_indicator_names_its_table(sample_report, tmp_path):
+    """A row the edition does not know is named with the table it sits in, as a cell is."""
+    doc = Docx(str(word_docs.styled(tmp_path / "s.docx")))
+    row = doc.tables[-1].add_row()
+    for cell, text in zip(row.cells, ("9", "外星访客人数", "人", "1", "2"), strict=True):
+        cell.text = text
+    path = tmp_path / "odd.docx"
+    doc.save(path)
+    plan = plan_word_import(sample_report, path)
+    [problem] = [p for p in plan.problems() if "外星访客人数" in p]
+    assert problem.startswith("第 2 个表格 第 8 行“外星访客人数”"), problem
+
+
+def test_a_vertically_merged_cell_is_read_on_every_row_it_spans(new_report, tmp_path):
+    """A 所属系部 merged over its majors: each row is that department's, as Word shows it."""
+    doc = Docx()
+    doc.add_paragraph().add_run("一、学校概况").bold = True
+    doc.add_paragraph("学校概况正文。")
+    table = doc.add_table(rows=3, cols=3)
+    table.style = "Table Grid"
+    for c, text in enumerate(("系部", "专业", "人数")):
+        table.cell(0, c).text = text
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "电气工程系"
+    for r, (major, n) in enumerate((("机电技术应用", "591"), ("电气设备运行与控制", "334")), start=1):
+        table.cell(r, 1).text, table.cell(r, 2).text = major, n
+    path = tmp_path / "t.docx"
+    doc.save(path)
+    plan = plan_word_import(new_report, path)
+    assert plan.ok, plan.problems()
+    [planned] = plan.chapters[0].root.blocks
+    assert planned.rows[1:] == [("电气工程系", "机电技术应用", "591"), ("电气工程系", "电气设备运行与控制", "334")]
