@@ -802,25 +802,30 @@ class MainWindow(QMainWindow):
         return self._import_preview(plan)
 
     def _import_preview(self, plan) -> QDialog:
-        dialog = QDialog(self, windowTitle="从 Excel 导入：预览")
         lines = [f"注意：{n}" for n in plan.notes]
         lines += [f"无法导入：{n}" for n in plan.unmatched + plan.refused]
         lines += [c.describe() for c in plan.items]
-        text = QPlainTextEdit("\n".join(lines) or "（没有需要更新的数值）", dialog, readOnly=True)
+        return self._preview_dialog(
+            "从 Excel 导入：预览", plan.summary(), "\n".join(lines) or "（没有需要更新的数值）",
+            f"导入 {len(plan.changes)} 个数值{_imported_extras(plan)}", plan.ok and bool(plan.items),
+            QSize(640, 480), lambda: self._apply_import(plan))
+
+    def _preview_dialog(self, title: str, summary: str, text: str, accept_text: str,
+                        can_apply: bool, size: QSize, apply) -> QDialog:
+        """An import's preview: its summary, what it would change, and the button that applies it."""
+        dialog = QDialog(self, windowTitle=title)
         buttons = QDialogButtonBox(dialog)
-        apply_button = buttons.addButton(
-            f"导入 {len(plan.changes)} 个数值{_imported_extras(plan)}", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        apply_button.setEnabled(plan.ok and bool(plan.items))
+        apply_button = buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        apply_button.setEnabled(can_apply)
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)
-        layout.addWidget(QLabel(plan.summary(), dialog, wordWrap=True))
-        layout.addWidget(text, 1)
+        layout.addWidget(QLabel(summary, dialog, wordWrap=True))
+        layout.addWidget(QPlainTextEdit(text, dialog, readOnly=True), 1)
         layout.addWidget(buttons)
-        dialog.resize(640, 480)
-        dialog.accepted.connect(lambda: self._apply_import(plan))
+        dialog.resize(size)
+        dialog.accepted.connect(apply)
         dialog.open()
         self._keep(dialog)
         return dialog
@@ -864,7 +869,6 @@ class MainWindow(QMainWindow):
             return None
         finally:
             self.unsetCursor()
-        dialog = QDialog(self, windowTitle="导入 Word 报告：预览")
         lines = [f"无法导入：{n}" for n in plan.problems()]
         lines += plan.preview()
         if plan.values is not None:
@@ -872,24 +876,12 @@ class MainWindow(QMainWindow):
             lines += [f"注意：{n}" for n in plan.values.notes]
         lines += [f"注意：{n}" for n in plan.notes]
         lines.append("文档中的章节将替换本报告中同名的章节，其余章节不变；导入前会自动备份，可以撤销。")
-        text = QPlainTextEdit("\n".join(lines), dialog, readOnly=True)
-        buttons = QDialogButtonBox(dialog)
         changes = len(plan.values.changes) if plan.values is not None else 0
-        apply_button = buttons.addButton(f"导入 {len(plan.chapters)} 章和 {changes} 个数值",
-                                         QDialogButtonBox.ButtonRole.AcceptRole)
-        apply_button.setEnabled(plan.ok and bool(plan.chapters or changes or plan.stated))
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(QLabel(plan.summary(), dialog, wordWrap=True))
-        layout.addWidget(text, 1)
-        layout.addWidget(buttons)
-        dialog.resize(680, 520)
-        dialog.accepted.connect(lambda: self._apply_word_import(plan))
-        dialog.open()
-        self._keep(dialog)
-        return dialog
+        return self._preview_dialog(
+            "导入 Word 报告：预览", plan.summary(), "\n".join(lines),
+            f"导入 {len(plan.chapters)} 章和 {changes} 个数值",
+            plan.ok and bool(plan.chapters or changes or plan.stated),
+            QSize(680, 520), lambda: self._apply_word_import(plan))
 
     def _apply_word_import(self, plan) -> None:
         if not self._backup_before_import():
