@@ -3,7 +3,7 @@
 A chart is stored with its figure as a small JSON spec: bars or a line of chosen
 indicators over the years in the file, or of one numeric column of a free table (one bar
 per row). `data` turns the spec into a `document.Chart` (numbers and labels, nothing
-drawn); `drawing` draws it as reportlab vector graphics for the PDF; `png` paints the same
+drawn); `draw_pdf` draws it as vectors on the PDF canvas; `png` paints the same
 picture with Pillow for Word and the GUI preview (reportlab's bitmap renderer needs a
 separate C extension that is not installed here). Labels are set in the bundled Hei face.
 """
@@ -205,7 +205,7 @@ def _label_lines(labels: list[str]) -> int:
 
 # ---------------------------------------------------------------- one geometry, two painters
 # The chart is laid out once, in points with the origin at the bottom left, as a list of
-# primitives; reportlab's shapes paint them as vectors for the PDF (without its chart
+# primitives; the PDF canvas draws them as vectors (without reportlab's chart
 # package, which costs an export ~60 ms of imports) and Pillow paints the same list for
 # Word and the GUI, so the three show one picture.
 
@@ -317,27 +317,44 @@ def _legend(chart: Chart, width: float) -> list[tuple[float, str, int, str]]:
     return keys
 
 
-def drawing(chart: Chart, width: float, height: float | None = None, font: str = "NotoSansSC"):
-    """A reportlab Drawing (a platypus flowable) of the chart; `font` must be registered."""
-    from reportlab.graphics.shapes import Circle, Drawing, PolyLine, String
-    from reportlab.graphics.shapes import Rect as RlRect
+def draw_pdf(canv, chart: Chart, width: float, height: float, font: str = "NotoSansSC") -> None:
+    """Draw the chart on a reportlab canvas, its bottom left at the origin; `font` must be
+    registered.  (No reportlab.graphics: its Drawing is a platypus flowable, and importing
+    platypus alone costs an export ~50 ms.)"""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    for p in layout(chart, width, height):
+        canv.saveState()
+        if isinstance(p, Rect):
+            canv.setFillColor(_rgb(p.colour))
+            canv.rect(p.x, p.y, p.w, p.h, stroke=0, fill=1)
+        elif isinstance(p, Path):
+            canv.setStrokeColor(_rgb(p.colour))
+            canv.setLineWidth(p.width)
+            path = canv.beginPath()
+            path.moveTo(*p.points[0])
+            for xy in p.points[1:]:
+                path.lineTo(*xy)
+            canv.drawPath(path, stroke=1, fill=0)
+        elif isinstance(p, Dot):
+            canv.setFillColor(_rgb(p.colour))
+            canv.circle(p.x, p.y, p.r, stroke=0, fill=1)
+        else:
+            canv.setFillColor(_rgb(p.colour))
+            canv.setFont(font, SIZE)
+            x = p.x
+            if p.anchor != "start":
+                w = stringWidth(p.text, font, SIZE)
+                x -= w if p.anchor == "end" else w * 0.5
+            canv.drawString(x, p.y, p.text)
+        canv.restoreState()
+
+
+def _rgb(colour: str):
+    """"#rrggbb" as a reportlab colour."""
     from reportlab.lib.colors import HexColor
 
-    height = height or width * 0.48
-    d = Drawing(width, height)
-    d.initialFontName, d.initialFontSize = font, SIZE  # else a non-embedded Helvetica is named
-    for p in layout(chart, width, height):
-        if isinstance(p, Rect):
-            d.add(RlRect(p.x, p.y, p.w, p.h, fillColor=HexColor(p.colour), strokeColor=None))
-        elif isinstance(p, Path):
-            d.add(PolyLine([c for xy in p.points for c in xy], strokeColor=HexColor(p.colour),
-                           strokeWidth=p.width))
-        elif isinstance(p, Dot):
-            d.add(Circle(p.x, p.y, p.r, fillColor=HexColor(p.colour), strokeColor=None))
-        else:
-            d.add(String(p.x, p.y, p.text, fontName=font, fontSize=SIZE,
-                         fillColor=HexColor(p.colour), textAnchor=p.anchor))
-    return d
+    return HexColor(colour)
 
 
 def png(chart: Chart, width_pt: float, height_pt: float | None = None, scale: float = 3.0) -> bytes:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable
-
+from desktop.formats.pageflow import Flowable
 from desktop.formats.typeset import EM_CENTRE, DeferredCanvas, TextStyle, Typesetter, draw_lines
 
 DOT_PITCH = 4.0  # points between leader dots; dots align across lines (set from the right)

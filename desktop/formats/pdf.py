@@ -6,9 +6,10 @@ indent, tables with captions above and repeated header rows, figures with captio
 running header and page numbers, the data table and submission block at the end.
 
 Fonts are the bundled Noto Serif SC (宋) and Noto Sans SC (黑), embedded as subsets.  Text
-is broken by `linebreak` (避头尾 rules) and drawn by the flowables in `typeset`.  The whole
-document is laid out in one pass instead of reportlab's multiBuild (TableOfContents needs
-at least two): the 目录 takes the same room whatever its numbers are, so the numbers are
+is broken by `linebreak` (避头尾 rules) and drawn by the flowables in `typeset`; pages are
+filled by `pageflow` and tables by `grid` (reportlab's platypus is not imported: ~50 ms).
+The whole document is laid out in one pass instead of a multi-pass build (a 目录 whose
+numbers are typeset needs at least two): the 目录 takes the same room whatever its numbers are, so the numbers are
 drawn into form XObjects filled in at save time (`typeset.DeferredCanvas`).
 
 Characters the fonts lack are printed as □ and listed in `PdfResult.missing_chars`, so the
@@ -34,6 +35,7 @@ from desktop.document import (
     Submission,
 )
 from desktop.document import Table as DocTable
+from desktop.formats.pageflow import Flowable
 
 # Geometry, in points.  The text block is exactly 36 characters of 12 pt wide and 38
 # lines of 18 pt high, so full lines need no extra spacing and pages end on a line.
@@ -158,53 +160,41 @@ class _Builder:
 
     def build(self, path, *, table_only: bool) -> int:
         """Lay out and write to `path` (a path or a binary file object); the page count."""
-        from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+        from reportlab import rl_config
 
-        from desktop.formats import fonts
+        from desktop.formats import fonts, pageflow
         from desktop.formats.typeset import DeferredCanvas
 
-        frame = (LEFT, BOTTOM, TEXT_W, TEXT_H)
         doc = self.doc
-
-        def mk_frame(fid: str) -> Frame:
-            return Frame(*frame, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=fid)
-
+        T = pageflow.PageTemplate
         if table_only:
-            templates = [PageTemplate("table", [mk_frame("t")], onPage=self._table_page)]
+            templates = [T("table", self._table_page)]
             story = _with_keeps(self._data_tables_story(doc.data_tables, doc.submission, heading=False))
         else:
-            templates = [
-                PageTemplate("cover", [mk_frame("c")]),
-                PageTemplate("toc", [mk_frame("o")]),
-                PageTemplate("body", [mk_frame("b")], onPage=self._body_page),
-            ]
+            templates = [T("cover"), T("toc"), T("body", self._body_page)]
             story = self._report_story()
         fonts.ensure(fonts.SONG)
-        template = BaseDocTemplate(
+        canv = DeferredCanvas(
             str(path) if isinstance(path, pathlib.Path) else path,
             pagesize=(PAGE_W, PAGE_H),
-            pageTemplates=templates,
-            title=f"{doc.school}{doc.title}" if not table_only else doc.data_table.title,
-            author=doc.school,
-            subject=doc.title,
-            creator="qreport",
+            invariant=rl_config.invariant,
+            pageCompression=rl_config.pageCompression,
             initialFontName=fonts.SONG,  # else the canvas starts with (unembedded) Helvetica
             initialFontSize=12,
             initialLeading=18,
         )
-        canvases: list[DeferredCanvas] = []
-
-        def canvasmaker(*args, **kwargs):
-            canvases.append(DeferredCanvas(*args, **kwargs))
-            return canvases[-1]
-
-        template.build(story, canvasmaker=canvasmaker)
-        return canvases[-1].pages
+        canv.setAuthor(doc.school)
+        canv.setTitle(f"{doc.school}{doc.title}" if not table_only else doc.data_table.title)
+        canv.setSubject(doc.title)
+        canv.setCreator("qreport")
+        canv.setProducer(None)
+        canv.setKeywords([])
+        pageflow.build(canv, pageflow.Frame(LEFT, BOTTOM, TEXT_W, TEXT_H), templates, story)
+        return canv.pages
 
     def _report_story(self) -> list:
-        from reportlab.platypus import NextPageTemplate, PageBreak
-
         from desktop.formats.frontmatter import Cover
+        from desktop.formats.pageflow import NextTemplate, PageBreak
 
         doc = self.doc
         body: list = []
@@ -226,15 +216,15 @@ class _Builder:
             self.cover_date,
             logo=doc.logo,
         )
-        story: list = [cover, NextPageTemplate("toc"), PageBreak()]
+        story: list = [cover, NextTemplate("toc"), PageBreak()]
         story.extend(self._toc())
-        story.extend([NextPageTemplate("body"), PageBreak()])
+        story.extend([NextTemplate("body"), PageBreak()])
         story.extend(_with_keeps(body))
         return story
 
     # -- pages ------------------------------------------------------------------------
 
-    def _body_page(self, canv, _doc) -> None:
+    def _body_page(self, canv) -> None:
         """Running header (school left, title right, thin rule) and "- N -" footer."""
         from desktop.formats.typeset import draw_lines
 
@@ -293,7 +283,7 @@ class _Builder:
         draw_lines(canv, self.ts.lines(text, st, TEXT_W), st, TEXT_W, 0)
         canv.restoreState()
 
-    def _table_page(self, canv, _doc) -> None:
+    def _table_page(self, canv) -> None:
         """Footer "第 N 页 共 M 页": M is painted at save time."""
         from desktop.formats.typeset import draw_lines
 
@@ -417,63 +407,50 @@ class _Builder:
         return _distribute(TEXT_W, hints, floors, fixed)
 
     def _grid(self, rows: list[list], widths: list[float], *, total: bool):
-        from reportlab.platypus import Table, TableStyle
+        from reportlab.lib.colors import Color, black
 
         from desktop.formats import fonts
+        from desktop.formats.grid import CellStyle, Grid
 
-        commands = [
-            # Table sets a cell font even for flowable cells: name ours, not Helvetica.
-            ("FONT", (0, 0), (-1, -1), fonts.SONG, self.cell.size),
-            ("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0)),
-            ("BOX", (0, 0), (-1, -1), 0.8, (0, 0, 0)),
-            ("BACKGROUND", (0, 0), (-1, 0), (0.87, 0.87, 0.87)),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
-            ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ]
+        lines = [("GRID", (0, 0), (-1, -1), 0.5, black), ("BOX", (0, 0), (-1, -1), 0.8, black)]
         if total:
-            commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, (0, 0, 0)))
-        # reportlab re-centres the MIDDLE cells of a row it cuts by padding them, so the
-        # rest of a row taller than a page grew at each cut until no page could hold it
-        # (LayoutError): rows that may be cut more than once are set from the top.
-        for r, row in enumerate(rows[1:], start=1):
-            cells = zip(row, widths, strict=True)
-            tallest = max((len(b.lines_for(w - 2 * _CELL_PAD)) * b.style.leading
-                          for b, w in cells), default=0)
-            if tallest > TEXT_H / 3:
-                commands.append(("VALIGN", (0, r), (-1, r), "TOP"))
-        # splitInRow: a row taller than a page (a long text cell) is cut rather than failing.
-        table = Table(
-            rows,
-            colWidths=widths,
-            repeatRows=1,
-            splitInRow=36,
-            style=TableStyle(commands),
-            hAlign="CENTER",
-        )
-        table.spaceAfter = 12  # the text after a table must not touch its bottom rule
+            lines.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, black))
+        styles = []
+        for r, row in enumerate(rows):
+            # The MIDDLE cells of a row cut at a page end are re-centred by padding them,
+            # so the rest of a row taller than a page would grow at each cut until no
+            # page could hold it: rows that may be cut more than once are set from the top.
+            valign = "MIDDLE"
+            if r:
+                cells = zip(row, widths, strict=True)
+                tallest = max((len(b.lines_for(w - 2 * _CELL_PAD)) * b.style.leading
+                              for b, w in cells), default=0)
+                if tallest > TEXT_H / 3:
+                    valign = "TOP"
+            styles.append([CellStyle(valign, _CELL_PAD, _CELL_PAD, 2.5, 2.5) for _ in row])
+        # split_in_row: a row taller than a page (a long text cell) is cut rather than failing.
+        # space_after: the text after a table must not touch its bottom rule.
+        table = Grid([[(b,) for b in row] for row in rows], widths, styles, lines,
+                     [("BACKGROUND", (0, 0), (-1, 0), Color(0.87, 0.87, 0.87))], repeat_rows=1,
+                     split_in_row=36, space_after=12)
+        table.font = (fonts.SONG, self.cell.size)
         return table
 
     # -- figures ----------------------------------------------------------------------
 
     def _figure(self, figure: Figure) -> list:
-        from reportlab.platypus import KeepTogether
-
         from desktop.formats import photos
+        from desktop.formats.pageflow import KeepTogether, Spacer
         from desktop.formats.typeset import TextBlock
 
         if figure.chart is not None:  # vectors, not a picture
-            from desktop import charts
             from desktop.formats.fonts import HEI, ensure
 
             ensure(HEI)
             self.figure_rows[id(figure)] = []
             caption = TextBlock(self.ts, f"{figure.number} {figure.caption}".strip(),
                                 self.fig_caption)
-            drawing = charts.drawing(figure.chart, TEXT_W * 0.92, TEXT_H * 0.3, font=HEI)
-            drawing.hAlign = "CENTER"
+            drawing = _ChartBlock(figure.chart, TEXT_W * 0.92, TEXT_H * 0.3, HEI)
             return [KeepTogether([drawing, caption])]
         where = f"{figure.number}（{figure.caption}）"
         rows = photos.layout(
@@ -491,8 +468,6 @@ class _Builder:
         spaced = []
         for i, row in enumerate(rows):
             if i:
-                from reportlab.platypus import Spacer
-
                 spaced.append(Spacer(1, 6))
             spaced.append(row)
         return [KeepTogether([*spaced, caption])]
@@ -503,7 +478,7 @@ class _Builder:
                            heading: bool) -> list:
         """The indicator tables at the end, each from a new page; the block to sign and
         stamp under the last one."""
-        from reportlab.platypus import PageBreak
+        from desktop.formats.pageflow import PageBreak
 
         story: list = []
         for i, table in enumerate(tables):
@@ -581,6 +556,20 @@ class _Builder:
 
 
 _CELL_PAD = 4.0
+
+
+class _ChartBlock(Flowable):
+    """A chart drawn straight on the page, centred."""
+
+    hAlign = "CENTER"
+
+    def __init__(self, chart, width: float, height: float, font: str) -> None:
+        self.chart, self.width, self.height, self.font = chart, width, height, font
+
+    def draw(self) -> None:
+        from desktop import charts
+
+        charts.draw_pdf(self.canv, self.chart, self.width, self.height, self.font)
 SIGN_MAX = 80  # characters of one signing-block value that a page can hold beside its label
 
 

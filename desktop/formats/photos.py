@@ -16,8 +16,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from reportlab.platypus import Flowable
-
+from desktop.formats.pageflow import Flowable
 from desktop.formats.typeset import TextStyle, Typesetter, draw_lines
 
 DPI = 200

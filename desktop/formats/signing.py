@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable
-
+from desktop.formats.pageflow import Flowable
 from desktop.formats.typeset import TextStyle, Typesetter, draw_lines
 
 

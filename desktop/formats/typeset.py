@@ -1,4 +1,4 @@
-"""reportlab flowables that set Chinese text with our own line breaking.
+"""Flowables (`pageflow`) that set Chinese text with our own line breaking.
 
 reportlab's Paragraph is not used for text: its CJK wrapping breaks the 避头尾 rules and
 all our text is plain (one face per block), so a small flowable that breaks lines with
@@ -16,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table
 
-from desktop.formats import fonts
+from desktop.formats import fonts, pageflow
+from desktop.formats.grid import Grid
 from desktop.formats.linebreak import Line, break_lines, is_wide
+from desktop.formats.pageflow import Flowable, KeepTogether
 
 # Shown in place of a character none of our fonts has; 虚缺号 □ is the usual Chinese mark
 # for a missing character, it is in the fonts, and it is never mistaken for "？".
@@ -221,7 +222,6 @@ class TextBlock(Flowable):
         heading: HeadingMark | None = None,
         keep_with_next: bool = False,
     ) -> None:
-        super().__init__()
         self.ts = ts
         self.style = style
         self.text = ts.clean(text, style.font)
@@ -272,7 +272,6 @@ class TextBlock(Flowable):
 
     def _part(self, lines: list[Line], head: bool) -> TextBlock:
         part = TextBlock.__new__(TextBlock)
-        Flowable.__init__(part)
         part.ts = self.ts
         part.style = self.style
         part.text = "".join(x.text for x in lines)
@@ -308,29 +307,19 @@ class TextBlock(Flowable):
             self.ts.heading_pages[mark.key] = self.ts.page_number(canv)
 
 
-class NeedSpace(CondPageBreak):
+class NeedSpace(pageflow.NeedSpace):
     """Start a new page unless the flowables after it can start on this one.
 
-    Used before headings and captions instead of reportlab's keepWithNext, whose
-    KeepTogether moves a whole long paragraph or table to the next page.  What must fit:
-    every keep-with-next block in `following` in full, then the beginning of the first
-    other one (two lines of a paragraph, a table's header and first rows, a figure whole).
+    Used before headings and captions instead of a keep-with-next that moves a whole long
+    paragraph or table to the next page.  What must fit: every keep-with-next block in
+    `following` in full, then the beginning of the first other one (two lines of a
+    paragraph, a table's header and first rows, a figure whole).
     """
 
     def __init__(self, following: list[Flowable]) -> None:
-        super().__init__(0)
         self.following = following
 
-    def wrap(self, availWidth, availHeight):
-        frame = self._doctemplateAttr("frame")
-        if frame is not None and getattr(frame, "_atTop", False):
-            return 0, 0  # nothing gained by breaking at the top of a page
-        self.height = self._needed(availWidth, availHeight)
-        if frame is not None:
-            self.height = min(self.height, frame._height - 1)
-        return super().wrap(availWidth, availHeight)
-
-    def _needed(self, aw: float, ah: float) -> float:
+    def needed(self, aw: float, ah: float) -> float:
         need = 0.0
         for f in self.following:
             if isinstance(f, TextBlock):
@@ -340,17 +329,12 @@ class NeedSpace(CondPageBreak):
                     need += h + f.getSpaceAfter()
                     continue
                 return need + min(h, 2 * f.style.leading)
-            if isinstance(f, Table):
+            if isinstance(f, Grid):
                 f.wrap(aw, ah)
-                heights = getattr(f, "_rowHeights", None) or [0.0]
-                return need + sum(heights[:3])
-            # KeepTogether (a figure) wraps its content on the canvas it is given: it has
-            # none yet, as it has not reached the frame.
-            canv = getattr(self, "canv", None)
+                return need + sum(f.row_heights[:3])
             if isinstance(f, KeepTogether):
-                f.wrapOn(canv, aw, ah)
-                return need + f._H
-            _, h = f.wrapOn(canv, aw, ah)
+                return need + f.total_height(aw)[0]
+            _, h = f.wrap(aw, ah)
             return need + h
         return need
 
@@ -359,7 +343,6 @@ class Stack(Flowable):
     """Flowables one under the other as one block (备注 and the block to sign)."""
 
     def __init__(self, parts: list, gap: float) -> None:
-        super().__init__()
         self.parts = parts
         self.gap = gap
 
@@ -382,8 +365,7 @@ class TableWithTail(Flowable):
     submission block under the 质量数据表): when the block does not fit after the table's
     last row, the last `keep_rows` rows move to the next page with it."""
 
-    def __init__(self, table: Table, tail: Flowable, gap: float, keep_rows: int = 2) -> None:
-        super().__init__()
+    def __init__(self, table: Grid, tail: Flowable, gap: float, keep_rows: int = 2) -> None:
         self.table = table
         self.tail = tail
         self.gap = gap
@@ -397,15 +379,13 @@ class TableWithTail(Flowable):
         return self.width, self.height
 
     def split(self, availWidth, availHeight):
-        from reportlab.platypus import Spacer
-
         self.wrap(availWidth, availHeight)
         if self.height <= availHeight:
-            return [self.table, Spacer(1, self.gap), self.tail]
+            return [self.table, pageflow.Spacer(1, self.gap), self.tail]
         limit = availHeight
         if self._th <= availHeight:
             # The table fits, the block does not: cut the table above its last rows.
-            rows = self.table._rowHeights
+            rows = self.table.row_heights
             if len(rows) <= 1 + self.keep_rows:
                 return []  # too short to cut: all of it moves on
             limit = self._th - sum(rows[-self.keep_rows :]) + 1e-3

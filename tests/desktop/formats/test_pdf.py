@@ -381,6 +381,28 @@ def test_export_does_not_import_qt(tmp_path):
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
 
 
+def test_exporting_the_sample_pdf_imports_no_platypus(tmp_path):
+    """The export lays pages out itself (pageflow, grid) and draws charts on the canvas:
+    importing reportlab.platypus or reportlab.graphics would cost it ~50 ms for nothing."""
+    sample, out = tmp_path / "s.qreport", tmp_path / "s.pdf"
+    code = (
+        "import sys\n"
+        "from desktop.cli import main\n"
+        f"assert main(['sample', {str(sample)!r}]) == 0\n"
+        f"assert main(['export', {str(sample)!r}, '--pdf', {str(out)!r}]) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('reportlab.platypus', "
+        "'reportlab.graphics'))))\n"
+        "print('reportlab.pdfgen.canvas' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run([sys.executable, "-c", code], check=True, cwd=root, capture_output=True,
+                          text=True)
+    *_, imported, canvas = done.stdout.splitlines()
+    assert out.read_bytes().startswith(b"%PDF")
+    assert canvas == "True"  # the export did run in this process
+    assert imported == "[]"
+
+
 # -- line breaking ---------------------------------------------------------------------
 
 
