@@ -10,10 +10,15 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import replace
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
+import desktop.formats.openpyxl_without_pillow  # noqa: F401  before openpyxl
+
+# isort: split
 from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.cell.cell import Cell as XlCell
@@ -48,6 +53,9 @@ GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
+FORM_FIELD = Alignment(horizontal="left", vertical="bottom", wrap_text=True)
+UNALIGNED = Alignment()  # an empty cell of the grid
+GENERAL = "General"  # openpyxl's (and Excel's) number format of a cell not given one
 
 TITLE_ROW = 1
 HEADER_ROW = 2
@@ -99,16 +107,17 @@ def build_workbook(doc: Document) -> Workbook:
     wb.properties.creator = "qreport"
     wb.properties.lastModifiedBy = "qreport"
     taken: set[str] = set()
+    looks = _Looks()
     for index, data in enumerate(doc.data_tables):
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = sheet_name(data.sheet, taken, fallback=f"指标表{index + 1}")
         taken.add(ws.title.casefold())
         # every table is signed for: the submission block under each
-        _write_data_sheet(ws, data, doc.submission)
+        _write_data_sheet(ws, data, doc.submission, looks)
     for index, table in enumerate(doc.tables, start=1):
         name = sheet_name(table.number, taken, fallback=f"表{index}")
         taken.add(name.casefold())
-        _write_table_sheet(wb.create_sheet(name), table)
+        _write_table_sheet(wb.create_sheet(name), table, looks)
     return wb
 
 
@@ -189,29 +198,73 @@ def excel_number(value: Decimal, places: int) -> int | float:
 
 def put_value(cell: XlCell, value: Cell) -> str:
     """Write one `Cell` (typed number or text) and return the text it displays (for widths)."""
+    text, alignment, fmt = _put_value(cell, value)
+    cell.alignment = alignment
+    if fmt != GENERAL:
+        cell.number_format = fmt
+    return text
+
+
+def _put_value(cell: XlCell, value: Cell) -> tuple[str, Alignment, str]:
+    """Write the value only; returns the text it displays, its alignment and number format."""
     if value.number is not None and fits_excel(value.number):
         cell.value = excel_number(value.number, value.places)
-        cell.number_format = number_format(value.places)
-        cell.alignment = RIGHT
-        return f"{value.number:.{max(value.places, 0)}f}"
+        return f"{value.number:.{max(value.places, 0)}f}", RIGHT, number_format(value.places)
     text = value.text
     if value.number is not None and not text:
         text = f"{value.number:.{max(value.places, 0)}f}"
     put_text(cell, text)
     if text == "-":
-        cell.alignment = CENTER
-    elif _COERCIBLE.fullmatch(text):
-        cell.alignment = RIGHT  # ratios like 19:1 line up with the numbers in the column
-    else:
-        cell.alignment = LEFT
-    return text
+        return text, CENTER, GENERAL
+    if _COERCIBLE.fullmatch(text):
+        return text, RIGHT, GENERAL  # ratios like 19:1 line up with the numbers in the column
+    return text, LEFT, GENERAL
+
+
+class _Looks:
+    """Sets a cell's whole look (font, fill, border, alignment, number format) in one step.
+
+    openpyxl finds a style object in the workbook's list by hashing every field of it on each
+    assignment, which was a sixth of the export's time. An export has a dozen looks: each
+    combination is assigned the ordinary way once, and the style indices it produced are
+    copied to every later cell with the same look (what openpyxl's own sheet copy does).
+    The looks are module constants (or cached, `_indented`), so their ids name them; the
+    cache keeps a reference to each, so an id is never reused while it is in the cache.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple, tuple[object, tuple]] = {}
+
+    def set(self, cell: XlCell, font: Font, alignment: Alignment, border: Border | None = None,
+            fill: PatternFill | None = None, number_format: str = GENERAL) -> None:
+        looks = (font, alignment, border, fill)
+        key = (*map(id, looks), number_format, cell.quotePrefix)
+        seen = self._seen.get(key)
+        if seen is not None:
+            cell._style = copy(seen[0])
+            return
+        cell.font = font
+        cell.alignment = alignment
+        if border is not None:
+            cell.border = border
+        if fill is not None:
+            cell.fill = fill
+        cell.number_format = number_format
+        self._seen[key] = (copy(cell._style), looks)
+
+
+@cache
+def _indented(level: int) -> Alignment:
+    """The 指标 column's alignment, indented by the row's level (其中 rows)."""
+    return Alignment(horizontal="left", vertical="center", wrap_text=True, indent=level)
 
 
 # ---------------------------------------------------------------------------------------------
 # The 质量数据表
 
 
-def _write_data_sheet(ws: Worksheet, table: DataTable, submission: Submission) -> None:
+def _write_data_sheet(ws: Worksheet, table: DataTable, submission: Submission, looks: _Looks
+                      ) -> None:
     # A 备注 column whenever a row has a note, not only when the edition prints one: the
     # workbook is what goes back and forth with the bureau, and import reads 备注 back.
     # No note, no column: the bureau's standard layout is 序号|指标|单位|years.
@@ -221,11 +274,12 @@ def _write_data_sheet(ws: Worksheet, table: DataTable, submission: Submission) -
     ncols = len(headers)
     widths = _Widths(ncols)
     # a note (以主管部门下发的表格为准) is the title's second line: the rows stay where they are
-    _write_title(ws, f"{table.title}\n{table.note}" if table.note else table.title, ncols, TITLE)
-    _write_header(ws, headers, widths)
+    _write_title(ws, f"{table.title}\n{table.note}" if table.note else table.title, ncols, TITLE,
+                 looks)
+    _write_header(ws, headers, widths, looks)
     row = FIRST_BODY_ROW
     for data_row in table.rows:
-        _write_data_row(ws, row, data_row, ncols, widths, table.notes)
+        _write_data_row(ws, row, data_row, ncols, widths, looks, table.notes)
         row += 1
     last_table_row = row - 1
     _merge_seq_groups(ws, table.rows)
@@ -238,60 +292,59 @@ def _write_data_sheet(ws: Worksheet, table: DataTable, submission: Submission) -
         letter = get_column_letter(ncols)
         _fit_row_heights(ws, FIRST_BODY_ROW, last_table_row, ws.column_dimensions[letter].width,
                          col=ncols)
-    last_row = _write_submission(ws, submission, last_table_row + 2, ncols)
+    last_row = _write_submission(ws, submission, last_table_row + 2, ncols, looks)
     _setup_page(ws, ncols, last_row)
 
 
-def _write_title(ws: Worksheet, text: str, ncols: int, font: Font) -> None:
+def _write_title(ws: Worksheet, text: str, ncols: int, font: Font, looks: _Looks) -> None:
     cell = ws.cell(TITLE_ROW, 1)
     put_text(cell, text)
-    cell.font = font
-    cell.alignment = CENTER
+    looks.set(cell, font, CENTER)
     if ncols > 1:  # Excel reports a one-cell merge as damage to repair
         ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=ncols)
     # Merged cells never auto-fit: give the title room for its larger font.
     ws.row_dimensions[TITLE_ROW].height = 30 if font is TITLE else 24
 
 
-def _write_header(ws: Worksheet, headers: list[str], widths: _Widths) -> None:
+def _write_header(ws: Worksheet, headers: list[str], widths: _Widths, looks: _Looks) -> None:
     for col, text in enumerate(headers, start=1):
         cell = ws.cell(HEADER_ROW, col)
         put_text(cell, text)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTER
-        cell.border = GRID
+        looks.set(cell, BOLD, CENTER, GRID, HEADER_FILL)
         widths.note(col, text)
 
 
 def _write_data_row(ws: Worksheet, row: int, data: DataRow, ncols: int, widths: _Widths,
-                    table_notes: bool = False) -> None:
+                    looks: _Looks, table_notes: bool = False) -> None:
     seq, name, unit = ws.cell(row, 1), ws.cell(row, 2), ws.cell(row, 3)
     # 序号 as a number: text "1" would get Excel's green "number stored as text" mark.
     if data.seq.isascii() and data.seq.isdigit():
         seq.value = int(data.seq)
     else:
         put_text(seq, data.seq)
-    seq.alignment = CENTER
+    looks.set(seq, BODY, CENTER, GRID)
     put_text(name, data.label)
-    name.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=data.level)
+    looks.set(name, BODY, _indented(data.level), GRID)
     put_text(unit, data.unit)
-    unit.alignment = CENTER
+    looks.set(unit, BODY, CENTER, GRID)
     widths.note(1, data.seq)
     # The indent takes about two character cells per level.
     widths.note(2, data.label, extra=2 * data.level)
     widths.note(3, data.unit)
+    year_cols = len(data.cells[: ncols - 3])
     for col, value in enumerate(data.cells[: ncols - 3], start=4):
-        widths.note(col, put_value(ws.cell(row, col), value))
+        cell = ws.cell(row, col)
+        text, alignment, fmt = _put_value(cell, value)
+        looks.set(cell, BODY, alignment, GRID, number_format=fmt)
+        widths.note(col, text)
     if table_notes:  # the 备注 column, after the years: text, left, wrapped
         note = ws.cell(row, ncols)
         put_text(note, data.note)
-        note.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        looks.set(note, BODY, LEFT, GRID)
         widths.note(ncols, data.note)
-    for col in range(1, ncols + 1):
-        cell = ws.cell(row, col)
-        cell.font = BODY
-        cell.border = GRID
+    # a row with fewer values than year columns: the rest are empty cells with the grid
+    for col in range(4 + year_cols, ncols + 1 - table_notes):
+        looks.set(ws.cell(row, col), BODY, UNALIGNED, GRID)
 
 
 def _merge_seq_groups(ws: Worksheet, rows: tuple[DataRow, ...]) -> None:
@@ -308,7 +361,8 @@ def _merge_seq_groups(ws: Worksheet, rows: tuple[DataRow, ...]) -> None:
         parent = FIRST_BODY_ROW + offset
 
 
-def _write_submission(ws: Worksheet, submission: Submission, row: int, ncols: int) -> int:
+def _write_submission(ws: Worksheet, submission: Submission, row: int, ncols: int,
+                      looks: _Looks) -> int:
     """The block under the table a bureau expects signed and stamped; returns its last row.
 
     Laid out like the paper form: 填报单位（盖章） across the full width (room for the stamp),
@@ -318,27 +372,27 @@ def _write_submission(ws: Worksheet, submission: Submission, row: int, ncols: in
     if not lines:
         return row - 2
     split = 2 if ncols >= 4 else 1  # columns A:B hold the left field, C:… the right one
-    n = _put_form_field(ws, row, 1, ncols, lines[0])
+    n = _put_form_field(ws, row, 1, ncols, lines[0], looks)
     ws.row_dimensions[row].height = max(30, _lines_height(n) + 10)
     for i, pair_start in enumerate(range(1, len(lines), 2)):
         r = row + 1 + i
-        n = _put_form_field(ws, r, 1, split, lines[pair_start])
+        n = _put_form_field(ws, r, 1, split, lines[pair_start], looks)
         if pair_start + 1 < len(lines):
-            n = max(n, _put_form_field(ws, r, split + 1, ncols, lines[pair_start + 1]))
+            n = max(n, _put_form_field(ws, r, split + 1, ncols, lines[pair_start + 1], looks))
         ws.row_dimensions[r].height = max(24, _lines_height(n) + 8)
     pairs = (len(lines) - 1 + 1) // 2  # lines after the first, two to a row, rounded up
     return row + pairs
 
 
-def _put_form_field(ws: Worksheet, row: int, first: int, last: int, text: str) -> int:
+def _put_form_field(ws: Worksheet, row: int, first: int, last: int, text: str, looks: _Looks
+                    ) -> int:
     """Write one field over columns first..last; returns the lines it takes there.
 
     A value longer than its columns wraps (a long unit name would otherwise be cut at the
     edge of the print area)."""
     cell = ws.cell(row, first)
     put_text(cell, text)
-    cell.font = BODY
-    cell.alignment = Alignment(horizontal="left", vertical="bottom", wrap_text=True)
+    looks.set(cell, BODY, FORM_FIELD)
     if last > first:
         ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
     return _lines_needed(text, _span_width(ws, first, last))
@@ -348,18 +402,18 @@ def _put_form_field(ws: Worksheet, row: int, first: int, last: int, text: str) -
 # Chapter tables
 
 
-def _write_table_sheet(ws: Worksheet, table: Table) -> None:
+def _write_table_sheet(ws: Worksheet, table: Table, looks: _Looks) -> None:
     ncols = max(len(table.columns), 1)
     widths = _Widths(ncols)
     caption = " ".join(part for part in (table.number.strip(), table.caption.strip()) if part)
-    _write_title(ws, caption, ncols, CAPTION)
-    _write_header(ws, [column.name for column in table.columns], widths)
+    _write_title(ws, caption, ncols, CAPTION, looks)
+    _write_header(ws, [column.name for column in table.columns], widths, looks)
     row = FIRST_BODY_ROW
     for cells in table.rows:
-        _write_table_row(ws, row, table, cells, widths, BODY)
+        _write_table_row(ws, row, table, cells, widths, BODY, looks)
         row += 1
     if table.total is not None:
-        _write_total_row(ws, row, table, widths)
+        _write_total_row(ws, row, table, widths, looks)
         row += 1
     caps = {col: MAX_TABLE_WIDTH for col in range(1, ncols + 1)}
     widths.apply(ws, caps=caps)
@@ -371,23 +425,25 @@ def _write_table_sheet(ws: Worksheet, table: Table) -> None:
 
 
 def _write_table_row(
-    ws: Worksheet, row: int, table: Table, cells: tuple[Cell, ...], widths: _Widths, font: Font
+    ws: Worksheet, row: int, table: Table, cells: tuple[Cell, ...], widths: _Widths, font: Font,
+    looks: _Looks,
 ) -> None:
     for col, column in enumerate(table.columns, start=1):
         cell = ws.cell(row, col)
         value = cells[col - 1] if col - 1 < len(cells) else Cell()
         if col == 1 and value.number is None and value.text.isascii() and value.text.isdigit():
             value = Cell(value.text, Decimal(value.text))  # 序号 as a number, as in the data sheet
-        widths.note(col, put_value(cell, value))
+        text, alignment, fmt = _put_value(cell, value)
+        widths.note(col, text)
         if col == 1:
-            cell.alignment = CENTER
+            alignment = CENTER
         elif column.numeric and value.number is None and value.text != "-":
-            cell.alignment = RIGHT
-        cell.font = font
-        cell.border = GRID
+            alignment = RIGHT
+        looks.set(cell, font, alignment, GRID, number_format=fmt)
 
 
-def _write_total_row(ws: Worksheet, row: int, table: Table, widths: _Widths) -> None:
+def _write_total_row(ws: Worksheet, row: int, table: Table, widths: _Widths, looks: _Looks
+                     ) -> None:
     """A bold 合计 row; its label spans the leading empty cells (序号 and any text columns)."""
     total = tuple(table.total or ())
     lead = 0
@@ -398,9 +454,7 @@ def _write_total_row(ws: Worksheet, row: int, table: Table, widths: _Widths) -> 
     cells = total
     if lead:
         cells = (Cell("合计"), *total[1:])
-    _write_table_row(ws, row, table, cells, widths, BOLD)
-    if lead:
-        ws.cell(row, 1).alignment = CENTER
+    _write_table_row(ws, row, table, cells, widths, BOLD, looks)
     if lead > 1:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=lead)
 

@@ -37,6 +37,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from xml.parsers import expat
 
+import desktop.formats.openpyxl_without_pillow  # noqa: F401  before openpyxl
+
+# isort: split
 import defusedxml  # noqa: F401  openpyxl uses it when importable; imported so bundlers ship it
 import openpyxl.xml
 from openpyxl import Workbook, load_workbook
