@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop import assemble
-from desktop.document import data_header
 from desktop.errors import UserError
 from desktop.report import Report
 from desktop.template import FreeTable, Indicator
@@ -56,6 +54,10 @@ def write_collection(report: Report, department: str, out: Path | str) -> Path:
     from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    # here, not at the top: `qreport import` reads this module's sheet names and would
+    # otherwise load the document model and charts for nothing
+    from desktop import assemble
+    from desktop.document import data_header
     from desktop.formats import xlsx as x
 
     out = Path(out)
@@ -169,9 +171,9 @@ def _with_parents(report: Report, indicators: list[Indicator]) -> list[tuple[Ind
 
 
 def table_sheet_title(spec: FreeTable) -> str:
-    from desktop.formats import xlsx as x
+    from desktop.formats.sheet_names import sheet_name
 
-    return x.sheet_name(spec.caption)
+    return sheet_name(spec.caption)
 
 
 def _table_sheet(wb, report: Report, spec: FreeTable, unlocked, input_fill) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
 from copy import copy
 from dataclasses import replace
 from decimal import Decimal
@@ -28,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.atomic import write_atomically
 from desktop.document import Cell, DataRow, DataTable, Document, Submission, Table
+from desktop.formats.sheet_names import sheet_name
 
 __all__ = [
     "build_workbook",
@@ -80,7 +80,6 @@ _COERCIBLE = re.compile(r"[\d\s.,:/-]*\d[\d\s.,:/-]*")
 # Control characters openpyxl refuses with IllegalCharacterError (text pasted from Word has them).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _EXCEL_TEXT_LIMIT = 32767
-_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,24 +126,6 @@ def display_width(text: str) -> int:
     Ambiguous-width characters (“”, ², ㎡ …) count 2 as well: Chinese fonts draw them wide.
     """
     return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
-
-
-def sheet_name(number: str, taken: Iterable[str] = (), fallback: str = "表") -> str:
-    """A valid, unused sheet name from a table number: "表 2-1" → "表2-1".
-
-    Excel forbids []:*?/\\ , a leading or trailing apostrophe, more than 31 characters, the
-    reserved name History, and names equal ignoring case to an existing sheet.
-    """
-    name = _SHEET_NAME_FORBIDDEN.sub("_", "".join(number.split()))[:31].strip("'")
-    if not name or name.casefold() == "history":
-        name = fallback[:31]
-    used = {t.casefold() for t in taken}
-    candidate, n = name, 2
-    while candidate.casefold() in used:
-        suffix = f"({n})"
-        candidate = name[: 31 - len(suffix)] + suffix
-        n += 1
-    return candidate
 
 
 # ---------------------------------------------------------------------------------------------
