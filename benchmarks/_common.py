@@ -3,15 +3,21 @@
 Wall time depends on what else the machine does; CPU time (user + system of the process and
 of everything it waited for, from getrusage(RUSAGE_CHILDREN)) much less, so comparisons
 between programs are made on CPU time, alternating runs.
+
+Measured processes run with bytecode, as an installed copy does: the tree is compiled once
+first and PYTHONDONTWRITEBYTECODE (set in some development shells) is removed from their
+environment; without bytecode every run would compile the project's modules again.
 """
 
 from __future__ import annotations
 
+import compileall
 import os
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,16 +30,31 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+_compiled = False
+
+
+def with_bytecode(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a measured process: the tree compiled, bytecode allowed."""
+    global _compiled
+    if not _compiled:
+        for folder in ("desktop", "db"):
+            compileall.compile_dir(ROOT / folder, quiet=1)
+        _compiled = True
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return dict(base, **(env or {}))
+
+
 def measured(cmd: list[str], runs: int, setup=None, env=None, ok_codes=(0,), cwd=ROOT
              ) -> list[tuple[float, float]]:
     """(wall seconds, CPU seconds) of each run."""
     results = []
+    env = with_bytecode(env)
     for _ in range(runs):
         if setup:
             setup()
         cpu = _children_cpu()
         start = time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, cwd=cwd, env=dict(os.environ, **(env or {})))
+        done = subprocess.run(cmd, capture_output=True, cwd=cwd, env=env)
         results.append((time.perf_counter() - start, _children_cpu() - cpu))
         if done.returncode not in ok_codes:
             raise RuntimeError(f"{' '.join(map(str, cmd[:4]))} … failed ({done.returncode}): "
@@ -48,3 +69,48 @@ def timed(cmd: list[str], runs: int, setup=None, env=None, ok_codes=(0,)) -> lis
 def summary(name: str, times: list[float]) -> str:
     return (f"{name:<38} median {statistics.median(times) * 1000:7.0f} ms   "
             f"min {min(times) * 1000:7.0f} ms   max {max(times) * 1000:7.0f} ms   (n={len(times)})")
+
+
+def median_ms(values: list[float]) -> float:
+    return statistics.median(values) * 1000
+
+
+def export_and_import(flag: str, suffix: str, runs: int, edition: str = "2022"
+                      ) -> dict[str, list[tuple[float, float]]]:
+    """The sample exported with `flag` (--xlsx, --docx) and that file imported into a new
+    report of its edition, as whole processes, alternating run by run with the start-up alone
+    (`import desktop.cli`) so that a change in the machine's load touches all three alike.
+    Returns (wall, CPU) seconds per run for "start-up", "export" and "import"."""
+    tmp = Path(tempfile.mkdtemp(prefix="qreport-bench-"))
+    sample, book, target = tmp / "sample.qreport", tmp / f"sample{suffix}", tmp / "target.qreport"
+    measured([*QREPORT, "sample", str(sample)], 1)
+    home = {"QREPORT_HOME": str(tmp / "home")}
+
+    def fresh_target():
+        for p in tmp.glob("target.qreport*"):
+            p.unlink()
+        measured([*QREPORT, "new", str(target), "--school", "聊城高级工程职业学校", "--edition", edition], 1)
+
+    steps = {
+        "start-up": ([sys.executable, "-c", "import desktop.cli"], None),
+        "export": ([*QREPORT, "export", str(sample), flag, str(book)], None),
+        "import": ([*QREPORT, "import", str(target), str(book)], fresh_target),
+    }
+    for cmd, setup in steps.values():  # once unmeasured: bytecode, the OS's file cache
+        measured(cmd, 1, setup=setup, env=home)
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in steps}
+    for _ in range(runs):
+        for name, (cmd, setup) in steps.items():
+            results[name] += measured(cmd, 1, setup=setup, env=home)
+    return results
+
+
+def print_export_and_import(what: str, results: dict[str, list[tuple[float, float]]]) -> None:
+    """Each step's wall and CPU time, and export and import beyond start-up (median CPU)."""
+    for name, runs in results.items():
+        print(summary(f"{name} ({what}), wall", [w for w, _ in runs]))
+        print(summary(f"{name} ({what}), CPU", [c for _, c in runs]))
+    base = median_ms([c for _, c in results["start-up"]])
+    beyond = {name: median_ms([c for _, c in results[name]]) - base for name in ("export", "import")}
+    print(f"beyond start-up ({base:.0f} ms), CPU medians: export {beyond['export']:.0f} ms, "
+          f"import {beyond['import']:.0f} ms")

@@ -2,7 +2,8 @@
 
 `qreport export --docx` (budget ≤ 1 s, DESIGN) includes laying the report out as our PDF
 does (the 目录 page numbers and the print-sized photos come from there); `qreport import`
-reads that .docx back into a new report (outline, text, tables, figures, values).
+reads that .docx back into a new report (outline, text, tables, figures, values). Runs
+alternate with the start-up alone and use bytecode (`_common`).
 
     python benchmarks/bench_docx.py [RUNS]
 """
@@ -10,32 +11,14 @@ reads that .docx back into a new report (outline, text, tables, figures, values)
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import QREPORT, summary, timed
+from _common import export_and_import, print_export_and_import
 
 
 def main(runs: int = 5) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="qreport-bench-"))
-    sample = tmp / "sample.qreport"
-    docx = tmp / "sample.docx"
-    timed([*QREPORT, "sample", str(sample)], 1)
-    base = timed([sys.executable, "-c", "import desktop.cli"], runs)
-    export = timed([*QREPORT, "export", str(sample), "--docx", str(docx)], runs)
-    target = tmp / "target.qreport"
-
-    def fresh_target():
-        for p in tmp.glob("target.qreport*"):
-            p.unlink()
-        timed([*QREPORT, "new", str(target), "--school", "聊城高级工程职业学校", "--edition", "2022"], 1)
-
-    imp = timed([*QREPORT, "import", str(target), str(docx)], runs, setup=fresh_target,
-                env={"QREPORT_HOME": str(tmp / "home")})
-    print(summary("start-up (import desktop.cli)", base))
-    print(summary("qreport export --docx (sample)", export))
-    print(summary("qreport import (sample .docx)", imp))
+    print_export_and_import("docx", export_and_import("--docx", ".docx", runs))
 
 
 if __name__ == "__main__":
