@@ -2,14 +2,19 @@
 the right.
 
 The tab owns no data: everything is read from the report file, and every edit is an undo
-command (chapter_undo) pushed on the window's shared stack. After a command has changed
-the file it calls back `command_done`, the tab re-reads what the command touched and
-emits `changed`, so the window re-runs the checks and updates completeness.
+command (chapter_undo) pushed on the window's shared stack. Like every view it listens to
+the window's one change event (undo.Notifier): a command of this chapter re-reads what
+the command names (the text of a section, the outline, some tables); values changed
+elsewhere (the grid, another chapter's facts, an import) re-read the shown section, or,
+while the tab is hidden, when it is next shown; another chapter's text, outline or tables
+change nothing here.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections import Counter
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QSplitter, QVBoxLayout, QWidget
 
@@ -22,26 +27,28 @@ from desktop.ui.figure_editor import thumbnail
 from desktop.ui.outline import OutlinePane
 from desktop.ui.section_editor import REMEMBERED, SectionEditor
 from desktop.ui.table_editor import InlineMessage
-from desktop.ui.undo import Change
+from desktop.ui.undo import Change, Notifier
 
 NEW_SECTION_TITLE = "新小节"
 
 
 class ChapterTab(QWidget):
-    """One chapter: `changed` is emitted after every committed edit (and its undo/redo);
-    `replayed` after an undo or redo, with what was undone or redone ("已撤销：编辑正文")."""
+    """One chapter. `notifier` is the window's change event (a tab of its own without)."""
 
-    changed = Signal()
-    replayed = Signal(str)
-
-    def __init__(self, report: Report, chapter: Chapter, undo_stack: QUndoStack, parent=None):
+    def __init__(self, report: Report, chapter: Chapter, undo_stack: QUndoStack, parent=None,
+                 notifier: Notifier | None = None):
         super().__init__(parent)
         self.report = report
         self.chapter = chapter
         self.undo_stack = undo_stack
+        self.notifier = notifier if notifier is not None else Notifier(self)
         self.file = report.file
         self.in_command = False  # True while a command refreshes this tab
-        self.values_changed = False  # whether the last command changed indicator values
+        # how often the tab re-read the file for changes made elsewhere: "all" (outline
+        # and section), "values" (the shown section); says what a change cost
+        self.rereads: Counter[str] = Counter()
+        self._pending: str | None = None  # what to re-read when next shown
+        self._shut = False
         self._numbers: tuple[dict[int, str], dict[int, str]] | None = None
         self._shown: dict[tuple[str, int], Shown] | None = None
         self._thumbs: dict[int, QPixmap] = {}  # photo id -> thumbnail; photo data never changes
@@ -68,11 +75,14 @@ class ChapterTab(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
         self.reload()
+        self.notifier.changed.connect(self._on_change)
 
     # ------------------------------------------------------------ the window's API
     def reload(self) -> None:
         """Re-read everything from the file (after an import, or edits made elsewhere).
         Text typed but not yet stored is kept when its section did not change."""
+        self.rereads["all"] += 1
+        self._pending = None
         self._numbers = None
         self._shown = None
         sections = self.file.sections(self.chapter.id)
@@ -141,6 +151,14 @@ class ChapterTab(QWidget):
             done += self.file.value(fact, year) is not None
         return done, total
 
+    def shutdown(self) -> None:
+        """Before the report closes (or the tab goes): it hears no change any more."""
+        if self._shut:
+            return
+        self._shut = True
+        self._pending = None
+        self.notifier.changed.disconnect(self._on_change)
+
     def commit_pending(self) -> None:
         """Store text typed in the last moments (before closing, exporting, undoing from a
         toolbar button that does not take the focus)."""
@@ -151,38 +169,61 @@ class ChapterTab(QWidget):
         self.message.clear()
         self.undo_stack.push(command)
 
-    def command_done(self, command: cmd.ChapterCommand, change: Change) -> None:
-        reveal = command.reveal(change.undone)
-        if command.values:
+    def _on_change(self, change: Change) -> None:
+        """The window's one change event: a command of this chapter, or a change elsewhere."""
+        if change.chapter == self.chapter.id:
+            if change.error is not None:
+                self.message.show_message(cmd.failure_sentence(change, self.file.path))
+            else:
+                self._apply(change)
+            return
+        if change.error is not None or change.kind not in ("value", "meta", "import"):
+            return  # another chapter's text, outline or tables; a note: nothing shown here
+        # values (facts, fixed tables, charts, live values), the school's name in fixed
+        # tables' titles; after an import everything
+        extent = "all" if change.kind == "import" else "values"
+        if self.isHidden():  # another tab is shown: re-read once, when this one is
+            self._pending = "all" if "all" in (extent, self._pending) else extent
+        else:
+            self._reread(extent)
+
+    def _reread(self, extent: str) -> None:
+        if extent == "all":
+            self.reload()
+            return
+        self.rereads["values"] += 1
+        self._pending = None
+        self._shown = None
+        self.editor.refresh()
+
+    def _apply(self, change: Change) -> None:
+        """A command of this chapter changed the file, or was undone or redone: re-read
+        what its change names, and show the section it concerns."""
+        kind, reveal = change.kind, change.section
+        if kind == "value":
             self._shown = None
-        if command.outline or command.blocks:
+            if change.replayed and self.editor.facts is not None:
+                self.editor.facts.discard_refusal(*change.keys[0])
+        if kind in ("outline", "blocks"):
             self._numbers = None
-        if command.pushed and isinstance(command, cmd.SetValue) and self.editor.facts:
-            self.editor.facts.discard_refusal(command.indicator, command.year)
         self.in_command = True
         try:
             before = self.editor.section_id
-            if command.text_only and reveal in (None, before):
-                if before is not None and before == getattr(command, "section_id", None):
+            if kind == "text" and reveal in (None, before):
+                if before is not None and before == change.keys[0]:
                     self.editor.refresh_text()
-            elif command.outline:
-                self.outline.load(self.file.sections(self.chapter.id), select=reveal)
-            elif reveal is not None:
-                self.outline.select(reveal)
-            if self.editor.section_id == before:
-                # otherwise showing the new section has read it all
-                self.editor.refresh(change=change)
+            else:
+                if kind == "outline":
+                    self.outline.load(self.file.sections(self.chapter.id), select=reveal)
+                elif reveal is not None:
+                    self.outline.select(reveal)
+                if self.editor.section_id == before:
+                    # otherwise showing the new section has read it all
+                    self.editor.refresh(change=change)
         finally:
             self.in_command = False
         if self.outline.model.drafts:
             self._mark_drafts()
-        self.values_changed = bool(command.values)  # the grids re-read only then
-        self.changed.emit()
-        if command.pushed:  # an undo or a redo, not the edit itself
-            self.replayed.emit(("已撤销：" if command.undone else "已重做：") + command.text())
-
-    def command_failed(self, message: str) -> None:
-        self.message.show_message(message)
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask before destroying something (tests replace this: dialogs block offscreen)."""
@@ -329,6 +370,8 @@ class ChapterTab(QWidget):
 
     # ------------------------------------------------------------ Qt
     def showEvent(self, event) -> None:
+        if self._pending is not None:  # changed elsewhere while hidden
+            self._reread(self._pending)
         super().showEvent(event)
         # the outline's width as the user last left it (in any chapter)
         width = int(REMEMBERED.get("outline", 0)) or max(200, self.width() // 4)
@@ -341,6 +384,6 @@ class ChapterTab(QWidget):
 
     def hideEvent(self, event) -> None:
         # switching to another tab: store what was typed here
-        if not self.in_command:
+        if not self.in_command and not self._shut:
             self.editor.commit_text()
         super().hideEvent(event)

@@ -2,8 +2,10 @@
 
 Every edit a chapter tab makes is one of these commands pushed on the window's shared
 QUndoStack. redo()/undo() change the report file through its named operations, inside one
-transaction, and then tell the tab what to refresh; the tab emits `changed` so the window
-re-runs the checks.
+transaction, and then tell the window's Notifier, like every other command: the Change
+names the chapter, the section to show and what changed (its kind), so that chapter's tab
+re-reads just that, the grids re-read only when a value changed, and the other chapters
+stay as they are.
 
 Deletions keep the snapshot the file returns and put it back with the same ids, so a later
 command in the stack that names a restored row still finds it. Additions do the same the
@@ -11,7 +13,7 @@ other way round: the first redo creates the row, undo deletes it keeping a snaps
 second redo restores that snapshot instead of creating a new row with a new id.
 
 The tab is held weakly: the stack can outlive a tab (the window rebuilds tabs when a file
-is reopened). A command whose tab is gone still changes the file; nobody is refreshed.
+is reopened). A command whose tab is gone still changes the file; nobody is told.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from shiboken6 import isValid
 
 from db.store import ReportFileError
 from desktop.report import Report
-from desktop.ui.undo import Change, EditCommand
+from desktop.template import Chapter
+from desktop.ui.undo import Change, EditCommand, Notifier
 
 # ids for mergeWith: commands with the same id may merge into one undo step
 TEXT_ID = 1
@@ -43,13 +46,16 @@ class Host(Protocol):
     """What a command needs from its chapter tab."""
 
     report: Report
-
-    def command_done(self, command: ChapterCommand, change: Change) -> None: ...
-
-    def command_failed(self, message: str) -> None: ...
+    chapter: Chapter
+    notifier: Notifier
 
 
-def _reason(exc: BaseException, path) -> str:
+def failure_sentence(change: Change, path) -> str:
+    """What a chapter tab says when a command of it failed: what and why, in Chinese."""
+    return f"未能{change.text}：{_reason(change.error, path)}"
+
+
+def _reason(exc: BaseException | None, path) -> str:
     """Why a chapter edit failed, in one Chinese sentence (never SQLite's or Python's words)."""
     from db import file_errors
 
@@ -62,22 +68,19 @@ def _reason(exc: BaseException, path) -> str:
 
 
 class ChapterCommand(EditCommand):
-    # What the tab must re-read after the command: the outline (titles, order), the
-    # numbering of tables and figures (blocks added, removed or reordered), values shown
-    # by fixed tables; `text_only`: nothing but the text of the section (typing must stay
-    # well inside the 20 ms budget of an edit, so it does not re-read tables and figures).
-    # Which tables and figures changed travels in the Change (kind "block").
-    outline = False
-    blocks = False
-    values = False
-    text_only = False
-    kind = "chapter"
+    # `kind` says what the tab re-reads (see undo.Change): "text" (the section's text
+    # only: typing must stay well inside the 20 ms budget of an edit, so it does not
+    # re-read tables and figures), "outline", "blocks" (numbering of tables and figures),
+    # "block" (the tables and figures `_keys` names), "value" (a fact).
+    kind = "blocks"
     failures = (sqlite3.Error, ReportFileError, KeyError, ValueError)
     drop_on_failed_replay = True
+    section_id: int | None = None
 
     def __init__(self, host: Host, text: str):
-        super().__init__(text)
+        super().__init__(text, host.notifier)
         self._host = weakref.ref(host)
+        self.chapter = host.chapter.id
         self.file = host.report.file
 
     # subclasses implement these two; both run inside one transaction
@@ -89,21 +92,20 @@ class ChapterCommand(EditCommand):
 
     def reveal(self, undone: bool) -> int | None:
         """The section to show after redo (undone False) or undo (undone True)."""
-        return None
+        return self.section_id
 
     def _write(self, forward: bool) -> None:
         # on an error the transaction rolls back: the file is unchanged
         with self.file.transaction():
             (self.apply if forward else self.revert)()
 
+    def _change(self, error: Exception | None, undone: bool, replayed: bool) -> Change:
+        return Change(self.kind, self._keys(), error, undone, replayed, self.text(),
+                      self.chapter, None if error is not None else self.reveal(undone))
+
     def _report(self, change: Change) -> None:
-        host = self.host()
-        if host is None:
-            return
-        if change.error is not None:
-            host.command_failed(f"未能{self.text()}：{_reason(change.error, self.file.path)}")
-        else:
-            host.command_done(self, change)
+        if self.host() is not None:  # a tab of a file no longer open: nobody to tell
+            super()._report(change)
 
     def host(self) -> Host | None:
         host = self._host()
@@ -116,7 +118,7 @@ class ChapterCommand(EditCommand):
 
 
 class AddSection(ChapterCommand):
-    outline = True
+    kind = "outline"
 
     def __init__(self, host: Host, parent_id: int, title: str, position: int | None,
                  text: str = "添加小节"):
@@ -143,7 +145,7 @@ class AddSection(ChapterCommand):
 
 
 class RenameSection(ChapterCommand):
-    outline = True
+    kind = "outline"
 
     def __init__(self, host: Host, section_id: int, old: str, new: str):
         super().__init__(host, "重命名小节")
@@ -155,13 +157,9 @@ class RenameSection(ChapterCommand):
     def revert(self) -> None:
         self.file.rename_section(self.section_id, self.old)
 
-    def reveal(self, undone: bool) -> int | None:
-        return self.section_id
-
 
 class MoveSection(ChapterCommand):
-    outline = True
-    blocks = True  # tables and figures are numbered in outline order
+    kind = "outline"  # tables and figures are numbered in outline order: they follow
 
     def __init__(self, host: Host, section_id: int, old: int, new: int):
         super().__init__(host, "上移小节" if new < old else "下移小节")
@@ -173,13 +171,9 @@ class MoveSection(ChapterCommand):
     def revert(self) -> None:
         self.file.move_section(self.section_id, self.old)
 
-    def reveal(self, undone: bool) -> int | None:
-        return self.section_id
-
 
 class DeleteSection(ChapterCommand):
-    outline = True
-    blocks = True
+    kind = "outline"
 
     def __init__(self, host: Host, section_id: int, title: str, then_show: int):
         super().__init__(host, f"删除小节“{title}”" if title else "删除小节")
@@ -204,12 +198,15 @@ class DeleteSection(ChapterCommand):
 class SetSectionText(ChapterCommand):
     """The text of a section; consecutive commits of one typing burst merge."""
 
-    text_only = True
+    kind = "text"
 
     def __init__(self, host: Host, section_id: int, old: str, new: str, burst: int):
         super().__init__(host, "编辑正文")
         self.section_id, self.old, self.new, self.burst = section_id, old, new, burst
         self.last = time.monotonic()
+
+    def _keys(self) -> tuple:
+        return (self.section_id,)
 
     def id(self) -> int:
         return TEXT_ID
@@ -239,7 +236,6 @@ class SetSectionText(ChapterCommand):
 class SetValue(ChapterCommand):
     """A base fact of the chapter (stored as a value of the report's data year)."""
 
-    values = True
     kind = "value"
 
     def __init__(self, host: Host, label: str, indicator: str, year: int,
@@ -256,9 +252,6 @@ class SetValue(ChapterCommand):
 
     def revert(self) -> None:
         self.file.set_value(self.indicator, self.year, self.old)
-
-    def reveal(self, undone: bool) -> int | None:
-        return self.section_id
 
 
 # ---------------------------------------------------------------- tables and figures
@@ -281,14 +274,16 @@ class SetFields(ChapterCommand):
         self.section_id = section_id
         self.changes = {(k, i, c): [old, new] for k, i, c, old, new in changes}
         self.merge_key = merge_key  # spin box steps on one block merge into one step
-        self.blocks = any(c in ("after", "position") for _, _, c in self.changes)
 
     @property
-    def kind(self) -> str:
-        return "chapter" if self.blocks else "block"  # captions only: those blocks
+    def kind(self) -> str:  # captions only: those blocks; placement: the numbering
+        return "blocks" if self._placement() else "block"
+
+    def _placement(self) -> bool:
+        return any(c in ("after", "position") for _, _, c in self.changes)
 
     def _keys(self) -> tuple:
-        return () if self.blocks else tuple(dict.fromkeys((k, i) for k, i, _ in self.changes))
+        return () if self._placement() else tuple(dict.fromkeys((k, i) for k, i, _ in self.changes))
 
     def id(self) -> int:
         return PLACEMENT_ID if self.merge_key is not None else -1
@@ -317,22 +312,17 @@ class SetFields(ChapterCommand):
     def revert(self) -> None:
         self._set(0)
 
-    def reveal(self, undone: bool) -> int | None:
-        return self.section_id
-
 
 class AddTable(ChapterCommand):
-    blocks = True
-
     def __init__(self, host: Host, section_id: int, kind: str, ref: str, after: int):
         super().__init__(host, "插入表格")
-        self.section_id, self.kind, self.ref, self.after = section_id, kind, ref, after
+        self.section_id, self.table_kind, self.ref, self.after = section_id, kind, ref, after
         self.table_id: int | None = None
         self._snapshot: dict | None = None
 
     def apply(self) -> None:
         if self._snapshot is None:
-            self.table_id = self.file.add_table(self.section_id, self.kind, self.ref,
+            self.table_id = self.file.add_table(self.section_id, self.table_kind, self.ref,
                                                 after=self.after)
         else:
             self.file.restore_rows(self._snapshot)
@@ -341,12 +331,8 @@ class AddTable(ChapterCommand):
         assert self.table_id is not None
         self._snapshot = self.file.delete_table(self.table_id)
 
-    def reveal(self, undone: bool) -> int | None:
-        return self.section_id
-
 
 class DeleteTable(ChapterCommand):
-    blocks = True
 
     def __init__(self, host: Host, section_id: int, table_id: int):
         super().__init__(host, "删除表格")
@@ -359,9 +345,6 @@ class DeleteTable(ChapterCommand):
     def revert(self) -> None:
         assert self._snapshot is not None
         self.file.restore_rows(self._snapshot)
-
-    def reveal(self, undone: bool) -> int | None:
-        return self.section_id
 
 
 class SetTableRows(ChapterCommand):
@@ -390,20 +373,18 @@ class SetTableRows(ChapterCommand):
         if self.stated_total is not None:
             self.file.set_table_field(self.table_id, "stated_total", self.stated_total)
 
-    def reveal(self, undone: bool) -> int | None:
-        return self.section_id
-
 
 # A photo ready to store: (encoded image, caption, width, height)
 NewPhoto = tuple[bytes, str, int, int]
 
 
 class AddFigure(ChapterCommand):
-    blocks = True
+    """A figure of photos, or a chart (`chart`: its ChartSpec as JSON, no photos)."""
 
-    def __init__(self, host: Host, section_id: int, photos: Sequence[NewPhoto], after: int):
-        super().__init__(host, "插入图片")
-        self.section_id, self.after = section_id, after
+    def __init__(self, host: Host, section_id: int, photos: Sequence[NewPhoto], after: int,
+                 caption: str = "", chart: str | None = None, text: str = "插入图片"):
+        super().__init__(host, text)
+        self.section_id, self.after, self.caption, self.chart = section_id, after, caption, chart
         self.photos: Sequence[NewPhoto] | None = photos
         self.figure_id: int | None = None
         self._snapshot: dict | None = None
@@ -411,8 +392,10 @@ class AddFigure(ChapterCommand):
     def apply(self) -> None:
         if self._snapshot is None:
             assert self.photos is not None
-            self.figure_id = self.file.add_figure(self.section_id, "", self.photos,
+            self.figure_id = self.file.add_figure(self.section_id, self.caption, self.photos,
                                                   after=self.after)
+            if self.chart is not None:
+                self.file.set_figure_field(self.figure_id, "chart", self.chart)
             self.photos = None  # the snapshot holds them from now on
         else:
             self.file.restore_rows(self._snapshot)
@@ -420,9 +403,6 @@ class AddFigure(ChapterCommand):
     def revert(self) -> None:
         assert self.figure_id is not None
         self._snapshot = self.file.delete_figure(self.figure_id)
-
-    def reveal(self, undone: bool) -> int | None:
-        return self.section_id
 
 
 class _PhotoCommand(ChapterCommand):
@@ -455,12 +435,8 @@ class AddPhotos(_PhotoCommand):
     def revert(self) -> None:
         self._snapshots = [self.file.delete_photo(pid) for pid in self.photo_ids]
 
-    def reveal(self, undone: bool) -> int | None:
-        return self.section_id
-
 
 class DeleteFigure(ChapterCommand):
-    blocks = True
 
     def __init__(self, host: Host, section_id: int, figure_id: int):
         super().__init__(host, "删除图片")
@@ -473,9 +449,6 @@ class DeleteFigure(ChapterCommand):
     def revert(self) -> None:
         assert self._snapshot is not None
         self.file.restore_rows(self._snapshot)
-
-    def reveal(self, undone: bool) -> int | None:
-        return self.section_id
 
 
 class DeletePhoto(_PhotoCommand):
@@ -491,9 +464,6 @@ class DeletePhoto(_PhotoCommand):
         assert self._snapshot is not None
         self.file.restore_rows(self._snapshot)
 
-    def reveal(self, undone: bool) -> int | None:
-        return self.section_id
-
 
 class SetPhotoCaption(_PhotoCommand):
     def __init__(self, host: Host, section_id: int, figure_id: int, photo_id: int, old: str,
@@ -508,9 +478,6 @@ class SetPhotoCaption(_PhotoCommand):
     def revert(self) -> None:
         self.file.set_photo_caption(self.photo_id, self.old)
 
-    def reveal(self, undone: bool) -> int | None:
-        return self.section_id
-
 
 class MovePhoto(_PhotoCommand):
     def __init__(self, host: Host, section_id: int, figure_id: int, photo_id: int, old: int,
@@ -524,6 +491,3 @@ class MovePhoto(_PhotoCommand):
 
     def revert(self) -> None:
         self.file.move_photo(self.photo_id, self.old)
-
-    def reveal(self, undone: bool) -> int | None:
-        return self.section_id

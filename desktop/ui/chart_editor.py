@@ -33,30 +33,6 @@ from desktop.ui import chapter_undo as cmd
 PREVIEW_W, PREVIEW_H = 420.0, 200.0  # points, as printed (about the PDF's size)
 
 
-class AddChart(cmd.ChapterCommand):
-    blocks = True
-
-    def __init__(self, host, section_id: int, spec: ChartSpec, caption: str, after: int):
-        super().__init__(host, "插入图表")
-        self.section_id, self.spec, self.caption, self.after = section_id, spec, caption, after
-        self.figure_id: int | None = None
-        self._snapshot: dict | None = None
-
-    def apply(self) -> None:
-        if self._snapshot is None:
-            self.figure_id = self.file.add_figure(self.section_id, self.caption, after=self.after)
-            self.file.set_figure_field(self.figure_id, "chart", self.spec.to_json())
-        else:
-            self.file.restore_rows(self._snapshot)
-
-    def revert(self) -> None:
-        assert self.figure_id is not None
-        self._snapshot = self.file.delete_figure(self.figure_id)
-
-    def reveal(self, undone: bool) -> int | None:
-        return self.section_id
-
-
 class ChartDialog(QDialog):
     """What to draw: indicators over the years, or a numeric column of a table of this
     section; bars or a line; the caption."""
@@ -168,7 +144,8 @@ def insert_chart(editor, ask=None) -> bool:
     if spec is None:
         return False
     after = len(paragraphs(editor.text.toPlainText()))
-    editor.host.push(AddChart(editor.host, section_id, spec, caption, after))
+    editor.host.push(cmd.AddFigure(editor.host, section_id, (), after, caption=caption,
+                                   chart=spec.to_json(), text="插入图表"))
     return True
 
 

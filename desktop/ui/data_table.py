@@ -155,10 +155,10 @@ class DataTableModel(QAbstractTableModel):
         self._shown: dict[tuple[str, int], Shown] = {}
         self.pending: dict[tuple[int, int], tuple[str, str]] = {}  # refused: text, message
         self._read()
-        # One change event for the views: a value or note written (here, by an import, by
-        # another table's grid) re-reads the grid; a chapter's text or outline does not.
-        # The window reloads it after a chapter command that changed values (facts feed
-        # derived rows). Re-reading ~200 values takes well under a millisecond.
+        # The one change event of the views: a value or note written (here, by another
+        # table's grid, by a chapter's facts, by an import) re-reads the grid; a chapter's
+        # text, outline or tables do not. Re-reading ~200 values takes well under a
+        # millisecond.
         notifier.changed.connect(self._on_change)
 
     # ------------------------------------------------------------ reading
@@ -175,7 +175,7 @@ class DataTableModel(QAbstractTableModel):
     def _on_change(self, change) -> None:
         if change.error is not None:
             self._write_error = change.error
-        elif change.kind in ("value", "note"):
+        elif change.kind in ("value", "note", "import"):
             self.reload()
 
     def year_of(self, column: int) -> int:

@@ -1,9 +1,10 @@
 """The main window: one tab per chapter of the edition's template, the data table, findings.
 
-The window owns the open `Report`, the shared QUndoStack and the lock on the file. Tabs
-edit through undo commands; the window listens for committed edits to say "已保存", re-run
-the checks (debounced) and refresh the other tabs. Nothing here writes SQL or knows the
-storage: it calls `Report`/`ReportFile` and the core modules.
+The window owns the open `Report`, the shared QUndoStack, the one change event every view
+listens to (undo.Notifier) and the lock on the file. Tabs edit through undo commands; each
+view re-reads what a change names; the window says "已保存", re-runs the checks
+(debounced) and, after an undo or redo, shows where it happened. Nothing here writes SQL
+or knows the storage: it calls `Report`/`ReportFile` and the core modules.
 """
 
 from __future__ import annotations
@@ -107,7 +108,6 @@ class MainWindow(QMainWindow):
         self.chapter_tabs: dict[str, QWidget] = {}
         self.data_tab: DataTableTab | None = None
         self.data_tabs: list[DataTableTab] = []  # one per indicator table; data_tab is the first
-        self._stale: set[str] = set()
         self._dialogs: list[QWidget] = []
         self.find_dialog: FindDialog | None = None
         self._closed = False
@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
     def _build_tabs(self) -> None:
         """(Re)build every tab for self.report: at start and after opening another file."""
         self.tabs.blockSignals(True)
+        self._shut_views()
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
@@ -248,11 +249,8 @@ class MainWindow(QMainWindow):
         self.chapter_tabs.clear()
         self.data_tab = None
         self.data_tabs = []
-        self._stale.clear()
         for chapter in self.report.template.chapters:
-            tab = ChapterTab(self.report, chapter, self.undo_stack, self)
-            tab.changed.connect(lambda tab=tab: self._on_tab_changed(tab))
-            tab.replayed.connect(lambda text, tab=tab: self._on_tab_replayed(tab, text))
+            tab = ChapterTab(self.report, chapter, self.undo_stack, self, notifier=self.notifier)
             self.chapter_tabs[chapter.id] = tab
             self.tabs.addTab(tab, tab_title(self.report.template, chapter))
         # one grid tab per indicator table of the edition; data_tab is the first
@@ -338,6 +336,12 @@ class MainWindow(QMainWindow):
             f"{self.report.school} — {self.report.template.title} — {self.report.file.path.name}"
         )
 
+    def _shut_views(self) -> None:
+        """Before the report closes: no view may read the file again (a hidden chapter
+        tab would re-read what changed when it is next shown, even while being removed)."""
+        for tab in [*self.data_tabs, *self.chapter_tabs.values()]:
+            tab.shutdown()
+
     # ------------------------------------------------------------ tab access
     def tab_index(self, widget: QWidget) -> int:
         return self.tabs.indexOf(widget)
@@ -366,66 +370,42 @@ class MainWindow(QMainWindow):
         self.check_timer.start()
 
     def _on_change(self, change: Change) -> None:
+        """The one change event: the views re-read what concerns them (they listen too);
+        the window retitles, marks the file saved and shows where an undo or redo happened."""
         if change.error is not None:
-            self._write_failed(change.error)
+            if change.chapter is None:  # a chapter tab says its own failures in place
+                self._write_failed(change.error)
             return
         if change.kind == "meta":
             self._retitle()
-        if change.replayed:
-            # an undo shows where it happened: that grid, with the cells selected
-            target = self.data_tab  # the fields under the grid (填报人 …)
-            if change.kind in ("value", "note") and change.keys:
-                target = self.data_tab_of(change.keys[0][0])
-            elif change.kind == "meta" and not set(change.keys) <= set(META_LABELS):
-                target = None  # 报告信息: no tab shows it
-                self.statusBar().showMessage(
-                    ("已撤销：" if change.undone else "已重做：") + change.text, 5000)
-            if target is not None:
-                self.show_tab(target)
-                where = self.tabs.tabText(self.tab_index(target))
-                self.statusBar().showMessage(
-                    ("已撤销：" if change.undone else "已重做：") + f"{change.text}（{where}）", 5000
-                )
-                if change.kind in ("value", "note"):
-                    target.reveal(change.keys)
-        # values feed the chapters' fixed tables and facts: their views must re-read
-        current = self.tabs.currentWidget()
-        for chapter_id, tab in self.chapter_tabs.items():
-            if tab is current:
-                self._reload_tab(tab)
-            else:
-                self._stale.add(chapter_id)
-
-    def _on_tab_changed(self, tab: QWidget) -> None:
-        if getattr(tab, "values_changed", True):  # a fact: derived rows follow
-            for data_tab in self.data_tabs:
-                data_tab.reload()
-        for chapter_id, other in self.chapter_tabs.items():
-            if other is not tab:
-                self._stale.add(chapter_id)
-        self._retitle()
         self._mark_saved()
         self.check_timer.start()
+        if change.replayed:
+            self._show_replayed(change)
 
-    def _on_tab_replayed(self, tab: QWidget, text: str) -> None:
-        # An undo pressed on another tab would change a chapter the user does not see:
-        # go there and say what and where, so a second Ctrl+Z is not pressed because
-        # "nothing happened".
-        if tab is not self.tabs.currentWidget():
-            self.show_tab(tab)
-        self.statusBar().showMessage(f"{text}（{self.tabs.tabText(self.tab_index(tab))}）", 5000)
+    def _show_replayed(self, change: Change) -> None:
+        # An undo pressed on another tab would change what the user does not see: go
+        # there and say what and where, so a second Ctrl+Z is not pressed because
+        # "nothing happened"; a grid's cells are selected.
+        done = ("已撤销：" if change.undone else "已重做：") + change.text
+        target = self.data_tab  # the fields under the grid (填报人 …)
+        if change.chapter is not None:
+            target = self.chapter_tabs.get(change.chapter)
+        elif change.kind in ("value", "note", "import") and change.keys:
+            target = self.data_tab_of(change.keys[0][0])
+        elif change.kind == "meta" and not set(change.keys) <= set(META_LABELS):
+            target = None  # 报告信息: no tab shows it
+        if target is None:
+            self.statusBar().showMessage(done, 5000)
+            return
+        self.show_tab(target)
+        self.statusBar().showMessage(f"{done}（{self.tabs.tabText(self.tab_index(target))}）", 5000)
+        if change.chapter is None and change.kind in ("value", "note", "import"):
+            target.reveal(change.keys)
 
     def _on_current_tab(self, _index: int) -> None:
-        widget = self.tabs.currentWidget()
-        chapter_id = self.chapter_of_widget(widget)
-        if chapter_id in self._stale:
-            self._stale.discard(chapter_id)
-            self._reload_tab(widget)
         self._update_completeness()
-        self.order_focus()  # a reloaded page made new widgets
-
-    def _reload_tab(self, tab: QWidget) -> None:
-        tab.reload()
+        self.order_focus()  # a page re-read when shown made new widgets
 
     def _mark_saved(self) -> None:
         from datetime import datetime
@@ -602,8 +582,7 @@ class MainWindow(QMainWindow):
         self.commit_pending_edits()
         old_report, old_lock = self.report, self.lock
         self.undo_stack.clear()  # commands refer to the old file
-        for data_tab in self.data_tabs:
-            data_tab.shutdown()
+        self._shut_views()
         self.report, self.lock = report, lock
         self._build_tabs()
         self._retitle()
@@ -756,8 +735,7 @@ class MainWindow(QMainWindow):
         path = self.report.file.path
         self.commit_pending_edits()
         self.undo_stack.clear()  # the commands describe a state that is about to go
-        for data_tab in self.data_tabs:
-            data_tab.shutdown()
+        self._shut_views()
         self.report.close()
         try:
             backups.restore(path, backup)
@@ -887,8 +865,6 @@ class MainWindow(QMainWindow):
         if not self._backup_before_import():
             return
         self.undo_stack.push(WordImportCommand(self.report, plan, self.notifier))
-        for tab in self.chapter_tabs.values():  # outlines changed, not only values
-            tab.reload()
         self.statusBar().showMessage(f"已从 {plan.source.name} 导入 {len(plan.chapters)} 章。", 10000)
 
     # ------------------------------------------------------------ export
@@ -1086,8 +1062,7 @@ class MainWindow(QMainWindow):
         if self.find_dialog is not None:
             self.find_dialog.timer.stop()  # a search typed just before must not read a closed file
             self.find_dialog.close()
-        for data_tab in self.data_tabs:
-            data_tab.shutdown()
+        self._shut_views()
         self.report.close()
         self.listener.close()
         _release(self.lock)

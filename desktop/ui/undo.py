@@ -23,13 +23,22 @@ from desktop.report import Report
 
 @dataclass(frozen=True)
 class Change:
-    """What a command changed, the one change event views listen to.
+    """What a command changed: the one change event every view listens to, each
+    re-reading only what concerns it.
 
-    kind "value", "note" or "meta": keys name the fields (indicator, year[, "note"]) or
-    meta keys. A chapter command's change: kind "block" when it changed nothing but the
-    content or caption of some tables and figures, keys their (kind, id), so the section
-    editor re-reads only those; kind "chapter" (outline, text, placement): re-read the
-    section."""
+    Kinds of the whole report (`chapter` None):
+      "value", "note", "meta": keys name the fields ((indicator, year[, "note"]) or meta
+        keys); the grids re-read values and notes, the chapter tabs what shows values.
+      "import": values, notes, tables and chapters may all have changed: every view
+        re-reads everything.
+    Kinds of a chapter command (`chapter` names the chapter, `section` the section to
+    show afterwards); only that chapter's tab re-reads, except what follows from values:
+      "text": the text of section keys[0] only;
+      "outline": sections added, removed, renamed or moved (numbering follows);
+      "blocks": tables or figures added, removed or placed (numbering follows);
+      "block": the content or caption of some tables and figures, keys their (kind, id);
+      "value": a fact of the chapter (keys as above): the grids and the other chapters'
+        values follow too."""
 
     kind: str
     keys: tuple
@@ -37,6 +46,8 @@ class Change:
     undone: bool = False
     replayed: bool = False  # an undo or a redo, not the edit itself: views show where
     text: str = ""
+    chapter: str | None = None
+    section: int | None = None
 
 
 class Notifier(QObject):
@@ -50,8 +61,8 @@ class EditCommand(QUndoCommand):
 
     redo()/undo() write through `_write(forward)`; a write that fails marks the command
     obsolete (QUndoStack.push() drops it, so the stack never claims an edit that is not on
-    disk) and `_report` gets a Change carrying the error; otherwise `_report` gets the
-    Change naming what was written, which tells the views what to re-read."""
+    disk) and the window's Notifier carries a Change with the error; otherwise the Change
+    names what was written, which tells each view what to re-read."""
 
     kind = ""
     failures: tuple[type[BaseException], ...] = (Exception,)  # shown, never a crash
@@ -59,8 +70,9 @@ class EditCommand(QUndoCommand):
     # may be gone); otherwise it stays in the history and can be tried again
     drop_on_failed_replay = False
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, notifier: Notifier):
         super().__init__(text)
+        self.notifier = notifier
         self.pushed = False  # True once the first redo (the push itself) has run
         self.undone = False  # the last run that succeeded was an undo
 
@@ -70,8 +82,11 @@ class EditCommand(QUndoCommand):
     def _keys(self) -> tuple:
         return ()
 
-    def _report(self, change: Change) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _change(self, error: Exception | None, undone: bool, replayed: bool) -> Change:
+        return Change(self.kind, self._keys(), error, undone, replayed, self.text())
+
+    def _report(self, change: Change) -> None:
+        self.notifier.changed.emit(change)
 
     def _run(self, forward: bool) -> None:
         replayed = self.pushed or not forward
@@ -80,11 +95,10 @@ class EditCommand(QUndoCommand):
         except self.failures as exc:
             if not replayed or self.drop_on_failed_replay:
                 self.setObsolete(True)
-            self._report(Change(self.kind, self._keys(), exc, not forward, replayed,
-                                self.text()))
+            self._report(self._change(exc, not forward, replayed))
             return
         self.undone = not forward
-        self._report(Change(self.kind, self._keys(), None, not forward, replayed, self.text()))
+        self._report(self._change(None, not forward, replayed))
         self.pushed = True
 
     def redo(self) -> None:
@@ -94,19 +108,7 @@ class EditCommand(QUndoCommand):
         self._run(False)
 
 
-class _FileCommand(EditCommand):
-    """An edit of values, notes or report metadata: the views hear of it through the
-    window's Notifier."""
-
-    def __init__(self, text: str, notifier: Notifier):
-        super().__init__(text)
-        self.notifier = notifier
-
-    def _report(self, change: Change) -> None:
-        self.notifier.changed.emit(change)
-
-
-class SetValuesCommand(_FileCommand):
+class SetValuesCommand(EditCommand):
     """Several values and notes in one transaction and one undo step (a paste, 清空 …)."""
 
     kind = "value"
@@ -144,10 +146,10 @@ class SetValuesCommand(_FileCommand):
                 file.set_note(note[0], note[1], note[pick])
 
 
-class ImportCommand(_FileCommand):
+class ImportCommand(EditCommand):
     """A whole workbook import, values and table rows, as one undo step."""
 
-    kind = "value"
+    kind = "import"  # table rows of the chapters too
 
     def __init__(self, report: Report, plan, notifier: Notifier):
         super().__init__(f"从 {plan.book.name} 导入", notifier)
@@ -168,10 +170,10 @@ class ImportCommand(_FileCommand):
             importer.unwrite(self.report, self.written, self.source)
 
 
-class WordImportCommand(_FileCommand):
+class WordImportCommand(EditCommand):
     """A whole Word report import (chapters, tables, figures, values) as one undo step."""
 
-    kind = "value"  # every view re-reads: values and the chapters' outlines changed
+    kind = "import"  # every view re-reads: values and the chapters' outlines changed
 
     def __init__(self, report: Report, plan, notifier: Notifier):
         super().__init__(f"从 {plan.source.name} 导入", notifier)
@@ -193,7 +195,7 @@ class WordImportCommand(_FileCommand):
             word_import.unwrite(self.report, self.written, self.source)
 
 
-class SetValueCommand(_FileCommand):
+class SetValueCommand(EditCommand):
     """One value of one indicator and year."""
 
     kind = "value"
@@ -216,7 +218,7 @@ class SetValueCommand(_FileCommand):
         self.report.file.set_value(self.indicator, self.year, self.new if forward else self.old)
 
 
-class SetNoteCommand(_FileCommand):
+class SetNoteCommand(EditCommand):
     kind = "note"
 
     def __init__(self, report: Report, indicator: str, year: int, text: str, notifier: Notifier):
@@ -244,7 +246,7 @@ META_LABELS = {
 }
 
 
-class SetMetaCommand(_FileCommand):
+class SetMetaCommand(EditCommand):
     kind = "meta"
 
     def __init__(self, report: Report, key: str, value: str, notifier: Notifier):
@@ -261,7 +263,7 @@ class SetMetaCommand(_FileCommand):
         self.report.file.set_meta(self.key, self.new if forward else self.old)
 
 
-class NoGraduatesCommand(_FileCommand):
+class NoGraduatesCommand(EditCommand):
     """本年度无毕业生 on or off: the graduate rows of the data year become "-" (or empty
     again); undo puts back exactly what was stored."""
 
@@ -288,7 +290,7 @@ class NoGraduatesCommand(_FileCommand):
             self.report.file.set_meta("no_graduates", self.old_meta)
 
 
-class SetCoverCommand(_FileCommand):
+class SetCoverCommand(EditCommand):
     """The 报告信息 dialog's fields (cover title lines, school, date, logo) as one step."""
 
     kind = "meta"

@@ -254,7 +254,7 @@ def test_chinese_typed_with_an_input_method_is_stored(open_tab, report_path, qtb
 
     commit = QInputMethodEvent()
     commit.setCommitString("教师队伍结构持续优化。")
-    with qtbot.waitSignal(tab.changed, timeout=3000):
+    with qtbot.waitSignal(tab.notifier.changed, timeout=3000):
         QApplication.sendEvent(text, commit)
     with fresh(report_path) as r:
         assert r.file.section(team.id).text == team.text + "教师队伍结构持续优化。"
@@ -609,7 +609,7 @@ def test_undo_and_redo_everything_through_the_stack(open_tab, report_path, qtbot
     section = section_by_title(report, "teaching", "对接产业")
     table = report.file.tables(section.id)[0]
     changes = []
-    tab.changed.connect(lambda: changes.append(1))
+    tab.notifier.changed.connect(changes.append)
 
     tab.outline.select(section.id)
     tab.outline.add_child_action.trigger()
@@ -633,6 +633,7 @@ def test_undo_and_redo_everything_through_the_stack(open_tab, report_path, qtbot
         stack.redo()
     assert dump(report_path) == edited
     assert len(changes) == 15
+    assert {c.chapter for c in changes} == {"teaching"}  # each named its chapter
 
 
 def test_ctrl_z_in_the_text_commits_then_undoes(open_tab, report_path, qtbot):

@@ -77,13 +77,23 @@ def test_status_bar_counts_findings(qtbot, window):
     assert errors > 0 and warnings > 0  # the sample keeps the seed's inconsistencies
 
 
-def test_a_chapter_edit_refreshes_data_and_checks(qtbot, window):
-    tab = next(iter(window.chapter_tabs.values()))
-    window.report.file.set_value("students", 2021, "9000")  # as a chapter form would
-    tab.values_changed = True  # as its command says: a value changed
-    tab.changed.emit()
+def test_a_fact_typed_in_a_chapter_refreshes_the_grid_and_checks(qtbot, window):
     data = window.data_tab.model
-    assert data.index(data.row_of["students"], COL_CUR).data() == "9000"
+    window.report.file.set_value("campus_area_per_student", 2021, None)  # derived from now on
+    data.reload()
+    derived = data.index(data.row_of["campus_area_per_student"], COL_CUR)
+    before = derived.data()
+    tab = window.chapter_tabs["overview"]
+    window.show_tab(tab)
+    tab.outline.select(tab.root_id())
+    field = tab.editor.facts.fields["campus_area"]
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "900000")
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # a fact, typed in the chapter
+    qtbot.waitUntil(lambda: derived.data() != before)  # the grid heard of it
+    assert window.report.file.value("campus_area", 2021) == "900000"
+    assert derived.data() == window.report.shown()[("campus_area_per_student", 2021)].value
     assert window.check_timer.isActive()
     assert window.saved_label.text().startswith("已保存")
 

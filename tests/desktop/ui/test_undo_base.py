@@ -28,7 +28,7 @@ def test_every_undo_command_derives_from_the_one_base():
     names = {c.__name__ for c in classes}
     # the grids' and the chapter tabs' commands are both found
     assert {"SetValueCommand", "SetCoverCommand", "SetTableRows", "AddSection",
-            "AddChart"} <= names
+            "AddFigure"} <= names
     for command in classes:
         assert issubclass(command, EditCommand), command.__name__
         # nobody runs its own redo/undo: failures and reports are handled in one place
