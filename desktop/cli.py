@@ -322,18 +322,28 @@ def cmd_import(args) -> int:
             print(f"注意：{line}")
         for change in plan.items:
             print(change.describe())
-        for line in plan.unmatched + plan.refused:
-            print(f"无法导入：{line}", file=sys.stderr)
-        if not plan.ok:
-            print(plan.summary(), file=sys.stderr)
-            return EXIT_FAILED
-        print(plan.summary())
-        if args.dry_run:
-            print("（试运行：未写入任何内容）")
-            return 0
+        stop = _stop_before_writing(plan, plan.unmatched + plan.refused, args.dry_run)
+        if stop is not None:
+            return stop
         count = apply(report, plan)
         print(f"已导入 {count} 项。")
     return 0
+
+
+def _stop_before_writing(plan, problems: list[str], dry_run: bool) -> int | None:
+    """An import's last words before it writes (workbook or Word alike): what cannot be
+    imported, then the summary; the exit code when nothing is to be written (refused, or
+    a dry run), None to go on."""
+    for line in problems:
+        print(f"无法导入：{line}", file=sys.stderr)
+    if not plan.ok:
+        print(plan.summary(), file=sys.stderr)
+        return EXIT_FAILED
+    print(plan.summary())
+    if dry_run:
+        print("（试运行：未写入任何内容）")
+        return 0
+    return None
 
 
 def _import_word(args) -> int:
@@ -351,15 +361,9 @@ def _import_word(args) -> int:
                 print(f"  {change.describe()}")
         for line in plan.notes + (plan.values.notes if plan.values is not None else []):
             print(f"注意：{line}")
-        for line in plan.problems():
-            print(f"无法导入：{line}", file=sys.stderr)
-        if not plan.ok:
-            print(plan.summary(), file=sys.stderr)
-            return EXIT_FAILED
-        print(plan.summary())
-        if args.dry_run:
-            print("（试运行：未写入任何内容）")
-            return 0
+        stop = _stop_before_writing(plan, plan.problems(), args.dry_run)
+        if stop is not None:
+            return stop
         if apply_word_import(report, plan):
             print(f"已导入：{len(plan.chapters)} 章" + (
                 f"，{len(plan.values.changes)} 个数值。" if plan.values is not None else "。"))
