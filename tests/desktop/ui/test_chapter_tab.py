@@ -12,7 +12,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import io
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -653,24 +652,36 @@ def test_ctrl_z_in_the_text_commits_then_undoes(open_tab, report_path, qtbot):
         assert r.file.section(team.id).text.endswith("还没有存。")
 
 
-def test_a_failed_write_is_reported_and_not_in_the_history(open_tab, report_path,
-                                                           monkeypatch):
-    tab, report, stack = open_tab("teaching")
-    section = section_by_title(report, "teaching", "对接产业")
+def test_a_failed_write_is_reported_and_not_in_the_history(qtbot, small_disk):
+    from tests.disks import fill
+
+    path = small_disk / "报告.qreport"
+    Report.create(path, "测试学校", "2022", 2021).close()
+    report = Report.open(path)
+    stack = QUndoStack()
+    tab = ChapterTab(report, report.template.chapter("teaching"), stack)
+    qtbot.addWidget(tab)
+    tab.show()
+    section = report.file.sections("teaching")[-1]
     tab.outline.select(section.id)
-
-    def broken(*_args):
-        raise sqlite3.OperationalError("database or disk is full")
-
-    monkeypatch.setattr(report.file, "rename_section", broken)
-    before = dump(report_path)
-    tab.rename_section(section.id, "新标题")
-    assert stack.count() == 0
-    assert "未能重命名小节" in tab.message.label.text() and tab.message.isVisible()
-    assert "磁盘空间不足" in tab.message.label.text()
-    assert "disk" not in tab.message.label.text()
-    assert dump(report_path) == before
-    assert tab.outline.model.section(section.id).title == section.title
+    filler = fill(small_disk, leave=0)  # the disk fills while the report is open
+    stored = [section.title]
+    for n in range(400):  # the change log grows until nothing fits
+        title = f"第{n}次：" + "专业建设与课程改革" * 20
+        tab.rename_section(section.id, title)
+        if tab.message.isVisible():
+            break
+        stored.append(title)
+    text = tab.message.label.text()
+    assert "未能重命名小节" in text and "磁盘空间不足" in text and "disk" not in text
+    assert stack.count() == len(stored) - 1  # the refused rename is not in the history
+    assert tab.outline.model.section(section.id).title == stored[-1]
+    stack.clear()
+    report.close()
+    filler.unlink()
+    with Report.open(path) as again:
+        assert again.file.integrity() == "ok"
+        assert again.file.section(section.id).title == stored[-1]  # nothing half-written
 
 
 def test_focus_target_and_completeness(open_tab, report_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
 from desktop.ui.data_table import (
     COL_CUR,
@@ -330,18 +330,35 @@ def test_completeness_counts_the_current_year(data_tab, window):
     assert data_tab.completeness() == (total - 1, total)
 
 
-def test_failed_write_is_not_an_undo_step(qtbot, data_tab, window, monkeypatch):
-    import sqlite3
+def test_failed_write_is_not_an_undo_step(qtbot, small_disk, monkeypatch, tmp_path):
+    from desktop.report import Report
+    from desktop.ui.main_window import MainWindow, open_locked
+    from tests.disks import fill
 
-    def fail(*_args, **_kwargs):
-        raise sqlite3.OperationalError("disk I/O error")
-
-    monkeypatch.setattr(window.report.file, "set_value", fail)
-    model = data_tab.model
-    index = model.index(model.row_of["graduates"], COL_CUR)
-    assert not model.setData(index, "2300")
-    assert window.undo_stack.count() == 0
+    monkeypatch.setenv("QREPORT_HOME", str(tmp_path / "home"))
+    path = small_disk / "报告.qreport"
+    Report.create(path, "测试学校", "2022", 2021).close()
+    report, lock = open_locked(path)
+    window = MainWindow(report, lock=lock, interactive=False)
+    qtbot.addWidget(window)
+    window.show()
+    model = window.data_tab.model
+    index = model.index(model.row_of["graduates"], COL_NOTE)
+    filler = fill(small_disk, leave=0)  # the disk fills while the report is open
+    stored = [""]
+    for n in range(400):  # the change log grows until nothing fits
+        note = f"第{n}次：" + "含五年制高职后两年学生" * 20
+        if not model.setData(index, note):
+            break
+        stored.append(note)
+    assert window.undo_stack.count() == len(stored) - 1  # the refused note is not a step
     assert window.saved_label.text() == "未保存"
+    qtbot.waitUntil(lambda: any("磁盘空间不足" in b.text() for b in window.findChildren(QMessageBox)))
+    assert model.index(index.row(), COL_NOTE).data() == stored[-1]
+    window.close()
+    filler.unlink()
+    with Report.open(path) as again:
+        assert again.file.notes().get(("graduates", 2021), "") == stored[-1]
 
 
 def test_context_menu_acts_and_goes_away(qtbot, data_tab, on_disk):
