@@ -9,8 +9,9 @@ Fonts are the bundled Noto Serif SC (宋) and Noto Sans SC (黑), embedded as su
 is broken by `linebreak` (避头尾 rules) and drawn by the flowables in `typeset`; pages are
 filled by `pageflow` and tables by `grid` (reportlab's platypus is not imported: ~50 ms).
 The whole document is laid out in one pass instead of a multi-pass build (a 目录 whose
-numbers are typeset needs at least two): the 目录 takes the same room whatever its numbers are, so the numbers are
-drawn into form XObjects filled in at save time (`typeset.DeferredCanvas`).
+numbers are typeset needs at least two): the 目录 takes the same room whatever its numbers
+are, so the numbers are drawn into form XObjects filled in at save time
+(`typeset.DeferredCanvas`).
 
 Characters the fonts lack are printed as □ and listed in `PdfResult.missing_chars`, so the
 caller can name them; the export does not fail over a rare character.
