@@ -3,9 +3,18 @@
 A migration is never edited once released: a new column is a new migration. A file
 holding a migration this program does not know came from a newer program and is
 refused rather than guessed at.
+
+sqlite-utils is needed only to create a file or upgrade an older one: opening, reading and
+writing a current report go through db.store's own connection, which checks the file
+against db/schema_shape.py, the shape these migrations make, written by
+`python -m db.schema` (a test keeps the two equal).
 """
 
 from __future__ import annotations
+
+import pprint
+import sys
+from pathlib import Path
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -75,5 +84,59 @@ def chart(db: Database) -> None:
     db["figure"].add_column("chart", str)
 
 
-def known_names() -> set[str]:
-    return {m.name for m in migrations._migrations}
+def known_names() -> list[str]:
+    return [m.name for m in migrations._migrations]
+
+
+class _Through(Database):
+    """sqlite-utils' view of db.store's connection: each migration's transaction is that
+    connection's own (stamped and checkpointed like every write of the file)."""
+
+    def __init__(self, connection):
+        super().__init__(connection.conn, execute_plugins=False)
+        self._connection = connection
+
+    def atomic(self):
+        return self._connection.atomic()
+
+
+def apply(connection, stop_before: str | None = None) -> None:
+    """Apply the pending migrations to db.store's open connection (`stop_before`: the
+    first one not to apply)."""
+    migrations.apply(_Through(connection), stop_before=stop_before)
+
+
+def shapes() -> dict[int, dict]:
+    """The shape (db.store.shape) of a file holding the first n migrations, for every n."""
+    from db.store import shape
+
+    result = {}
+    names = known_names()
+    for n in range(len(names) + 1):
+        memory = Database(memory=True, execute_plugins=False)
+        migrations.apply(memory, stop_before=names[n] if n < len(names) else None)
+        result[n] = shape(memory.conn)
+        memory.conn.close()
+    return result
+
+
+SHAPE_FILE = Path(__file__).with_name("schema_shape.py")
+
+
+def shape_module() -> str:
+    """The text of db/schema_shape.py as the migrations make it."""
+    return (
+        '"""The report file\'s shape after each number of migrations, generated from db/schema.py\n'
+        "by `python -m db.schema`: do not edit. Opening a report checks the file against it without\n"
+        'applying any migration (and without sqlite-utils)."""\n\n'
+        f"APPLICATION_ID = {APPLICATION_ID:#x}\n"
+        f"MIGRATION_SET = {MIGRATION_SET!r}\n"
+        f"MIGRATIONS = {tuple(known_names())!r}\n"
+        # (kind, name) -> columns and keys / indexed columns / table, by migrations applied
+        f"SHAPES = {pprint.pformat(shapes(), width=100, sort_dicts=True)}\n"
+    )
+
+
+if __name__ == "__main__":
+    SHAPE_FILE.write_text(shape_module(), encoding="utf-8")
+    print(f"已写入 {SHAPE_FILE}", file=sys.stderr)

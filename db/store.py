@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import getpass
+import itertools
 import json
 import os
 import secrets
@@ -23,9 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
-from db import file_errors, journals, schema
+from db import file_errors, journals, schema_shape
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -207,23 +206,40 @@ class _Checkpointer:
                 self._cond.notify_all()
 
 
-class _Database(Database):
-    """sqlite-utils' Database whose outermost write transaction stamps page 1 with a fresh
-    token (how a leftover journal is recognised as this file's: db/journals.py) and is
-    checkpointed as soon as it commits, so the main file holds every committed edit: a copy
-    of the .qreport taken while the program runs is complete."""
+class _Database:
+    """The report file's connection (autocommit; `atomic` for transactions, nested ones as
+    savepoints). Its outermost write transaction stamps page 1 with a fresh token (how a
+    leftover journal is recognised as this file's: db/journals.py) and is checkpointed as
+    soon as it commits, so the main file holds every committed edit: a copy of the .qreport
+    taken while the program runs is complete. sqlite-utils, the library of the schema
+    (db/schema.py), is loaded only to create or upgrade a file."""
 
     _checkpointer: _Checkpointer | None = None
+    _savepoints = itertools.count()
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.report_path = path  # named in the sentence of a failed write
+        self.report_path_open = path  # the file the connection has open (a temporary name in create)
+
+    def execute(self, sql: str, params=()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def query(self, sql: str, params=()) -> Iterator[dict]:
+        """The rows of a SELECT as dicts by column name."""
+        cursor = self.conn.execute(sql, params)
+        keys = [d[0] for d in cursor.description]
+        return (dict(zip(keys, row, strict=True)) for row in cursor)
 
     @contextlib.contextmanager
     def atomic(self):
         if self.conn.in_transaction:
-            with super().atomic():
+            with self._savepoint():
                 yield self
             return
         before = self.conn.total_changes
         try:
-            with super().atomic():
+            with self._transaction():
                 yield self
                 wrote = self.conn.total_changes != before
                 if wrote:
@@ -237,6 +253,39 @@ class _Database(Database):
         if wrote:
             self.checkpoint()
 
+    @contextlib.contextmanager
+    def _transaction(self):
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._rollback()  # a no-op when the error already ended the transaction
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+
+    @contextlib.contextmanager
+    def _savepoint(self):
+        name = f"qreport_{next(self._savepoints)}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            # an error such as a RAISE(ROLLBACK) trigger can end the whole transaction,
+            # savepoint included: undoing it then would hide the error itself
+            if self.conn.in_transaction:
+                self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        self.conn.execute(f"RELEASE SAVEPOINT {name}")
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
     def stamp(self) -> None:
         current = self.conn.execute("PRAGMA user_version").fetchone()[0] & 0xFFFFFFFF
         fresh = journals.next_user_version(current, secrets.randbits(journals.TOKEN_BITS))
@@ -245,7 +294,7 @@ class _Database(Database):
 
     def stamp_and_checkpoint(self) -> None:
         """A transaction of its own that only stamps (after content came in another way)."""
-        with super().atomic():
+        with self._savepoint() if self.conn.in_transaction else self._transaction():
             self.stamp()
         self.checkpoint()
 
@@ -270,7 +319,7 @@ class _Database(Database):
         self.conn.close()
 
 
-def _page1(db: Database) -> bytes:
+def _page1(db: _Database) -> bytes:
     """Enough of page 1 for its tokens (the header's user_version)."""
     return b"\0" * 60 + struct.pack(">I", db.execute("PRAGMA user_version").fetchone()[0] & 0xFFFFFFFF)
 
@@ -293,10 +342,7 @@ def _recover(path: Path) -> None:
 def _connect(path: Path) -> _Database:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 5000")
-    # no sqlite-utils plugins: none is needed, and scanning for them costs start-up time
-    db = _Database(conn, execute_plugins=False)
-    db.report_path = path  # named in the sentence of a failed write
-    db.report_path_open = path  # the file the connection has open (a temporary name in create)
+    db = _Database(conn, path)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA foreign_keys = ON")
@@ -338,10 +384,7 @@ def _check_size(path: Path, header: bytes) -> None:
         )
 
 
-_expected_shapes: dict[str | None, dict] = {}
-
-
-def _shape(conn: sqlite3.Connection) -> dict:
+def shape(conn: sqlite3.Connection) -> dict:
     """Tables with their columns and foreign keys, indexes with their columns, views and
     triggers: the schema as it matters, independent of how its SQL text was spelled."""
     shape: dict = {}
@@ -368,14 +411,9 @@ _KINDS = {"table": "表", "index": "索引", "view": "视图", "trigger": "触�
 
 def _schema_problem(conn: sqlite3.Connection, applied: set[str]) -> str | None:
     """How the file's schema differs from the one its migrations make, if it does."""
-    names = [m.name for m in schema.migrations._migrations]
-    stop = next((n for n in names if n not in applied), None)
-    if stop not in _expected_shapes:
-        memory = Database(memory=True, execute_plugins=False)
-        schema.migrations.apply(memory, stop_before=stop)
-        _expected_shapes[stop] = _shape(memory.conn)
-        memory.conn.close()
-    expected, found = _expected_shapes[stop], _shape(conn)
+    names = schema_shape.MIGRATIONS
+    done = next((n for n, name in enumerate(names) if name not in applied), len(names))
+    expected, found = schema_shape.SHAPES[done], shape(conn)
     for key in expected:
         if key not in found:
             return f"少了{_KINDS.get(key[0], key[0])} {key[1]}"
@@ -388,10 +426,63 @@ def _schema_problem(conn: sqlite3.Connection, applied: set[str]) -> str | None:
     return None
 
 
+def _validate(path: Path | str, writable: bool = True,
+              quiet: bool = False) -> tuple[dict[str, str], set[str]]:
+    """ReportFile.validate's work; also the names of the migrations the file holds."""
+    path = Path(path)
+    if not path.exists():
+        raise ReportFileError(f"找不到文件 {path}。")
+    if path.is_dir():
+        raise ReportFileError(f"{path} 是文件夹，不是报告文件。")
+    header = _header(path)
+    if not header:
+        raise ReportFileError(f"{path.name} 是空文件，不是 qreport 报告文件。")
+    if not header.startswith(SQLITE_HEADER) or len(header) < 100:
+        raise ReportFileError(f"{path.name} 不是 qreport 报告文件。")
+    if writable and not os.access(path, os.W_OK):
+        raise ReportFileError(f"{path.name} 是只读文件，请先复制到可写的位置再打开。")
+    _check_size(path, header)
+    wal = Path(f"{_real(path)}-wal")
+    try:
+        probe = _read_only(path, immutable=quiet and not wal.exists())
+        try:
+            ok = probe.execute("PRAGMA quick_check").fetchone()[0]
+            if ok != "ok":
+                raise ReportFileError(f"{path.name} 已损坏（{ok}），请从备份恢复。")
+            app_id = probe.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != schema_shape.APPLICATION_ID:
+                raise ReportFileError(
+                    f"{path.name} 是 SQLite 数据库，但不是 qreport 报告文件。"
+                )
+            applied = {
+                r[0] for r in probe.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                    [schema_shape.MIGRATION_SET],
+                )
+            }
+            if applied - set(schema_shape.MIGRATIONS):
+                raise ReportFileError(
+                    f"{path.name} 由更新版本的 qreport 创建，请升级程序后再打开。")
+            problem = _schema_problem(probe, applied)
+            if problem:
+                raise ReportFileError(
+                    f"{path.name} 的结构被其他程序改动过（{problem}），qreport 不能安全地"
+                    "打开它；请从备份恢复，或找回改动前的文件。"
+                )
+            meta = dict(probe.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorname", "").startswith(_DISK_ERRORS):
+            raise ReportFileError(file_errors.sentence(exc, path)) from exc  # not damage
+        raise ReportFileError(f"{path.name} 已损坏或不是报告文件，请从备份恢复。") from exc
+    return meta, applied
+
+
 class ReportFile:
     """An open report file. Use `create` or `open`; close with `close()` or `with`."""
 
-    def __init__(self, path: Path, db: Database):
+    def __init__(self, path: Path, db: _Database):
         self.path = path
         self.db = db
         self.source = "typed"  # the change-log source of edits, e.g. "imported from x.xlsx"
@@ -423,7 +514,9 @@ class ReportFile:
             os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
             db = _connect(tmp)
             db.report_path = path
-            schema.migrations.apply(db)
+            from db import schema  # sqlite-utils makes the schema
+
+            schema.apply(db)
             with db.atomic():
                 for key, value in meta.items():
                     db.execute("INSERT INTO meta(key, value) VALUES (?, ?)", [key, str(value)])
@@ -471,15 +564,17 @@ class ReportFile:
                     _recover(_real(path))
                 except OSError as exc:
                     raise ReportFileError(file_errors.sentence(exc, path)) from exc
-        meta = cls.validate(path, quiet=judged)
+        meta, applied = _validate(path, quiet=judged)
         if check is not None:
             check(meta)
         try:
             db = _connect(path)
-            if schema.migrations.pending(db):
+            if any(name not in applied for name in schema_shape.MIGRATIONS):
                 if before_migrate is not None:
                     before_migrate(cls(path, db)._forget())
-                schema.migrations.apply(db)
+                from db import schema  # an older file: sqlite-utils upgrades it
+
+                schema.apply(db)
             if judged and journals.tokens(_page1(db))[1] == 0:
                 db.stamp_and_checkpoint()  # a file from before tokens: its first one, now
         except sqlite3.DatabaseError as exc:
@@ -494,54 +589,7 @@ class ReportFile:
         open; returns its meta. Only reads: a foreign or damaged file must not be changed
         in any way (even switching it to WAL would rewrite its header). quiet: nobody else
         is writing the file, so it may be read without locks (nothing created beside it)."""
-        path = Path(path)
-        if not path.exists():
-            raise ReportFileError(f"找不到文件 {path}。")
-        if path.is_dir():
-            raise ReportFileError(f"{path} 是文件夹，不是报告文件。")
-        header = _header(path)
-        if not header:
-            raise ReportFileError(f"{path.name} 是空文件，不是 qreport 报告文件。")
-        if not header.startswith(SQLITE_HEADER) or len(header) < 100:
-            raise ReportFileError(f"{path.name} 不是 qreport 报告文件。")
-        if writable and not os.access(path, os.W_OK):
-            raise ReportFileError(f"{path.name} 是只读文件，请先复制到可写的位置再打开。")
-        _check_size(path, header)
-        wal = Path(f"{_real(path)}-wal")
-        try:
-            probe = _read_only(path, immutable=quiet and not wal.exists())
-            try:
-                ok = probe.execute("PRAGMA quick_check").fetchone()[0]
-                if ok != "ok":
-                    raise ReportFileError(f"{path.name} 已损坏（{ok}），请从备份恢复。")
-                app_id = probe.execute("PRAGMA application_id").fetchone()[0]
-                if app_id != schema.APPLICATION_ID:
-                    raise ReportFileError(
-                        f"{path.name} 是 SQLite 数据库，但不是 qreport 报告文件。"
-                    )
-                applied = {
-                    r[0] for r in probe.execute(
-                        "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
-                        [schema.MIGRATION_SET],
-                    )
-                }
-                if applied - schema.known_names():
-                    raise ReportFileError(
-                        f"{path.name} 由更新版本的 qreport 创建，请升级程序后再打开。")
-                problem = _schema_problem(probe, applied)
-                if problem:
-                    raise ReportFileError(
-                        f"{path.name} 的结构被其他程序改动过（{problem}），qreport 不能安全地"
-                        "打开它；请从备份恢复，或找回改动前的文件。"
-                    )
-                meta = dict(probe.execute("SELECT key, value FROM meta").fetchall())
-            finally:
-                probe.close()
-        except sqlite3.DatabaseError as exc:
-            if getattr(exc, "sqlite_errorname", "").startswith(_DISK_ERRORS):
-                raise ReportFileError(file_errors.sentence(exc, path)) from exc  # not damage
-            raise ReportFileError(f"{path.name} 已损坏或不是报告文件，请从备份恢复。") from exc
-        return meta
+        return _validate(path, writable, quiet)[0]
 
     def _forget(self) -> ReportFile:
         """No longer counted as open in this process (its connection is closed or passed on)."""
