@@ -10,9 +10,10 @@ for a misspelt name, the nearest right one ("是不是 name？").
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from desktop import expr
@@ -239,19 +240,26 @@ _TOML_WORDS = [
 def check_text(source: str, file_id: str | None = None) -> list[Mistake]:
     """Every mistake of an edition file's text, in line order; [] when it is sound.
     `file_id`: the file's name without .toml, which the edition's id must equal."""
+    return parse(source, file_id)[1]
+
+
+def parse(source: str, file_id: str | None = None) -> tuple[dict | None, list[Mistake]]:
+    """The edition file's data (None when it is not TOML) and its mistakes (check_text):
+    the text is parsed once, and its lines are looked at only to name a mistake's line."""
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        return [_toml_mistake(str(exc))]
+        return None, [_toml_mistake(str(exc))]
     except RecursionError:  # tomllib parses nesting by recursion: [[[[…]]]] thousands deep
-        return [Mistake(0, "数组或表嵌套过深（成百上千层），不是一份版本文件。")]
-    mistakes = _Checker(data, _Lines.of(source)).run()
+        return None, [Mistake(0, "数组或表嵌套过深（成百上千层），不是一份版本文件。")]
+    checker = _Checker(data, source)
+    mistakes = checker.run()
     edition = data.get("edition")
     if (file_id is not None and isinstance(edition, dict) and isinstance(edition.get("id"), str)
             and edition["id"] != file_id):
-            mistakes.append(Mistake(_Lines.of(source).at("edition", 0, "id"),
+            mistakes.append(Mistake(checker.lines.at("edition", 0, "id"),
                                     f"版本 id “{edition['id']}”应与文件名“{file_id}.toml”一致。"))
-    return sorted(mistakes, key=lambda m: m.line)
+    return data, sorted(mistakes, key=lambda m: m.line)
 
 
 def line_of_id(source: str, ident: str) -> int:
@@ -274,13 +282,22 @@ def _suggest(name: str, choices) -> str:
 
 
 class _Checker:
-    def __init__(self, data: dict, lines: _Lines):
+    def __init__(self, data: dict, source: str):
         self.data = data
-        self.lines = lines
+        self.source = source
         self.mistakes: list[Mistake] = []
 
-    def add(self, line: int, message: str) -> None:
-        self.mistakes.append(Mistake(line, message))
+    @functools.cached_property
+    def lines(self) -> _Lines:
+        return _Lines.of(self.source)
+
+    def at(self, table: str, index: int, key: str = "") -> Callable[[], int]:
+        """The line of `key` in an entry, found when a mistake there is said (most keys
+        have none, and finding lines is most of a sound file's check)."""
+        return lambda: self.lines.at(table, index, key)
+
+    def add(self, line: int | Callable[[], int], message: str) -> None:
+        self.mistakes.append(Mistake(line() if callable(line) else line, message))
 
     def entries(self, name: str) -> Iterator[tuple[int, dict]]:
         raw = self.data.get(name)
@@ -318,7 +335,7 @@ class _Checker:
         shows = shape.name == "indicator" and "shows" in entry
         for key, value in entry.items():
             spec = shape.key(key)
-            line = self.lines.at(table, index, key)
+            line = self.at(table, index, key)
             if spec is None:
                 self.add(line, f"{where} 中没有“{key}”这个键。"
                                f"{_suggest(key, [k.name for k in shape.keys])}")
@@ -331,7 +348,8 @@ class _Checker:
             if spec.required and spec.name not in entry and not (shows and spec.name not in SHOWS_KEYS):
                 self.add(self.lines.at(table, index), f"{where} 缺少“{spec.name}”（{spec.doc}）。")
 
-    def value(self, spec: Key, value, table: str, index: int, where: str, line: int) -> None:
+    def value(self, spec: Key, value, table: str, index: int, where: str,
+              line: Callable[[], int]) -> None:
         ok = {
             STR: isinstance(value, str) or (spec.name == "seq" and isinstance(value, int)),
             INT: isinstance(value, int) and not isinstance(value, bool),
@@ -367,12 +385,12 @@ class _Checker:
                 self.inline(shape, item, table, index, f"{where} 的“{spec.name}”", line)
 
     def inline(self, shape: Shape | None, item: dict, table: str, index: int, where: str,
-               line: int) -> None:
+               line: Callable[[], int]) -> None:
         if shape is None:
             return
         for key, value in item.items():
             spec = shape.key(key)
-            at = self.lines.at(table, index, key) if key != "sections" else line
+            at = self.at(table, index, key) if key != "sections" else line
             if spec is None:
                 self.add(at, f"{where} 中没有“{key}”这个键。{_suggest(key, [k.name for k in shape.keys])}")
                 continue
@@ -392,7 +410,7 @@ class _Checker:
                     ident = entry.get("id")
                     if not isinstance(ident, str):
                         continue
-                    line = self.lines.at(name, index, "id")
+                    line = self.at(name, index, "id")
                     if ident in seen:
                         self.add(line, f"id “{ident}”重复（{seen[ident]}已用过）。")
                     else:

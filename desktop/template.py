@@ -9,7 +9,6 @@ a user.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -387,22 +386,22 @@ def load(edition: str) -> Template:
 @cache
 def load_text(text: str, file_id: str | None = None) -> Template:
     """The edition an edition file's text declares; TemplateError listing its mistakes."""
-    mistakes = edition_schema.check_text(text, file_id)
-    if mistakes:
+    data, mistakes = edition_schema.parse(text, file_id)
+    if mistakes or data is None:
         more = f"（另有 {len(mistakes) - 3} 处）" if len(mistakes) > 3 else ""
         raise TemplateError("版本文件有误：" + "；".join(map(str, mistakes[:3])) + more)
-    template = from_toml(tomllib.loads(text))
+    template = from_toml(data)  # the data the check read: the text is parsed once
     return _replace(template, source=text)
 
 
 def check_text(text: str, file_id: str | None = None) -> list[edition_schema.Mistake]:
     """Every mistake of an edition file: the schema's (all at once, with lines), then, when
     the schema holds, the first of the loader's own (chapters, 其中 rows, formulas)."""
-    mistakes = edition_schema.check_text(text, file_id)
-    if mistakes:
+    data, mistakes = edition_schema.parse(text, file_id)
+    if mistakes or data is None:
         return mistakes
     try:
-        from_toml(tomllib.loads(text))
+        from_toml(data)
     except TemplateError as exc:
         line = edition_schema.line_of_id(text, exc.ref) if exc.ref else 0
         return [edition_schema.Mistake(line, str(exc))]
