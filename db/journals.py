@@ -182,10 +182,9 @@ def _set_aside(path: Path, stamp: str) -> Path:
     return target
 
 
-def foreign_leftovers(path: Path) -> list[str]:
-    """Set aside every leftover journal beside `path` that does not belong to it; returns
-    one sentence per file set aside. Call only while no other program uses the file."""
-    wal, shm, journal = (Path(f"{path}{s}") for s in ("-wal", "-shm", "-journal"))
+def foreign(path: Path) -> list[Path]:
+    """The leftover journals beside `path` that do not belong to it (nothing is moved)."""
+    wal, journal = Path(f"{path}-wal"), Path(f"{path}-journal")
     if not (wal.exists() or journal.exists()):
         return []
     with path.open("rb") as fh:
@@ -194,22 +193,36 @@ def foreign_leftovers(path: Path) -> list[str]:
             return []
         fh.seek(0)
         main = fh.read(_page_size(head))  # page 1 is enough, except for the WAL test
-    said = []
-    stamp = f"{dt.datetime.now():%Y%m%d-%H%M%S}"
-    moved: list[tuple[Path, Path]] = []
+    found = []
     if journal.exists():
         pages = journal_pages(journal.read_bytes())
         if pages is not None and not _journal_belongs(main, pages):
-            moved.append((journal, _set_aside(journal, stamp)))
+            found.append(journal)
     if wal.exists():
         commits = wal_commits(wal.read_bytes())
         if commits:
             whole = path.read_bytes() if _needs_whole(commits) else main
             if not _wal_belongs(whole, commits):
-                moved.append((wal, _set_aside(wal, stamp)))
-                if shm.exists():
-                    _set_aside(shm, stamp)  # its index of the WAL set aside with it
-    for original, target in moved:
+                found.append(wal)
+    return found
+
+
+def hot_journal(path: Path) -> bool:
+    """A rollback journal beside `path` that SQLite would roll back into it."""
+    journal = Path(f"{path}-journal")
+    return journal.exists() and journal_pages(journal.read_bytes()) is not None
+
+
+def foreign_leftovers(path: Path) -> list[str]:
+    """Set aside every leftover journal beside `path` that does not belong to it; returns
+    one sentence per file set aside. Call only while no other program uses the file."""
+    said = []
+    stamp = f"{dt.datetime.now():%Y%m%d-%H%M%S}"
+    for original in foreign(path):
+        target = _set_aside(original, stamp)
+        shm = Path(f"{path}-shm")
+        if original.name.endswith("-wal") and shm.exists():
+            _set_aside(shm, stamp)  # its index of the WAL set aside with it
         said.append(f"{path.name} 旁边的 {original.name} 不属于这个文件（可能是文件被替换前留下的），"
                     f"没有用到报告里，已改名为 {target.name} 放在一边。")
     return said

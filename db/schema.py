@@ -6,7 +6,7 @@ refused rather than guessed at.
 
 sqlite-utils is needed only to create a file or upgrade an older one: opening, reading and
 writing a current report go through db.store's own connection, which checks the file
-against db/schema_shape.py, the shape these migrations make, written by
+against db/schema_shape.py (db/schema_check.py), the shape these migrations make, written by
 `python -m db.schema` (a test keeps the two equal).
 """
 
@@ -18,6 +18,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from db.schema_check import shape
 
 APPLICATION_ID = 0x51524550  # "QREP": marks an SQLite file as a qreport report
 MIGRATION_SET = "qreport"
@@ -107,9 +109,7 @@ def apply(connection, stop_before: str | None = None) -> None:
 
 
 def shapes() -> dict[int, dict]:
-    """The shape (db.store.shape) of a file holding the first n migrations, for every n."""
-    from db.store import shape
-
+    """The shape (db.schema_check.shape) of a file holding the first n migrations, for every n."""
     result = {}
     names = known_names()
     for n in range(len(names) + 1):

@@ -21,10 +21,10 @@ import sqlite3
 import struct
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from db import file_errors, journals, schema_shape
+from db import file_errors, journals, schema_check, schema_shape
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -104,7 +104,58 @@ def _read_only(path: Path, immutable: bool = False) -> sqlite3.Connection:
     # immutable: read the main file alone, no locks, no -shm created beside it; only while
     # nobody else can be writing it and no journal beside it is wanted
     flag = "immutable=1" if immutable else "mode=ro"
-    return sqlite3.connect(path.resolve().as_uri() + "?" + flag, uri=True)
+    return sqlite3.connect(path.resolve().as_uri() + "?" + flag, uri=True, isolation_level=None,
+                           check_same_thread=False)
+
+
+def _reader(path: Path) -> tuple[sqlite3.Connection, list[str]]:
+    """A connection that reads the report as committed and never writes it, nor leaves
+    anything beside it (`check`, an export, `next` reading last year's report); with the
+    sentences to say about what it left out.
+
+    - A journal beside the file that does not belong to it (db/journals.py) is not read:
+      the main file alone is.
+    - A -wal and -shm beside it (a program has it open, or left them): read through them.
+    - A file and folder this process may write: SQLite's read-write connection, made
+      query-only. It makes the -wal and -shm a WAL file needs even to be read, and removes
+      them when it is the last to close; a read-only connection cannot, and left them behind.
+    - Otherwise (a read-only file, folder or medium) nobody can be writing it: qreport
+      edits no file it cannot write, and no writer can make its -wal there. The main file
+      is read as it is, with no locks and nothing made beside it."""
+    real = _real(path)
+    wal, shm = Path(f"{real}-wal"), Path(f"{real}-shm")
+    with _open_guard:
+        live = real in _open_here  # this process has it open: its journals are live
+    stray = [] if live else journals.foreign(real)
+    if stray:
+        return _read_only(path, immutable=True), [
+            f"{path.name} 旁边的 {p.name} 不属于这个文件（可能是文件被替换前留下的），读取时没有用到它。"
+            for p in stray]
+    if wal.exists() and shm.exists():
+        return _read_only(path), []
+    if os.access(real, os.W_OK) and os.access(real.parent, os.W_OK):
+        made = [p for p in (wal, shm) if not p.exists()]
+        conn = sqlite3.connect(str(real), isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the WAL
+            return conn, []
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if not getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_FULL", "SQLITE_IOERR")):
+                raise
+            # a full disk has no room for the -shm: nobody can be writing the file either;
+            # what SQLite began beside it is removed, and the main file read as it is
+            for begun in made:
+                with contextlib.suppress(OSError):
+                    if begun == shm or not begun.stat().st_size:
+                        begun.unlink()
+    if (wal.exists() and wal.stat().st_size) or journals.hot_journal(real):
+        raise ReportFileError(
+            f"{path.name} 旁边留有尚未并入文件的修改（{wal.name}），在只读的位置无法读取；"
+            "请把它连同旁边的文件一起复制到可以写入的位置再打开。")
+    return _read_only(path, immutable=True), []
 
 
 def _copy_database(source: sqlite3.Connection, target: Path) -> None:
@@ -129,15 +180,12 @@ def _copy_database(source: sqlite3.Connection, target: Path) -> None:
 
 
 def copy_report(source: Path | str, target: Path | str) -> None:
-    """Copy a (validated) report file to `target` without opening it for writing.
-
-    In a folder nobody here can write (a read-only share, a CD, last year's archive) SQLite
-    cannot make the -shm a WAL file needs even to read: with no -wal beside it there is
-    nothing but the main file to read, and nobody can be writing it, so it is read as is."""
-    source = Path(source)
-    folder = source.resolve().parent
-    alone = not Path(f"{source.resolve()}-wal").exists() and not os.access(folder, os.W_OK)
-    src = _read_only(source, immutable=alone)
+    """Copy a (validated) report file to `target` without writing it or leaving anything
+    beside it (last year's report on a read-only share, a CD, an archive: see _reader)."""
+    try:
+        src, _ = _reader(Path(source))
+    except sqlite3.Error as exc:
+        raise ReportFileError(file_errors.sentence(exc, Path(source))) from exc
     try:
         _copy_database(src, Path(target))
     finally:
@@ -217,10 +265,11 @@ class _Database:
     _checkpointer: _Checkpointer | None = None
     _savepoints = itertools.count()
 
-    def __init__(self, conn: sqlite3.Connection, path: Path):
+    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool = False):
         self.conn = conn
         self.report_path = path  # named in the sentence of a failed write
         self.report_path_open = path  # the file the connection has open (a temporary name in create)
+        self.read_only = read_only  # opened to read (ReportFile.open): never checkpoints
 
     def execute(self, sql: str, params=()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -245,6 +294,8 @@ class _Database:
                 if wrote:
                     self.stamp()
         except sqlite3.OperationalError as exc:
+            if self.read_only and getattr(exc, "sqlite_errorname", "") == "SQLITE_READONLY":
+                raise ReportFileError(f"{self.report_path.name} 是以只读方式打开的，不能修改。") from exc
             # a full disk, a folder made read-only, a USB stick pulled: the edit is rolled
             # back, and said in words (the file itself is intact)
             if getattr(exc, "sqlite_errorname", "").startswith(_DISK_ERRORS):
@@ -299,6 +350,8 @@ class _Database:
         self.checkpoint()
 
     def checkpoint(self) -> None:
+        if self.read_only:
+            return  # nothing of its own to copy into the file (an upgrade in memory)
         if self._checkpointer is None:
             self._checkpointer = _Checkpointer(self.report_path_open)
         self._checkpointer.ask()
@@ -314,8 +367,9 @@ class _Database:
         if self._checkpointer is not None:
             self._checkpointer.stop()
             self._checkpointer = None
-        with contextlib.suppress(sqlite3.Error):
-            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        if not self.read_only:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         self.conn.close()
 
 
@@ -384,51 +438,17 @@ def _check_size(path: Path, header: bytes) -> None:
         )
 
 
-def shape(conn: sqlite3.Connection) -> dict:
-    """Tables with their columns and foreign keys, indexes with their columns, views and
-    triggers: the schema as it matters, independent of how its SQL text was spelled."""
-    shape: dict = {}
-    rows = conn.execute(
-        "SELECT type, name, tbl_name FROM sqlite_master "
-        "WHERE name NOT LIKE 'sqlite_%' AND tbl_name != '_sqlite_migrations'"
-    ).fetchall()
-    for kind, name, table in rows:
-        quoted = '"' + name.replace('"', '""') + '"'
-        if kind == "table":
-            columns = tuple((r[1], (r[2] or "").upper(), r[3], r[5])
-                            for r in conn.execute(f"PRAGMA table_info({quoted})"))
-            keys = tuple(sorted(tuple(r[2:5]) for r in conn.execute(f"PRAGMA foreign_key_list({quoted})")))
-            shape[(kind, name)] = (columns, keys)
-        elif kind == "index":
-            shape[(kind, name)] = (table, tuple(r[2] for r in conn.execute(f"PRAGMA index_info({quoted})")))
-        else:
-            shape[(kind, name)] = table
-    return shape
+@dataclass
+class _Valid:
+    meta: dict[str, str]
+    applied: set[str]  # the migrations the file holds
+    reader: sqlite3.Connection | None = None  # the connection it was read through, kept
+    notices: list[str] = field(default_factory=list)  # what reading it left out
 
 
-_KINDS = {"table": "表", "index": "索引", "view": "视图", "trigger": "触发器"}
-
-
-def _schema_problem(conn: sqlite3.Connection, applied: set[str]) -> str | None:
-    """How the file's schema differs from the one its migrations make, if it does."""
-    names = schema_shape.MIGRATIONS
-    done = next((n for n, name in enumerate(names) if name not in applied), len(names))
-    expected, found = schema_shape.SHAPES[done], shape(conn)
-    for key in expected:
-        if key not in found:
-            return f"少了{_KINDS.get(key[0], key[0])} {key[1]}"
-    for key in found:
-        if key not in expected:
-            return f"多了{_KINDS.get(key[0], key[0])} {key[1]}"
-    for key, value in expected.items():
-        if found[key] != value:
-            return f"{_KINDS.get(key[0], key[0])} {key[1]} 的列或键被改动过"
-    return None
-
-
-def _validate(path: Path | str, writable: bool = True,
-              quiet: bool = False) -> tuple[dict[str, str], set[str]]:
-    """ReportFile.validate's work; also the names of the migrations the file holds."""
+def _validate(path: Path | str, writable: bool = True, quiet: bool = False,
+              keep: bool = False) -> _Valid:
+    """ReportFile.validate's work. keep: the reading connection (_reader) is kept open."""
     path = Path(path)
     if not path.exists():
         raise ReportFileError(f"找不到文件 {path}。")
@@ -443,8 +463,12 @@ def _validate(path: Path | str, writable: bool = True,
         raise ReportFileError(f"{path.name} 是只读文件，请先复制到可写的位置再打开。")
     _check_size(path, header)
     wal = Path(f"{_real(path)}-wal")
+    notices: list[str] = []
     try:
-        probe = _read_only(path, immutable=quiet and not wal.exists())
+        if quiet and not keep and not wal.exists():
+            probe = _read_only(path, immutable=True)
+        else:
+            probe, notices = _reader(path)
         try:
             ok = probe.execute("PRAGMA quick_check").fetchone()[0]
             if ok != "ok":
@@ -463,20 +487,23 @@ def _validate(path: Path | str, writable: bool = True,
             if applied - set(schema_shape.MIGRATIONS):
                 raise ReportFileError(
                     f"{path.name} 由更新版本的 qreport 创建，请升级程序后再打开。")
-            problem = _schema_problem(probe, applied)
+            problem = schema_check.problem(probe, applied)
             if problem:
                 raise ReportFileError(
                     f"{path.name} 的结构被其他程序改动过（{problem}），qreport 不能安全地"
                     "打开它；请从备份恢复，或找回改动前的文件。"
                 )
             meta = dict(probe.execute("SELECT key, value FROM meta").fetchall())
-        finally:
+        except BaseException:
+            probe.close()
+            raise
+        if not keep:
             probe.close()
     except sqlite3.DatabaseError as exc:
         if getattr(exc, "sqlite_errorname", "").startswith(_DISK_ERRORS):
             raise ReportFileError(file_errors.sentence(exc, path)) from exc  # not damage
         raise ReportFileError(f"{path.name} 已损坏或不是报告文件，请从备份恢复。") from exc
-    return meta, applied
+    return _Valid(meta, applied, probe if keep else None, notices)
 
 
 class ReportFile:
@@ -543,14 +570,18 @@ class ReportFile:
 
     @classmethod
     def open(cls, path: Path | str, before_migrate=None, *, exclusive: bool = False,
-             check=None) -> ReportFile:
+             check=None, read_only: bool = False) -> ReportFile:
         """Open a report; `before_migrate(file)` runs before a schema upgrade (a backup).
 
         exclusive: the caller made sure no other program has the file open (it holds the
         report lock), so journals beside it are leftovers to judge. check(meta): refuses,
         with ReportFileError, what the file's meta says, before anything is written.
+        read_only: only to read (check, export): nothing is written or left beside the file,
+        which may be read-only or on read-only media; every edit is refused.
         """
         path = Path(path)
+        if read_only:
+            return cls._open_to_read(path, check)
         notices: list[str] = []
         with _open_guard:
             in_use_here = _real(path) in _open_here
@@ -564,12 +595,12 @@ class ReportFile:
                     _recover(_real(path))
                 except OSError as exc:
                     raise ReportFileError(file_errors.sentence(exc, path)) from exc
-        meta, applied = _validate(path, quiet=judged)
+        valid = _validate(path, quiet=judged)
         if check is not None:
-            check(meta)
+            check(valid.meta)
         try:
             db = _connect(path)
-            if any(name not in applied for name in schema_shape.MIGRATIONS):
+            if any(name not in valid.applied for name in schema_shape.MIGRATIONS):
                 if before_migrate is not None:
                     before_migrate(cls(path, db)._forget())
                 from db import schema  # an older file: sqlite-utils upgrades it
@@ -583,13 +614,38 @@ class ReportFile:
         file.notices = notices
         return file
 
+    @classmethod
+    def _open_to_read(cls, path: Path, check) -> ReportFile:
+        valid = _validate(path, writable=False, keep=True)
+        conn = valid.reader
+        assert conn is not None
+        try:
+            if check is not None:
+                check(valid.meta)
+            if any(name not in valid.applied for name in schema_shape.MIGRATIONS):
+                # an older file, upgraded in memory only: this program reads the current shape
+                from db import schema
+
+                memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                conn.backup(memory)
+                conn.close()
+                conn = memory
+                schema.apply(_Database(memory, path, read_only=True))
+                memory.execute("PRAGMA query_only = ON")
+        except BaseException:
+            conn.close()
+            raise
+        file = cls(path, _Database(conn, path, read_only=True))
+        file.notices = valid.notices
+        return file
+
     @staticmethod
     def validate(path: Path | str, writable: bool = True, quiet: bool = False) -> dict[str, str]:
         """Refuse, with one sentence, anything that is not a sound report this program can
         open; returns its meta. Only reads: a foreign or damaged file must not be changed
         in any way (even switching it to WAL would rewrite its header). quiet: nobody else
         is writing the file, so it may be read without locks (nothing created beside it)."""
-        return _validate(path, writable, quiet)[0]
+        return _validate(path, writable, quiet).meta
 
     def _forget(self) -> ReportFile:
         """No longer counted as open in this process (its connection is closed or passed on)."""
@@ -627,7 +683,7 @@ class ReportFile:
         crash) sees the old content or the new, never a mix.
         """
         try:
-            src = _read_only(Path(source))
+            src, _ = _reader(Path(source))
             try:
                 src.backup(self.db.conn)
             finally:

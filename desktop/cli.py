@@ -133,10 +133,10 @@ def _fail(message: str) -> int:
     return EXIT_FAILED
 
 
-def _open(path: Path):
+def _open(path: Path, read_only: bool = False):
     from desktop.report import Report
 
-    report = Report.open(path)
+    report = Report.open(path, read_only=read_only)
     for notice in report.file.notices:  # e.g. a leftover journal set aside
         print(notice, file=sys.stderr)
     return report
@@ -267,7 +267,7 @@ def cmd_next(args) -> int:
 def cmd_check(args) -> int:
     from desktop import rules
 
-    with _open(args.file) as report:
+    with _open(args.file, read_only=True) as report:
         findings = rules.check(report)
     if args.json:
         print(rules.check_json(findings))

@@ -139,7 +139,7 @@ def export_collection(report_path: Path | str, department: str, out: Path | str)
     out = Path(out)
     check_outputs(report_path, [out])
     check_suffix(out, ".xlsx")  # never over another report (.qreport)
-    with Report.open(report_path) as report:
+    with Report.open(report_path, read_only=True) as report:
         path = write_collection(report, department, out)
         indicators, tables = department_items(report, department)
     return path, len(indicators), len(tables)
@@ -157,7 +157,7 @@ def export(report_path: Path | str, targets: Mapping[str, Path | str],
     check_outputs(report_path, [out for _, out in chosen])
     for target, out in chosen:
         check_suffix(out, target.suffix)
-    with Report.open(report_path) as report:
+    with Report.open(report_path, read_only=True) as report:
         doc = assemble.build(report, photos=any(t.photos for t, _ in chosen))
     shared = dict(options or {})  # a writer may leave what a later one can use (the layout)
     # the PDF first: a Word export after it takes the PDF's layout instead of laying out again

@@ -101,13 +101,12 @@ class Report:
 
     # ------------------------------------------------------------ lifecycle
     @classmethod
-    def open(cls, path: Path | str, *, lock=None) -> Report:
+    def open(cls, path: Path | str, *, lock=None, read_only: bool = False) -> Report:
         """Open a report. `lock`: the ReportLock the caller holds on it, if any (otherwise
         one is taken for the moment of opening when free, so leftover journals beside the
-        file can be judged: desktop.lock.exclusive)."""
-        from desktop import backups
-        from desktop import lock as locks
-
+        file can be judged: desktop.lock.exclusive). read_only: only to read it (check, an
+        export): no lock is taken, nothing is written, and a file on read-only media or
+        without write permission opens too (every edit is then refused)."""
         name = Path(path).name
         found: dict[str, Template] = {}
 
@@ -130,16 +129,22 @@ class Report:
             if not (year.isascii() and year.isdigit()):
                 raise ReportFileError(f"{name} 已损坏（数据年度 {year!r} 不是年份），请从备份恢复。")
 
-        with locks.exclusive(path) as alone:
-            file = ReportFile.open(path, before_migrate=lambda f: backups.make_backup(f, "migrate"),
-                                   exclusive=alone or (lock is not None and lock.held),
-                                   check=check)
+        if read_only:
+            file = ReportFile.open(path, check=check, read_only=True)
+        else:
+            from desktop import backups
+            from desktop import lock as locks
+
+            with locks.exclusive(path) as alone:
+                file = ReportFile.open(path, before_migrate=lambda f: backups.make_backup(f, "migrate"),
+                                       exclusive=alone or (lock is not None and lock.held),
+                                       check=check)
         try:
             report = cls(file, found["template"])
         except BaseException:
             file.close()
             raise
-        if not file.get_meta(EDITION_COPY):  # a file from before reports kept their edition
+        if not read_only and not file.get_meta(EDITION_COPY):  # from before reports kept their edition
             with (contextlib.suppress(sqlite3.Error, ReportFileError, OSError),
                   file.transaction("保存报告版本副本")):
                 file.set_meta(EDITION_COPY, report.edition.source)

@@ -211,3 +211,81 @@ def test_a_stated_value_logs_what_it_replaced(rf):
     last = rf.changes(1)[0]
     assert (last.kind, last.old, last.new) == ("stated", "9000", "9527")
 
+
+
+def _read(path: str) -> tuple[str | None, str]:
+    """(students 2021, or None) read through a read-only opening; and what an edit says."""
+    with ReportFile.open(path, read_only=True) as f:
+        value = f.value("students", 2021)
+        try:
+            f.set_value("students", 2021, "2")
+            said = "edited"
+        except ReportFileError as exc:
+            said = str(exc)
+    return value, said
+
+
+def _beside(path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir())
+
+
+def test_a_read_only_file_opens_to_read(public_dir):
+    """chmod 444: check and export read it; edits are refused; nothing appears beside it."""
+    path = public_dir / "r.qreport"
+    with ReportFile.create(path, {"school": "甲"}) as f:
+        f.set_value("students", 2021, "1")
+    path.chmod(0o444)
+    public_dir.chmod(0o777)  # a folder the user may write: the file alone is read-only
+    before = path.read_bytes()
+    value, said = as_nobody(_read, str(path))
+    assert value == "1" and "只读" in said and "r.qreport" in said
+    assert path.read_bytes() == before and _beside(path) == ["r.qreport"]
+
+
+def test_a_report_in_a_read_only_folder_opens_to_read(public_dir):
+    path = public_dir / "r.qreport"
+    with ReportFile.create(path, {"school": "甲"}) as f:
+        f.set_value("students", 2021, "1")
+    path.chmod(0o666)  # the file may be written, the folder (root's, 0755) may not
+    before = path.read_bytes()
+    value, said = as_nobody(_read, str(path))
+    assert value == "1" and "只读" in said
+    assert path.read_bytes() == before and _beside(path) == ["r.qreport"]
+
+
+def test_reading_leaves_nothing_beside_the_file(rf):
+    rf.set_value("students", 2021, "1")
+    rf.close()
+    before = rf.path.read_bytes()
+    assert _read(str(rf.path)) == ("1", "r.qreport 是以只读方式打开的，不能修改。")
+    assert ReportFile.validate(rf.path)["school"] == "测试学校"
+    assert _beside(rf.path) == ["r.qreport"]  # no empty -wal or -shm
+    assert rf.path.read_bytes() == before
+
+
+def test_reading_while_another_connection_writes(rf):
+    """A read-only opening sees what the window commits (through its WAL), and leaves the
+    window's -wal and -shm to it."""
+    rf.set_value("students", 2021, "1")
+    with ReportFile.open(rf.path, read_only=True) as reader:
+        assert reader.value("students", 2021) == "1"
+        rf.set_value("students", 2021, "2")
+        assert reader.value("students", 2021) == "2"
+    assert {"r.qreport-wal", "r.qreport-shm"} <= set(_beside(rf.path))
+    rf.set_value("students", 2021, "3")  # the window goes on
+    rf.close()
+    assert _beside(rf.path) == ["r.qreport"]
+
+
+def test_an_older_file_is_read_through_an_upgrade_in_memory(tmp_path):
+    from sqlite_utils import Database
+
+    path = tmp_path / "old.qreport"
+    db = Database(path, execute_plugins=False)
+    schema.migrations.apply(db, stop_before="0003_chart")
+    db.execute("INSERT INTO meta(key, value) VALUES ('school', '甲')")
+    db.conn.close()
+    before = path.read_bytes()
+    with ReportFile.open(path, read_only=True) as f:
+        assert f.meta() == {"school": "甲"} and f.figures() == []
+    assert path.read_bytes() == before and _beside(path) == ["old.qreport"]

@@ -127,18 +127,55 @@ def test_partial_backups_are_removed_and_never_outlive_the_quota(sample_path, tm
     assert len([n for n in left if n.endswith(".qreport")]) == 2
 
 
+def test_check_on_a_full_disk_reads_and_leaves_nothing_beside(small_disk, sample_path, tmp_path):
+    path = small_disk / "r.qreport"
+    shutil.copyfile(sample_path, path)
+    fill(small_disk, leave=0)
+    here, there = qreport("check", sample_path, home=tmp_path / "home"), \
+        qreport("check", path, home=tmp_path / "home")
+    assert there.returncode == here.returncode == 1 and there.stdout == here.stdout
+    assert names(small_disk) == ["filler.bin", "r.qreport"]  # no empty -wal or -shm
+
+
+def test_next_leaves_nothing_beside_last_years_report(sample_path, tmp_path):
+    old = tmp_path / "去年" / "去年.qreport"
+    old.parent.mkdir()
+    shutil.copyfile(sample_path, old)
+    before = old.read_bytes()
+    done = qreport("next", old, tmp_path / "今年.qreport", home=tmp_path / "home")
+    assert done.returncode == 0, done.stderr
+    assert names(old.parent) == ["去年.qreport"] and old.read_bytes() == before
+
+
 # ---------------------------------------------------------------- read-only folders
 def test_a_read_only_folder_is_said_as_such(small_disk, sample_path, tmp_path):
     path = small_disk / "r.qreport"
     shutil.copyfile(sample_path, path)
     remount_read_only(small_disk)
     home = tmp_path / "home"
-    for args in (("check", path), ("new", small_disk / "新.qreport", "--school", "甲"),
-                 ("export", sample_path, "--xlsx", small_disk / "表.xlsx")):
+    for args in (("new", small_disk / "新.qreport", "--school", "甲"),
+                 ("export", sample_path, "--xlsx", small_disk / "表.xlsx"),
+                 ("import", path, tmp_path / "missing.xlsx")):
         done = qreport(*args, home=home)
         assert done.returncode == 2, done
         assert "只读" in done.stderr and plain(done.stderr), done.stderr
         assert "损坏" not in done.stderr
+    assert names(small_disk) == ["r.qreport"]
+
+
+def test_a_report_on_read_only_media_is_checked_and_exported(small_disk, sample_path, tmp_path):
+    """Reading needs no write: a report on a write-protected stick or CD is checked and
+    exported as the same report in a writable folder is, and nothing appears beside it."""
+    path = small_disk / "r.qreport"
+    shutil.copyfile(sample_path, path)
+    remount_read_only(small_disk)
+    home = tmp_path / "home"
+    here, there = qreport("check", sample_path, home=home), qreport("check", path, home=home)
+    assert there.returncode == here.returncode == 1  # the sample has findings
+    assert there.stdout == here.stdout and there.stderr == ""
+    done = qreport("export", path, "--xlsx", tmp_path / "表.xlsx", home=home)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "表.xlsx").stat().st_size > 0
     assert names(small_disk) == ["r.qreport"]
 
 
