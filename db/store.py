@@ -127,7 +127,7 @@ def _reader(path: Path) -> tuple[sqlite3.Connection, list[str]]:
     with _open_guard:
         live = real in _open_here  # this process has it open: its journals are live
     stray = [] if live else journals.foreign(real)
-    if stray:
+    if stray and journals.foreign(real) == stray:  # asked twice: a live WAL may turn over between reads
         return _read_only(path, immutable=True), [
             f"{path.name} 旁边的 {p.name} 不属于这个文件（可能是文件被替换前留下的），读取时没有用到它。"
             for p in stray]
@@ -143,10 +143,11 @@ def _reader(path: Path) -> tuple[sqlite3.Connection, list[str]]:
             return conn, []
         except sqlite3.OperationalError as exc:
             conn.close()
-            if not getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_FULL", "SQLITE_IOERR")):
+            if not getattr(exc, "sqlite_errorname", "").startswith(_DISK_ERRORS):
                 raise
-            # a full disk has no room for the -shm: nobody can be writing the file either;
-            # what SQLite began beside it is removed, and the main file read as it is
+            # no room for the -shm on a full disk, or no writing after all (a read-only
+            # share): nobody can be writing the file either; what SQLite began beside it
+            # is removed, and the main file read as it is
             for begun in made:
                 with contextlib.suppress(OSError):
                     if begun == shm or not begun.stat().st_size:

@@ -14,7 +14,7 @@ from db.store import ReportFile, ReportFileError
 def test_the_shape_file_is_what_the_migrations_make():
     # regenerate with `python -m db.schema` after adding a migration
     assert schema.SHAPE_FILE.read_text(encoding="utf-8") == schema.shape_module()
-    assert schema_shape.MIGRATIONS == tuple(schema.known_names())
+    assert tuple(schema.known_names()) == schema_shape.MIGRATIONS
     assert schema_shape.APPLICATION_ID == schema.APPLICATION_ID
 
 

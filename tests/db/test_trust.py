@@ -245,3 +245,31 @@ def test_garbage_beside_a_sound_file_changes_nothing(tmp_path, suffix, content):
     with Report.open(path) as report:
         assert report.file.value("students", 2021) == "100"
         assert report.file.integrity() == "ok"
+
+
+# ---------------------------------------------------------------- reading only
+def test_reading_a_file_with_its_own_crash_wal_sees_the_commit_and_changes_nothing(tmp_path):
+    path = make(tmp_path / "r.qreport", "100")
+    crash_after_commit(path, "200")
+    before = {n: digest(tmp_path / n) for n in ("r.qreport", "r.qreport-wal")}
+    with ReportFile.open(path, read_only=True) as f:
+        assert f.notices == [] and f.value("students", 2021) == "200"
+    # the file and its WAL as they were (SQLite may rebuild its index of the WAL, the -shm)
+    assert {n: digest(tmp_path / n) for n in before} == before
+    assert listing(tmp_path) == ["r.qreport", "r.qreport-shm", "r.qreport-wal"]
+
+
+def test_reading_a_file_beside_a_foreign_wal_reads_the_file_alone_and_says_so(tmp_path):
+    path = make(tmp_path / "r.qreport", "100")
+    colleague = tmp_path / "colleague.qreport"
+    with ReportFile.open(path) as f:
+        f.backup_to(colleague)
+    with ReportFile.open(colleague) as f:
+        f.set_value("students", 2021, "300")
+    crash_after_commit(path, "200")
+    shutil.copyfile(colleague, path)
+    before = {n: digest(tmp_path / n) for n in listing(tmp_path)}
+    with ReportFile.open(path, read_only=True) as f:
+        assert len(f.notices) == 1 and "r.qreport-wal" in f.notices[0] and "没有用到" in f.notices[0]
+        assert f.value("students", 2021) == "300"  # the colleague's copy, not a mix
+    assert {n: digest(tmp_path / n) for n in listing(tmp_path)} == before  # nothing moved
