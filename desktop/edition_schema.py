@@ -262,6 +262,13 @@ def parse(source: str, file_id: str | None = None) -> tuple[dict | None, list[Mi
     return data, sorted(mistakes, key=lambda m: m.line)
 
 
+@functools.lru_cache(maxsize=4096)
+def formula(source: str) -> expr.Expr:
+    """expr.parse, once per formula text: the check and the loader read the same formulas
+    (an Expr is immutable, so one is shared)."""
+    return expr.parse(source)
+
+
 def line_of_id(source: str, ident: str) -> int:
     """The line declaring `id = "<ident>"`, or 0."""
     pattern = re.compile(r"^\s*id\s*=\s*[\"']" + re.escape(ident) + r"[\"']")
@@ -374,7 +381,7 @@ class _Checker:
                                    f"{_suggest(str(item), spec.choices)}")
         if spec.type == FORMULA:
             try:
-                expr.parse(value)
+                formula(value)
             except expr.ExprError:
                 self.add(line, f"{where} 的公式“{value}”无法解析（只能用指标 id、数字、+ - * / 和括号）。")
         if spec.name == "years" and len(value) not in (1, 2):
@@ -450,7 +457,7 @@ class _Checker:
                                        f"{REF_NAMES[spec.ref]}。{_suggest(item, known[spec.ref])}")
             elif spec.type == FORMULA and isinstance(value, str):
                 try:
-                    names = expr.parse(value).names
+                    names = formula(value).names
                 except expr.ExprError:
                     continue
                 for name in names:

@@ -644,7 +644,7 @@ def _indicator(raw: dict, in_table: bool, chapter: str | None, table: str = "") 
         if raw.get("places", 0) < 0:
             raise ValueError("places 不能为负数")
         vtype = ValueType(raw["type"], raw.get("unit", ""), raw.get("places"))
-        formula = expr.parse(raw["formula"]) if "formula" in raw else None
+        formula = edition_schema.formula(raw["formula"]) if "formula" in raw else None
         return Indicator(
             id=raw["id"],
             name=raw["name"],
@@ -715,7 +715,7 @@ def _rule(raw: dict, indicators: dict[str, Indicator]) -> Rule:
     if raw["severity"] not in ("error", "warning"):
         raise TemplateError(f"规则“{raw['left']}”：severity 只能是 error 或 warning。")
     try:
-        left, right = expr.parse(raw["left"]), expr.parse(raw["right"])
+        left, right = edition_schema.formula(raw["left"]), edition_schema.formula(raw["right"])
     except expr.ExprError as exc:
         raise TemplateError(f"规则“{raw['left']}”：{exc}") from exc
     rule = Rule(
