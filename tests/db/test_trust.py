@@ -273,3 +273,27 @@ def test_reading_a_file_beside_a_foreign_wal_reads_the_file_alone_and_says_so(tm
         assert len(f.notices) == 1 and "r.qreport-wal" in f.notices[0] and "没有用到" in f.notices[0]
         assert f.value("students", 2021) == "300"  # the colleague's copy, not a mix
     assert {n: digest(tmp_path / n) for n in listing(tmp_path)} == before  # nothing moved
+
+
+def test_reading_while_another_process_edits_uses_its_wal(tmp_path):
+    """Another process (the window) commits and keeps the file open: a read-only opening
+    here judges its WAL live, not foreign, and reads its commits."""
+    path = make(tmp_path / "r.qreport", "100")
+    code = ("import sys\n"
+            "from db import store\n"
+            "f = store.ReportFile.open(sys.argv[1], exclusive=True)\n"
+            "for line in sys.stdin:\n"
+            "    f.set_value('students', 2021, line.strip())\n"
+            "    print('done', flush=True)\n"
+            "f.close()\n")
+    with subprocess.Popen([sys.executable, "-c", code, str(path)], cwd=ROOT, text=True,
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE) as window:
+        for n in range(200, 210):
+            window.stdin.write(f"{n}\n")
+            window.stdin.flush()
+            assert window.stdout.readline().strip() == "done"
+            with ReportFile.open(path, read_only=True) as f:
+                assert f.notices == [] and f.value("students", 2021) == str(n)
+        window.stdin.close()
+        assert window.wait(timeout=30) == 0
+    assert listing(tmp_path) == ["r.qreport"]  # the window's close removed its journals
