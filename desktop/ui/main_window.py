@@ -365,16 +365,22 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ edits and refresh
     def _on_index_changed(self, _index: int) -> None:
-        # QUndoStack emits this after a command's redo()/undo() returned: it is on disk.
-        self._mark_saved()
+        # QUndoStack emits this after a command's redo()/undo() returned, also after one
+        # that failed (and was dropped): "已保存" follows the command's Change instead.
         self.check_timer.start()
 
     def _on_change(self, change: Change) -> None:
         """The one change event: the views re-read what concerns them (they listen too);
         the window retitles, marks the file saved and shows where an undo or redo happened."""
         if change.error is not None:
-            if change.chapter is None:  # a chapter tab says its own failures in place
+            tab = self.chapter_tabs.get(change.chapter or "")
+            if tab is None:
                 self._write_failed(change.error)
+                return
+            # a chapter tab says its own failures in place: show it (an undo pressed
+            # elsewhere would fail unseen), with the file's state in the status bar
+            self.show_tab(tab)
+            self._mark_unsaved()
             return
         if change.kind == "meta":
             self._retitle()
@@ -414,9 +420,12 @@ class MainWindow(QMainWindow):
         self.saved_label.setText(f"已保存 {datetime.now():%H:%M:%S}")
         self.saved_label.setToolTip("每次修改都会立即写入报告文件，无需另行保存。")
 
-    def _write_failed(self, error: Exception) -> None:
+    def _mark_unsaved(self) -> None:
         self.saved_label.setStyleSheet("color: #B3261E;")
         self.saved_label.setText("未保存")
+
+    def _write_failed(self, error: Exception) -> None:
+        self._mark_unsaved()
         text = f"修改未能写入文件：{_sentence(error, self.report.file.path)}文件中仍是原来的内容。"
         self.statusBar().showMessage(text, 15000)
         self._message(QMessageBox.Icon.Warning, "无法保存", text)

@@ -167,3 +167,34 @@ def test_a_workbook_import_updates_every_view(qtbot, window, report_copy, tmp_pa
     model = tab.editor.frame("table", training.id).body.model
     qtbot.waitUntil(lambda: [list(r) for r in model.rows] == [
         *[list(r) for r in training.rows], ["新培训", "5"]])
+
+
+def test_an_undo_of_a_chapter_edit_that_fails_is_said_where_the_user_looks(
+        qtbot, small_disk, monkeypatch, tmp_path):
+    from desktop.report import Report
+    from desktop.ui.main_window import MainWindow, open_locked
+    from tests.disks import fill
+
+    monkeypatch.setenv("QREPORT_HOME", str(tmp_path / "home"))
+    path = small_disk / "报告.qreport"
+    Report.create(path, "测试学校", "2022", 2021).close()
+    report, lock = open_locked(path)
+    window = MainWindow(report, lock=lock, interactive=False)
+    qtbot.addWidget(window)
+    window.show()
+    tab = window.chapter_tabs["teaching"]
+    section = report.file.sections("teaching")[-1]
+    for n in range(60):
+        tab.rename_section(section.id, f"第{n}次：" + "专业建设与课程改革" * 20)
+    assert window.undo_stack.count() == 60
+    filler = fill(small_disk, leave=0)  # the disk fills while the report is open
+    for _ in range(60):  # every undo writes (and logs): one of them finds no room
+        window.show_tab(window.data_tab)  # the user is elsewhere
+        window.undo_action.trigger()
+        if "磁盘空间不足" in tab.message.label.text():
+            break
+    assert "磁盘空间不足" in tab.message.label.text()
+    assert window.tabs.currentWidget() is tab  # shown where it failed
+    assert window.saved_label.text() == "未保存"
+    window.close()
+    filler.unlink()
