@@ -22,13 +22,9 @@ def report_copy(sample_path: Path, tmp_path: Path, monkeypatch) -> Path:
 @pytest.fixture
 def window(qtbot, report_copy):
     """The main window on the sample copy, shown, with the lock held as in real use."""
-    from desktop.ui.main_window import MainWindow, open_locked
+    from tests.desktop.ui.driving import open_window
 
-    report, lock = open_locked(report_copy)
-    win = MainWindow(report, lock=lock, interactive=False)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, report_copy)
     yield win
     win.close()
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import Counter
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from desktop.ui.chapter_tab import ChapterTab
 from desktop.ui.data_table import COL_CUR
+from tests.desktop.ui.driving import open_window, type_at_end
 
 
 def _signals(model) -> list[str]:
@@ -23,20 +23,6 @@ def _signals(model) -> list[str]:
     model.dataChanged.connect(lambda *_: seen.append("dataChanged"))
     model.modelReset.connect(lambda: seen.append("modelReset"))
     return seen
-
-
-def _type_at_end(tab: ChapterTab, section_id: int, words: str) -> None:
-    """Select the section and type Chinese at the end of its text as an input method does."""
-    tab.outline.select(section_id)
-    text = tab.editor.text
-    text.setFocus()
-    cursor = text.textCursor()
-    cursor.movePosition(cursor.MoveOperation.End)
-    text.setTextCursor(cursor)
-    commit = QInputMethodEvent()
-    commit.setCommitString(words)
-    QApplication.sendEvent(text, commit)
-    tab.editor.commit_text()  # what the idle timer does
 
 
 def _type_in_grid(qtbot, window, indicator: str, digits: str) -> None:
@@ -71,7 +57,7 @@ def test_text_and_outline_edits_in_one_chapter_reread_no_other_chapter_nor_the_g
     other_rereads = Counter(other.rereads)
     window.show_tab(mine)
     section = window.report.file.sections("students")[1]
-    _type_at_end(mine, section.id, "新写的一句。")
+    type_at_end(mine, section.id, "新写的一句。")
     qtbot.waitUntil(lambda: window.report.file.section(section.id).text.endswith("新写的一句。"))
     mine.rename_section(section.id, "在校体验（修订）")  # what the outline's editor asks
     qtbot.waitUntil(lambda: mine.outline.model.section(section.id).title == "在校体验（修订）")
@@ -119,7 +105,7 @@ def test_undo_and_redo_of_a_chapter_edit_reach_every_view_of_it_through_the_even
     second.outline.select(section.id)
 
     window.show_tab(tab)
-    _type_at_end(tab, section.id, "又一句。")
+    type_at_end(tab, section.id, "又一句。")
     qtbot.waitUntil(lambda: second.editor.text.toPlainText() == original + "又一句。")
 
     window.show_tab(window.data_tab)  # the user goes elsewhere, then presses 撤销
@@ -172,16 +158,13 @@ def test_a_workbook_import_updates_every_view(qtbot, window, report_copy, tmp_pa
 def test_an_undo_of_a_chapter_edit_that_fails_is_said_where_the_user_looks(
         qtbot, small_disk, monkeypatch, tmp_path):
     from desktop.report import Report
-    from desktop.ui.main_window import MainWindow, open_locked
     from tests.disks import fill
 
     monkeypatch.setenv("QREPORT_HOME", str(tmp_path / "home"))
     path = small_disk / "报告.qreport"
     Report.create(path, "测试学校", "2022", 2021).close()
-    report, lock = open_locked(path)
-    window = MainWindow(report, lock=lock, interactive=False)
-    qtbot.addWidget(window)
-    window.show()
+    window = open_window(qtbot, path)
+    report = window.report
     tab = window.chapter_tabs["teaching"]
     section = report.file.sections("teaching")[-1]
     for n in range(60):

@@ -332,16 +332,13 @@ def test_completeness_counts_the_current_year(data_tab, window):
 
 def test_failed_write_is_not_an_undo_step(qtbot, small_disk, monkeypatch, tmp_path):
     from desktop.report import Report
-    from desktop.ui.main_window import MainWindow, open_locked
+    from tests.desktop.ui.driving import open_window
     from tests.disks import fill
 
     monkeypatch.setenv("QREPORT_HOME", str(tmp_path / "home"))
     path = small_disk / "报告.qreport"
     Report.create(path, "测试学校", "2022", 2021).close()
-    report, lock = open_locked(path)
-    window = MainWindow(report, lock=lock, interactive=False)
-    qtbot.addWidget(window)
-    window.show()
+    window = open_window(qtbot, path)
     model = window.data_tab.model
     index = model.index(model.row_of["graduates"], COL_NOTE)
     filler = fill(small_disk, leave=0)  # the disk fills while the report is open

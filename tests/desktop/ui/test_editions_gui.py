@@ -13,15 +13,11 @@ from desktop.ui.data_table import COL_CUR
 
 @pytest.fixture
 def window_2024(qtbot, tmp_path):
-    from desktop.ui.main_window import MainWindow, open_locked
+    from tests.desktop.ui.driving import open_window
 
     path = tmp_path / "n.qreport"
     Report.new(path, "测试职业学校", "2024", 2025).close()
-    report, lock = open_locked(path)
-    win = MainWindow(report, lock=lock, interactive=False)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, path)
     yield win, path
     win.close()
 

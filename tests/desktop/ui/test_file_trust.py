@@ -103,7 +103,7 @@ def test_an_import_that_does_not_fit_on_the_disk_is_said(qtbot, small_disk, samp
     from desktop import assemble
     from desktop.formats.xlsx import write_xlsx
     from desktop.report import Report
-    from desktop.ui.main_window import MainWindow, open_locked
+    from tests.desktop.ui.driving import open_window
     from tests.disks import fill
 
     book = tmp_path / "book.xlsx"
@@ -111,10 +111,7 @@ def test_an_import_that_does_not_fit_on_the_disk_is_said(qtbot, small_disk, samp
         write_xlsx(assemble.build(sample), book)
     path = small_disk / "empty.qreport"
     Report.create(path, "测试学校", "2022", 2021).close()
-    report, lock = open_locked(path)
-    window = MainWindow(report, lock=lock, interactive=False)
-    qtbot.addWidget(window)
-    window.show()
+    window = open_window(qtbot, path)
     dialog = window.import_excel(book)
     fill(small_disk, leave=0)  # the disk fills while the preview is read
     dialog.accept()

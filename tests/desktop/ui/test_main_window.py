@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPlainTextEdit, QPushButton
 
 from desktop import settings as settings_mod
 from desktop import template as templates
@@ -20,6 +19,7 @@ from desktop.report import Report
 from desktop.ui.data_table import COL_CUR, DataTableTab
 from desktop.ui.export_jobs import KINDS, LOCKED
 from desktop.ui.main_window import MainWindow, open_locked, search, tab_title
+from tests.desktop.ui.driving import type_at_end
 
 TEMPLATE = templates.load("2022")
 TAB_COUNT = len(TEMPLATE.chapters) + 1
@@ -486,16 +486,7 @@ def _type_in_section(window, chapter: str, section_id: int, text: str) -> None:
     """Type at the end of a section's text as an input method commits it, then store it."""
     tab = window.chapter_tabs[chapter]
     window.show_tab(tab)
-    tab.outline.select(section_id)
-    editor = tab.editor.text
-    editor.setFocus()
-    cursor = editor.textCursor()
-    cursor.movePosition(cursor.MoveOperation.End)
-    editor.setTextCursor(cursor)
-    commit = QInputMethodEvent()
-    commit.setCommitString(text)
-    QApplication.sendEvent(editor, commit)
-    tab.editor.commit_text()
+    type_at_end(tab, section_id, text)
 
 
 def test_find_snippet_shows_the_match_after_characters_that_fold_longer(qtbot, window,

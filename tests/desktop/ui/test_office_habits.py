@@ -14,7 +14,7 @@ from desktop import settings as settings_mod
 from desktop.report import Report
 from desktop.search import search
 from desktop.ui.data_table import COL_CUR
-from desktop.ui.main_window import MainWindow, open_locked
+from tests.desktop.ui.driving import open_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -92,9 +92,7 @@ def test_files_are_offered_in_documents_not_in_the_programs_folder(qtbot, tmp_pa
     sample = settings_mod.sample_path()
     sample.parent.mkdir(parents=True)
     write_sample(sample).close()
-    report, lock = open_locked(sample)
-    window = MainWindow(report, lock=lock, interactive=False)
-    qtbot.addWidget(window)
+    window = open_window(qtbot, sample, show=False)
     assert settings_mod.data_dir() not in window.work_folder().parents
     assert window.work_folder() != settings_mod.data_dir()
     dialog = window.new_report()
@@ -115,9 +113,7 @@ def test_files_are_offered_in_documents_not_in_the_programs_folder(qtbot, tmp_pa
 def test_an_empty_report_never_says_checked(qtbot, tmp_path):
     path = tmp_path / "新报告.qreport"
     Report.create(path, "某职业学校", "2022", 2021).close()
-    report, lock = open_locked(path)
-    window = MainWindow(report, lock=lock, interactive=False)
-    qtbot.addWidget(window)
+    window = open_window(qtbot, path, show=False)
     window.run_check()
     assert "检查通过" not in window.dock.summary.text()
     texts = [window.dock.list.item(i).text() for i in range(window.dock.list.count())]
