@@ -7,10 +7,11 @@ names the chapter, the section to show and what changed (its kind), so that chap
 re-reads just that, the grids re-read only when a value changed, and the other chapters
 stay as they are.
 
-Deletions keep the snapshot the file returns and put it back with the same ids, so a later
-command in the stack that names a restored row still finds it. Additions do the same the
-other way round: the first redo creates the row, undo deletes it keeping a snapshot, and a
-second redo restores that snapshot instead of creating a new row with a new id.
+Deletions (`_Deletes`) keep the snapshot the file returns and put it back with the same
+ids, so a later command in the stack that names a restored row still finds it. Additions
+(`_Creates`) do the same the other way round: the first redo creates the row, undo deletes
+it keeping a snapshot, and a second redo restores that snapshot instead of creating a new
+row with a new id.
 
 The tab is held weakly: the stack can outlive a tab (the window rebuilds tabs when a file
 is reopened). A command whose tab is gone still changes the file; nobody is told.
@@ -114,10 +115,54 @@ class ChapterCommand(EditCommand):
         return host
 
 
+class _Creates(ChapterCommand):
+    """Creates a row: the first redo makes it, undo deletes it keeping the snapshot the file
+    returns, a later redo restores that snapshot (same ids)."""
+
+    _snapshot: dict | None = None
+
+    def _create(self) -> None:
+        raise NotImplementedError
+
+    def _delete(self) -> dict:
+        raise NotImplementedError
+
+    def _restore(self, snapshot: dict) -> None:
+        self.file.restore_rows(snapshot)
+
+    def apply(self) -> None:
+        if self._snapshot is None:
+            self._create()
+        else:
+            self._restore(self._snapshot)
+
+    def revert(self) -> None:
+        self._snapshot = self._delete()
+
+
+class _Deletes(ChapterCommand):
+    """Deletes a row with all that hangs on it; undo restores the snapshot (same ids)."""
+
+    _snapshot: dict | None = None
+
+    def _delete(self) -> dict:
+        raise NotImplementedError
+
+    def _restore(self, snapshot: dict) -> None:
+        self.file.restore_rows(snapshot)
+
+    def apply(self) -> None:
+        self._snapshot = self._delete()
+
+    def revert(self) -> None:
+        assert self._snapshot is not None
+        self._restore(self._snapshot)
+
+
 # ---------------------------------------------------------------- outline
 
 
-class AddSection(ChapterCommand):
+class AddSection(_Creates):
     kind = "outline"
 
     def __init__(self, host: Host, parent_id: int, title: str, position: int | None,
@@ -127,18 +172,17 @@ class AddSection(ChapterCommand):
         self.title = title
         self.position = position
         self.section_id: int | None = None
-        self._snapshot: dict | None = None
 
-    def apply(self) -> None:
-        if self._snapshot is None:
-            self.section_id = self.file.add_section(self.parent_id, self.title,
-                                                    position=self.position)
-        else:
-            self.file.restore_section(self._snapshot)
+    def _create(self) -> None:
+        self.section_id = self.file.add_section(self.parent_id, self.title,
+                                                position=self.position)
 
-    def revert(self) -> None:
+    def _delete(self) -> dict:
         assert self.section_id is not None
-        self._snapshot = self.file.delete_section(self.section_id)
+        return self.file.delete_section(self.section_id)
+
+    def _restore(self, snapshot: dict) -> None:
+        self.file.restore_section(snapshot)
 
     def reveal(self, undone: bool) -> int | None:
         return self.parent_id if undone else self.section_id
@@ -172,21 +216,19 @@ class MoveSection(ChapterCommand):
         self.file.move_section(self.section_id, self.old)
 
 
-class DeleteSection(ChapterCommand):
+class DeleteSection(_Deletes):
     kind = "outline"
 
     def __init__(self, host: Host, section_id: int, title: str, then_show: int):
         super().__init__(host, f"删除小节“{title}”" if title else "删除小节")
         self.section_id = section_id
         self.then_show = then_show  # the neighbour shown once the section is gone
-        self._snapshot: dict | None = None
 
-    def apply(self) -> None:
-        self._snapshot = self.file.delete_section(self.section_id)
+    def _delete(self) -> dict:
+        return self.file.delete_section(self.section_id)
 
-    def revert(self) -> None:
-        assert self._snapshot is not None
-        self.file.restore_section(self._snapshot)
+    def _restore(self, snapshot: dict) -> None:
+        self.file.restore_section(snapshot)
 
     def reveal(self, undone: bool) -> int | None:
         return self.section_id if undone else self.then_show
@@ -313,38 +355,28 @@ class SetFields(ChapterCommand):
         self._set(0)
 
 
-class AddTable(ChapterCommand):
+class AddTable(_Creates):
     def __init__(self, host: Host, section_id: int, kind: str, ref: str, after: int):
         super().__init__(host, "插入表格")
         self.section_id, self.table_kind, self.ref, self.after = section_id, kind, ref, after
         self.table_id: int | None = None
-        self._snapshot: dict | None = None
 
-    def apply(self) -> None:
-        if self._snapshot is None:
-            self.table_id = self.file.add_table(self.section_id, self.table_kind, self.ref,
-                                                after=self.after)
-        else:
-            self.file.restore_rows(self._snapshot)
+    def _create(self) -> None:
+        self.table_id = self.file.add_table(self.section_id, self.table_kind, self.ref,
+                                            after=self.after)
 
-    def revert(self) -> None:
+    def _delete(self) -> dict:
         assert self.table_id is not None
-        self._snapshot = self.file.delete_table(self.table_id)
+        return self.file.delete_table(self.table_id)
 
 
-class DeleteTable(ChapterCommand):
-
+class DeleteTable(_Deletes):
     def __init__(self, host: Host, section_id: int, table_id: int):
         super().__init__(host, "删除表格")
         self.section_id, self.table_id = section_id, table_id
-        self._snapshot: dict | None = None
 
-    def apply(self) -> None:
-        self._snapshot = self.file.delete_table(self.table_id)
-
-    def revert(self) -> None:
-        assert self._snapshot is not None
-        self.file.restore_rows(self._snapshot)
+    def _delete(self) -> dict:
+        return self.file.delete_table(self.table_id)
 
 
 class SetTableRows(ChapterCommand):
@@ -378,7 +410,7 @@ class SetTableRows(ChapterCommand):
 NewPhoto = tuple[bytes, str, int, int]
 
 
-class AddFigure(ChapterCommand):
+class AddFigure(_Creates):
     """A figure of photos, or a chart (`chart`: its ChartSpec as JSON, no photos)."""
 
     def __init__(self, host: Host, section_id: int, photos: Sequence[NewPhoto], after: int,
@@ -387,22 +419,18 @@ class AddFigure(ChapterCommand):
         self.section_id, self.after, self.caption, self.chart = section_id, after, caption, chart
         self.photos: Sequence[NewPhoto] | None = photos
         self.figure_id: int | None = None
-        self._snapshot: dict | None = None
 
-    def apply(self) -> None:
-        if self._snapshot is None:
-            assert self.photos is not None
-            self.figure_id = self.file.add_figure(self.section_id, self.caption, self.photos,
-                                                  after=self.after)
-            if self.chart is not None:
-                self.file.set_figure_field(self.figure_id, "chart", self.chart)
-            self.photos = None  # the snapshot holds them from now on
-        else:
-            self.file.restore_rows(self._snapshot)
+    def _create(self) -> None:
+        assert self.photos is not None
+        self.figure_id = self.file.add_figure(self.section_id, self.caption, self.photos,
+                                              after=self.after)
+        if self.chart is not None:
+            self.file.set_figure_field(self.figure_id, "chart", self.chart)
+        self.photos = None  # the snapshot holds them from now on
 
-    def revert(self) -> None:
+    def _delete(self) -> dict:
         assert self.figure_id is not None
-        self._snapshot = self.file.delete_figure(self.figure_id)
+        return self.file.delete_figure(self.figure_id)
 
 
 class _PhotoCommand(ChapterCommand):
@@ -436,33 +464,22 @@ class AddPhotos(_PhotoCommand):
         self._snapshots = [self.file.delete_photo(pid) for pid in self.photo_ids]
 
 
-class DeleteFigure(ChapterCommand):
-
+class DeleteFigure(_Deletes):
     def __init__(self, host: Host, section_id: int, figure_id: int):
         super().__init__(host, "删除图片")
         self.section_id, self.figure_id = section_id, figure_id
-        self._snapshot: dict | None = None
 
-    def apply(self) -> None:
-        self._snapshot = self.file.delete_figure(self.figure_id)
-
-    def revert(self) -> None:
-        assert self._snapshot is not None
-        self.file.restore_rows(self._snapshot)
+    def _delete(self) -> dict:
+        return self.file.delete_figure(self.figure_id)
 
 
-class DeletePhoto(_PhotoCommand):
+class DeletePhoto(_PhotoCommand, _Deletes):
     def __init__(self, host: Host, section_id: int, figure_id: int, photo_id: int):
         super().__init__(host, "删除照片")
         self.section_id, self.figure_id, self.photo_id = section_id, figure_id, photo_id
-        self._snapshot: dict | None = None
 
-    def apply(self) -> None:
-        self._snapshot = self.file.delete_photo(self.photo_id)
-
-    def revert(self) -> None:
-        assert self._snapshot is not None
-        self.file.restore_rows(self._snapshot)
+    def _delete(self) -> dict:
+        return self.file.delete_photo(self.photo_id)
 
 
 class SetPhotoCaption(_PhotoCommand):
