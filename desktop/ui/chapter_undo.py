@@ -53,7 +53,10 @@ class Host(Protocol):
 
 def failure_sentence(change: Change, path) -> str:
     """What a chapter tab says when a command of it failed: what and why, in Chinese."""
-    return f"未能{change.text}：{_reason(change.error, path)}"
+    what = change.text
+    if change.replayed:
+        what = ("撤销" if change.undone else "重做") + f"“{what}”"
+    return f"未能{what}：{_reason(change.error, path)}"
 
 
 def _reason(exc: BaseException | None, path) -> str:

@@ -43,6 +43,7 @@ from desktop.rules import Finding
 from desktop.search import Hit, search, tab_title  # noqa: F401 - search: the window's API
 from desktop.ui import bureau, live_values
 from desktop.ui.chapter_tab import ChapterTab
+from desktop.ui.chapter_undo import failure_sentence
 from desktop.ui.data_table import DataTableTab
 from desktop.ui.export_jobs import KINDS, ExportController
 from desktop.ui.find_dialog import FindDialog
@@ -377,10 +378,15 @@ class MainWindow(QMainWindow):
             if tab is None:
                 self._write_failed(change.error)
                 return
-            # a chapter tab says its own failures in place: show it (an undo pressed
-            # elsewhere would fail unseen), with the file's state in the status bar
-            self.show_tab(tab)
+            # a chapter tab says its own failures in place; an undo or redo pressed
+            # elsewhere would fail unseen: go there (not while a tab is being left: text
+            # stored on leaving it fails in the middle of the switch), and say it below
+            if change.replayed:
+                self.show_tab(tab)
             self._mark_unsaved()
+            where = self.tabs.tabText(self.tab_index(tab))
+            self.statusBar().showMessage(
+                f"{failure_sentence(change, self.report.file.path)}（{where}）", 15000)
             return
         if change.kind == "meta":
             self._retitle()

@@ -176,8 +176,9 @@ def test_an_undo_of_a_chapter_edit_that_fails_is_said_where_the_user_looks(
         window.undo_action.trigger()
         if "磁盘空间不足" in tab.message.label.text():
             break
-    assert "磁盘空间不足" in tab.message.label.text()
+    assert tab.message.label.text().startswith("未能撤销“重命名小节”：磁盘空间不足")
     assert window.tabs.currentWidget() is tab  # shown where it failed
     assert window.saved_label.text() == "未保存"
+    assert "磁盘空间不足" in window.statusBar().currentMessage()
     window.close()
     filler.unlink()
