@@ -11,10 +11,12 @@ document is laid out in a single pass instead of reportlab's multiBuild passes.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop.formats import fonts, pageflow
@@ -129,14 +131,20 @@ def draw_lines(
     *,
     first_is_first: bool = True,
 ) -> None:
-    """Draw broken lines into a box `width` wide whose top edge is at y=`top`."""
-    tx = canv.beginText()
-    tx.setFont(style.font, style.size, style.leading)
+    """Draw broken lines into a box `width` wide whose top edge is at y=`top`.
+
+    The text operators are written here in one pass per line (`_Encoder`), as reportlab's
+    text object would write them, without its per-call formatting and width sums.
+    """
+    enc = _encoder(canv, style.font)
+    tf = f" {fp_str(style.size)} Tf {fp_str(style.leading)} TL"  # after a subset's name
+    code = ["BT", "1 0 0 1 0 0 Tm"]
     if style.color:
-        tx.setFillColorRGB(*style.color)
+        code.append(f"{fp_str(*style.color)} rg")
     avail = width - style.left_indent - style.right_indent
     y = top - style.leading / 2 - EM_CENTRE * style.size
     spacing_now = 0.0
+    subset_now = -1
     at: tuple[float, float] | None = None
     for i, line in enumerate(lines):
         indent = style.first_indent if (i == 0 and first_is_first) else 0.0
@@ -159,18 +167,83 @@ def draw_lines(
             x += extra
         # Relative moves (Td) instead of a text matrix per line: fewer numbers to format.
         if at is None:
-            tx.setTextOrigin(x, y)
+            code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
         else:
-            tx.moveCursor(x - at[0], at[1] - y)
+            code.append(f"{fp_str(x - at[0], -(at[1] - y))} Td")
         at = (x, y)
         for text, stretch in runs:
             want = spacing if stretch else 0.0
             if want != spacing_now:
-                tx.setCharSpace(want)
+                code.append(f"{fp_str(want)} Tc")
                 spacing_now = want
-            tx.textOut(text)
+            ops = []
+            for subset, raw in enc.runs(text):
+                if subset != subset_now:
+                    ops.append(enc.name(subset) + tf)
+                    subset_now = subset
+                ops.append(f"({escapePDF(raw)}) Tj")
+            code.append(" ".join(ops))
         y -= style.leading
-    canv.drawText(tx)
+    code.append("ET")
+    canv._code.append(" ".join(code))
+
+
+_SAME = re.compile(r"(.)\1*", re.S)  # a run of one character
+
+
+class _Encoder:
+    """Text in one TrueType font as (subset, bytes) runs of the PDF being written.
+
+    reportlab embeds a TrueType font as subsets of 256 characters and assigns each
+    character its subset and byte when first drawn (`TTFont.splitString`); after that the
+    two are looked up here with str.translate, in C, a line at a time.
+    """
+
+    def __init__(self, canv: Canvas, font_name: str) -> None:
+        from reportlab.pdfbase.pdfmetrics import getFont
+
+        self.font = getFont(font_name)
+        self.doc = canv._doc
+        self.known: set[str] = set()
+        self.subset: dict[int, str] = {}  # code point -> chr(subset)
+        self.byte: dict[int, str] = {}  # code point -> chr(byte in the subset)
+        self.names: dict[int, str] = {}
+
+    def runs(self, text: str) -> list[tuple[int, bytes]]:
+        if not text:
+            return []
+        if not self.known.issuperset(text):
+            self._learn(text)
+        subsets = text.translate(self.subset)
+        raw = text.translate(self.byte).encode("latin-1")
+        first = subsets[0]
+        if subsets.count(first) == len(subsets):
+            return [(ord(first), raw)]
+        return [(ord(m.group()[0]), raw[m.start():m.end()]) for m in _SAME.finditer(subsets)]
+
+    def _learn(self, text: str) -> None:
+        self.font.splitString(text, self.doc)  # assigns new characters, in reportlab's order
+        assigned = self.font.state[self.doc].assignments
+        for ch in set(text) - self.known:
+            code = ord(ch)
+            n = assigned.get(32 if code == 0xA0 else code, 0)  # 0: the font lacks it (.notdef)
+            self.subset[code] = chr(n >> 8)
+            self.byte[code] = chr(n & 0xFF)
+            self.known.add(ch)
+
+    def name(self, subset: int) -> str:
+        name = self.names.get(subset)
+        if name is None:
+            name = self.names[subset] = self.font.getSubsetInternalName(subset, self.doc)
+        return name
+
+
+def _encoder(canv: Canvas, font: str) -> _Encoder:
+    encoders = canv.__dict__.setdefault("_text_encoders", {})
+    enc = encoders.get(font)
+    if enc is None or enc.doc is not canv._doc:
+        enc = encoders[font] = _Encoder(canv, font)
+    return enc
 
 
 def _stretch_runs(text: str) -> list[tuple[str, bool]]:
