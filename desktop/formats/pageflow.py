@@ -212,7 +212,6 @@ def build(canv, frame: Frame, templates: list[PageTemplate], story: list) -> Non
             template, next_template = next_template, None
         page_open = False
 
-    postponed: set[int] = set()
     while story:
         if not page_open:
             begin_page()
@@ -231,7 +230,7 @@ def build(canv, frame: Frame, templates: list[PageTemplate], story: list) -> Non
             parts = _keep_together(f, frame)
             if parts is None:
                 story.append(f)
-                postponed_check(postponed, f)
+                postponed_check(f)
                 end_page()
             else:
                 story.extend(reversed(parts))
@@ -245,7 +244,7 @@ def build(canv, frame: Frame, templates: list[PageTemplate], story: list) -> Non
                 page_blocks += 1
                 story.extend(reversed(parts[1:]))
             else:
-                postponed_check(postponed, f)
+                postponed_check(f)
                 story.append(f)
                 end_page()
     if page_open:
@@ -253,11 +252,12 @@ def build(canv, frame: Frame, templates: list[PageTemplate], story: list) -> Non
     canv.save()
 
 
-def postponed_check(postponed: set[int], f) -> None:
-    """A block moved to a new page twice fits no page."""
-    if id(f) in postponed:
+def postponed_check(f) -> None:
+    """A block moved to a new page twice fits no page.  (Marked on the block itself: the
+    id of a block split and dropped may come back as the id of a new one.)"""
+    if getattr(f, "_postponed", False):
         raise LayoutError(f"{f!r} is too large for any page")
-    postponed.add(id(f))
+    f._postponed = True
 
 
 def _keep_together(f: KeepTogether, frame: Frame) -> list | None:
