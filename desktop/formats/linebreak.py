@@ -18,6 +18,7 @@ Pure Python: the caller provides the advance width of a character.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -55,34 +56,51 @@ class Line:
     last: bool  # ends the paragraph or a hard break: never justified
 
 
+class _Classes(dict):
+    """Code point -> its class for `break_points`, filled as characters are met:
+    w/n wide/narrow, A/a may not start a line (wide/narrow), Z/z may not end one, s space."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if _is_space(ch):
+            k = "s"
+        elif ch in NO_START:
+            k = "A" if is_wide(ch) else "a"
+        elif ch in NO_END:
+            k = "Z" if is_wide(ch) else "z"
+        else:
+            k = "w" if is_wide(ch) else "n"
+        self[code] = k
+        return k
+
+
+_CLASSES = _Classes()
+# A break before a position (between the classes of the characters on either side): never
+# before A/a nor after Z/z; at spaces unless the next visible character is A/a (or, group
+# "sp", the last one before the spaces is Z/z: checked by the caller); else where a wide
+# character is on either side.  Every alternative is empty, so each match is a position.
+_BREAK = re.compile(
+    r"(?<=[^Zz])(?=s+(?:[^Aas]|$))"
+    r"|(?P<sp>(?<=s)(?=[^sAa]))"
+    r"|(?<=[wA])(?=[^Aas])"
+    r"|(?<=[^Zzs])(?=[wZ])"
+)
+
+
 def break_points(text: str) -> list[int]:
     """Indices i (0 < i < len) before which a line may break, in increasing order."""
-    n = len(text)
-    points: list[int] = []
-    for i in range(1, n):
-        a = text[i - 1]
-        b = text[i]
-        if b in NO_START or a in NO_END:
-            continue
-        if _is_space(b):
-            # A break at a space is fine unless the next visible character may not start
-            # a line ("word ，" must not leave "，" at the start of the next line).
-            j = i
-            while j < n and _is_space(text[j]):
-                j += 1
-            if j < n and text[j] in NO_START:
-                continue
-            points.append(i)
-        elif _is_space(a):
+    k = text.translate(_CLASSES)
+    points = []
+    for m in _BREAK.finditer(k):
+        i = m.start()
+        if m.lastgroup == "sp":
+            # after spaces: not if the text before them ends with a NO_END character
             j = i - 1
-            while j >= 0 and _is_space(text[j]):
+            while j >= 0 and k[j] == "s":
                 j -= 1
-            if j >= 0 and text[j] in NO_END:
+            if j >= 0 and k[j] in "Zz":
                 continue
-            points.append(i)
-        elif is_wide(a) or is_wide(b):
-            points.append(i)
-        # else: inside a run of narrow characters (a number, a word): no break
+        points.append(i)
     return points
 
 
@@ -144,7 +162,8 @@ def _fill(
             piece = piece.lstrip(" \u3000")  # no line starts with a space
             if not piece:
                 continue
-        w = sum(map(advance, piece))
+        # (one character: its advance, exactly what the sum would give, without the call)
+        w = advance(piece) if len(piece) == 1 else sum(map(advance, piece))
         limit = width_for(len(out))
         if cur_w + w <= limit + _FUZZ:
             cur.append(piece)

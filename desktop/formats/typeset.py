@@ -47,7 +47,15 @@ class TextStyle:
     color: tuple[float, float, float] | None = None
 
     def but(self, **changes) -> TextStyle:
-        return replace(self, **changes)
+        # the same few variants are asked for once per table cell: made once each
+        key = (self, *sorted(changes.items()))
+        style = _VARIANTS.get(key)
+        if style is None:
+            style = _VARIANTS[key] = replace(self, **changes)
+        return style
+
+
+_VARIANTS: dict[tuple, TextStyle] = {}
 
 
 class Typesetter:
@@ -68,8 +76,7 @@ class Typesetter:
         control characters go, and characters without a glyph become MISSING_MARK (and are
         reported)."""
         face = self.face(font)
-        bad = [ch for ch in set(text) if not face.has(ch)]
-        if not bad:
+        if face.cmap.keys() >= set(map(ord, text)):
             return text
         out = []
         for ch in text:
@@ -246,6 +253,20 @@ def _encoder(canv: Canvas, font: str) -> _Encoder:
     return enc
 
 
+class _Stretchy(dict):
+    """Code point -> "1" for a character justification may put space beside (a wide one,
+    or a space), "0" for the others; filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        k = self[code] = "1" if (ch == " " or is_wide(ch)) else "0"
+        return k
+
+
+_STRETCHY = _Stretchy()
+_TIGHT = re.compile("00+")  # characters set without added space between them
+
+
 def _stretch_runs(text: str) -> list[tuple[str, bool]]:
     """The line cut where justification may add space after a character (True) or not.
 
@@ -255,17 +276,19 @@ def _stretch_runs(text: str) -> list[tuple[str, bool]]:
     n = len(text)
     if n <= 1:
         return [(text, True)]
-    flags = []
-    for k in range(n - 1):
-        a, b = text[k], text[k + 1]
-        flags.append(is_wide(a) or is_wide(b) or a == " " or b == " ")
-    flags.append(flags[-1])  # the last character: whatever keeps the run going
     runs: list[tuple[str, bool]] = []
-    start = 0
-    for k in range(1, n + 1):
-        if k == n or flags[k] != flags[start]:
-            runs.append((text[start:k], flags[start]))
-            start = k
+    start = 0  # where the current stretchy run began
+    for m in _TIGHT.finditer(text.translate(_STRETCHY)):
+        # no space after any of them but the last, which the next character decides
+        # (the text's last character goes with the gap before it)
+        p, q = m.span()
+        end = n if q == n else q - 1
+        if p > start:
+            runs.append((text[start:p], True))
+        runs.append((text[p:end], False))
+        start = end
+    if start < n:
+        runs.append((text[start:], True))
     return runs
 
 
