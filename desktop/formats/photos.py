@@ -41,8 +41,56 @@ class _Photo:
         return w / h if h else _PLACEHOLDER_ASPECT
 
 
+def _jpeg_header(data: bytes) -> tuple[int, int, int] | None:
+    """(width, height, colour components) of a JPEG laid out as Pillow writes them (our
+    importer's photos: JFIF, quantisation and Huffman tables, a baseline or progressive
+    8-bit frame, then the scan), or None for anything else, which Pillow then looks at.
+    Reading two numbers needs neither Pillow's import nor its decoder (~20 ms of an
+    export); a header Pillow would refuse is never accepted here."""
+    if data[:4] != b"\xff\xd8\xff\xe0":
+        return None
+    i, n = 2, len(data)
+    frame = None
+    while i + 4 <= n:
+        marker = data[i + 1] if data[i] == 0xFF else None
+        length = int.from_bytes(data[i + 2:i + 4], "big")
+        end = i + 2 + length
+        if length < 2 or end > n:
+            return None
+        body = data[i + 4:end]
+        if marker == 0xDA:  # start of scan: the headers are complete
+            return frame
+        if marker == 0xE0:
+            if i != 2 or not body.startswith(b"JFIF\0") or len(body) < 14:
+                return None
+        elif marker == 0xDB:  # quantisation tables, as Pillow checks them
+            k = 0
+            while k < len(body):
+                k += 1 + (64 if body[k] < 16 else 128)
+            if k != len(body):
+                return None
+        elif marker in (0xC0, 0xC1, 0xC2):  # baseline, extended, progressive
+            if frame is not None or len(body) < 6:
+                return None
+            bits, components = body[0], body[5]
+            height = int.from_bytes(body[1:3], "big")
+            width = int.from_bytes(body[3:5], "big")
+            if bits != 8 or components not in (1, 3, 4) or len(body) != 6 + 3 * components:
+                return None
+            if not (width and height):
+                return None
+            frame = (width, height, components)
+        elif marker not in (0xC4, 0xDD):  # Huffman tables, restart interval
+            return None
+        i = end
+    return None
+
+
 def probe(data: bytes) -> tuple[int, int] | None:
     """Pixel size without decoding the image, or None if Pillow cannot read it."""
+    header = _jpeg_header(data)
+    if header is not None:
+        return header[0], header[1]
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -54,15 +102,14 @@ def probe(data: bytes) -> tuple[int, int] | None:
 
 def for_print(data: bytes, width_pt: float, height_pt: float) -> bytes | None:
     """JPEG bytes of the photo sized for `width_pt`×`height_pt` at DPI, or None if unreadable."""
+    if _kept_as_is(data, width_pt, height_pt):
+        return data
     from PIL import Image, UnidentifiedImageError
 
-    target = (max(1, round(width_pt / 72 * DPI)), max(1, round(height_pt / 72 * DPI)))
+    target = _target(width_pt, height_pt)
     try:
         with Image.open(io.BytesIO(data)) as im:
-            small = (im.size[0] <= target[0] * 1.25 and im.size[1] <= target[1] * 1.25) or (
-                len(data) <= BYTES_PER_PIXEL * target[0] * target[1]
-            )
-            if im.format == "JPEG" and im.mode in ("RGB", "L") and small:
+            if im.format == "JPEG" and im.mode in ("RGB", "L") and _small(data, im.size, target):
                 return data
             if im.format == "JPEG":
                 im.draft("RGB", target)  # let libjpeg decode at 1/2, 1/4 or 1/8 size
@@ -74,6 +121,24 @@ def for_print(data: bytes, width_pt: float, height_pt: float) -> bytes | None:
             return out.getvalue()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
+
+
+def _target(width_pt: float, height_pt: float) -> tuple[int, int]:
+    return max(1, round(width_pt / 72 * DPI)), max(1, round(height_pt / 72 * DPI))
+
+
+def _small(data: bytes, size: tuple[int, int], target: tuple[int, int]) -> bool:
+    """About the printed size already, in pixels or in bytes."""
+    return (size[0] <= target[0] * 1.25 and size[1] <= target[1] * 1.25) or (
+        len(data) <= BYTES_PER_PIXEL * target[0] * target[1])
+
+
+def _kept_as_is(data: bytes, width_pt: float, height_pt: float) -> bool:
+    """A grey or colour JPEG (Pillow's L and RGB) already about the printed size, seen
+    from its header alone."""
+    header = _jpeg_header(data)
+    return (header is not None and header[2] in (1, 3)
+            and _small(data, header[:2], _target(width_pt, height_pt)))
 
 
 def _flatten(im):
@@ -261,8 +326,19 @@ def _row_height(group: list[_Photo], room: float, max_height: float, min_slot: f
 
 
 def _for_print_all(jobs: list[tuple[bytes, float, float]]) -> list[bytes | None]:
-    if len(jobs) <= 1:
-        return [for_print(*job) for job in jobs]
-    workers = min(len(jobs), os.cpu_count() or 1, 4)
+    done: list[bytes | None] = [None] * len(jobs)
+    todo = []
+    for k, (data, w, h) in enumerate(jobs):
+        if _kept_as_is(data, w, h):
+            done[k] = data
+        else:
+            todo.append(k)
+    if len(todo) <= 1:
+        for k in todo:
+            done[k] = for_print(*jobs[k])
+        return done
+    workers = min(len(todo), os.cpu_count() or 1, 4)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda job: for_print(*job), jobs))
+        for k, out in zip(todo, pool.map(lambda k: for_print(*jobs[k]), todo), strict=True):
+            done[k] = out
+    return done
