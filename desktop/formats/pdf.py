@@ -68,12 +68,16 @@ def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> 
     propagates unchanged.
     """
     from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc
 
     # One PDF at a time: reportlab keeps global state (rl_config, registered fonts), and
     # the GUI may start the table-only export while the full one is still running.
     with _build_lock:
         saved_a85 = rl_config.useA85
         rl_config.useA85 = 0  # binary streams: ASCII85 would make photos 25% larger
+        # zlib's fastest level: the sample's streams compress in 12 ms instead of 22 ms,
+        # and its PDF grows by 4.5 % (856 → 895 KB; its photos are JPEG, not deflated)
+        pdfdoc.PDFZCompress.encode = _deflate_fast
         try:
             builder = _Builder(doc)
 
@@ -86,6 +90,7 @@ def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> 
             pages = write_atomically(out, build)
         finally:
             rl_config.useA85 = saved_a85
+            del pdfdoc.PDFZCompress.encode
     ts = builder.ts
     return PdfResult(pages=pages, missing_chars=sorted(ts.missing), warnings=list(ts.warnings),
                      layout=None if table_only else _layout_of(builder, pages))
@@ -111,8 +116,14 @@ def layout(doc: Document) -> PdfLayout:
 
     with _build_lock:
         builder = _Builder(doc)
-        pages = builder.build(io.BytesIO(), table_only=False)
+        pages = builder.build(io.BytesIO(), table_only=False, compress=False)  # bytes unused
     return _layout_of(builder, pages)
+
+
+def _deflate_fast(data: bytes | str) -> bytes:
+    import zlib
+
+    return zlib.compress(data.encode("utf-8") if isinstance(data, str) else data, 1)
 
 
 def _layout_of(builder: _Builder, pages: int) -> PdfLayout:
@@ -159,7 +170,7 @@ class _Builder:
 
     # -- document ---------------------------------------------------------------------
 
-    def build(self, path, *, table_only: bool) -> int:
+    def build(self, path, *, table_only: bool, compress: bool = True) -> int:
         """Lay out and write to `path` (a path or a binary file object); the page count."""
         from reportlab import rl_config
 
@@ -179,7 +190,7 @@ class _Builder:
             str(path) if isinstance(path, pathlib.Path) else path,
             pagesize=(PAGE_W, PAGE_H),
             invariant=rl_config.invariant,
-            pageCompression=rl_config.pageCompression,
+            pageCompression=rl_config.pageCompression if compress else 0,
             initialFontName=fonts.SONG,  # else the canvas starts with (unembedded) Helvetica
             initialFontSize=12,
             initialLeading=18,
