@@ -137,8 +137,11 @@ def draw_lines(
     top: float,
     *,
     first_is_first: bool = True,
+    origin: tuple[float, float] | None = None,
 ) -> None:
-    """Draw broken lines into a box `width` wide whose top edge is at y=`top`.
+    """Draw broken lines into a box `width` wide whose top edge is at y=`top`; with
+    `origin`, the box's bottom left is there instead of at (0, 0), and the text state is
+    left as it was found (no saved state around it to restore it).
 
     The text operators are written here in one pass per line (`_Encoder`), as reportlab's
     text object would write them, without its per-call formatting and width sums.
@@ -174,7 +177,10 @@ def draw_lines(
             x += extra
         # Relative moves (Td) instead of a text matrix per line: fewer numbers to format.
         if at is None:
-            code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+            if origin is None:
+                code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+            else:
+                code.append(f"1 0 0 1 {fp_str(x + origin[0], y + origin[1])} Tm")
         else:
             code.append(f"{fp_str(x - at[0], -(at[1] - y))} Td")
         at = (x, y)
@@ -191,6 +197,8 @@ def draw_lines(
                 ops.append(f"({escapePDF(raw)}) Tj")
             code.append(" ".join(ops))
         y -= style.leading
+    if origin is not None and spacing_now:
+        code.append("0 Tc")  # character spacing outlives ET
     code.append("ET")
     canv._code.append(" ".join(code))
 
@@ -391,6 +399,16 @@ class TextBlock(Flowable):
 
     def getSpaceAfter(self):
         return self._space_after
+
+    def drawOn(self, canv, x, y, _sW=0.0):
+        if self.heading is not None or self.style.color:
+            super().drawOn(canv, x, y, _sW)  # a bookmark is placed in the block's own space
+            return
+        # Most blocks (table cells above all) need no coordinate system of their own: the
+        # text is placed at (x, y) directly, without a saved state and a translation each.
+        lines = self.lines_for(self.width)
+        draw_lines(canv, lines, self.style, self.width, self.height,
+                   first_is_first=self._first_is_first, origin=(x, y))
 
     def draw(self):
         canv = self.canv
