@@ -18,11 +18,14 @@ Pure Python: the caller provides the advance width of a character.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 # May not begin a line: closing punctuation and marks that belong to what precedes them.
 # The first line is the rule as published (GB/T 15834 and common 避头尾 lists), the
@@ -140,9 +143,15 @@ def _fill(
     def width_for(index: int) -> float:
         return widths[index] if index < len(widths) else widths[-1]
 
-    # Unbreakable pieces between consecutive break points.
+    # Unbreakable pieces between consecutive break points, and their widths (a sum over
+    # the characters in order, as everywhere: the same numbers to the last bit).
     bounds = [0, *break_points(text), len(text)]
     pieces = [text[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
+    char_w = list(map(advance, text))
+    if len(pieces) == len(text):
+        piece_w = char_w
+    else:
+        piece_w = [char_w[a] if b - a == 1 else sum(char_w[a:b]) for a, b in itertools.pairwise(bounds)]
 
     cur: list[str] = []
     cur_w = 0.0
@@ -157,13 +166,26 @@ def _fill(
         cur = []
         cur_w = 0.0
 
-    for piece in pieces:
-        if not cur:
-            piece = piece.lstrip(" \u3000")  # no line starts with a space
-            if not piece:
+    k, n = 0, len(pieces)
+    while k < n:
+        if cur:
+            # Inside a line: the pieces that still fit, found at once (running widths in
+            # C, then a binary search; the widths are never negative).
+            fit = list(accumulate(piece_w[k:k + 64], initial=cur_w))
+            m = bisect_right(fit, width_for(len(out)) + _FUZZ, 1) - 1
+            if m:
+                cur.extend(pieces[k:k + m])
+                cur_w = fit[m]
+                k += m
                 continue
-        # (one character: its advance, exactly what the sum would give, without the call)
-        w = advance(piece) if len(piece) == 1 else sum(map(advance, piece))
+        piece, w = pieces[k], piece_w[k]
+        k += 1
+        if not cur:
+            bare = piece.lstrip(" \u3000")  # no line starts with a space
+            if not bare:
+                continue
+            if len(bare) != len(piece):
+                piece, w = bare, sum(map(advance, bare))
         limit = width_for(len(out))
         if cur_w + w <= limit + _FUZZ:
             cur.append(piece)
