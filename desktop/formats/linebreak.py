@@ -84,26 +84,22 @@ _CLASSES = _Classes()
 # character is on either side.  Every alternative is empty, so each match is a position.
 _BREAK = re.compile(
     r"(?<=[^Zz])(?=s+(?:[^Aas]|$))"
-    r"|(?P<sp>(?<=s)(?=[^sAa]))"
     r"|(?<=[wA])(?=[^Aas])"
     r"|(?<=[^Zzs])(?=[wZ])"
 )
+_AFTER_SPACES = re.compile(r"(?<=s)(?=[^sAa])")
 
 
 def break_points(text: str) -> list[int]:
     """Indices i (0 < i < len) before which a line may break, in increasing order."""
     k = text.translate(_CLASSES)
-    points = []
-    for m in _BREAK.finditer(k):
-        i = m.start()
-        if m.lastgroup == "sp":
-            # after spaces: not if the text before them ends with a NO_END character
-            j = i - 1
-            while j >= 0 and k[j] == "s":
-                j -= 1
-            if j >= 0 and k[j] in "Zz":
-                continue
-        points.append(i)
+    points = [m.start() for m in _BREAK.finditer(k)]
+    if "s" in k:
+        # after spaces: not if the text before them ends with a NO_END character
+        after = [i for i in (m.start() for m in _AFTER_SPACES.finditer(k))
+                 if k[:i].rstrip("s")[-1:] not in ("Z", "z")]
+        if after:
+            points = sorted(points + after)
     return points
 
 

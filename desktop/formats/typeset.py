@@ -232,14 +232,18 @@ class _Encoder:
         subsets = text.translate(self.subset)
         raw = text.translate(self.byte).encode("latin-1")
         first = subsets[0]
-        if subsets.count(first) == len(subsets):
+        if subsets == first * len(subsets):  # one subset: the usual case
             return [(ord(first), raw)]
         return [(ord(m.group()[0]), raw[m.start():m.end()]) for m in _SAME.finditer(subsets)]
 
     def _learn(self, text: str) -> None:
-        self.font.splitString(text, self.doc)  # assigns new characters, in reportlab's order
+        # reportlab assigns new characters in the order they are first met: hand it just
+        # those, in that order
+        known = self.known
+        new = "".join(ch for ch in dict.fromkeys(text) if ch not in known)
+        self.font.splitString(new, self.doc)
         assigned = self.font.state[self.doc].assignments
-        for ch in set(text) - self.known:
+        for ch in new:
             code = ord(ch)
             n = assigned.get(32 if code == 0xA0 else code, 0)  # 0: the font lacks it (.notdef)
             self.subset[code] = chr(n >> 8)
