@@ -99,7 +99,8 @@ class FindingsDock(QDockWidget):
         layout.addLayout(top)
         layout.addWidget(self.list, 1)
         self.setWidget(body)
-        self.set_findings([])
+        # until the first check has run: never 检查通过 before anything was checked
+        self.summary.setText("正在检查…")
 
     def set_findings(self, findings: list[Finding], unfinished: str = "") -> None:
         """Replace the list, keeping the picked finding selected when it is still there.

@@ -123,6 +123,15 @@ def test_an_empty_report_never_says_checked(qtbot, tmp_path):
     window.close()
 
 
+def test_the_panel_says_checking_until_the_first_check_has_run(qtbot, report_copy):
+    window = open_window(qtbot, report_copy, show=False)  # the check waits for its timer
+    assert window.dock.summary.text() == "正在检查…"
+    assert window.dock.list.count() == 0
+    qtbot.waitUntil(lambda: window.dock.summary.text() != "正在检查…")
+    assert window.findings and "检查通过" not in window.dock.summary.text()  # the seed's errors
+    window.close()
+
+
 def test_a_soft_line_break_shows_as_a_break_and_is_not_rewritten(window, qtbot, report_copy):
     tab = window.chapter_tabs["students"]
     section = window.report.file.sections("students")[1]
