@@ -7,6 +7,9 @@
 - edit latency: in-process, the data-table model's setData for 500 edits on the full main
   window, timed until it returned (parse, undo command, one committed transaction, the
   window's synchronous refresh);
+- chapter text latency: in-process, 500 commits of typed text in a chapter (an input
+  method's commit, then what the idle timer does), CPU time until every view that listens
+  to the change event has done its part;
 - memory: the peak resident set (ru_maxrss) of one smoke process (Unix only).
 
     python benchmarks/bench_gui.py [RUNS] [--display]
@@ -87,6 +90,51 @@ def edit_latency(sample: Path) -> tuple[list[float], list[float]]:
     return times, checks
 
 
+def chapter_text_latency(sample: Path) -> tuple[list[float], list[float]]:
+    """CPU seconds per committed stretch of typing in a chapter, on the full main window,
+    and per switch to another chapter and back after typing."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.app import application
+    from desktop.ui.main_window import MainWindow, open_locked
+
+    app = application()
+    report, lock = open_locked(sample)
+    window = MainWindow(report, lock=lock, interactive=False)
+    window.show()
+    tab = window.chapter_tabs[report.template.chapters[1].id]
+    window.show_tab(tab)
+    tab.outline.select(report.file.sections(tab.chapter.id)[1].id)
+    app.processEvents()
+    text = tab.editor.text
+    text.setFocus()
+    times = []
+    for n in range(EDITS):
+        commit = QInputMethodEvent()
+        commit.setCommitString(f"第{n}句。")
+        QApplication.sendEvent(text, commit)
+        start = time.process_time()
+        tab.editor.commit_text()
+        times.append(time.process_time() - start)
+        if n % 50 == 0:
+            app.processEvents()
+    # going to another chapter and back after typing: nothing of it needs re-reading
+    other = window.chapter_tabs[report.template.chapters[2].id]
+    switches = []
+    for n in range(50):
+        commit = QInputMethodEvent()
+        commit.setCommitString(f"又{n}句。")
+        QApplication.sendEvent(text, commit)
+        tab.editor.commit_text()
+        start = time.process_time()
+        window.show_tab(other)
+        window.show_tab(tab)
+        switches.append(time.process_time() - start)
+    window.close()
+    return times, switches
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -106,12 +154,19 @@ def main(runs: int = 10, display: bool = False) -> None:
     shutil.copyfile(sample, edit_copy)
     os.environ["QREPORT_HOME"] = str(tmp / "home")
     edits, checks = edit_latency(edit_copy)
+    shutil.copyfile(sample, edit_copy)
+    texts, switches = chapter_text_latency(edit_copy)
 
     print(summary("gui --smoke, whole process", wall))
     print(summary("gui --smoke, start to window shown", reported))
     print(f"{'edit committed (setData, ' + str(EDITS) + ' edits)':<38} "
           f"p50 {percentile(edits, 0.5) * 1000:6.2f} ms   p99 {percentile(edits, 0.99) * 1000:6.2f} ms"
           f"   max {max(edits) * 1000:6.2f} ms")
+    print(f"{'chapter text committed (CPU, ' + str(EDITS) + ')':<38} "
+          f"p50 {percentile(texts, 0.5) * 1000:6.2f} ms   p99 {percentile(texts, 0.99) * 1000:6.2f} ms"
+          f"   max {max(texts) * 1000:6.2f} ms")
+    print(f"{'to another chapter and back (CPU, 50)':<38} "
+          f"median {statistics.median(switches) * 1000:6.2f} ms")
     print(f"{'findings check (rules.check)':<38} median {statistics.median(checks) * 1000:6.2f} ms")
     if memory is not None:
         print(f"{'peak memory, smoke process':<38} {memory:7.0f} MB")
