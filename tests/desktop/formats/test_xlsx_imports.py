@@ -82,3 +82,13 @@ def test_pillow_still_loads_after_openpyxl_was_loaded_without_it(tmp_path):
     assert done.returncode == 0, done.stderr
     # openpyxl came without Pillow; the photo code then loads Pillow and reads the picture
     assert done.stdout.split("\n")[:2] == ["False True", "(120, 40)"]
+
+
+def test_the_window_process_keeps_pillow_for_openpyxl():
+    # in the window other threads may import Pillow for photos at any moment: nothing is hidden
+    code = ("import PySide6.QtCore, desktop.formats.xlsx, openpyxl.drawing.image as pictures\n"
+            "print(pictures.PILImage is not False)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
