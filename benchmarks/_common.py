@@ -30,16 +30,21 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-_compiled = False
+_compiled: set[Path] = set()
+
+
+def compile_trees(*trees: Path) -> None:
+    """Compile the project's code in each checkout once, as an installed copy has it."""
+    for tree in trees:
+        if tree not in _compiled:
+            for package in ("desktop", "db"):
+                compileall.compile_dir(tree / package, quiet=1)
+            _compiled.add(tree)
 
 
 def with_bytecode(env: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for a measured process: the tree compiled, bytecode allowed."""
-    global _compiled
-    if not _compiled:
-        for folder in ("desktop", "db"):
-            compileall.compile_dir(ROOT / folder, quiet=1)
-        _compiled = True
+    """The environment for a measured process: this tree compiled, bytecode allowed."""
+    compile_trees(ROOT)
     base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return dict(base, **(env or {}))
 
@@ -75,12 +80,14 @@ def median_ms(values: list[float]) -> float:
     return statistics.median(values) * 1000
 
 
-def export_and_import(flag: str, suffix: str, runs: int, edition: str = "2022"
-                      ) -> dict[str, list[tuple[float, float]]]:
+def export_and_import(flag: str, suffix: str, runs: int, edition: str = "2022",
+                      before: Path | None = None) -> dict[str, list[tuple[float, float]]]:
     """The sample exported with `flag` (--xlsx, --docx) and that file imported into a new
     report of its edition, as whole processes, alternating run by run with the start-up alone
-    (`import desktop.cli`) so that a change in the machine's load touches all three alike.
-    Returns (wall, CPU) seconds per run for "start-up", "export" and "import"."""
+    (`import desktop.cli`) so that a change in the machine's load touches all of them alike.
+    `before`: another checkout (`git archive <commit> | tar -x -C TREE`) run the same way in
+    the same loop, importing the same file. Returns (wall, CPU) seconds per run for
+    "start-up", "export", "import" (and "before: export", "before: import")."""
     tmp = Path(tempfile.mkdtemp(prefix="qreport-bench-"))
     sample, book, target = tmp / "sample.qreport", tmp / f"sample{suffix}", tmp / "target.qreport"
     measured([*QREPORT, "sample", str(sample)], 1)
@@ -92,16 +99,21 @@ def export_and_import(flag: str, suffix: str, runs: int, edition: str = "2022"
         measured([*QREPORT, "new", str(target), "--school", "聊城高级工程职业学校", "--edition", edition], 1)
 
     steps = {
-        "start-up": ([sys.executable, "-c", "import desktop.cli"], None),
-        "export": ([*QREPORT, "export", str(sample), flag, str(book)], None),
-        "import": ([*QREPORT, "import", str(target), str(book)], fresh_target),
+        "start-up": ([sys.executable, "-c", "import desktop.cli"], None, ROOT),
+        "export": ([*QREPORT, "export", str(sample), flag, str(book)], None, ROOT),
+        "import": ([*QREPORT, "import", str(target), str(book)], fresh_target, ROOT),
     }
-    for cmd, setup in steps.values():  # once unmeasured: bytecode, the OS's file cache
-        measured(cmd, 1, setup=setup, env=home)
+    if before is not None:
+        compile_trees(before)
+        old_book = tmp / f"before{suffix}"
+        steps["before: export"] = ([*QREPORT, "export", str(sample), flag, str(old_book)], None, before)
+        steps["before: import"] = ([*QREPORT, "import", str(target), str(book)], fresh_target, before)
+    for cmd, setup, cwd in steps.values():  # once unmeasured: bytecode, the OS's file cache
+        measured(cmd, 1, setup=setup, env=home, cwd=cwd)
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in steps}
     for _ in range(runs):
-        for name, (cmd, setup) in steps.items():
-            results[name] += measured(cmd, 1, setup=setup, env=home)
+        for name, (cmd, setup, cwd) in steps.items():
+            results[name] += measured(cmd, 1, setup=setup, env=home, cwd=cwd)
     return results
 
 
@@ -111,6 +123,27 @@ def print_export_and_import(what: str, results: dict[str, list[tuple[float, floa
         print(summary(f"{name} ({what}), wall", [w for w, _ in runs]))
         print(summary(f"{name} ({what}), CPU", [c for _, c in runs]))
     base = median_ms([c for _, c in results["start-up"]])
-    beyond = {name: median_ms([c for _, c in results[name]]) - base for name in ("export", "import")}
-    print(f"beyond start-up ({base:.0f} ms), CPU medians: export {beyond['export']:.0f} ms, "
-          f"import {beyond['import']:.0f} ms")
+    for prefix in ("", "before: "):
+        if f"{prefix}export" not in results:
+            continue
+        beyond = {step: median_ms([c for _, c in results[prefix + step]]) - base
+                  for step in ("export", "import")}
+        print(f"{prefix}beyond start-up ({base:.0f} ms), CPU medians: export {beyond['export']:.0f} ms, "
+              f"import {beyond['import']:.0f} ms")
+
+
+def export_and_import_main(suffix: str, default_runs: int) -> None:
+    """The command line of bench_xlsx.py and bench_docx.py: [RUNS] [--before TREE]."""
+    runs, before = runs_and_before(sys.argv[1:], default_runs)
+    print_export_and_import(suffix[1:], export_and_import(f"--{suffix[1:]}", suffix, runs, before=before))
+
+
+def runs_and_before(args: list[str], default_runs: int) -> tuple[int, Path | None]:
+    """A benchmark's command line, [RUNS] [--before TREE]: the runs, and the other checkout."""
+    args = list(args)
+    before = None
+    if "--before" in args:
+        i = args.index("--before")
+        before = Path(args[i + 1]).resolve()
+        del args[i:i + 2]
+    return (int(args[0]) if args else default_runs), before

@@ -5,7 +5,10 @@ does (the 目录 page numbers and the print-sized photos come from there); `qrep
 reads that .docx back into a new report (outline, text, tables, figures, values). Runs
 alternate with the start-up alone and use bytecode (`_common`).
 
-    python benchmarks/bench_docx.py [RUNS]
+    python benchmarks/bench_docx.py [RUNS] [--before TREE]
+
+--before TREE runs another checkout (`git archive <commit> | tar -x -C TREE`) in the same
+loop, alternating.
 """
 
 from __future__ import annotations
@@ -14,12 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import export_and_import, print_export_and_import
-
-
-def main(runs: int = 5) -> None:
-    print_export_and_import("docx", export_and_import("--docx", ".docx", runs))
-
+from _common import export_and_import_main
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
+    export_and_import_main(".docx", 5)

@@ -19,8 +19,6 @@ environment (without .pyc files every run recompiles the project: ~100 ms more C
 
 from __future__ import annotations
 
-import compileall
-import os
 import shutil
 import statistics
 import subprocess
@@ -29,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import QREPORT, ROOT, measured, summary
+from _common import QREPORT, ROOT, compile_trees, measured, runs_and_before, summary
 
 NO_ACCEL = "import sys; sys.modules['_rl_accel'] = None; from desktop.cli import main; sys.exit(main())"
 
@@ -38,16 +36,8 @@ def median_ms(values: list[float]) -> float:
     return 1000 * statistics.median(values)
 
 
-def with_bytecode(*trees: Path) -> None:
-    """Compile the project's code in `trees` and let the measured processes keep .pyc files."""
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    for tree in trees:
-        for package in ("desktop", "db"):
-            compileall.compile_dir(tree / package, quiet=1)
-
-
 def main(runs: int = 10, before: Path | None = None) -> None:
-    with_bytecode(ROOT, *([before] if before else []))
+    compile_trees(ROOT, *([before] if before else []))  # `measured` keeps .pyc files
     tmp = Path(tempfile.mkdtemp(prefix="qreport-bench-"))
     sample = tmp / "sample.qreport"
     env = {"QREPORT_HOME": str(tmp / "home")}
@@ -103,10 +93,4 @@ def main(runs: int = 10, before: Path | None = None) -> None:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    tree = None
-    if "--before" in args:
-        i = args.index("--before")
-        tree = Path(args[i + 1]).resolve()
-        del args[i:i + 2]
-    main(int(args[0]) if args else 10, tree)
+    main(*runs_and_before(sys.argv[1:], 10))
