@@ -81,13 +81,15 @@ def median_ms(values: list[float]) -> float:
 
 
 def export_and_import(flag: str, suffix: str, runs: int, edition: str = "2022",
-                      before: Path | None = None) -> dict[str, list[tuple[float, float]]]:
+                      before: Path | None = None, into: Path | None = None
+                      ) -> dict[str, list[tuple[float, float]]]:
     """The sample exported with `flag` (--xlsx, --docx) and that file imported into a new
     report of its edition, as whole processes, alternating run by run with the start-up alone
     (`import desktop.cli`) so that a change in the machine's load touches all of them alike.
     `before`: another checkout (`git archive <commit> | tar -x -C TREE`) run the same way in
-    the same loop, importing the same file. Returns (wall, CPU) seconds per run for
-    "start-up", "export", "import" (and "before: export", "before: import")."""
+    the same loop, importing the same file. `into`: a bureau's blank workbook, also filled
+    (`export --xlsx … --into`). Returns (wall, CPU) seconds per run for "start-up", "export",
+    "import", "fill" (and "before: export", "before: import", "before: fill")."""
     tmp = Path(tempfile.mkdtemp(prefix="qreport-bench-"))
     sample, book, target = tmp / "sample.qreport", tmp / f"sample{suffix}", tmp / "target.qreport"
     measured([*QREPORT, "sample", str(sample)], 1)
@@ -103,11 +105,16 @@ def export_and_import(flag: str, suffix: str, runs: int, edition: str = "2022",
         "export": ([*QREPORT, "export", str(sample), flag, str(book)], None, ROOT),
         "import": ([*QREPORT, "import", str(target), str(book)], fresh_target, ROOT),
     }
+    if into is not None:
+        fill = [*QREPORT, "export", str(sample), "--xlsx", str(tmp / "filled.xlsx"), "--into", str(into)]
+        steps["fill"] = (fill, None, ROOT)
     if before is not None:
         compile_trees(before)
         old_book = tmp / f"before{suffix}"
         steps["before: export"] = ([*QREPORT, "export", str(sample), flag, str(old_book)], None, before)
         steps["before: import"] = ([*QREPORT, "import", str(target), str(book)], fresh_target, before)
+        if into is not None:
+            steps["before: fill"] = (fill, None, before)
     for cmd, setup, cwd in steps.values():  # once unmeasured: bytecode, the OS's file cache
         measured(cmd, 1, setup=setup, env=home, cwd=cwd)
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in steps}
@@ -127,15 +134,23 @@ def print_export_and_import(what: str, results: dict[str, list[tuple[float, floa
         if f"{prefix}export" not in results:
             continue
         beyond = {step: median_ms([c for _, c in results[prefix + step]]) - base
-                  for step in ("export", "import")}
-        print(f"{prefix}beyond start-up ({base:.0f} ms), CPU medians: export {beyond['export']:.0f} ms, "
-              f"import {beyond['import']:.0f} ms")
+                  for step in ("export", "import", "fill") if prefix + step in results}
+        print(f"{prefix}beyond start-up ({base:.0f} ms), CPU medians: "
+              + ", ".join(f"{step} {ms:.0f} ms" for step, ms in beyond.items()))
 
 
-def export_and_import_main(suffix: str, default_runs: int) -> None:
-    """The command line of bench_xlsx.py and bench_docx.py: [RUNS] [--before TREE]."""
+def export_and_import_main(suffix: str, default_runs: int, fill: bool = False) -> None:
+    """The command line of bench_xlsx.py and bench_docx.py: [RUNS] [--before TREE]. `fill`:
+    also fill a bureau's blank workbook (the tests' province A form: logo, formulas, merges)."""
     runs, before = runs_and_before(sys.argv[1:], default_runs)
-    print_export_and_import(suffix[1:], export_and_import(f"--{suffix[1:]}", suffix, runs, before=before))
+    into = None
+    if fill:
+        sys.path.insert(0, str(ROOT))
+        from tests.desktop.formats.bureau_books import province_a
+
+        into = province_a(Path(tempfile.mkdtemp(prefix="qreport-bench-")) / "blank.xlsx")
+    results = export_and_import(f"--{suffix[1:]}", suffix, runs, before=before, into=into)
+    print_export_and_import(suffix[1:], results)
 
 
 def runs_and_before(args: list[str], default_runs: int) -> tuple[int, Path | None]:

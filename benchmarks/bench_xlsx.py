@@ -2,7 +2,8 @@
 
 Start-up (Python + `import desktop.cli`) is measured alongside and subtracted, because the
 budget (≤ 0.3 s each) is for the work beyond start-up; CPU time (user + system) is what the
-README records, wall time is printed too. Runs alternate and use bytecode (`_common`).
+README records, wall time is printed too. Filling a bureau's blank workbook (`--into`) is
+measured as well. Runs alternate and use bytecode (`_common`).
 
     python benchmarks/bench_xlsx.py [RUNS] [--before TREE]
 
@@ -19,4 +20,4 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import export_and_import_main
 
 if __name__ == "__main__":
-    export_and_import_main(".xlsx", 10)
+    export_and_import_main(".xlsx", 10, fill=True)
