@@ -1,9 +1,10 @@
 """What the Excel commands load: each real `qreport` command runs in a fresh process (runpy,
-the same entry point as `python -m desktop`) and reports which heavy packages it imported.
+the same entry point as `python -m desktop`) and reports which heavy packages it imported,
+sqlite-utils among them (only creating or upgrading a report file needs it).
 
 openpyxl is loaded as if Pillow were absent (desktop/formats/openpyxl_without_pillow.py):
-the Excel commands never need Pillow, and a later command in the same process that does
-(the PDF's photos) still gets it."""
+the Excel commands never need Pillow, and code that does (the photos) still gets it later in
+the same process."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from tests.desktop.formats.bureau_books import province_a
 ROOT = Path(__file__).resolve().parents[3]
 RUN = """
 import json, runpy, sys
-HEAVY = {"openpyxl", "PIL", "reportlab", "docx", "PySide6"}
+HEAVY = {"openpyxl", "PIL", "reportlab", "docx", "PySide6", "sqlite_utils"}
 sys.argv = ["qreport", *sys.argv[1:]]
 try:
     runpy.run_module("desktop", run_name="__main__")
