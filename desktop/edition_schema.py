@@ -91,6 +91,9 @@ _INDICATOR_KEYS = (
     Key("formula", FORMULA, "由其他指标计算的公式，如 students / teachers"),
     Key("cites", WORDS, "正文引用该指标时用的词（核对正文数字）"),
     Key("change_factor", NUMBER, "相邻两年之间合理的变化倍数（默认用 [edition] 的）"),
+    Key("plausible_min", NUMBER, "多数学校的值不低于此数：更低的值请核实；百分比指标填了小于它的小数"
+        "（0.96）而其 100 倍在范围内时，请填写人确认"),
+    Key("plausible_max", NUMBER, "多数学校的值不高于此数：更高的值请核实"),
     Key("graduate", BOOL, "毕业生数据：报告设为“本年度无毕业生”时为不适用（-）"),
 )
 

@@ -3,6 +3,8 @@ about first, as data-quality tools (DHIS2's outlier rules, REDCap's data-quality
 
 - changes: a value many times, or a small fraction of, the previous year's. The factor is
   the indicator's `change_factor`, else the edition's; 0 turns the check off for a row.
+- ranges: a value outside the range the edition gives as usual (plausible_min/max), such
+  as 0.96 % 就业单位满意度 (typed "0.96%" on purpose, imported, or carried from an old file).
 - copies: two different indicators with the same values in two consecutive years, the
   trace of a row pasted twice.
 
@@ -66,6 +68,25 @@ def changes(ctx: Context) -> None:
                 f"视为异常）。这样大的变化常因统计口径或统计期变了、单位填错（如万元与元）"
                 f"或数字录错：请核对两年的数据来源；{_HOW_TO_SILENCE}",
                 [ind.id], year, kind="change", category="plausibility",
+            )
+
+
+def ranges(ctx: Context) -> None:
+    for ind in ctx.template.indicators.values():
+        low, high = ind.type.low, ind.type.high
+        for year in ctx.years:
+            number = _number(ctx, ind, year)
+            if number is None or ctx.shown.get((ind.id, year)) == NA or not ind.type.outside(number):
+                continue
+            usual = (f"{_plain(low)}–{_plain(high)}" if low is not None and high is not None
+                     else f"不低于 {_plain(low)}" if low is not None else f"不高于 {_plain(high)}")
+            unit = ind.unit if ind.unit not in ("", "/", "-") else ""
+            ctx.add(
+                "warning",
+                f"{year}年：{ind.name}为 {ctx.shown[(ind.id, year)]}{unit}，多数学校{usual}{unit}"
+                f"（本版的常见范围）。请核对是否填错了单位或小数点（如把 96% 填成了 0.96）；"
+                f"{_HOW_TO_SILENCE}",
+                [ind.id], year, kind="range", category="plausibility",
             )
 
 

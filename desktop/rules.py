@@ -87,6 +87,7 @@ CHECKERS = (
     _case_length,
     _citations,
     plausibility.changes,
+    plausibility.ranges,
     plausibility.copies,
     completeness.missing_values,
     completeness.empty_sections,
@@ -119,6 +120,10 @@ def check_json(findings: list[Finding]) -> str:
                       ensure_ascii=False, indent=2)
 
 
+def _bound(value) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
 _OP_SIGN = {"<=": "≤", ">=": "≥", "==": "=", "<": "<", ">": ">"}
 
 
@@ -128,6 +133,8 @@ def describe(edition) -> list[str]:
     default = edition.change_factor
     own = [f"{i.name} ×{i.change_factor:g}" if i.change_factor else f"{i.name} 不判断"
            for i in edition.indicators.values() if i.change_factor is not None]
+    ranges = [f"{i.name} {_bound(i.type.low)}–{_bound(i.type.high)}"
+              for i in edition.indicators.values() if (i.type.low, i.type.high) != (None, None)]
     out = [
         f"### {edition.name or edition.title} (`{edition.id}.toml`)",
         "",
@@ -140,6 +147,7 @@ def describe(edition) -> list[str]:
         + (f"a value more than ×{default:g} or less than 1/{default:g} of the previous year's"
            if default else "no year-to-year comparison by default")
         + (f" (own factors: {'；'.join(own)})" if own else "")
+        + (f"; a value outside its usual range ({'；'.join(ranges)})" if ranges else "")
         + "; two indicators with the same values in two consecutive years. "
         "未完成: values of the report year still empty; empty chapters and sections.",
         "",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 
@@ -643,7 +644,8 @@ def _indicator(raw: dict, in_table: bool, chapter: str | None, table: str = "") 
     try:
         if raw.get("places", 0) < 0:
             raise ValueError("places 不能为负数")
-        vtype = ValueType(raw["type"], raw.get("unit", ""), raw.get("places"))
+        vtype = ValueType(raw["type"], raw.get("unit", ""), raw.get("places"),
+                          *_plausible(raw))
         formula = edition_schema.formula(raw["formula"]) if "formula" in raw else None
         return Indicator(
             id=raw["id"],
@@ -664,6 +666,17 @@ def _indicator(raw: dict, in_table: bool, chapter: str | None, table: str = "") 
         )
     except (KeyError, ValueError) as exc:
         raise TemplateError(f"指标 {raw.get('id', '?')}：{exc}", raw.get("id")) from exc
+
+
+def _plausible(raw: dict) -> tuple[Decimal | None, Decimal | None]:
+    """plausible_min / plausible_max: the range most schools' values lie in."""
+    low, high = (raw.get(k) for k in ("plausible_min", "plausible_max"))
+    for value in (low, high):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise ValueError(f"plausible_min/plausible_max 应为数，写成了 {value!r}")
+    if low is not None and high is not None and low > high:
+        raise ValueError("plausible_min 不能大于 plausible_max")
+    return tuple(None if v is None else Decimal(str(v)) for v in (low, high))
 
 
 def _cites(raw: dict) -> tuple[str, ...]:

@@ -85,6 +85,10 @@ class ValueType:
     kind: str
     unit: str = ""
     places: int | None = None
+    # the range most schools' values lie in (the edition's plausible_min/plausible_max):
+    # outside it a value is 请核实, and a fraction typed for a percentage is asked about
+    low: Decimal | None = None
+    high: Decimal | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -119,12 +123,33 @@ class ValueType:
         if self.kind == "money":
             s = s.lstrip("¥")  # ￥ typed before a sum (NFKC makes it ¥)
         number, factor = self._strip_unit(raw, s)
+        if factor is None and self.kind == "percent":
+            self._check_fraction(raw, self._decimal(raw, number))
         if factor is None:
             factor = (self.unit_factor(unit) if unit else None) or Decimal(1)
         value = self._decimal(raw, number)
         if factor != 1:
             value = (value * factor).quantize(Decimal(1).scaleb(-self.places), ROUND_HALF_UP)
         return self._check_number(raw, value)
+
+    def outside(self, number: Decimal) -> bool:
+        """Whether a number lies outside the range most schools' values lie in."""
+        return (self.low is not None and number < self.low) or (
+            self.high is not None and number > self.high)
+
+    def _check_fraction(self, raw: str, value: Decimal) -> None:
+        """A fraction typed for a percentage without a % sign ("0.96" for 96 %) is asked
+        about when the edition says the indicator is rarely that small and 100 times it is
+        a usual value; a real small rate (流失率 0.5) has no such range and is kept, and
+        "0.96%" typed with its sign is taken as meant."""
+        if self.low is None or not 0 < value < 1 or value >= self.low:
+            return
+        meant = (value * 100).normalize()
+        if self.outside(meant):
+            return
+        raise ParseError(raw, f"会存为 {_plain(value)}%，而本项通常不低于 {_plain(self.low)}%："
+                              f"如果是 {_plain(meant)}%，请填 {_plain(meant)}；"
+                              f"确是 {_plain(value)}% 时请连同百分号填“{_plain(value)}%”")
 
     def _strip_unit(self, raw: str, s: str) -> tuple[str, Decimal | None]:
         """The number and the factor of the unit typed after it (None: no unit typed)."""

@@ -10,7 +10,7 @@ import pytest
 
 from desktop import rules
 from desktop import template as templates
-from desktop.report import Report
+from desktop.report import Report, ValueRefused
 
 
 def fill(report, year: int, **values: str) -> None:
@@ -288,3 +288,36 @@ def test_a_note_is_printed_in_the_remarks_column(sample_report, tmp_path):
     subprocess.run(["pdftotext", tmp_path / "t.pdf", tmp_path / "t.txt"], check=True)
     text = (tmp_path / "t.txt").read_text(encoding="utf-8")
     assert "备注" in text and "统计期8个月" in text.replace("\n", "").replace(" ", "")
+
+
+# ------------------------------------------------------------------ the usual range (issue 14)
+def test_typing_0_96_for_a_satisfaction_is_refused_naming_the_field(empty_report):
+    with pytest.raises(ValueRefused) as refused:
+        empty_report.set_text("employer_satisfaction_quality", 2021, "0.96")
+    assert str(refused.value).startswith("就业单位对毕业生职业素养的满意度（2021年）：“0.96”会存为 0.96%")
+    assert "请填 96" in str(refused.value)
+    assert empty_report.file.values() == {}
+
+
+def test_a_small_startup_ratio_is_kept_as_typed(empty_report):
+    assert empty_report.set_text("startup_ratio", 2021, "0.5") == "0.5"
+    assert of(empty_report, "plausibility", "range") == []
+
+
+def test_a_confirmed_small_value_is_questioned_until_explained(empty_report):
+    empty_report.set_text("employer_satisfaction_quality", 2021, "0.96%")
+    found = of(empty_report, "plausibility", "range")
+    assert [(f.year, f.ids) for f in found] == [(2021, ("employer_satisfaction_quality",))]
+    assert "为 0.96%，多数学校不低于 60%" in found[0].message
+    empty_report.set_note("employer_satisfaction_quality", 2021, "抽样对象为新合作企业，属实")
+    assert of(empty_report, "plausibility", "range") == []
+
+
+def test_a_startup_ratio_above_its_usual_range_is_questioned(empty_report):
+    empty_report.set_text("startup_ratio", 2021, "96")
+    found = of(empty_report, "plausibility", "range")
+    assert len(found) == 1 and "多数学校不高于 30%" in found[0].message
+
+
+def test_the_sample_has_no_value_outside_its_usual_range(sample_report):
+    assert of(sample_report, "plausibility", "range") == []

@@ -230,3 +230,30 @@ def test_a_fraction_typed_for_a_percentage_says_what_to_type():
     with pytest.raises(ParseError) as refused:  # no suggestion that would be refused again
         ValueType("percent", "%", 2).parse("0.12345")
     assert "应填" not in refused.value.reason
+
+
+# ------------------------------------------------------------ 0.96 for 96 % (issue 14)
+SATISFACTION = ValueType("percent", "%", 2, low=Decimal(60))
+
+
+def test_a_fraction_below_the_usual_range_is_asked_about():
+    with pytest.raises(ParseError) as refused:
+        SATISFACTION.parse("0.96")
+    assert refused.value.reason == ("会存为 0.96%，而本项通常不低于 60%：如果是 96%，请填 96；"
+                                    "确是 0.96% 时请连同百分号填“0.96%”")
+
+
+def test_the_percent_sign_confirms_a_small_value():
+    assert SATISFACTION.parse("0.96%") == "0.96"
+    assert SATISFACTION.parse("０.９６％") == "0.96"
+
+
+def test_a_real_small_rate_without_a_range_is_kept():
+    assert ValueType("percent", "%", 2).parse("0.5") == "0.5"  # 流失率 0.5 %
+    assert ValueType("percent", "%", 2, high=Decimal(30)).parse("0.96") == "0.96"
+
+
+def test_a_fraction_whose_hundredfold_is_unusual_too_is_not_reinterpreted():
+    # 0.5 → 50 % is below 60 as well: no likely meaning to offer; kept, and 请核实 by check
+    assert SATISFACTION.parse("0.5") == "0.5"
+    assert SATISFACTION.parse("96") == "96"
