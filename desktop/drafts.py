@@ -16,6 +16,7 @@ from desktop.findings import Context, Finding
 
 DRAFTS = "drafts"
 LAST_ROWS = "last_year_rows"
+GAPS = "carry_gaps"  # values `next` could not carry (a sum with a part missing), and why
 
 
 def fingerprint(title: str, text: str) -> str:
@@ -44,6 +45,24 @@ def pending(report) -> list:
         return []
     return [s for s in report.file.sections()
             if data.get(str(s.id)) == fingerprint(s.title, s.text)]
+
+
+def mark_gaps(file, gaps: dict[tuple[str, int], str]) -> None:
+    """Remember values left empty on purpose by `next`, with the sentence saying why."""
+    data = _load(file, GAPS)
+    data.update({f"{ind}@{year}": why for (ind, year), why in gaps.items()})
+    file.set_meta(GAPS, json.dumps(data, ensure_ascii=False))
+
+
+def gaps(ctx: Context) -> None:
+    """A 未完成 finding for each value `next` left empty, until someone fills it."""
+    for key, why in _load(ctx.report.file, GAPS).items():
+        ind, _, year = str(key).rpartition("@")
+        if ind not in ctx.template.indicators or not year.isdigit():
+            continue
+        if ctx.report.file.values().get((ind, int(year))) is None:
+            ctx.add("warning", f"{why}。", [ind], int(year), kind="carry_gap",
+                    category="completeness")
 
 
 def keep_last_year_rows(file, table_id: int, rows) -> None:

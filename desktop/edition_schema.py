@@ -154,7 +154,8 @@ SHAPES: tuple[Shape, ...] = (
     Shape("rename", "改名：从较早版本的报告生成下一年度报告（next）时，旧版本的 id 对应本版的哪个 id", (
         Key("edition", STR, "较早版本的 id，如 \"2022\"", required=True),
         Key("kind", STR, "改名的是什么（默认 indicator）", choices=("indicator", "chapter", "table")),
-        Key("from", STR, "较早版本中的指标、事实、章或表 id", required=True),
+        Key("from", STR, "较早版本中的指标、事实、章或表 id；本版一个指标等于较早版本几项之和时写成"
+            " \"a + b\"（各项都有值才带入其和，否则留空并提示）", required=True),
         Key("to", STR, "本版中的 id", required=True),
     )),
     Shape("rule", "核对规则：两个公式的比较", (

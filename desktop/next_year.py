@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from db.store import ReportFileError, copy_report
@@ -21,10 +22,11 @@ from desktop import drafts
 from desktop import template as templates
 from desktop.report import EDITION_COPY, Report
 from desktop.template import Template
+from desktop.values import NA
 
 # settings that belong to the year, not to the school: the new report starts without them
 _YEARLY_META = {"school", "edition", "year", "report_date", "fill_date", EDITION_COPY,
-                "no_graduates", drafts.DRAFTS, drafts.LAST_ROWS}
+                "no_graduates", drafts.DRAFTS, drafts.LAST_ROWS, drafts.GAPS}
 
 
 @dataclass
@@ -37,6 +39,8 @@ class NextResult:
     figures: int = 0
     left_behind: list[str] = field(default_factory=list)  # what the new edition has no place for
     notes: list[str] = field(default_factory=list)  # other things to tell (a year the edition does not serve)
+    # (indicator, year) → why it was left empty: a sum whose parts were not all there
+    gaps: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 def target_edition(old: Report, edition: str | None) -> Template:
@@ -109,11 +113,17 @@ def _carry(old: Report, new: Report, target: Template, with_figures: bool,
                 items.append((moved(ind), year, value))
             else:
                 lost.add(_name(old.template, ind))
+        carried_ids = {ind for ind, _, _ in items}
+        summed, used = _sums(old, target, renames.get("indicator", {}), carried_ids, result)
+        items += summed
+        lost -= {_name(old.template, ind) for ind in used}
         file.set_values(items)
         result.values = len(items)
         for (ind, year), note in old.file.notes().items():
             if moved(ind) in target.indicators:
                 file.set_note(moved(ind), year, note)
+        if result.gaps:
+            drafts.mark_gaps(file, result.gaps)
         if lost:
             result.left_behind.append("新版本中没有的指标：" + "、".join(sorted(lost)))
         # the outline: the old one replaces the edition's default, chapter by chapter
@@ -153,6 +163,56 @@ def _carry(old: Report, new: Report, target: Template, with_figures: bool,
                       carried)
         drafts.mark(file, carried)
         result.sections = len(carried)
+
+
+def _sums(old: Report, target: Template, names: dict[str, str], carried: set[str],
+          result: NextResult) -> tuple[list[tuple[str, int, str]], set[str]]:
+    """Values of indicators the new edition declares as a sum of old ones ([[rename]] with
+    from = "a + b": 高级 = 正高级 + 副高级), every year the old file holds one of the parts.
+
+    The sum is carried only when every part is there and is a number ("-" counts as 0, all
+    "-" is "-"); otherwise the value stays empty and a finding says which part is missing,
+    never a part passed off as the whole. Returns the values and the old ids used."""
+    values = old.file.values()
+    items: list[tuple[str, int, str]] = []
+    used: set[str] = set()
+    for source, to in names.items():
+        parts = [p.strip() for p in source.split("+")]
+        if len(parts) < 2 or to not in target.indicators or to in carried:
+            continue
+        spec = target.indicators[to]
+        used.update(parts)
+        for year in sorted({y for (i, y) in values if i in parts}):
+            given = {p: values.get((p, year)) for p in parts}
+            label = "＋".join(_name(old.template, p) for p in parts)
+            missing = [_name(old.template, p) for p, v in given.items() if v is None]
+            numbers = [_part_number(old.template, spec, p, v) for p, v in given.items()
+                       if v is not None]
+            if missing or None in numbers:
+                why = ("缺" + "、".join(missing) if missing
+                       else "其中有不是数字的值")
+                gap = (f"{year}年的{spec.name}应为上一版本的{label}，但旧报告{why}，"
+                       f"因此未带入：请补填")
+                result.gaps[(to, year)] = gap
+                result.notes.append(gap)
+                continue
+            if all(v == NA for v in given.values()):
+                items.append((to, year, NA))
+            else:
+                items.append((to, year, spec.type.from_number(sum(numbers, Decimal(0)))))
+    return items, used
+
+
+def _part_number(edition: Template, spec, part: str, value: str) -> Decimal | None:
+    """A part's number in the unit of the sum (None when it cannot be one)."""
+    own = edition.indicators.get(part)
+    if own is None:
+        return None
+    number = own.type.number(value)
+    factor = spec.type.unit_factor(own.unit) if own.unit else Decimal(1)
+    if number is None or factor is None:
+        return None
+    return number if value == NA else number * factor
 
 
 def _name(edition: Template, ind: str) -> str:

@@ -92,6 +92,7 @@ CHECKERS = (
     completeness.missing_values,
     completeness.empty_sections,
     drafts.drafts,
+    drafts.gaps,
 )
 
 

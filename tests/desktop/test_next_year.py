@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from desktop import assemble, drafts, rules
@@ -170,3 +171,34 @@ def test_a_damaged_old_report_is_named_by_its_own_name(sample_path, tmp_path, ca
     err = capsys.readouterr().err
     assert "去年.qreport" in err and "last.qreport" not in err
     assert not (tmp_path / "今年.qreport").exists()
+
+
+# ------------------------------------------------------------ sums across editions (issue 14)
+def test_2022_parts_are_summed_into_the_2024_indicator(sample_path, tmp_path):
+    result = make_next(sample_path, tmp_path / "n.qreport", edition="2024")
+    assert not any("正高级" in line or "升入" in line for line in result.left_behind)
+    with Report.open(tmp_path / "n.qreport") as new:
+        values = new.file.values()
+        assert values[("teachers_senior", 2021)] == "152"  # 正高级 12 + 副高级 140
+        assert values[("further_study", 2021)] == "914"  # 本科 - + 高职 741 + 其他 173
+        assert values[("further_study", 2020)] == "746"
+        # the 2024 ratio computed from the sum is the ratio the 2022 table printed
+        ratio = new.template.indicators["senior_title_ratio"].type
+        assert ratio.agrees(values[("senior_title_ratio", 2021)],
+                            100 * Decimal(152) / Decimal(values[("teachers", 2021)]))
+        assert not [f for f in rules.check(new) if f.kind == "carry_gap"]
+
+
+def test_a_sum_with_a_part_missing_is_left_empty_and_said(sample_path, tmp_path):
+    with Report.open(sample_path) as old:
+        old.file.set_value("teachers_senior_deputy", 2021, None)
+    result = make_next(sample_path, tmp_path / "n.qreport", edition="2024")
+    said = "2021年的高级职称专任教师数应为上一版本的正高级职称专任教师数＋副高级职称专任教师数，但旧报告缺副高级职称专任教师数"
+    assert any(line.startswith(said) for line in result.notes)
+    with Report.open(tmp_path / "n.qreport") as new:
+        assert ("teachers_senior", 2021) not in new.file.values()  # never 12 passed off as 高级
+        found = [f for f in rules.check(new) if f.kind == "carry_gap"]
+        assert [(f.ids, f.year) for f in found] == [(("teachers_senior",), 2021)]
+        assert found[0].message.startswith(said)
+        new.set_text("teachers_senior", 2021, "152")
+        assert not [f for f in rules.check(new) if f.kind == "carry_gap"]
