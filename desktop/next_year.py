@@ -14,15 +14,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from db.store import ReportFileError, copy_report
 from desktop import drafts
 from desktop import template as templates
+from desktop.earlier import sum_text
 from desktop.report import EDITION_COPY, Report
 from desktop.template import Template
-from desktop.values import NA
 
 # settings that belong to the year, not to the school: the new report starts without them
 _YEARLY_META = {"school", "edition", "year", "report_date", "fill_date", EDITION_COPY,
@@ -182,37 +181,20 @@ def _sums(old: Report, target: Template, names: dict[str, str], carried: set[str
             continue
         spec = target.indicators[to]
         used.update(parts)
+        label = "＋".join(_name(old.template, p) for p in parts)
         for year in sorted({y for (i, y) in values if i in parts}):
-            given = {p: values.get((p, year)) for p in parts}
-            label = "＋".join(_name(old.template, p) for p in parts)
-            missing = [_name(old.template, p) for p, v in given.items() if v is None]
-            numbers = [_part_number(old.template, spec, p, v) for p, v in given.items()
-                       if v is not None]
-            if missing or None in numbers:
-                why = ("缺" + "、".join(missing) if missing
-                       else "其中有不是数字的值")
-                gap = (f"{year}年的{spec.name}应为上一版本的{label}，但旧报告{why}，"
-                       f"因此未带入：请补填")
+            missing = [_name(old.template, p) for p in parts if values.get((p, year)) is None]
+            try:
+                if missing or any(p not in old.template.indicators for p in parts):
+                    raise ValueError
+                items.append((to, year, sum_text(
+                    spec, [(old.template.indicators[p], values[(p, year)]) for p in parts])))
+            except ValueError:
+                why = "缺" + "、".join(missing) if missing else "其中有不是数字的值"
+                gap = f"{year}年的{spec.name}应为上一版本的{label}，但旧报告{why}，因此未带入：请补填"
                 result.gaps[(to, year)] = gap
                 result.notes.append(gap)
-                continue
-            if all(v == NA for v in given.values()):
-                items.append((to, year, NA))
-            else:
-                items.append((to, year, spec.type.from_number(sum(numbers, Decimal(0)))))
     return items, used
-
-
-def _part_number(edition: Template, spec, part: str, value: str) -> Decimal | None:
-    """A part's number in the unit of the sum (None when it cannot be one)."""
-    own = edition.indicators.get(part)
-    if own is None:
-        return None
-    number = own.type.number(value)
-    factor = spec.type.unit_factor(own.unit) if own.unit else Decimal(1)
-    if number is None or factor is None:
-        return None
-    return number if value == NA else number * factor
 
 
 def _name(edition: Template, ind: str) -> str:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.document import SEQ_HEADS
+from desktop.earlier import earlier_editions
 from desktop.errors import UserError
 from desktop.report import Report, ValueRefused
 from desktop.template import Chapter
@@ -209,6 +210,12 @@ class _Planner:
         self.look_level: int | None = None  # level of the last unnumbered bold heading
         # fixed tables' values, settled once every indicator table is read (they come last)
         self.pending_fixed: list[tuple[str, object, int, str, str]] = []
+        # last year's report in an earlier edition: its titles and rows, through the renames
+        self.earlier = earlier_editions(self.template, tuple(report.years))
+        self.merging = False  # the chapter heading just found is an earlier edition's
+        self.found_in = None  # the earlier edition whose chapter title it was
+        self.old_case: Chapter | None = None  # where an earlier edition's case chapter goes
+        self.case_level: int | None = None  # the level of the case section being read
 
     # -- driving -------------------------------------------------------------------------
     def run(self, document) -> WordPlan:
@@ -307,6 +314,9 @@ class _Planner:
             number = case.group("number") or ""
             in_chapter = re.search(r"[-－—.．]", number) is not None  # 案例2-1: the chapter's own
             has_case_chapter = any(c.case for c in self.template.chapters)
+            if not in_chapter and not has_case_chapter and self.old_case is not None:
+                # last year's case chapter, in a document laid out by an earlier edition
+                return 0, first, "案例", _after_first_line(text)
             if in_chapter or not has_case_chapter:
                 if self.zone == "chapter":
                     return 1, first, "案例", _after_first_line(text)
@@ -341,6 +351,12 @@ class _Planner:
     def level_of(self, key: str, title: str, styled_level: int | None = None) -> int:
         """The level a numbered heading stands at, in the open chapter's numbering."""
         chapter = self.chapter.chapter if self.chapter is not None else None
+        if self.case_level is not None and self.zone == "chapter" and \
+                key in ("一、", "（一）", "1.", "(1)"):
+            # a case's own headings (一、背景) sit under it, unless one names a chapter outright
+            if key == "一、" and self.names_chapter(title):
+                return 0
+            return min(3, self.case_level + {"一、": 1, "（一）": 2}.get(key, 3))
         if key in ("一、", "第一章", "1 ") and self.find_chapter(title) is not None:
             return 0
         if chapter is not None and self.zone == "chapter":
@@ -368,12 +384,16 @@ class _Planner:
                 self.skipped_front += 1
             return
         level = min(level, 3)
+        if self.case_level is not None and level <= self.case_level:
+            self.case_level = None  # the next section after the case
         while len(self.stack) > 1 and self.stack[-1].level >= level:
             self.stack.pop()
         parent = self.stack[-1]
         section = PlannedSection(_clean_title(title), parent.level + 1)
         parent.sections.append(section)
         self.stack.append(section)
+        if key == "案例":
+            self.case_level = section.level
 
     def open_chapter(self, title: str, key: str | None, text: str) -> None:
         heading = text.split("\n")[0].strip(_SPACES)
@@ -387,8 +407,14 @@ class _Planner:
             chapter = next((c for c in self.template.chapters if c.case), None)
             match = _CASE.match(heading)
             case_title = heading[match.end():].strip(_SPACES) if match else heading
-        if chapter is None:
+        if chapter is None and key == "案例" and self.old_case is not None:
+            self.merging = True
+            chapter = self.old_case
+        elif chapter is None:
             chapter = self.find_chapter(title)
+            if self.merging and self.found_in is not None:
+                case = next((c for c in self.found_in.edition.chapters if c.case), None)
+                self.old_case = self.found_in.chapter(case.id) if case is not None else None
         if chapter is None and key in ("一、", "第一章") and self.chapter is not None and \
                 "一、" in self.chapter.chapter.numbering:
             self.open_heading(1, title, key, text)  # 一、 inside a case: its first level
@@ -400,6 +426,21 @@ class _Planner:
             self.skipped.setdefault(heading, 0)
             return
         earlier = next((pc for pc in self.plan.chapters if pc.chapter.id == chapter.id), None)
+        self.case_level = None
+        if self.merging and key == "案例":
+            # last year's case chapter becomes a case (案例…) in the chapter the renames name
+            if earlier is None:
+                earlier = PlannedChapter(chapter, chapter.title, PlannedSection("", 0))
+                self.plan.chapters.append(earlier)
+            self.chapter, self.stack, self.zone = earlier, [earlier.root], "chapter"
+            self.open_heading(1, heading, "案例", text)
+            return
+        if earlier is not None and self.merging:
+            # two chapters of an earlier edition that this one joins (学生发展 and 教学改革
+            # in 人才培养): the second's sections follow the first's
+            self.look_level = None
+            self.chapter, self.stack, self.zone = earlier, [earlier.root], "chapter"
+            return
         if earlier is not None:
             if earlier.root.counts() == (0, 0, 0) and not earlier.root.sections:
                 self.plan.chapters.remove(earlier)  # a 目录 line that looked like a heading
@@ -418,28 +459,47 @@ class _Planner:
         close to it (a unique best match)."""
         from desktop.matcher import normalise_name
 
+        self.merging, self.found_in = False, None
         key = _title_key(title)
         if not key:
             return None
-        chapters = [c for c in self.template.chapters if not c.case]
-        for c in chapters:
-            if _title_key(c.title) == key:
+        chapters = [(c.title, c, None) for c in self.template.chapters if not c.case]
+        # an earlier edition's chapter title (2022 学生发展 → 2024 人才培养), by its renames
+        older = [(c.title, e.chapter(c.id), e) for e in self.earlier for c in e.edition.chapters
+                 if not c.case and e.chapter(c.id) is not None]
+        for pool in (chapters, older):
+            for text, c, e in pool:
+                if _title_key(text) == key:
+                    self.merging, self.found_in = e is not None, e
+                    return c
+        for pool in (chapters, older):
+            containing = {id(c): (c, e) for text, c, e in pool if _title_key(text) in key or
+                          (len(key) >= 2 and key in _title_key(text))}
+            if len(containing) == 1:
+                c, e = next(iter(containing.values()))
+                self.merging, self.found_in = e is not None, e
                 return c
-        containing = [c for c in chapters if _title_key(c.title) in key or
-                      (len(key) >= 2 and key in _title_key(c.title))]
-        if len(containing) == 1:
-            return containing[0]
-        scored = sorted(((difflib.SequenceMatcher(None, normalise_name(c.title), key).ratio(), c)
-                         for c in chapters), key=lambda x: -x[0])
-        if scored and scored[0][0] >= 0.6 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-            return scored[0][1]
+            scored = sorted(((difflib.SequenceMatcher(None, normalise_name(text), key).ratio(), c, e)
+                             for text, c, e in pool), key=lambda x: -x[0])
+            if scored and scored[0][0] >= 0.6 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+                self.merging, self.found_in = scored[0][2] is not None, scored[0][2]
+                return scored[0][1]
         return None
+
+    def names_chapter(self, title: str) -> bool:
+        """A heading that is exactly a chapter's title (this edition's or an earlier one's)."""
+        key = _title_key(title)
+        titles = [c.title for c in self.template.chapters] + [
+            c.title for e in self.earlier for c in e.edition.chapters]
+        return bool(key) and any(_title_key(t) == key for t in titles)
 
     def is_indicator_table_title(self, heading: str) -> bool:
         from desktop.matcher import header_text
 
         text = header_text(heading)
-        for t in self.template.indicator_tables:
+        tables = [*self.template.indicator_tables,
+                  *(t for e in self.earlier for t in e.edition.indicator_tables)]
+        for t in tables:
             names = {header_text(t.sheet), header_text(t.heading(self.report.school))}
             # "某校质量数据表", "质量数据表", "附表1 人才培养…": named at its end, not in passing
             if any(text.endswith(n) or (len(text) >= 4 and n.endswith(text)) for n in names if len(n) >= 2):
@@ -560,7 +620,97 @@ class _Planner:
             return False
         table = matcher.read_table("", self.matcher_rows(texts, ""), header)
         found = matcher.match_rows(table, self.template.indicators, aliases=self.template.by_name)
-        return len(found.matches) >= max(3, len(table.rows) // 2)
+        known = {m.row.row for m in found.matches}
+        for e in self.earlier:  # last year's table in its own edition's wording
+            known |= {m.row.row for m in matcher.match_rows(
+                table, e.edition.indicators, aliases=e.aliases).matches}
+        return len(known) >= max(3, len(table.rows) // 2)
+
+    def translate(self, table, header) -> None:
+        """Rows worded as an earlier edition words them, read through the renames: a renamed
+        row takes this edition's name; parts of a sum (正高级, 副高级 → 高级) become one row of
+        their sum, or, a part missing, are left out and said; a row that has no place in
+        this edition is named and left out. Rows no edition knows stay, and are refused."""
+        from dataclasses import replace
+
+        from desktop import matcher
+
+        if not self.earlier:
+            return
+        where = table.label
+        indicators = self.template.indicators
+        current = matcher.match_rows(table, indicators, aliases=self.template.by_name)
+        known = {m.row.row for m in current.matches}
+        for e in self.earlier:
+            found = matcher.match_rows(table, e.edition.indicators, aliases=e.aliases)
+            renamed: dict[int, object] = {}
+            parts: dict[str, dict[str, object]] = {}
+            dropped: set[int] = set()
+            left: list[str] = []
+            for m in found.matches:
+                if m.row.row in known:
+                    continue
+                old = e.edition.indicators[m.indicator]
+                new = e.indicator(m.indicator)
+                if new is not None and not indicators[new].parent and not old.parent:
+                    renamed[m.row.row] = replace(m.row, name=indicators[new].name)
+                elif (total := e.sum_of(m.indicator)) is not None:
+                    parts.setdefault(total, {})[m.indicator] = m.row
+                    dropped.add(m.row.row)
+                else:
+                    dropped.add(m.row.row)
+                    if m.row.has_values():
+                        name = (f"{e.edition.indicators[old.parent].name}（其中{old.name}）"
+                                if old.parent else m.row.name)
+                        left.append(f"第 {m.row.row} 行“{name}”")
+                known.add(m.row.row)
+            if left:
+                self.values.notes.append(f"{where}中 {len(left)} 行是{e.label()}的指标，本版没有与之"
+                                         f"对应的指标，未导入：{'、'.join(left)}。")
+            rows = [renamed.get(r.row, r) for r in table.rows if r.row not in dropped]
+            rows += [row for total, got in parts.items()
+                     if (row := self.sum_row(e, total, got, header, where)) is not None]
+            table.rows = rows
+
+    def sum_row(self, e, total: str, got: dict, header, where: str):
+        """One row holding, per year, the sum of the rows of its parts (see translate)."""
+        from desktop import matcher
+        from desktop.earlier import sum_text
+        from desktop.values import ParseError
+
+        spec = self.template.indicators[total]
+        names = e.sums()[total]
+        label = "＋".join(e.edition.indicators[p].name for p in names)
+        cells = {}
+        for column, year_column in enumerate(header.year_columns):
+            year = year_column.resolve(self.report.year)
+            given = {p: got[p].cells.get(column) for p in names if p in got}
+            given = {p: c for p, c in given.items() if c is not None and not c.empty}
+            if not given or year is None:
+                continue
+            missing = [e.edition.indicators[p].name for p in names if p not in given]
+            if missing:
+                self.values.notes.append(
+                    f"{where} {spec.name}（{year}年）是上一版本的{label}，但表中缺"
+                    f"{'、'.join(missing)}，未导入：请补填。")
+                continue
+            values = []
+            try:
+                for p in names:
+                    old = e.edition.indicators[p]
+                    text, unit = matcher.value_input(old.type, given[p], got[p].unit)
+                    values.append((old, old.type.parse(text, unit)))
+                value = sum_text(spec, values)
+            except (matcher.CellRefused, ParseError, ValueError) as exc:
+                self.values.refused.append(
+                    f"{where} {spec.name}（{year}年）是{label}之和，其中一项无法读取：{exc}")
+                continue
+            rows = "、".join(str(got[p].row) for p in names)
+            cells[column] = matcher.Cell(value=value, ref=f"{where}第 {rows} 行之和")
+        if not cells:
+            return None
+        first = got[names[0]] if names[0] in got else next(iter(got.values()))
+        return matcher.TableRow(row=first.row, seq="", name=spec.name, unit=spec.unit, cells=cells)
 
     def indicator_table(self, texts: list[list[str]], caption: str | None) -> None:
         """Values of an indicator table, through the matcher and the importer, as from Excel."""
@@ -574,6 +724,7 @@ class _Planner:
             return
         table = matcher.read_table("", rows, header)
         table.label = where
+        self.translate(table, header)
         by_column = {i: y.resolve(self.report.year) for i, y in enumerate(header.year_columns)}
         first: dict[int, int] = {}
         for i, year in by_column.items():
@@ -606,6 +757,23 @@ class _Planner:
             return None
         table = matcher.read_table("", rows, header)
         table.label = f"《{caption or '表格'}》"
+        if spec is None and key:
+            # last year's chapter table under its earlier caption (学生发展 → 人才培养质量)
+            renamed = next((self.template.fixed_tables[new] for e in self.earlier
+                            for old in e.edition.fixed_tables.values()
+                            if key in (matcher.header_text(old.title(school)),
+                                       matcher.header_text(old.caption))
+                            and (new := e.fixed_table(old.id)) is not None), None)
+            if renamed is not None:
+                self.translate(table, header)
+                found = matcher.match_rows(table, self.template.indicators,
+                                           aliases=self.template.by_name)
+                for match in found.matches:
+                    self.fixed_value(renamed.id, match, header)
+                self.values.unmatched += found.unmatched
+                return renamed.id
+        if spec is not None:
+            self.translate(table, header)  # last year's wording of this table's rows
         best = None
         for s in ([spec] if spec else specs):
             labels = {r.indicator: _Labelled(r.indicator, r.label) for r in s.rows}

@@ -511,3 +511,55 @@ def test_a_vertically_merged_cell_is_read_on_every_row_it_spans(new_report, tmp_
     assert plan.ok, plan.problems()
     [planned] = plan.chapters[0].root.blocks
     assert planned.rows[1:] == [("电气工程系", "机电技术应用", "591"), ("电气工程系", "电气设备运行与控制", "334")]
+
+
+def test_last_years_2022_docx_into_a_2024_report(sample_report, tmp_path):
+    """The 2022 edition's .docx read through the 2024年度 edition's renames: renamed rows and
+    chapters are read, 正高级-style parts summed, rows without a place named (issue 14)."""
+    docx = tmp_path / "2022.docx"
+    write_docx(assemble.build(sample_report), docx)
+    with Report.create(tmp_path / "r.qreport", sample_report.school, "2024", 2022) as report:
+        plan = plan_word_import(report, docx)
+        assert plan.ok, plan.problems()
+        left = [n for n in plan.values.notes if "本版没有与之对应的指标" in n]
+        assert any("第 8 行“电子图书数”" in n for n in left)
+        assert not any("双师" in n or "毕业生总数" in n or "升入本科" in n for n in left)
+        apply_word_import(report, plan)
+        values = report.file.values()
+        assert values[("dual_teachers", 2021)] == "233"  # “双师”素质专任专业教师总数
+        assert values[("graduates", 2021)] == "2245"  # 毕业生总数
+        assert values[("funding_per_student", 2021)] == "2568.34"  # 年生均财政拨款(截至2021.08.31)
+        assert values[("further_study", 2021)] == "914"  # 本科 - + 高职 741 + 其他 173
+        assert values[("further_study", 2020)] == "746"
+        talent = [s.title for s in report.file.sections("talent")]
+        # 学生发展 and 教学改革 both go to 人才培养, the case chapter too, as a case with its
+        # own headings under it (二、产教融合、… is not the chapter 产教融合)
+        assert "立德树人，打造“三全育人”学校" in talent and "多点发力，推进实训基地建设" in talent
+        case = talent.index("案例：产教深度融合 引企入校助推人才培养服务地方经济发展")
+        assert talent[case + 1:case + 3] == ["背景", "产教融合、校企合作赋能产业转型发展的路径"]
+        assert "校企双元育人" in [s.title for s in report.file.sections("integration")]  # untouched
+        assert "夯实根基，加强师德师风建设" in [s.title for s in report.file.sections("basics")]
+
+
+def test_a_2022_row_the_2024_edition_cannot_read_is_refused_by_name(sample_report, tmp_path):
+    doc = Docx()
+    doc.add_paragraph("聊城高级工程职业学校质量数据表")
+    rows = [("序号", "指标", "单位", "2020年", "2021年"), ("1", "毕业生总数", "人", "2400", "2245"),
+            ("2", "升入本科院校人数", "人", "-", "-"), ("3", "升入高职高专院校人数", "人", "546", "741"),
+            ("4", "全日制在校生数", "人", "7948", "9527"), ("5", "校友捐赠额", "万元", "3", "5")]
+    table = doc.add_table(rows=len(rows), cols=5)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    path = tmp_path / "t.docx"
+    doc.save(path)
+    with Report.create(tmp_path / "r.qreport", sample_report.school, "2024", 2022) as report:
+        plan = plan_word_import(report, path)
+        assert not plan.ok
+        assert plan.values.unmatched == ["第 1 个表格 第 6 行“校友捐赠额”不是本版报告的指标。"]
+        # 升学人数 is three 2022 rows; with 其他升学 missing it is not imported, and said
+        assert any("升学人数（2021年）是上一版本的升入本科院校人数＋升入高职高专院校人数＋"
+                   "其他升学人数(含留学、成人教育、自学考试)，但表中缺其他升学人数" in n
+                   for n in plan.values.notes), plan.values.notes
+        assert not any(c.indicator == "further_study" for c in plan.values.changes)
+        assert {c.indicator for c in plan.values.changes} == {"graduates", "students"}
