@@ -20,20 +20,16 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from desktop import live
+from desktop import live, values
 from desktop.template import Indicator, Template
 
-# unit as written → (dimension, factor to the dimension's base unit)
-_UNITS: dict[str, tuple[str, Decimal]] = {
-    "m²": ("area", Decimal(1)), "m2": ("area", Decimal(1)), "㎡": ("area", Decimal(1)),
-    "平方米": ("area", Decimal(1)), "平米": ("area", Decimal(1)),
-    "亩": ("area", Decimal(2000) / Decimal(3)),
-    "元": ("money", Decimal(1)),
-    "册": ("books", Decimal(1)),
-    "人次": ("people", Decimal(1)), "人": ("people", Decimal(1)), "名": ("people", Decimal(1)),
-    "%": ("percent", Decimal(1)),
-}
+# what the text's units measure, and how they convert, is desktop.values' one table; the
+# measures a text number may be read in, for indicators of these units
+_TEXT_MEASURES = {"area", "money", "books", "people", "attendances", "percent"}
 _SCALE = {"": Decimal(1), "万": Decimal(10000), "亿": Decimal(100000000)}
+# 人 and 人次 count different things (people, attendances): a number in the one cited for an
+# indicator in the other is said, never compared as if the same
+_COUSINS = {frozenset(("people", "attendances"))}
 
 # what may stand between a citing word and its number: links, qualifiers, a parenthesis
 _LINK = re.compile(
@@ -86,6 +82,7 @@ class _Number:
     unit: str
     qualifier: str | None
     text: str
+    other_unit: bool = False  # 人 written for an indicator counted in 人次, or the reverse
 
 
 def check(report, shown: dict | None = None) -> list[CitationFinding]:
@@ -119,11 +116,20 @@ def _finding(template: Template, shown, ind: Indicator, year: int, number: _Numb
         return None
     factor = _dimension(ind.unit)[1]
     actual_base = actual * factor
+    unit = "" if ind.unit in ("", "/") else ind.unit
+    data = ind.type.display(value) + ("" if unit in ("", "%") else " ") + unit
+    if number.other_unit:
+        # never compared as if the same: 18291 人 is not 18291 人次, even when the digits agree
+        message = (f"{year}年：正文“{quote}”（{where}）中{ind.name}写作 {number.text}，而数据以"
+                   f"“{unit}”计（{data}）。人数与人次不同（一人参加三次计 1 人、3 人次）："
+                   f"请核对正文说的是哪一个，并改用相应的单位。")
+        return CitationFinding(
+            "warning", message, (ind.name,), year, (ind.id,), section=section_id,
+            offset=number.start, length=number.end - number.start, stated=number.text,
+        )
     if _agrees(number, actual_base):
         return None
-    unit = "" if ind.unit in ("", "/") else ind.unit
     approx = "（约数，但明显不符）" if number.qualifier else ""
-    data = ind.type.display(value) + ("" if unit in ("", "%") else " ") + unit
     message = (f"{year}年：正文“{quote}”（{where}）中{ind.name}为 {number.text}{approx}，"
                f"与数据 {data} 不符。")
     return CitationFinding(
@@ -150,11 +156,9 @@ def _agrees(number: _Number, actual: Decimal) -> bool:
 
 
 def _dimension(unit: str) -> tuple[str, Decimal]:
-    for scale, factor in (("亿", _SCALE["亿"]), ("万", _SCALE["万"]), ("", Decimal(1))):
-        if unit.startswith(scale) and unit[len(scale):] in _UNITS:
-            dim, f = _UNITS[unit[len(scale):]]
-            return dim, f * factor
-    return unit, Decimal(1)
+    """What a unit measures and its factor to the measure's base (values.measure); a unit
+    that table does not know (个, 课时) measures itself."""
+    return values.measure(unit) or (unit, Decimal(1))
 
 
 def _words(template: Template) -> dict[str, list[Indicator]]:
@@ -168,7 +172,8 @@ def _words(template: Template) -> dict[str, list[Indicator]]:
 
 
 def _number_pattern(template: Template) -> re.Pattern:
-    units = set(_UNITS) | {i.unit for i in template.indicators.values() if i.cites and i.unit}
+    units = values.unit_words(_TEXT_MEASURES) | {
+        i.unit for i in template.indicators.values() if i.cites and i.unit}
     units -= {"", "/"}
     alternation = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     return re.compile(
@@ -237,7 +242,10 @@ def _bind(plain: str, word: str, after: int, limit: int, numbers: list[_Number],
         if number.start < after or number.start >= limit:
             continue
         ind = next((i for i in words[word] if _dimension(i.unit)[0] == number.dimension), None)
-        if ind is None:  # a number of another unit (3 个 for a count of people): look further
+        cousin = None if ind is not None else next(
+            (i for i in words[word]
+             if frozenset((_dimension(i.unit)[0], number.dimension)) in _COUSINS), None)
+        if ind is None and cousin is None:  # another unit (3 个 for a count of people): look further
             continue
         gap = plain[after:number.start]
         if len(gap) > 24:  # prose that far from its number does not cite it (and bounds the match)
@@ -249,6 +257,10 @@ def _bind(plain: str, word: str, after: int, limit: int, numbers: list[_Number],
         for phrase, kind in _BEFORE.items():
             if phrase in gap:
                 qualifier = qualifier or kind
+        if cousin is not None:
+            from dataclasses import replace
+
+            return cousin, replace(number, qualifier=qualifier, other_unit=True)
         return ind, _replace_qualifier(number, qualifier)
     return None
 
@@ -267,7 +279,7 @@ def _number(m: re.Match, offset: int) -> _Number | None:
         return None
     digits = whole.replace(",", "") + (frac or "")
     places = len(frac) - 1 if frac else 0
-    dim, factor = _UNITS.get(unit, (unit, Decimal(1)))
+    dim, factor = _dimension(unit)
     factor *= _SCALE[scale or ""]
     value = Decimal(digits) * factor
     step = Decimal(1).scaleb(-places) * factor

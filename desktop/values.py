@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 
 NA = "-"  # not applicable: shown as "-", distinct from empty and from 0
 
@@ -27,26 +28,76 @@ _TRAILING_UNIT = re.compile(r"[\d.,]+([^\d.,]+)")
 _MAX_DIGITS = 15  # beyond this a float in Excel loses digits; no school figure is that large
 _MAX_TEXT = 500
 
-# Units a user may type after a number, per indicator unit, with the factor to apply.
-# Keys are NFKC-normalised (㎡ and m² both become "m2").
-_UNIT_FACTORS: dict[str, dict[str, Decimal]] = {
-    "m2": {
-        "m2": Decimal(1), "平方米": Decimal(1), "平米": Decimal(1),
-        "万m2": Decimal(10000), "万平方米": Decimal(10000),
-        "亩": Decimal(2000) / Decimal(3), "公顷": Decimal(10000),
-    },
-    # a bare 万/亿 after a sum is how people say it aloud ("12万" in a 万元 cell is 12)
-    "元": {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(10) ** 8,
-          "万": Decimal(10000), "亿": Decimal(10) ** 8},
-    "万元": {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001"), "千元": Decimal("0.1"),
-           "万": Decimal(1), "亿": Decimal(10000)},
-    "人": {"人": Decimal(1), "名": Decimal(1), "万人": Decimal(10000), "万": Decimal(10000)},
-    "册": {"册": Decimal(1), "万册": Decimal(10000)},
-    "人次": {"人次": Decimal(1), "万人次": Decimal(10000)},
-    "Mbps": {"Mbps": Decimal(1), "mbps": Decimal(1), "Mb": Decimal(1), "M": Decimal(1),
-             "m": Decimal(1), "兆": Decimal(1), "Gbps": Decimal(1000), "G": Decimal(1000),
-             "g": Decimal(1000), "千兆": Decimal(1000), "万兆": Decimal(10000)},
+# The one table of units (typing, Excel and Word import, and the text-number check of
+# desktop.citations): a unit as written (NFKC: ㎡ and m² are "m2") → (what it measures, how
+# many of that measure's base unit one is). 人 and 人次 measure different things: a person
+# trained three times is 1 人 and 3 人次, so neither is ever converted into the other.
+_MEASURES: dict[str, tuple[str, Decimal]] = {
+    "m2": ("area", Decimal(1)), "平方米": ("area", Decimal(1)), "平米": ("area", Decimal(1)),
+    "亩": ("area", Decimal(2000) / Decimal(3)), "公顷": ("area", Decimal(10000)),
+    "元": ("money", Decimal(1)), "千元": ("money", Decimal(1000)),
+    "人": ("people", Decimal(1)), "名": ("people", Decimal(1)),
+    "人次": ("attendances", Decimal(1)),
+    "册": ("books", Decimal(1)),
+    "%": ("percent", Decimal(1)),
+    "Mbps": ("bandwidth", Decimal(1)), "mbps": ("bandwidth", Decimal(1)),
+    "Mb": ("bandwidth", Decimal(1)), "M": ("bandwidth", Decimal(1)), "m": ("bandwidth", Decimal(1)),
+    "兆": ("bandwidth", Decimal(1)), "Gbps": ("bandwidth", Decimal(1000)),
+    "G": ("bandwidth", Decimal(1000)), "g": ("bandwidth", Decimal(1000)),
+    "千兆": ("bandwidth", Decimal(1000)), "万兆": ("bandwidth", Decimal(10000)),
 }
+# 万/亿 before a unit scale it (万m², 万人次, 亿元) — not before bandwidth's own words
+_SCALES = {"万": Decimal(10000), "亿": Decimal(10) ** 8}
+_SCALABLE = {"m2", "平方米", "平米", "亩", "公顷", "元", "人", "名", "人次", "册"}
+# a bare 万/亿 after a sum or a head count is how people say it aloud ("12万" in a 万元 cell)
+_SPOKEN = {"money", "people"}
+# how a unit is written in running text, when NFKC gives another key (for citations' search)
+_SPELLINGS = {"m2": ("m2", "m²", "㎡")}
+
+
+def measure(unit: str) -> tuple[str, Decimal] | None:
+    """(what `unit` measures, base units in one) — "万m²" → ("area", 10000); None when the
+    unit is not one this table knows (个, 课时, 人日 …: counted as they are)."""
+    key = _unit_key(unit)
+    if key in _MEASURES:
+        return _MEASURES[key]
+    if len(key) > 1 and key[0] in _SCALES and key[1:] in _SCALABLE:
+        what, factor = _MEASURES[key[1:]]
+        return what, factor * _SCALES[key[0]]
+    return None
+
+
+def unit_words(measures: set[str]) -> set[str]:
+    """Every written form of the units of `measures`, 万/亿 forms included."""
+    words = set()
+    for key, (what, _) in _MEASURES.items():
+        if what in measures:
+            forms = _SPELLINGS.get(key, (key,))
+            words.update(forms)
+            if key in _SCALABLE:
+                words.update(scale + form for scale in _SCALES for form in forms)
+    return words
+
+
+@cache
+def _units_for(own: str) -> dict[str, Decimal]:
+    """Units that may follow a number for an indicator kept in `own`, with the factor that
+    turns one of them into `own` (元: 万元 → 10000); {own: 1} for a unit not in the table."""
+    mine = measure(own)
+    if mine is None:
+        return {own: Decimal(1)}
+    what, base = mine
+    out = {}
+    for key in _MEASURES:
+        for written in [key] + ([s + key for s in _SCALES] if key in _SCALABLE else []):
+            other = measure(written)
+            if other is not None and other[0] == what:
+                out[written] = other[1] / base
+    if what in _SPOKEN:
+        out.update({s: f / base for s, f in _SCALES.items()})
+    return out
+
+
 # Units a count typed into a column without a unit may carry ("389人" in a table column):
 # they name what is counted, they do not scale it.
 _COUNT_WORDS = ("人次", "人", "名", "个", "项", "次", "门", "所", "家", "台", "套", "本", "册",
@@ -155,7 +206,7 @@ class ValueType:
         """The number and the factor of the unit typed after it (None: no unit typed)."""
         if self.kind == "percent":
             return (s[:-1], Decimal(1)) if s.endswith("%") else (s, None)
-        units = _UNIT_FACTORS.get(_unit_key(self.unit), {_unit_key(self.unit): Decimal(1)})
+        units = _units_for(_unit_key(self.unit))
         if self.kind == "count" and _unit_key(self.unit) in ("", "/", "-"):
             units = dict.fromkeys(_COUNT_WORDS, Decimal(1))
         for suffix in sorted(units, key=len, reverse=True):
@@ -166,7 +217,7 @@ class ValueType:
     def _hint(self, s: str) -> str | None:
         """What to do instead, for text that is no number of this type: Chinese numerals
         ("十二"). (A number in another unit of the same kind, "32000000元" for 万元, is
-        converted: see _UNIT_FACTORS.)"""
+        converted: see _MEASURES.)"""
         if any(ch in _CHINESE_NUMERALS for ch in s) and not any(ch.isdigit() for ch in s):
             example = {"ratio": "19:1", "percent": "98.5", "count": "12"}.get(self.kind, "12.5")
             return f"{self._expected()}：请用阿拉伯数字填写（如 {example}）"
@@ -185,7 +236,7 @@ class ValueType:
             return Decimal(1)
         if self.kind == "percent":
             return None
-        return _UNIT_FACTORS.get(own, {}).get(key)
+        return _units_for(own).get(key) if measure(own) is not None else None
 
     def _decimal(self, raw: str, s: str) -> Decimal:
         if s.startswith("-") and _NUMBER.fullmatch(s[1:].replace(",", "")):

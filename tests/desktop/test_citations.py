@@ -154,3 +154,26 @@ def test_the_2024_edition_declares_its_citing_words(tmp_path):
             "在校生 1300 人，“双师型”教师 80 人，“双师型”教师占比 52.5%，占地面积75亩。")
         found = [f for f in rules.check(report) if f.kind == "citation"]
         assert [(f.ids, f.stated) for f in found] == [(("students",), "1300 人")]
+
+
+# ------------------------------------------------------------ 人 and 人次 (issue 14)
+def test_people_written_for_attendances_is_said_even_when_the_digits_agree(report):
+    found = cited(report, "本年度完成社会培训18291人。")
+    assert [(f.ids, f.year, f.stated) for f in found] == [(("social_training",), 2021, "18291人")]
+    assert "而数据以“人次”计（18291 人次）" in found[0].message and "人数与人次不同" in found[0].message
+
+
+def test_attendances_written_for_people_is_said(report):
+    found = cited(report, "现有教职工 663 人次。")
+    assert [(f.ids, f.stated) for f in found] == [(("staff",), "663 人次")]
+    assert "而数据以“人”计" in found[0].message
+
+
+def test_units_come_from_the_one_table_in_values():
+    from desktop import values
+
+    assert values.measure("人") != values.measure("人次")
+    assert values.measure("万m²") == ("area", 10000) and values.measure("㎡") == ("area", 1)
+    assert values.ValueType("count", "人次").unit_factor("人") is None  # never converted
+    assert values.ValueType("count", "人次").unit_factor("万人次") == 10000
+    assert not hasattr(citations, "_UNITS")
