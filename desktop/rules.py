@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from desktop import citations, completeness, drafts, plausibility, text
+from desktop import citations, completeness, drafts, live, plausibility, text
 from desktop.findings import CATEGORIES, Context, Finding, category_of, fmt
 from desktop.free_tables import read_rows
 from desktop.report import Report, not_applicable, numbers
@@ -336,7 +336,8 @@ def _case(ctx: Context, report: Report) -> None:
         if not chapter.max_chars:
             continue
         sections = report.file.sections(chapter.id)
-        chars = text.case_chars((s.title, s.text) for s in sections)
+        chars = text.case_chars(((s.title, s.text) for s in sections),
+                                live.resolver(report, ctx.shown))
         if chars > chapter.max_chars and sections:
             ctx.findings.append(Finding(
                 "warning",

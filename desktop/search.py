@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from desktop import live
 from desktop.report import Report
 from desktop.template import Chapter, Template
 
@@ -63,17 +64,23 @@ def search(report: Report, text: str, limit: int = 200) -> list[Hit]:
     template = report.template
     headings = {c.id: tab_title(template, c) for c in template.chapters}
     hits: list[Hit] = []
+    value_of = None
     for section in report.file.sections():
         where = headings.get(section.chapter, section.chapter)
         title = section.title or "（章首）"
         if needle in fold(section.title):
             hits.append(Hit(f"{where} › {title}", section.chapter, section.id))
-        if needle in fold(section.text):
-            at, end = span(section.text, needle)
+        body = section.text
+        if live.has_markers(body):
+            # what the reader sees: a live value's printed text, never its marker ⟦id@year⟧
+            value_of = value_of or live.resolver(report)
+            body = live.render(body, value_of)[0]
+        if needle in fold(body):
+            at, end = span(body, needle)
             start, stop = max(0, at - SNIPPET), end + SNIPPET
-            snippet = section.text[start:stop].replace("\n", " ")
+            snippet = body[start:stop].replace("\n", " ")
             lead = "…" if start else ""
-            tail = "…" if stop < len(section.text) else ""
+            tail = "…" if stop < len(body) else ""
             hits.append(Hit(f"{where} › {title}：{lead}{snippet}{tail}", section.chapter,
                             section.id))
         if len(hits) >= limit:

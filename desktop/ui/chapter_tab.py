@@ -19,6 +19,7 @@ from PySide6.QtGui import QPixmap, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from db.store import PhotoRow
+from desktop import live
 from desktop.report import Report, Shown
 from desktop.template import Chapter
 from desktop.text import case_chars
@@ -323,8 +324,9 @@ class ChapterTab(QWidget):
 
     def case_chars(self, section_id: int, text: str) -> int:
         """Characters of the whole case, with `text` standing for that section's text."""
-        return case_chars((s.title, text if s.id == section_id else s.text)
-                          for s in self.file.sections(self.chapter.id))
+        return case_chars(((s.title, text if s.id == section_id else s.text)
+                           for s in self.file.sections(self.chapter.id)),
+                          live.resolver(self.report, self.shown()))
 
     def fixed_tables_present(self) -> set[str]:
         return {t.ref for s in self.file.sections(self.chapter.id)
