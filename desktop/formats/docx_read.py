@@ -176,21 +176,38 @@ def _check_zip(path: Path, name: str) -> None:
 
 def _read(path: Path, name: str) -> WordDocument:
     from docx import Document as Docx
-    from docx.opc.exceptions import PackageNotFoundError
 
     _check_zip(path, name)
     try:
-        docx = Docx(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
-        raise WordError(f"{name} 不是有效的 Word 文档（.docx），可能已损坏。") from exc
-    except Exception as exc:  # lxml XMLSyntaxError and the like: a damaged part
-        raise WordError(f"{name} 的内容已损坏，无法读取。") from exc
-    reader = _Reader(docx)
-    try:
-        blocks = reader.blocks(docx.element.body)
+        docx = Docx(str(path))  # python-docx reads and parses every part here
     except Exception as exc:
-        raise WordError(f"{name} 的内容已损坏，无法读取。") from exc
-    return WordDocument(name, blocks)
+        sentence = damage(exc, name)
+        if sentence is None:
+            raise  # not damage but a fault of ours: shown as one, never as a damaged file
+        raise WordError(sentence) from exc
+    body = docx.element.body
+    if body is None:  # a document part without its w:body (hand-edited, or another format)
+        raise WordError(f"{name} 的内容已损坏，无法读取。")
+    # the parts are parsed: what goes wrong while reading them is a fault of ours, and is
+    # raised as it is rather than hidden behind "damaged"
+    return WordDocument(name, _Reader(docx).blocks(body))
+
+
+def damage(exc: BaseException, name: str) -> str | None:
+    """The sentence for an exception python-docx raises on a damaged file (a cut-off or
+    corrupted zip, a broken XML part, a missing part); None for anything else."""
+    import zlib
+
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
+    if isinstance(exc, etree.LxmlError):  # a part that is not well-formed XML
+        return f"{name} 的内容已损坏，无法读取。"
+    if isinstance(exc, PackageNotFoundError | zipfile.BadZipFile | zlib.error | EOFError
+                  | KeyError | ValueError | OSError):
+        # not a zip, a member whose data or CRC is wrong, a part the package names but lacks
+        return f"{name} 不是有效的 Word 文档（.docx），可能已损坏。"
+    return None
 
 
 # ----------------------------------------------------------------------------- reading
