@@ -207,6 +207,10 @@ class _Planner:
         self.tables_seen = 0
         self.indicator_tables = 0
         self.skipped_heading = ""
+        self.front_titles: list[str] = []  # headings before any chapter (a department's part)
+        # text under a heading that names no chapter, read as a chapter in case its place
+        # between two known chapters says which one it is: (chapters planned before it, it)
+        self.unplaced: list[tuple[int, PlannedChapter]] = []
         self.look_level: int | None = None  # level of the last unnumbered bold heading
         # fixed tables' values, settled once every indicator table is read (they come last)
         self.pending_fixed: list[tuple[str, object, int, str, str]] = []
@@ -231,6 +235,19 @@ class _Planner:
         self.flush_caption()
         self.settle_fixed()
         plan = self.plan
+        self.place_unplaced()
+        if self.skipped_front and not plan.chapters and not self.skipped and self.front_titles:
+            chapter = self.chapter_of_sections(self.front_titles)
+            if chapter is not None:
+                # a department's chapter typed without its chapter heading, whose section
+                # headings only that chapter has: read again as that chapter
+                again = _Planner(self.report, self.plan.source)
+                again.start_in(chapter)
+                plan = again.run(document)
+                titles = "、".join(f"“{t}”" for t in self.front_titles[:3])
+                plan.notes.insert(0, f"文档没有章标题；其中的小节标题{titles}只见于“{chapter.title}”一章，"
+                                     f"已作为该章导入：如不对，请在文档开头加上章标题后再导入。")
+                return plan
         if self.skipped_front and not plan.chapters and not self.skipped:
             # a department's chapter typed without its chapter heading: which chapter is it?
             example = next((c.title for c in self.template.chapters if not c.case), "")
@@ -382,6 +399,7 @@ class _Planner:
         if self.zone != "chapter" or not self.stack:
             if self.zone == "front":
                 self.skipped_front += 1
+                self.front_titles.append(_clean_title(title))
             return
         level = min(level, 3)
         if self.case_level is not None and level <= self.case_level:
@@ -416,14 +434,19 @@ class _Planner:
                 case = next((c for c in self.found_in.edition.chapters if c.case), None)
                 self.old_case = self.found_in.chapter(case.id) if case is not None else None
         if chapter is None and key in ("一、", "第一章") and self.chapter is not None and \
-                "一、" in self.chapter.chapter.numbering:
+                "一、" in self.chapter.chapter.numbering and not self.is_unplaced(self.chapter):
             self.open_heading(1, title, key, text)  # 一、 inside a case: its first level
             return
         if chapter is None:
-            self.zone = "skip"
-            self.chapter, self.stack = None, []
+            # read on as a chapter of unknown place: `place_unplaced` may find its place
             self.skipped_heading = heading
             self.skipped.setdefault(heading, 0)
+            known = [pc.chapter for pc in self.plan.chapters if not pc.chapter.case]
+            stand_in = known[-1] if known else next(c for c in self.template.chapters if not c.case)
+            pending = PlannedChapter(stand_in, heading, PlannedSection("", 0))
+            self.unplaced.append((len(self.plan.chapters), pending))
+            self.look_level = self.case_level = None
+            self.chapter, self.stack, self.zone = pending, [pending.root], "chapter"
             return
         earlier = next((pc for pc in self.plan.chapters if pc.chapter.id == chapter.id), None)
         self.case_level = None
@@ -453,6 +476,61 @@ class _Planner:
         self.plan.chapters.append(self.chapter)
         self.stack = [root]
         self.zone = "chapter"
+
+    def start_in(self, chapter: Chapter) -> None:
+        """Read the document from its first line as `chapter` (see run)."""
+        self.chapter = PlannedChapter(chapter, chapter.title, PlannedSection("", 0))
+        self.plan.chapters.append(self.chapter)
+        self.stack, self.zone = [self.chapter.root], "chapter"
+
+    def is_unplaced(self, planned: PlannedChapter) -> bool:
+        return any(pc is planned for _, pc in self.unplaced)
+
+    def place_unplaced(self) -> None:
+        """Text under a heading that names no chapter, lying between two chapters found in
+        the document, is the chapter the edition has between them when it has exactly one
+        that the document lacks and no other such text lies there; otherwise it is left
+        out and said, as before."""
+        order = [c.id for c in self.template.chapters if not c.case and not c.front]
+        found = {pc.chapter.id for pc in self.plan.chapters}
+        gaps: dict[tuple[int, int], list[PlannedChapter]] = {}
+        for at, pending in self.unplaced:
+            before = [pc.chapter.id for pc in self.plan.chapters[:at] if pc.chapter.id in order]
+            after = [pc.chapter.id for pc in self.plan.chapters[at:] if pc.chapter.id in order]
+            if before and after:
+                gaps.setdefault((order.index(before[-1]), order.index(after[0])), []).append(pending)
+        placed: list[tuple[PlannedChapter, Chapter]] = []
+        for (first, last), pendings in gaps.items():
+            between = [i for i in order[first + 1:last] if i not in found]
+            if len(pendings) == 1 and len(between) == 1 and (
+                    pendings[0].root.paragraphs or pendings[0].root.sections):
+                placed.append((pendings[0], self.template.chapter(between[0])))
+        for pending, chapter in placed:
+            heading = pending.heading
+            at = next(n for n, pc in self.unplaced if pc is pending)
+            pending.chapter = chapter
+            anchor = self.plan.chapters[at - 1]
+            self.plan.chapters.insert(self.plan.chapters.index(anchor) + 1, pending)
+            self.skipped.pop(heading, None)
+            self.plan.notes.append(
+                f"“{heading}”不是本版的章标题，但它位于“{anchor.chapter.title}”与下一章之间，"
+                f"本版在此只有“{chapter.title}”一章而文档中没有：已作为“{chapter.title}”导入，"
+                f"如不对请改正章标题后再导入。")
+        for _, pending in self.unplaced:
+            if all(pending is not p for p, _ in placed):
+                self.skipped[pending.heading] = self.skipped.get(pending.heading, 0) + _count(pending.root)
+
+    def chapter_of_sections(self, titles: list[str]) -> Chapter | None:
+        """The one chapter whose outline (the edition's or this report's) has a section
+        titled as one of `titles`; None when none or several do."""
+        keys = {_title_key(t) for t in titles if _title_key(t)}
+        hits = []
+        for chapter in self.template.chapters:
+            own = {_title_key(s.title) for s in self.report.file.sections(chapter.id) if s.title}
+            own |= {_title_key(t) for t in _outline_titles(chapter.outline)}
+            if keys & own:
+                hits.append(chapter)
+        return hits[0] if len(hits) == 1 else None
 
     def find_chapter(self, title: str) -> Chapter | None:
         """The edition's chapter a heading names: the same title, one containing it, or one
@@ -584,7 +662,8 @@ class _Planner:
             return
         if _is_submission(texts):
             return
-        if self.zone == "data" or (self.zone != "chapter" and self.looks_indicator(texts)):
+        if self.zone == "data" or ((self.zone != "chapter" or self.is_unplaced(self.chapter))
+                                   and self.looks_indicator(texts)):
             self.indicator_table(texts, caption)
             return
         if self.zone != "chapter" or not self.stack:
@@ -951,6 +1030,15 @@ def _numbered(text: str) -> tuple[str | None, str]:
 def _after_first_line(text: str) -> str:
     parts = text.split("\n", 1)
     return parts[1].strip(_SPACES) if len(parts) > 1 else ""
+
+
+def _count(section: PlannedSection) -> int:
+    """Paragraphs of a section and those below it."""
+    return len(section.paragraphs) + sum(_count(s) for s in section.sections)
+
+
+def _outline_titles(entries) -> list[str]:
+    return [t for e in entries for t in (e.title, *_outline_titles(e.sections))]
 
 
 def _clean_title(title: str) -> str:

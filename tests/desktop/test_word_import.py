@@ -405,15 +405,73 @@ def test_last_years_report_brings_its_years_along(tmp_path):
 
 
 def test_a_chapter_typed_without_its_chapter_heading_is_explained(sample_path, tmp_path, capsys):
+    # 做法 is a section of the case chapter's outline and 就业质量 one of 学生发展's: which
+    # chapter this is, nothing says; the import refuses as before
     doc = Docx()
-    doc.add_paragraph().add_run("（一）立德树人").bold = True
+    doc.add_paragraph().add_run("（一）做法").bold = True
     doc.add_paragraph("学校坚持立德树人。")
+    doc.add_paragraph().add_run("（二）就业质量").bold = True
+    doc.add_paragraph("毕业生就业率保持高位。")
     path = tmp_path / "部门.docx"
     doc.save(path)
     assert main(["import", str(sample_path), str(path)]) == 0
     out = capsys.readouterr().out
     assert "没有与本版章节对应的章标题（如“一、学校概况”）" in out
     assert "没有找到可以导入的章节或数值" in out
+
+
+def test_a_department_chapter_whose_sections_only_one_chapter_has(new_report, tmp_path):
+    """No chapter heading, but its section headings are 学生发展's own (the edition's
+    outline): imported as that chapter, and said."""
+    doc = Docx()
+    doc.add_paragraph().add_run("（一）在校体验").bold = True
+    doc.add_paragraph("　　学生满意度稳步提升。")
+    doc.add_paragraph().add_run("（二）就业质量").bold = True
+    doc.add_paragraph("　　毕业生就业率保持高位。")
+    path = tmp_path / "学生工作处.docx"
+    doc.save(path)
+    plan = plan_word_import(new_report, path)
+    assert plan.ok, plan.problems()
+    assert plan.notes[0].startswith("文档没有章标题；其中的小节标题“在校体验”、“就业质量”只见于“学生发展”一章，"
+                                    "已作为该章导入")
+    apply_word_import(new_report, plan)
+    assert outline(new_report, "students")[1:] == [("在校体验", "学生满意度稳步提升。"),
+                                                  ("就业质量", "毕业生就业率保持高位。")]
+
+
+def _chapters_doc(path, middle: str):
+    doc = Docx()
+    for heading, text in (("一、学校概况", "学校始建于1958年。"), ("二、学生发展", "学生全面发展。"),
+                          (middle, "教学改革稳步推进。"), ("四、教师发展", "师资队伍不断壮大。")):
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(text)
+    doc.save(path)
+    return path
+
+
+def test_the_only_text_between_two_chapters_is_the_chapter_missing_there(new_report, tmp_path):
+    # 三、教学工作 names no chapter, but between 学生发展 and 教师发展 the edition has only
+    # 教学改革, which the document lacks
+    plan = plan_word_import(new_report, _chapters_doc(tmp_path / "r.docx", "三、教学工作"))
+    assert plan.ok, plan.problems()
+    assert [pc.chapter.id for pc in plan.chapters] == ["overview", "students", "teaching", "teachers"]
+    assert any(n.startswith("“三、教学工作”不是本版的章标题，但它位于“学生发展”与下一章之间，本版在此只有"
+                            "“教学改革”一章而文档中没有：已作为“教学改革”导入") for n in plan.notes)
+    apply_word_import(new_report, plan)
+    assert new_report.file.sections("teaching")[0].text == "教学改革稳步推进。"
+
+
+def test_text_whose_place_says_nothing_is_still_left_out(new_report, tmp_path):
+    # after the last chapter found: the edition has several chapters there, and 附件 is none
+    doc = Docx()
+    for heading, text in (("一、学校概况", "学校始建于1958年。"), ("二、附件", "张三 一等奖。")):
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(text)
+    path = tmp_path / "r.docx"
+    doc.save(path)
+    plan = plan_word_import(new_report, path)
+    assert [pc.chapter.id for pc in plan.chapters] == ["overview"]
+    assert "“二、附件”不是本版报告的章节，其下 1 段未导入。" in plan.notes
 
 
 def test_an_empty_earlier_year_column_is_not_announced(tmp_path):
