@@ -421,6 +421,7 @@ class _Planner:
             return
         case_title = ""
         chapter = None
+        self.merging, self.found_in = False, None  # of this heading only
         if key == "案例":
             chapter = next((c for c in self.template.chapters if c.case), None)
             match = _CASE.match(heading)
@@ -493,23 +494,23 @@ class _Planner:
         out and said, as before."""
         order = [c.id for c in self.template.chapters if not c.case and not c.front]
         found = {pc.chapter.id for pc in self.plan.chapters}
-        gaps: dict[tuple[int, int], list[PlannedChapter]] = {}
+        gaps: dict[tuple[int, int], list[tuple[PlannedChapter, PlannedChapter]]] = {}
         for at, pending in self.unplaced:
-            before = [pc.chapter.id for pc in self.plan.chapters[:at] if pc.chapter.id in order]
-            after = [pc.chapter.id for pc in self.plan.chapters[at:] if pc.chapter.id in order]
+            before = [pc for pc in self.plan.chapters[:at] if pc.chapter.id in order]
+            after = [pc for pc in self.plan.chapters[at:] if pc.chapter.id in order]
             if before and after:
-                gaps.setdefault((order.index(before[-1]), order.index(after[0])), []).append(pending)
-        placed: list[tuple[PlannedChapter, Chapter]] = []
+                gap = (order.index(before[-1].chapter.id), order.index(after[0].chapter.id))
+                gaps.setdefault(gap, []).append((pending, self.plan.chapters[at - 1]))
+        placed: list[tuple[PlannedChapter, Chapter, PlannedChapter]] = []
         for (first, last), pendings in gaps.items():
             between = [i for i in order[first + 1:last] if i not in found]
+            pending, anchor = pendings[0]
             if len(pendings) == 1 and len(between) == 1 and (
-                    pendings[0].root.paragraphs or pendings[0].root.sections):
-                placed.append((pendings[0], self.template.chapter(between[0])))
-        for pending, chapter in placed:
+                    pending.root.paragraphs or pending.root.sections):
+                placed.append((pending, self.template.chapter(between[0]), anchor))
+        for pending, chapter, anchor in placed:
             heading = pending.heading
-            at = next(n for n, pc in self.unplaced if pc is pending)
             pending.chapter = chapter
-            anchor = self.plan.chapters[at - 1]
             self.plan.chapters.insert(self.plan.chapters.index(anchor) + 1, pending)
             self.skipped.pop(heading, None)
             self.plan.notes.append(
@@ -517,7 +518,7 @@ class _Planner:
                 f"本版在此只有“{chapter.title}”一章而文档中没有：已作为“{chapter.title}”导入，"
                 f"如不对请改正章标题后再导入。")
         for _, pending in self.unplaced:
-            if all(pending is not p for p, _ in placed):
+            if all(pending is not p for p, _, _ in placed):
                 self.skipped[pending.heading] = self.skipped.get(pending.heading, 0) + _count(pending.root)
 
     def chapter_of_sections(self, titles: list[str]) -> Chapter | None:
@@ -705,7 +706,7 @@ class _Planner:
                 table, e.edition.indicators, aliases=e.aliases).matches}
         return len(known) >= max(3, len(table.rows) // 2)
 
-    def translate(self, table, header) -> None:
+    def translate(self, table, header, labels=None) -> None:
         """Rows worded as an earlier edition words them, read through the renames: a renamed
         row takes this edition's name; parts of a sum (正高级, 副高级 → 高级) become one row of
         their sum, or, a part missing, are left out and said; a row that has no place in
@@ -720,6 +721,8 @@ class _Planner:
         indicators = self.template.indicators
         current = matcher.match_rows(table, indicators, aliases=self.template.by_name)
         known = {m.row.row for m in current.matches}
+        if labels:  # a chapter table's own wording of its rows is this edition's too
+            known |= {m.row.row for m in matcher.match_rows(table, labels).matches}
         for e in self.earlier:
             found = matcher.match_rows(table, e.edition.indicators, aliases=e.aliases)
             renamed: dict[int, object] = {}
@@ -851,8 +854,9 @@ class _Planner:
                     self.fixed_value(renamed.id, match, header)
                 self.values.unmatched += found.unmatched
                 return renamed.id
-        if spec is not None:
-            self.translate(table, header)  # last year's wording of this table's rows
+        if spec is not None:  # last year's wording of this table's rows
+            self.translate(table, header, {r.indicator: _Labelled(r.indicator, r.label)
+                                           for r in spec.rows})
         best = None
         for s in ([spec] if spec else specs):
             labels = {r.indicator: _Labelled(r.indicator, r.label) for r in s.rows}

@@ -159,7 +159,9 @@ def _check_zip(path: Path, name: str) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except OSError as exc:  # an intact file we may not read is not a damaged one
+        raise WordError(_unreadable(exc, name)) from exc
+    except (zipfile.BadZipFile, ValueError) as exc:
         raise WordError(bad) from exc
     if len(infos) > MAX_MEMBERS:
         raise WordError(f"{name} 内部文件过多，已拒绝读取。")
@@ -193,6 +195,13 @@ def _read(path: Path, name: str) -> WordDocument:
     return WordDocument(name, _Reader(docx).blocks(body))
 
 
+def _unreadable(exc: OSError, name: str) -> str:
+    """A file that could not be read, which says nothing of its content."""
+    if isinstance(exc, PermissionError):
+        return f"无法读取 {name}：没有读取它的权限，或它正被其他程序打开。请关闭后重试，或先复制到本机。"
+    return f"读取 {name} 时出错（磁盘、U 盘或网络故障）：请先把文件复制到本机再导入。"
+
+
 def damage(exc: BaseException, name: str) -> str | None:
     """The sentence for an exception python-docx raises on a damaged file (a cut-off or
     corrupted zip, a broken XML part, a missing part); None for anything else."""
@@ -203,8 +212,10 @@ def damage(exc: BaseException, name: str) -> str | None:
 
     if isinstance(exc, etree.LxmlError):  # a part that is not well-formed XML
         return f"{name} 的内容已损坏，无法读取。"
+    if isinstance(exc, OSError):
+        return _unreadable(exc, name)
     if isinstance(exc, PackageNotFoundError | zipfile.BadZipFile | zlib.error | EOFError
-                  | KeyError | ValueError | OSError):
+                  | KeyError | ValueError):
         # not a zip, a member whose data or CRC is wrong, a part the package names but lacks
         return f"{name} 不是有效的 Word 文档（.docx），可能已损坏。"
     return None

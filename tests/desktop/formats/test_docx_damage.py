@@ -104,3 +104,12 @@ def test_a_fault_of_ours_is_not_called_damage():
     for bug in (AttributeError("'NoneType' object has no attribute 'text'"), TypeError("x"),
                 IndexError("list index out of range"), RecursionError()):
         assert docx_read.damage(bug, "报告.docx") is None
+
+
+def test_a_file_that_cannot_be_read_is_not_called_damaged():
+    # an intact file on a stick that failed, or locked by another program (issue 14: never
+    # 已损坏 for an intact file)
+    said = docx_read.damage(PermissionError(13, "Permission denied"), "报告.docx")
+    assert said.startswith("无法读取 报告.docx：没有读取它的权限") and "损坏" not in said
+    said = docx_read.damage(OSError(5, "Input/output error"), "报告.docx")
+    assert said.startswith("读取 报告.docx 时出错") and "损坏" not in said
