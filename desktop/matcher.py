@@ -535,7 +535,9 @@ def value_input(vtype: TypeLike, cell: Cell, row_unit: str) -> tuple[str, str]:
             value = float(plain)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return cell.text, unit
-    if vtype.kind == "percent" and not format_places(cell.number_format)[2] and 0 < value < 1:
+    if vtype.kind == "percent" and not format_places(cell.number_format)[2] and 0 < value < 1 \
+            and not getattr(vtype, "fraction_as_written", lambda _: False)(Decimal(str(value))):
+        # refused unless the indicator's usual range says the fraction is meant as written
         likely = _number_text(value * 100, None)
         raise CellRefused(f"是小数 {full_number_text(value)}，而本指标是百分数：如果是 {likely}%，"
                           f"请填 {likely}，或把单元格设为百分比格式")

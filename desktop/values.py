@@ -188,6 +188,14 @@ class ValueType:
         return (self.low is not None and number < self.low) or (
             self.high is not None and number > self.high)
 
+    def fraction_as_written(self, value: Decimal) -> bool:
+        """A percentage written as a fraction without % (0.5 in a cell not formatted as
+        percent) is meant as written when the usual range says so: 0.5 % 创业比例 (≤ 30 %,
+        so 50 % is not usual), never 0.96 % 满意度 (≥ 60 %). Without a range: not known."""
+        if self.kind != "percent" or (self.low is None and self.high is None) or not 0 < value < 1:
+            return False
+        return not self.outside(value) and self.outside(value * 100)
+
     def _check_fraction(self, raw: str, value: Decimal) -> None:
         """A fraction typed for a percentage without a % sign ("0.96" for 96 %) is asked
         about when the edition says the indicator is rarely that small and 100 times it is

@@ -305,3 +305,30 @@ def test_an_empty_merged_range_says_nothing(empty_report, tmp_path):
     plan = importer.plan_import(empty_report, book)
     assert plan.ok, plan.refused
     assert len(plan.changes) == 2
+
+
+def test_a_small_rate_whose_hundredfold_is_not_usual_is_taken_as_written(empty_report, tmp_path):
+    # 创业比例 is usually ≤ 30 %: 0.5 in an unformatted cell is 0.5 %, as our own export
+    # writes it; 满意度 is usually ≥ 60 %: 0.87 there is still refused with the likely 87
+    book = workbook(tmp_path / "p.xlsx", [
+        ("14", "毕业生创业比例", "%", 0.5, 7.12),
+        ("6", "就业单位对毕业生职业素养的满意度", "%", 0.87, 98.5),
+    ])
+    plan = importer.plan_import(empty_report, book)
+    assert plan.refused == [
+        "质量数据表!D4 就业单位对毕业生职业素养的满意度（2020年）是小数 0.87，而本指标是百分数："
+        "如果是 87%，请填 87，或把单元格设为百分比格式"]
+    assert changes(plan)[("startup_ratio", 2020)] == "0.5"
+
+
+def test_a_small_rate_comes_back_from_our_own_export(empty_report, tmp_path):
+    from desktop import exports
+
+    empty_report.set_text("startup_ratio", 2021, "0.5")
+    empty_report.file.settle()
+    out = tmp_path / "out.xlsx"
+    exports.export(empty_report.file.path, {"xlsx": out})
+    plan = importer.plan_import(empty_report, out)
+    assert plan.refused == [] and plan.ok
+    assert ("startup_ratio", 2021) not in changes(plan)  # the same value: nothing to change
+    assert plan.unchanged >= 1
