@@ -104,3 +104,93 @@ def sum_text(spec, parts: list[tuple[object, str]]) -> str:
             raise ValueError(ind.name)
         total += number if value == NA else number * factor
     return spec.type.from_number(total)
+
+
+def translate(target: Template, editions: list[Earlier], table, years: dict[int, int | None],
+              plan, labels=None) -> None:
+    """A table's rows worded as an earlier edition words them, read through the renames
+    (Word and Excel import alike, before the matcher): a renamed row takes this edition's
+    name; the parts of a sum (升入本科, 升入高职, 其他升学 → 升学人数) become one row of
+    their sum, or, a part missing, are left out and said; a row that has no place in this
+    edition is named and left out. Rows no edition knows stay, and the matcher refuses them.
+    `years`: year of each year column (None: not read); `plan`: its notes and refusals are
+    added to; `labels`: a chapter table's own wording of its rows (this edition's too)."""
+    from dataclasses import replace
+
+    from desktop import matcher
+
+    if not editions:
+        return
+    where = table.label or table.sheet
+    indicators = target.indicators
+    current = matcher.match_rows(table, indicators, aliases=target.by_name)
+    known = {m.row.row for m in current.matches}
+    if labels:
+        known |= {m.row.row for m in matcher.match_rows(table, labels).matches}
+    for e in editions:
+        found = matcher.match_rows(table, e.edition.indicators, aliases=e.aliases)
+        renamed: dict[int, object] = {}
+        parts: dict[str, dict[str, object]] = {}
+        dropped: set[int] = set()
+        left: list[str] = []
+        for m in found.matches:
+            if m.row.row in known:
+                continue
+            old = e.edition.indicators[m.indicator]
+            new = e.indicator(m.indicator)
+            if new is not None and not indicators[new].parent and not old.parent:
+                renamed[m.row.row] = replace(m.row, name=indicators[new].name)
+            elif (total := e.sum_of(m.indicator)) is not None:
+                parts.setdefault(total, {})[m.indicator] = m.row
+                dropped.add(m.row.row)
+            else:
+                dropped.add(m.row.row)
+                if m.row.has_values():
+                    name = (f"{e.edition.indicators[old.parent].name}（其中{old.name}）"
+                            if old.parent else m.row.name)
+                    left.append(f"第 {m.row.row} 行“{name}”")
+            known.add(m.row.row)
+        if left:
+            plan.notes.append(f"{where}中 {len(left)} 行是{e.label()}的指标，本版没有与之"
+                              f"对应的指标，未导入：{'、'.join(left)}。")
+        rows = [renamed.get(r.row, r) for r in table.rows if r.row not in dropped]
+        rows += [row for total, got in parts.items()
+                 if (row := _sum_row(target, e, total, got, years, where, plan)) is not None]
+        table.rows = rows
+
+
+def _sum_row(target: Template, e: Earlier, total: str, got: dict, years: dict[int, int | None],
+             where: str, plan):
+    """One row holding, per year, the sum of the rows of its parts (see translate)."""
+    from desktop import matcher
+    from desktop.values import ParseError
+
+    spec = target.indicators[total]
+    names = e.sums()[total]
+    label = "＋".join(e.edition.indicators[p].name for p in names)
+    cells = {}
+    for column, year in years.items():
+        given = {p: got[p].cells.get(column) for p in names if p in got}
+        given = {p: c for p, c in given.items() if c is not None and not c.empty}
+        if not given or year is None:
+            continue
+        missing = [e.edition.indicators[p].name for p in names if p not in given]
+        if missing:
+            plan.notes.append(f"{where} {spec.name}（{year}年）是上一版本的{label}，但表中缺"
+                              f"{'、'.join(missing)}，未导入：请补填。")
+            continue
+        values = []
+        try:
+            for p in names:
+                old = e.edition.indicators[p]
+                text, unit = matcher.value_input(old.type, given[p], got[p].unit)
+                values.append((old, old.type.parse(text, unit)))
+            value = sum_text(spec, values)
+        except (matcher.CellRefused, ParseError, ValueError) as exc:
+            plan.refused.append(f"{where} {spec.name}（{year}年）是{label}之和，其中一项无法读取：{exc}")
+            continue
+        cells[column] = matcher.Cell(value=value, ref="+".join(given[p].ref for p in names))
+    if not cells:
+        return None
+    first = got[names[0]] if names[0] in got else next(iter(got.values()))
+    return matcher.TableRow(row=first.row, seq="", name=spec.name, unit=spec.unit, cells=cells)

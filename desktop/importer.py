@@ -174,10 +174,13 @@ def plan_values(report: Report, raw, plan: ImportPlan,
     `first`: where each (indicator, year) was first read, across the workbook's tables.
     `raw` is any reader's table in the matcher's terms (`.table`, `.year_of_column`): a
     workbook sheet, or a Word table (desktop.word_import)."""
-    from desktop import matcher
+    from desktop import earlier, matcher
 
     template = report.template
     table = raw.table
+    # last year's table in an earlier edition's wording: read through the renames
+    earlier.translate(template, earlier.earlier_editions(template, tuple(report.years)), table,
+                      raw.year_of_column, plan)
     # rows restated in another table under their own wording (template.by_name) match too
     matching = matcher.match_rows(table, template.indicators, aliases=template.by_name)
     plan.unmatched += matching.unmatched

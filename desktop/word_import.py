@@ -707,92 +707,11 @@ class _Planner:
         return len(known) >= max(3, len(table.rows) // 2)
 
     def translate(self, table, header, labels=None) -> None:
-        """Rows worded as an earlier edition words them, read through the renames: a renamed
-        row takes this edition's name; parts of a sum (正高级, 副高级 → 高级) become one row of
-        their sum, or, a part missing, are left out and said; a row that has no place in
-        this edition is named and left out. Rows no edition knows stay, and are refused."""
-        from dataclasses import replace
+        """Rows worded as an earlier edition words them (desktop.earlier.translate)."""
+        from desktop import earlier
 
-        from desktop import matcher
-
-        if not self.earlier:
-            return
-        where = table.label
-        indicators = self.template.indicators
-        current = matcher.match_rows(table, indicators, aliases=self.template.by_name)
-        known = {m.row.row for m in current.matches}
-        if labels:  # a chapter table's own wording of its rows is this edition's too
-            known |= {m.row.row for m in matcher.match_rows(table, labels).matches}
-        for e in self.earlier:
-            found = matcher.match_rows(table, e.edition.indicators, aliases=e.aliases)
-            renamed: dict[int, object] = {}
-            parts: dict[str, dict[str, object]] = {}
-            dropped: set[int] = set()
-            left: list[str] = []
-            for m in found.matches:
-                if m.row.row in known:
-                    continue
-                old = e.edition.indicators[m.indicator]
-                new = e.indicator(m.indicator)
-                if new is not None and not indicators[new].parent and not old.parent:
-                    renamed[m.row.row] = replace(m.row, name=indicators[new].name)
-                elif (total := e.sum_of(m.indicator)) is not None:
-                    parts.setdefault(total, {})[m.indicator] = m.row
-                    dropped.add(m.row.row)
-                else:
-                    dropped.add(m.row.row)
-                    if m.row.has_values():
-                        name = (f"{e.edition.indicators[old.parent].name}（其中{old.name}）"
-                                if old.parent else m.row.name)
-                        left.append(f"第 {m.row.row} 行“{name}”")
-                known.add(m.row.row)
-            if left:
-                self.values.notes.append(f"{where}中 {len(left)} 行是{e.label()}的指标，本版没有与之"
-                                         f"对应的指标，未导入：{'、'.join(left)}。")
-            rows = [renamed.get(r.row, r) for r in table.rows if r.row not in dropped]
-            rows += [row for total, got in parts.items()
-                     if (row := self.sum_row(e, total, got, header, where)) is not None]
-            table.rows = rows
-
-    def sum_row(self, e, total: str, got: dict, header, where: str):
-        """One row holding, per year, the sum of the rows of its parts (see translate)."""
-        from desktop import matcher
-        from desktop.earlier import sum_text
-        from desktop.values import ParseError
-
-        spec = self.template.indicators[total]
-        names = e.sums()[total]
-        label = "＋".join(e.edition.indicators[p].name for p in names)
-        cells = {}
-        for column, year_column in enumerate(header.year_columns):
-            year = year_column.resolve(self.report.year)
-            given = {p: got[p].cells.get(column) for p in names if p in got}
-            given = {p: c for p, c in given.items() if c is not None and not c.empty}
-            if not given or year is None:
-                continue
-            missing = [e.edition.indicators[p].name for p in names if p not in given]
-            if missing:
-                self.values.notes.append(
-                    f"{where} {spec.name}（{year}年）是上一版本的{label}，但表中缺"
-                    f"{'、'.join(missing)}，未导入：请补填。")
-                continue
-            values = []
-            try:
-                for p in names:
-                    old = e.edition.indicators[p]
-                    text, unit = matcher.value_input(old.type, given[p], got[p].unit)
-                    values.append((old, old.type.parse(text, unit)))
-                value = sum_text(spec, values)
-            except (matcher.CellRefused, ParseError, ValueError) as exc:
-                self.values.refused.append(
-                    f"{where} {spec.name}（{year}年）是{label}之和，其中一项无法读取：{exc}")
-                continue
-            rows = "、".join(str(got[p].row) for p in names)
-            cells[column] = matcher.Cell(value=value, ref=f"{where}第 {rows} 行之和")
-        if not cells:
-            return None
-        first = got[names[0]] if names[0] in got else next(iter(got.values()))
-        return matcher.TableRow(row=first.row, seq="", name=spec.name, unit=spec.unit, cells=cells)
+        years = {i: y.resolve(self.report.year) for i, y in enumerate(header.year_columns)}
+        earlier.translate(self.template, self.earlier, table, years, self.values, labels)
 
     def indicator_table(self, texts: list[list[str]], caption: str | None) -> None:
         """Values of an indicator table, through the matcher and the importer, as from Excel."""
@@ -806,7 +725,6 @@ class _Planner:
             return
         table = matcher.read_table("", rows, header)
         table.label = where
-        self.translate(table, header)
         by_column = {i: y.resolve(self.report.year) for i, y in enumerate(header.year_columns)}
         first: dict[int, int] = {}
         for i, year in by_column.items():
