@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from desktop.formats.pageflow import Flowable
-from desktop.formats.typeset import EM_CENTRE, DeferredCanvas, TextStyle, Typesetter, draw_lines
+from desktop.formats.typeset import (
+    EM_CENTRE,
+    DeferredCanvas,
+    TextStyle,
+    Typesetter,
+    draw_lines,
+    text_ops,
+)
 
 DOT_PITCH = 4.0  # points between leader dots; dots align across lines (set from the right)
 
@@ -138,13 +145,5 @@ class TocEntry(Flowable):
         dot_w = self.ts.width(".", st.font, st.size)
         dots_end = right - num_w - 3.0
         n = int(dots_end // DOT_PITCH)
-        tx = canv.beginText()
-        tx.setFont(st.font, st.size)
-        if n > 0:
-            tx.setCharSpace(DOT_PITCH - dot_w)
-            tx.setTextOrigin(dots_end - n * DOT_PITCH, 0)
-            tx.textOut("." * n)
-            tx.setCharSpace(0)
-        tx.setTextOrigin(right - num_w, 0)
-        tx.textOut(number)
-        canv.drawText(tx)
+        parts = [(dots_end - n * DOT_PITCH, 0, DOT_PITCH - dot_w, "." * n)] if n > 0 else []
+        text_ops(canv, st.font, st.size, [*parts, (right - num_w, 0, 0.0, number)])

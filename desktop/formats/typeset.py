@@ -189,13 +189,8 @@ def draw_lines(
             if want != spacing_now:
                 code.append(f"{fp_str(want)} Tc")
                 spacing_now = want
-            ops = []
-            for subset, raw in enc.runs(text):
-                if subset != subset_now:
-                    ops.append(enc.name(subset) + tf)
-                    subset_now = subset
-                ops.append(f"({escapePDF(raw)}) Tj")
-            code.append(" ".join(ops))
+            ops, subset_now = enc.show(text, tf, subset_now)
+            code.append(ops)
         y -= style.leading
     if origin is not None and spacing_now:
         code.append("0 Tc")  # character spacing outlives ET
@@ -236,6 +231,17 @@ class _Encoder:
             return [(ord(first), raw)]
         return [(ord(m.group()[0]), raw[m.start():m.end()]) for m in _SAME.finditer(subsets)]
 
+    def show(self, text: str, tf: str, subset_now: int) -> tuple[str, int]:
+        """The operators that show `text` (a font switch where its subset changes; `tf`
+        follows a subset's name) and the subset in use after them."""
+        ops = []
+        for subset, raw in self.runs(text):
+            if subset != subset_now:
+                ops.append(self.name(subset) + tf)
+                subset_now = subset
+            ops.append(f"({escapePDF(raw)}) Tj")
+        return " ".join(ops), subset_now
+
     def _learn(self, text: str) -> None:
         # reportlab assigns new characters in the order they are first met: hand it just
         # those, in that order
@@ -255,6 +261,26 @@ class _Encoder:
         if name is None:
             name = self.names[subset] = self.font.getSubsetInternalName(subset, self.doc)
         return name
+
+
+def text_ops(canv: Canvas, font: str, size: float, parts: list[tuple[float, float, float, str]]
+             ) -> None:
+    """Draw texts in `font` at `size`: `parts` are (x, y, character spacing, text), as
+    one text object, written as reportlab's would be."""
+    enc = _encoder(canv, font)
+    tf = f" {fp_str(size)} Tf {fp_str(size * 1.2)} TL"
+    code = ["BT", "1 0 0 1 0 0 Tm"]
+    spacing_now = 0.0
+    subset_now = -1
+    for x, y, spacing, text in parts:
+        if spacing != spacing_now:
+            code.append(f"{fp_str(spacing)} Tc")
+            spacing_now = spacing
+        code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+        ops, subset_now = enc.show(text, tf, subset_now)
+        code.append(ops)
+    code.append("ET")
+    canv._code.append(" ".join(code))
 
 
 def _encoder(canv: Canvas, font: str) -> _Encoder:
