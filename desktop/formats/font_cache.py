@@ -21,11 +21,13 @@ import mmap
 import os
 import pickle
 from array import array
+from bisect import bisect_left
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1  # bump when what is stored changes
+FORMAT = 2  # bump when what is stored changes
 _MAGIC = b"qreport-font-cache\n"
 # the file's bytes (mapped on load), a lambda and a table only text shaping uses (rebuilt)
 _SKIP = {"_ttf_data", "_pdfScale", "glyphToChar"}
@@ -52,7 +54,16 @@ def load_face(path: Path):
     state["hmetrics"] = (array("l", (aw for aw, _ in face.hmetrics)),
                          array("l", (lsb for _, lsb in face.hmetrics)))
     state["glyphPos"] = array("L", face.glyphPos)
+    # the two 30,000-entry maps as sorted arrays, looked up by bisection when asked (an
+    # export asks about a few thousand characters): unpickling them as dicts was ~2/3 of
+    # loading the three faces
+    state["charToGlyph"] = _as_arrays(face.charToGlyph)
+    state["charWidths"] = _as_arrays(face.charWidths)
     _write(entry, state)
+    for stale in folder.glob(f"{digest}-*.face"):  # older formats or reportlab versions
+        if stale != entry:
+            with contextlib.suppress(OSError):
+                stale.unlink()
     return face
 
 
@@ -67,6 +78,8 @@ def _face_class():
             self.__dict__.update(state)
             aw, lsb = state["hmetrics"]
             self.hmetrics = _Pairs(aw, lsb)
+            self.charToGlyph = _SortedMap(*state["charToGlyph"])
+            self.charWidths = _SortedMap(*state["charWidths"])
             upm = self.unitsPerEm
             self._pdfScale = (lambda x: x) if upm == 1000 else (lambda x, m=1000 / upm: x * m)
 
@@ -107,6 +120,43 @@ class _Window:
         return self.data[self.start + begin:self.start + end]
 
 
+def _as_arrays(mapping: dict[int, int]) -> tuple[array, array]:
+    keys = sorted(mapping)
+    return array("L", keys), array("l", (mapping[k] for k in keys))
+
+
+class _SortedMap(Mapping):
+    """A read-only int -> int map over two arrays, the keys sorted."""
+
+    def __init__(self, keys: array, values: array) -> None:
+        self._keys, self._values, self._n = keys, values, len(keys)
+
+    def __getitem__(self, key):
+        i = bisect_left(self._keys, key)
+        if i < self._n and self._keys[i] == key:
+            return self._values[i]
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        i = bisect_left(self._keys, key)
+        if i < self._n and self._keys[i] == key:
+            return self._values[i]
+        return default
+
+    def __contains__(self, key) -> bool:
+        i = bisect_left(self._keys, key)
+        return i < self._n and self._keys[i] == key
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def items(self):
+        return zip(self._keys, self._values, strict=True)
+
+
 class _Pairs:
     """hmetrics as reportlab indexes it, (advance, left side bearing) by glyph."""
 
@@ -130,9 +180,26 @@ def ttfont(name: str, path: Path):
     original = ttfonts.TTFontFace
     ttfonts.TTFontFace = lambda *args, **kwargs: face
     try:
-        return ttfonts.TTFont(name, str(path))
+        if isinstance(face.charWidths, dict):
+            return ttfonts.TTFont(name, str(path))
+        return _font_class()(name, str(path))
     finally:
         ttfonts.TTFontFace = original
+
+
+@cache
+def _font_class():
+    from reportlab.pdfbase import ttfonts
+
+    class CachedFont(ttfonts.TTFont):
+        def stringWidth(self, text, size, encoding="utf8"):
+            # reportlab's C version insists on a dict of widths; this is its Python version
+            if isinstance(text, bytes):
+                text = text.decode(encoding or "utf8")
+            get, default = self.face.charWidths.get, self.face.defaultWidth
+            return 0.001 * size * sum(get(ord(u), default) for u in text)
+
+    return CachedFont
 
 
 def _folder() -> Path:

@@ -67,6 +67,7 @@ class Typesetter:
         self.heading_pages: dict[str, int] = {}  # bookmark key -> printed page number
         self.body_start: int | None = None  # absolute page number of printed page 1
         self._advance: dict[tuple[str, float], Callable[[str], float]] = {}
+        self._drawable: dict[str, set[int]] = {}  # font -> code points it has, met so far
 
     def face(self, font: str) -> fonts.Face:
         return fonts.ensure(font)
@@ -76,11 +77,20 @@ class Typesetter:
         control characters go, and characters without a glyph become MISSING_MARK (and are
         reported)."""
         face = self.face(font)
-        if face.cmap.keys() >= set(map(ord, text)):
+        codes = set(map(ord, text))
+        drawable = self._drawable.setdefault(font, set())
+        if codes <= drawable:
+            return text
+        new = codes - drawable
+        if all(c in face.cmap for c in new):  # looked up once per character and font
+            drawable |= new
             return text
         out = []
         for ch in text:
-            if face.has(ch) or ch == "\n":
+            if ord(ch) in drawable or ch == "\n":
+                out.append(ch)
+            elif face.has(ch):
+                drawable.add(ord(ch))
                 out.append(ch)
             elif ch == "\t":
                 out.append(" ")

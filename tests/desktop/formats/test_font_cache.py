@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from desktop import settings
 from desktop.formats import font_cache, fonts
 
@@ -39,6 +41,26 @@ def test_the_second_load_comes_from_the_cache_with_the_same_metrics():
     # subsetting reads glyphs from the mapped file: the same bytes as a parse produces
     subset = [ord(c) for c in "质量年度报告，。"]
     assert cached.makeSubset(subset) == parsed.makeSubset(subset)
+
+
+def test_a_cached_font_measures_text_as_a_parsed_one():
+    parsed = font_cache.ttfont("ParsedHei", FONT)  # the first load parses the file
+    cached = font_cache.ttfont("CachedHei", FONT)
+    assert type(cached.face).__name__ == "CachedFace"
+    for text in ("质量年度报告（2022）", "Abc 10671.47，％", "\u00a0𠂇"):
+        assert cached.stringWidth(text, 10.5) == pytest.approx(parsed.stringWidth(text, 10.5))
+        assert [ord(c) in cached.face.charToGlyph for c in text] == \
+               [ord(c) in parsed.face.charToGlyph for c in text]
+
+
+def test_an_entry_of_an_older_format_is_removed_when_the_new_one_is_written():
+    font_cache.load_face(FONT)
+    (entry,) = entries()
+    older = entry.with_name(entry.name.replace(f"-v{font_cache.FORMAT}.face", "-v1.face"))
+    older.write_bytes(b"an entry in the previous format")
+    entry.unlink()
+    font_cache.load_face(FONT)  # parses again and writes the entry of this format
+    assert entries() == [entry]
 
 
 def test_a_damaged_entry_is_ignored_and_rebuilt():
