@@ -82,6 +82,8 @@ class Grid(Flowable):
         return self._width, self._height
 
     def _calc(self) -> None:
+        if getattr(self, "_height", None) is not None:
+            return  # cells and widths never change: wrapped once is wrapped for good
         H = list(self.fixed_heights)
         for i, h in enumerate(H):
             if h is None:
@@ -147,6 +149,7 @@ class Grid(Flowable):
         data = self.cells
         if in_row:
             T = self._cut_row(n, avail)
+            self._height = None  # cutting may re-pad this row's cells: measure again
             if T is None:
                 return []
             data = T.cells
