@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,6 +28,7 @@ from desktop import charts
 from desktop.charts import ChartError, ChartSpec
 from desktop.text import paragraphs
 from desktop.ui import chapter_undo as cmd
+from desktop.ui.dialog_buttons import ok_cancel
 
 PREVIEW_W, PREVIEW_H = 420.0, 200.0  # points, as printed (about the PDF's size)
 
@@ -74,12 +74,7 @@ class ChartDialog(QDialog):
         self.caption = QLineEdit(caption, self, placeholderText="图题，如：近两年在校生人数")
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #b3261e;")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, on_ok=self._accept)
         form = QFormLayout(self)
         form.addRow("图形", self.kind)
         form.addRow("数据", self.by_indicator)

@@ -16,13 +16,13 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QToolTip,
 )
 
 from desktop import live
+from desktop.ui.dialog_buttons import ok_cancel
 
 LIVE = QTextFormat.Property.UserProperty + 31  # "indicator@year"
 LIVE_TEXT = QTextFormat.Property.UserProperty + 32  # the value as drawn
@@ -289,12 +289,7 @@ class InsertValueDialog(QDialog):
         for y in years:
             self.year.addItem(f"{y}年", y)
         self.preview = QLabel(self)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("插入")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "插入")
         form = QFormLayout(self)
         form.addRow("指标", self.indicator)
         form.addRow("年度", self.year)

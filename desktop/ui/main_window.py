@@ -20,7 +20,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QLabel,
     QListWidget,
@@ -45,6 +44,7 @@ from desktop.ui import bureau, live_values
 from desktop.ui.chapter_tab import ChapterTab
 from desktop.ui.chapter_undo import failure_sentence
 from desktop.ui.data_table import DataTableTab
+from desktop.ui.dialog_buttons import OK, ok_cancel
 from desktop.ui.export_jobs import KINDS, ExportController
 from desktop.ui.find_dialog import FindDialog
 from desktop.ui.findings import FindingsDock, counts
@@ -722,11 +722,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, backup)
             listing.addItem(item)
         listing.setCurrentRow(0)
-        buttons = QDialogButtonBox(dialog)
-        buttons.addButton("恢复", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
+        buttons = ok_cancel(dialog, "恢复")
         layout = QVBoxLayout(dialog)
         layout.addWidget(QLabel("选择一个备份。恢复会用它替换报告的全部内容；"
                                 "当前内容会先自动备份，可以再恢复回来。", dialog, wordWrap=True))
@@ -807,12 +803,8 @@ class MainWindow(QMainWindow):
                         can_apply: bool, size: QSize, apply) -> QDialog:
         """An import's preview: its summary, what it would change, and the button that applies it."""
         dialog = QDialog(self, windowTitle=title)
-        buttons = QDialogButtonBox(dialog)
-        apply_button = buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        apply_button.setEnabled(can_apply)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
+        buttons = ok_cancel(dialog, accept_text)
+        buttons.button(OK).setEnabled(can_apply)
         layout = QVBoxLayout(dialog)
         layout.addWidget(QLabel(summary, dialog, wordWrap=True))
         layout.addWidget(QPlainTextEdit(text, dialog, readOnly=True), 1)

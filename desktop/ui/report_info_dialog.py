@@ -10,7 +10,6 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop import images
 from desktop.report import Cover, Report
+from desktop.ui.dialog_buttons import ok_cancel
 from desktop.ui.figure_editor import IMAGE_FILTER
 
 LOGO_PREVIEW = 72
@@ -71,12 +71,7 @@ class ReportInfoDialog(QDialog):
         form.addRow(logo_label, logo_row)
         self.error = QLabel(self, wordWrap=True)
         self.error.setStyleSheet("color: #B3261E;")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, on_ok=self._accept)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("这些内容印在 PDF 和 Word 报告的封面上。", self))
         layout.addLayout(form)
