@@ -770,25 +770,30 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"已从备份恢复：{backup.name}", 10000)
         return ok
 
-    def import_excel(self, book: Path | None = None) -> QDialog | None:
-        from desktop import importer
-
-        if book is None:
-            chosen, _ = QFileDialog.getOpenFileName(
-                self, "从 Excel 导入", str(self.work_folder()), "Excel 工作簿 (*.xlsx)"
-            )
+    def _plan_import(self, path: Path | None, title: str, folder: Path, file_filter: str,
+                     plan_of):
+        """What importing a file would do (plan_of(report, path)), the file asked for when
+        not given; None when none was chosen, or the import is refused (said)."""
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, title, str(folder), file_filter)
             if not chosen:
                 return None
-            book = Path(chosen)
+            path = Path(chosen)
         self.setCursor(Qt.CursorShape.WaitCursor)
         try:
-            plan = importer.plan_import(self.report, book)
+            return plan_of(self.report, path)
         except (UserError, OSError, sqlite3.Error) as exc:  # refused, unreadable, the disk …
-            self._message(QMessageBox.Icon.Warning, "无法导入", _sentence(exc, book))
+            self._message(QMessageBox.Icon.Warning, "无法导入", _sentence(exc, path))
             return None
         finally:
             self.unsetCursor()
-        return self._import_preview(plan)
+
+    def import_excel(self, book: Path | None = None) -> QDialog | None:
+        from desktop import importer
+
+        plan = self._plan_import(book, "从 Excel 导入", self.work_folder(),
+                                 "Excel 工作簿 (*.xlsx)", importer.plan_import)
+        return None if plan is None else self._import_preview(plan)
 
     def _import_preview(self, plan) -> QDialog:
         lines = [f"注意：{n}" for n in plan.notes]
@@ -839,21 +844,11 @@ class MainWindow(QMainWindow):
         """A Word report (last year's, or a department's chapters): preview, then one undo step."""
         from desktop import word_import
 
-        if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(
-                self, "导入 Word 报告", str(self.report.file.path.parent),
-                "Word 文档 (*.docx *.doc *.wps);;所有文件 (*)")
-            if not chosen:
-                return None
-            path = Path(chosen)
-        self.setCursor(Qt.CursorShape.WaitCursor)
-        try:
-            plan = word_import.plan_word_import(self.report, path)
-        except word_import.WordImportRefused as exc:
-            self._message(QMessageBox.Icon.Warning, "无法导入", str(exc))
+        plan = self._plan_import(path, "导入 Word 报告", self.report.file.path.parent,
+                                 "Word 文档 (*.docx *.doc *.wps);;所有文件 (*)",
+                                 word_import.plan_word_import)
+        if plan is None:
             return None
-        finally:
-            self.unsetCursor()
         lines = [f"无法导入：{n}" for n in plan.problems()]
         lines += plan.preview()
         if plan.values is not None:
