@@ -214,6 +214,11 @@ def damage(exc: BaseException, name: str) -> str | None:
         return f"{name} 的内容已损坏，无法读取。"
     if isinstance(exc, OSError):
         return _unreadable(exc, name)
+    if isinstance(exc, ValueError) and "content type is" in str(exc):
+        # python-docx reads only a plain document: a macro-enabled .docm or a template
+        # (.dotx) is an intact file of another kind, not a damaged one
+        return (f"{name} 是启用宏的文档或模板等其他 Word 格式，不是普通的 .docx：请在 Word 或 WPS 中"
+                f"“另存为” Word 文档（.docx）后再导入。")
     if isinstance(exc, PackageNotFoundError | zipfile.BadZipFile | zlib.error | EOFError
                   | KeyError | ValueError):
         # not a zip, a member whose data or CRC is wrong, a part the package names but lacks

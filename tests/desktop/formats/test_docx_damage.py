@@ -113,3 +113,13 @@ def test_a_file_that_cannot_be_read_is_not_called_damaged():
     assert said.startswith("无法读取 报告.docx：没有读取它的权限") and "损坏" not in said
     said = docx_read.damage(OSError(5, "Input/output error"), "报告.docx")
     assert said.startswith("读取 报告.docx 时出错") and "损坏" not in said
+
+
+def test_a_macro_enabled_document_is_another_kind_not_a_damaged_one(tmp_path, good):
+    main = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    with zipfile.ZipFile(io.BytesIO(good)) as zf:
+        types = zf.read("[Content_Types].xml")
+    docm = _rewrite(good, "[Content_Types].xml",
+                    types.replace(main, b"application/vnd.ms-word.document.macroEnabled.main+xml"))
+    said = refused(tmp_path, docm)
+    assert said.startswith("报告.docx 是启用宏的文档或模板等其他 Word 格式") and "损坏" not in said
