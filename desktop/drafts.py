@@ -17,6 +17,7 @@ from desktop.findings import Context, Finding
 DRAFTS = "drafts"
 LAST_ROWS = "last_year_rows"
 GAPS = "carry_gaps"  # values `next` could not carry (a sum with a part missing), and why
+CAUTIONS = "carry_cautions"  # values carried from an edition that measured them otherwise
 
 
 def fingerprint(title: str, text: str) -> str:
@@ -63,6 +64,26 @@ def gaps(ctx: Context) -> None:
         if ctx.report.file.values().get((ind, int(year))) is None:
             ctx.add("warning", f"{why}。", [ind], int(year), kind="carry_gap",
                     category="completeness")
+
+
+def mark_cautions(file, cautions: dict[tuple[str, int], str]) -> None:
+    """Remember values carried from an earlier edition that measured them otherwise."""
+    data = _load(file, CAUTIONS)
+    data.update({f"{ind}@{year}": why for (ind, year), why in cautions.items()})
+    file.set_meta(CAUTIONS, json.dumps(data, ensure_ascii=False))
+
+
+def cautions(ctx: Context) -> None:
+    """A 请核实 for each value carried under another edition's measure, while it is the
+    value carried; a 说明 on it (that it was checked) silences it (Finding.explainable)."""
+    values = ctx.report.file.values()
+    for key, why in _load(ctx.report.file, CAUTIONS).items():
+        ind, _, year = str(key).rpartition("@")
+        if ind not in ctx.template.indicators or not year.isdigit():
+            continue
+        if values.get((ind, int(year))) is not None:
+            ctx.add("warning", f"{why}。属实时在该指标该年的备注中写一条说明，此提示即不再出现。",
+                    [ind], int(year), kind="carry_caution", category="plausibility")
 
 
 def keep_last_year_rows(file, table_id: int, rows) -> None:

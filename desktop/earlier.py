@@ -140,6 +140,10 @@ def translate(target: Template, editions: list[Earlier], table, years: dict[int,
             new = e.indicator(m.indicator)
             if new is not None and not indicators[new].parent and not old.parent:
                 renamed[m.row.row] = replace(m.row, name=indicators[new].name)
+                caution = target.cautions.get(e.edition.id, {}).get(new)
+                if caution and m.row.has_values():
+                    plan.notes.append(f"{where} 第 {m.row.row} 行“{m.row.name}”读作本版的"
+                                      f"“{indicators[new].name}”：{caution}，请核对。")
             elif (total := e.sum_of(m.indicator)) is not None:
                 parts.setdefault(total, {})[m.indicator] = m.row
                 dropped.add(m.row.row)

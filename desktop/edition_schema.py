@@ -157,6 +157,7 @@ SHAPES: tuple[Shape, ...] = (
         Key("from", STR, "较早版本中的指标、事实、章或表 id；本版一个指标等于较早版本几项之和时写成"
             " \"a + b\"（各项都有值才带入其和，否则留空并提示）", required=True),
         Key("to", STR, "本版中的 id", required=True),
+        Key("caution", STR, "两版口径不同时带入后提醒核对的一句话（请核实，写说明后不再提示）"),
     )),
     Shape("rule", "核对规则：两个公式的比较", (
         Key("left", FORMULA, "左边的公式", required=True),

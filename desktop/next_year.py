@@ -25,7 +25,7 @@ from desktop.template import Template
 
 # settings that belong to the year, not to the school: the new report starts without them
 _YEARLY_META = {"school", "edition", "year", "report_date", "fill_date", EDITION_COPY,
-                "no_graduates", drafts.DRAFTS, drafts.LAST_ROWS, drafts.GAPS}
+                "no_graduates", drafts.DRAFTS, drafts.LAST_ROWS, drafts.GAPS, drafts.CAUTIONS}
 
 
 @dataclass
@@ -123,6 +123,12 @@ def _carry(old: Report, new: Report, target: Template, with_figures: bool,
                 file.set_note(moved(ind), year, note)
         if result.gaps:
             drafts.mark_gaps(file, result.gaps)
+        # values the new edition measures otherwise: 请核实 until a 说明 says they were checked
+        said = target.cautions.get(old.edition.id, {}) if target.id != old.edition.id else {}
+        carried_cautions = {(ind, year): f"{year}年的{target.indicators[ind].name}是从上一版本带入的："
+                            f"{said[ind]}" for ind, year, _ in items if ind in said}
+        if carried_cautions:
+            drafts.mark_cautions(file, carried_cautions)
         if lost:
             result.left_behind.append("新版本中没有的指标：" + "、".join(sorted(lost)))
         # the outline: the old one replaces the edition's default, chapter by chapter

@@ -93,6 +93,7 @@ CHECKERS = (
     completeness.empty_sections,
     drafts.drafts,
     drafts.gaps,
+    drafts.cautions,
 )
 
 

@@ -185,6 +185,8 @@ class Template:
     # ids of an earlier edition → ids of this one, for `next` across editions:
     # renames[edition][kind][old id] = new id; kind: indicator, chapter or table
     renames: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    # cautions[edition][new indicator id]: how its meaning differs from the earlier one's
+    cautions: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str = field(default="", repr=False)  # the TOML text it was read from
 
     @property
@@ -525,6 +527,7 @@ def _from_toml(data: dict) -> Template:
         indicator_tables=tables,
         heading_style=edition.get("heading_style", "chinese"),
         renames=_renames(data.get("rename", [])),
+        cautions=_cautions(data.get("rename", [])),
         cases=edition.get("cases", "chapter"),
         departments=departments,
         chapters=chapters,
@@ -542,6 +545,14 @@ def _renames(raw: list[dict]) -> dict[str, dict[str, dict[str, str]]]:
     for r in raw:
         kinds = result.setdefault(str(r["edition"]), {})
         kinds.setdefault(r.get("kind", "indicator"), {})[r["from"]] = r["to"]
+    return result
+
+
+def _cautions(raw: list[dict]) -> dict[str, dict[str, str]]:
+    result: dict[str, dict[str, str]] = {}
+    for r in raw:
+        if r.get("caution") and r.get("kind", "indicator") == "indicator":
+            result.setdefault(str(r["edition"]), {})[r["to"]] = r["caution"]
     return result
 
 

@@ -202,3 +202,26 @@ def test_a_sum_with_a_part_missing_is_left_empty_and_said(sample_path, tmp_path)
         assert found[0].message.startswith(said)
         new.set_text("teachers_senior", 2021, "152")
         assert not [f for f in rules.check(new) if f.kind == "carry_gap"]
+
+
+def test_a_value_the_new_edition_measures_otherwise_is_questioned_until_explained(sample_path, tmp_path):
+    # 2022's 年生均财政拨款 stops at 08.31; 2024年度's is the whole year. The sample explains
+    # its 2021 figure in a note (carried with it); its 2020 figure has none
+    make_next(sample_path, tmp_path / "n.qreport", edition="2024")
+    with Report.open(tmp_path / "n.qreport") as new:
+        found = [f for f in rules.check(new) if f.kind == "carry_caution"]
+        assert {(f.ids, f.year) for f in found} >= {(("funding_per_student",), 2020)}
+        assert (("funding_per_student",), 2021) not in {(f.ids, f.year) for f in found}
+        funding = next(f for f in found if f.ids == ("funding_per_student",))
+        assert funding.message.startswith("2020年的年生均财政拨款水平是从上一版本带入的：2022 版的年生均"
+                                          "财政拨款只统计到当年 8 月 31 日")
+        assert rules.category_of(funding) == "plausibility"
+        new.set_note("funding_per_student", 2020, "已核对：2020 年为全年数")
+        assert not [f for f in rules.check(new)
+                    if f.kind == "carry_caution" and f.ids == ("funding_per_student",)]
+
+
+def test_within_one_edition_nothing_is_questioned(sample_path, tmp_path):
+    make_next(sample_path, tmp_path / "n.qreport")
+    with Report.open(tmp_path / "n.qreport") as new:
+        assert not [f for f in rules.check(new) if f.kind in ("carry_caution", "carry_gap")]

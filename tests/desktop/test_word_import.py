@@ -582,6 +582,9 @@ def test_last_years_2022_docx_into_a_2024_report(sample_report, tmp_path):
         left = [n for n in plan.values.notes if "本版没有与之对应的指标" in n]
         assert any("第 8 行“电子图书数”" in n for n in left)
         assert not any("双师" in n or "毕业生总数" in n or "升入本科" in n for n in left)
+        # read as the 2024 row, and said that 2022 counted it only to 08.31
+        assert any("读作本版的“年生均财政拨款水平”：2022 版的年生均财政拨款只统计到当年 8 月 31 日" in n
+                   for n in plan.values.notes)
         apply_word_import(report, plan)
         values = report.file.values()
         assert values[("dual_teachers", 2021)] == "233"  # “双师”素质专任专业教师总数
