@@ -259,7 +259,7 @@ class _Planner:
         for heading, count in self.skipped.items():
             plan.notes.append(f"“{heading}”不是本版报告的章节，其下 {count} 段未导入。")
         if self.indicator_tables or self.values.changes or self.values.unchanged or \
-                self.values.refused or self.values.unmatched:
+                self.values.refused or self.values.unmatched or self.values.notes:
             plan.values = self.values
         if document.converted:
             plan.notes.append(f"{document.name} 已由 LibreOffice 转换为 .docx 后读取。")
@@ -506,7 +506,7 @@ class _Planner:
             between = [i for i in order[first + 1:last] if i not in found]
             pending, anchor = pendings[0]
             if len(pendings) == 1 and len(between) == 1 and (
-                    pending.root.paragraphs or pending.root.sections):
+                    pending.root.paragraphs or pending.root.sections or pending.root.blocks):
                 placed.append((pending, self.template.chapter(between[0]), anchor))
         for pending, chapter, anchor in placed:
             heading = pending.heading
