@@ -49,7 +49,7 @@ def _fixed_cell(tab: ChapterTab, ref: str, indicator: str):
     return model.index(rows.index(indicator), 3)
 
 
-def test_text_and_outline_edits_in_one_chapter_reread_no_other_chapter_nor_the_grid(
+def test_text_outline_and_table_edits_in_one_chapter_reread_no_other_chapter_nor_the_grid(
         qtbot, window):
     mine, other = window.chapter_tabs["students"], window.chapter_tabs["teaching"]
     grid = _signals(window.data_tab.model)
@@ -61,12 +61,19 @@ def test_text_and_outline_edits_in_one_chapter_reread_no_other_chapter_nor_the_g
     qtbot.waitUntil(lambda: window.report.file.section(section.id).text.endswith("新写的一句。"))
     mine.rename_section(section.id, "在校体验（修订）")  # what the outline's editor asks
     qtbot.waitUntil(lambda: mine.outline.model.section(section.id).title == "在校体验（修订）")
+    file = window.report.file
+    table = next(t for s in file.sections("students") for t in file.tables(s.id)
+                 if t.kind == "free" and t.rows)
+    mine.outline.select(table.section)
+    cells = mine.editor.frame("table", table.id).body.model
+    assert cells.setData(cells.index(0, 1), "新的赛项")  # a table cell, as its editor commits
+    qtbot.waitUntil(lambda: file.table(table.id).rows[0][0] == "新的赛项")
     window.show_tab(other)  # shown afterwards: nothing of it was stale
     qtbot.waitUntil(other.isVisible)
     assert grid == []
     assert other_outline == []
     assert other.rereads == other_rereads
-    assert window.undo_stack.count() == 2
+    assert window.undo_stack.count() == 3
 
 
 def test_a_value_typed_in_the_grid_rereads_a_hidden_chapter_once_when_it_is_shown(
