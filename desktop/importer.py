@@ -110,8 +110,14 @@ def plan_import(report: Report, book: Path | str, sheet: str | None = None) -> I
     try:
         meta = _collection_meta(wb)
         _check_belongs(report, meta, book)
-        raws = xlsx_read.read_data_sheets(wb, [t.sheet for t in report.template.indicator_tables],
-                                          data_year=report.year, sheet=sheet)
+        # the edition's sheets, then an earlier edition's (last year's 质量数据表: its rows are
+        # read through the renames, see plan_values)
+        from desktop import earlier
+
+        names = [t.sheet for t in report.template.indicator_tables]
+        names += [t.sheet for e in earlier.earlier_editions(report.template)
+                  for t in e.edition.indicator_tables if t.sheet not in names]
+        raws = xlsx_read.read_data_sheets(wb, names, data_year=report.year, sheet=sheet)
         plan = ImportPlan(book, "、".join(r.sheet for r in raws),
                           notes=[p for r in raws for p in r.problems])
         # a column with no value brings nothing: saying it "will be imported too" misleads

@@ -334,6 +334,12 @@ def test_a_small_rate_comes_back_from_our_own_export(empty_report, tmp_path):
     assert plan.unchanged >= 1
 
 
+def _chapter_sheet(wb):
+    ws = wb.create_sheet("表1-1")
+    ws.append(list(HEADER))
+    ws.append(["1", "全日制在校生数（含技工）", "人", 7948, 9527])
+
+
 def test_last_years_2022_workbook_into_a_2024_report(tmp_path):
     """The same renames as `next` and Word import: 毕业生总数 is 毕业生数, 升学人数 the sum of
     its three 2022 rows, 电子图书数 has no place (named), an unknown row is refused."""
@@ -344,9 +350,11 @@ def test_last_years_2022_workbook_into_a_2024_report(tmp_path):
         ("21", "其他升学人数(含留学、成人教育、自学考试)", "人", 200, 173),
         ("38", "电子图书数", "册", 100000, 120000),
         ("39", "校友捐赠额", "万元", 3, 5),
-    ])
+    ], extra=_chapter_sheet)
     with Report.create(tmp_path / "r.qreport", "测试职业学校", "2024", 2022) as report:
-        plan = importer.plan_import(report, book, sheet="质量数据表")
+        # beside a chapter table's sheet, the 2022 质量数据表 is known by its name
+        plan = importer.plan_import(report, book)
+        assert plan.sheet == "质量数据表"
         assert plan.unmatched == ["质量数据表 第 8 行“校友捐赠额”不是本版报告的指标。"]
         assert any("第 7 行“电子图书数”" in n and "本版没有与之对应的指标" in n for n in plan.notes)
         got = {(c.indicator, c.year): c.new for c in plan.changes}
