@@ -16,6 +16,7 @@ import pytest
 from db import journals
 from db.store import ReportFile, ReportFileError
 from desktop.report import Report
+from tests.disks import as_nobody
 
 ROOT = Path(__file__).resolve().parents[2]
 META = {"school": "测试学校", "edition": "2022", "year": "2021"}
@@ -297,3 +298,26 @@ def test_reading_while_another_process_edits_uses_its_wal(tmp_path):
         window.stdin.close()
         assert window.wait(timeout=30) == 0
     assert listing(tmp_path) == ["r.qreport"]  # the window's close removed its journals
+
+
+def _read_students(path: str) -> str:
+    try:
+        with ReportFile.open(path, read_only=True) as f:
+            return f.value("students", 2021) or ""
+    except ReportFileError as exc:
+        return str(exc)
+
+
+def test_commits_left_in_a_wal_on_read_only_media_are_never_silently_dropped(public_dir):
+    """A crash left a commit in the -wal only; on a medium where SQLite cannot make the -shm
+    it needs to read it, the file alone would be last week's report: refused in words."""
+    path = make(public_dir / "r.qreport", "100")
+    crash_after_commit(path, "200")
+    Path(f"{path}-shm").unlink()
+    for p in public_dir.iterdir():
+        p.chmod(0o444)  # the folder (root's, 0755) cannot be written by the user either
+    said = as_nobody(_read_students, str(path))
+    assert "r.qreport-wal" in said and "复制到可以写入的位置" in said
+    Path(f"{path}-shm").touch()  # with its -shm beside it, the WAL is read
+    Path(f"{path}-shm").chmod(0o644)
+    assert as_nobody(_read_students, str(path)) == "200"
