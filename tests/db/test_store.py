@@ -289,3 +289,15 @@ def test_an_older_file_is_read_through_an_upgrade_in_memory(tmp_path):
     with ReportFile.open(path, read_only=True) as f:
         assert f.meta() == {"school": "甲"} and f.figures() == []
     assert path.read_bytes() == before and _beside(path) == ["old.qreport"]
+
+
+def test_a_failed_inner_transaction_undoes_only_itself(rf):
+    """Nested transactions are savepoints: the outer one goes on after an inner one failed."""
+    with rf.transaction("outer"):
+        rf.set_value("students", 2021, "1")
+        with pytest.raises(ValueError), rf.transaction("inner"):
+            rf.set_value("teachers", 2021, "2")
+            raise ValueError("refused half-way")
+        rf.set_value("classes", 2021, "3")
+    assert rf.values() == {("students", 2021): "1", ("classes", 2021): "3"}
+    assert [c.target for c in rf.changes(5)] == ["classes@2021", "students@2021"]
