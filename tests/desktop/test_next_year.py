@@ -225,3 +225,12 @@ def test_within_one_edition_nothing_is_questioned(sample_path, tmp_path):
     make_next(sample_path, tmp_path / "n.qreport")
     with Report.open(tmp_path / "n.qreport") as new:
         assert not [f for f in rules.check(new) if f.kind in ("carry_caution", "carry_gap")]
+
+
+def test_a_sum_with_a_part_that_is_no_number_is_left_empty(sample_path, tmp_path):
+    with Report.open(sample_path) as old:  # a value damaged by hand in the old file
+        old.file.set_value("teachers_senior_deputy", 2021, "一百四十")
+    result = make_next(sample_path, tmp_path / "n.qreport", edition="2024")
+    assert any("高级职称专任教师数" in n and "其中有不是数字的值" in n for n in result.notes)
+    with Report.open(tmp_path / "n.qreport") as new:
+        assert ("teachers_senior", 2021) not in new.file.values()
