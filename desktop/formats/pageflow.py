@@ -182,9 +182,10 @@ class Frame:
         return f.split(self.width, h)
 
 
-def build(canv, frame: Frame, templates: list[PageTemplate], story: list) -> None:
+def build(canv, frame: Frame, templates: list[PageTemplate], story: list, *,
+          save: bool = True) -> None:
     """Flow `story` into pages of `canv` (one `frame` per page), starting with the first
-    template, and save the canvas."""
+    template, and save the canvas (unless `save` is false: only the layout is wanted)."""
     by_name = {t.name: t for t in templates}
     template = templates[0]
     next_template: PageTemplate | None = None
@@ -249,7 +250,8 @@ def build(canv, frame: Frame, templates: list[PageTemplate], story: list) -> Non
                 end_page()
     if page_open:
         end_page()
-    canv.save()
+    if save:
+        canv.save()
 
 
 def postponed_check(f) -> None:

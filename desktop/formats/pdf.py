@@ -118,7 +118,7 @@ def layout(doc: Document) -> PdfLayout:
 
     with _build_lock:
         builder = _Builder(doc)
-        pages = builder.build(io.BytesIO(), table_only=False, compress=False)  # bytes unused
+        pages = builder.build(io.BytesIO(), table_only=False, write=False)
     return _layout_of(builder, pages)
 
 
@@ -191,8 +191,9 @@ class _Builder:
 
     # -- document ---------------------------------------------------------------------
 
-    def build(self, path, *, table_only: bool, compress: bool = True) -> int:
-        """Lay out and write to `path` (a path or a binary file object); the page count."""
+    def build(self, path, *, table_only: bool, write: bool = True) -> int:
+        """Lay out and write to `path` (a path or a binary file object); the page count.
+        Without `write`, the pages are only laid out (for `layout`): nothing is written."""
         from reportlab import rl_config
 
         from desktop.formats import fonts, pageflow
@@ -211,7 +212,7 @@ class _Builder:
             str(path) if isinstance(path, pathlib.Path) else path,
             pagesize=(PAGE_W, PAGE_H),
             invariant=rl_config.invariant,
-            pageCompression=rl_config.pageCompression if compress else 0,
+            pageCompression=rl_config.pageCompression,
             initialFontName=fonts.SONG,  # else the canvas starts with (unembedded) Helvetica
             initialFontSize=12,
             initialLeading=18,
@@ -222,7 +223,8 @@ class _Builder:
         canv.setCreator("qreport")
         canv.setProducer(None)
         canv.setKeywords([])
-        pageflow.build(canv, pageflow.Frame(LEFT, BOTTOM, TEXT_W, TEXT_H), templates, story)
+        pageflow.build(canv, pageflow.Frame(LEFT, BOTTOM, TEXT_W, TEXT_H), templates, story,
+                       save=write)
         return canv.pages
 
     def _report_story(self) -> list:
