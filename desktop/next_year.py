@@ -40,6 +40,9 @@ class NextResult:
     notes: list[str] = field(default_factory=list)  # other things to tell (a year the edition does not serve)
     # (indicator, year) → why it was left empty: a sum whose parts were not all there
     gaps: dict[tuple[str, int], str] = field(default_factory=dict)
+    # the new report's year is one its edition does not serve (the sentence, without how the
+    # CLI changes it; notes carry it with the CLI's --year)
+    year_outside: str = ""
 
 
 def target_edition(old: Report, edition: str | None) -> Template:
@@ -75,9 +78,9 @@ def make_next(old_path: Path | str, new_path: Path | str, edition: str | None = 
             year = target.report_year(data_year)
             if not first <= year <= last:
                 served = f"{first}" if first == last else f"{first}—{last}"
-                result.notes.append(
-                    f"新报告为 {year} 年度，而“{target.name}”适用于 {served} 年度的报告；"
-                    f"如要编写其他年度，请用 --year 指定报告年度")
+                result.year_outside = (f"新报告为 {year} 年度，而“{target.name}”适用于 "
+                                       f"{served} 年度的报告")
+                result.notes.append(f"{result.year_outside}；如要编写其他年度，请用 --year 指定报告年度")
 
             def fill(new: Report) -> None:
                 _carry(old, new, target, with_figures, result)

@@ -648,31 +648,59 @@ class MainWindow(QMainWindow):
         self._keep(dialog)
         return dialog
 
-    def new_next_year(self, target: Path | None = None) -> bool:
-        """Next year's report from this one (desktop.next_year): values roll into the
-        previous-year column, texts come along flagged 待更新; this file is untouched."""
+    def new_next_year(self):
+        """文件 → 新建下一年度报告: the dialog choosing the edition (the current one when the
+        report's own no longer serves the next year), the year and the file; 创建 runs
+        make_next_year. Returns the dialog (it is not modal to the tests)."""
+        from desktop.ui.next_year_dialog import NextYearDialog
+
+        self.commit_pending_edits()
+        dialog = NextYearDialog(self.report, self.work_folder(), self)
+
+        def create() -> None:
+            choice = dialog.choice()
+            self.make_next_year(choice.path, choice.edition, choice.report_year, choice.with_figures)
+
+        dialog.accepted.connect(create)
+        dialog.open()
+        self._keep(dialog)
+        return dialog
+
+    def make_next_year(self, target: Path, edition: str | None = None,
+                       report_year: int | None = None, with_figures: bool = False) -> bool:
+        """Next year's report from this one (desktop.next_year, as `qreport next`): values
+        roll into the previous-year column, texts come along flagged 待更新; this file is
+        untouched. The new report opens, and what the carry could not do is said."""
         from desktop import next_year
         from desktop.errors import UserError
 
         self.commit_pending_edits()
-        if target is None:
-            name = f"{self.report.school}{self.report.report_year + 1}质量报告.qreport"
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, "新建下一年度报告", str(self.work_folder() / name), REPORT_FILTER)
-            if not chosen:
-                return False
-            target = Path(chosen)
         if target.suffix != ".qreport":
             target = target.with_name(target.name + ".qreport")
         try:
-            next_year.make_next(self.report.file.path, target)
+            result = next_year.make_next(self.report.file.path, target, edition=edition,
+                                         with_figures=with_figures, report_year=report_year)
         except (ReportFileError, UserError, OSError) as exc:
             self._message(QMessageBox.Icon.Warning, "无法新建下一年度报告", str(exc))
             return False
         if not self.open_file(target):
             return False
+        self.run_check()  # gaps and 请核实 of the carry are findings of the new report at once
         self.statusBar().showMessage(
             f"已新建 {target.name}：沿用的小节标为“待更新”，请按本年度修改。", 10000)
+        # the note on the year tells the CLI's --year; the window says the sentence alone
+        outside = result.year_outside
+        said = ([outside] if outside else []) + [f"{line}（未带入）" for line in result.left_behind]
+        said += [n for n in result.notes if not (outside and n.startswith(outside))]
+        cautions = sum(1 for f in self.findings if f.kind == "carry_caution")
+        if cautions:
+            said.append(f"{cautions} 个数值按上一版本的口径带入，已在检查结果中标为请核实")
+        if said:
+            self._message(
+                QMessageBox.Icon.Information, "新建下一年度报告",
+                f"已新建“{result.title}”，原报告未改动。请注意：\n\n"
+                + "\n".join(f"· {line}。" for line in said)
+                + "\n\n需补填或核实的数值见窗口下方的检查结果。")
         return True
 
     def save(self) -> QMessageBox:

@@ -13,7 +13,7 @@ from desktop.report import Report
 def test_next_years_report_from_the_window(window, qtbot, tmp_path, report_copy):
     target = tmp_path / "下一年.qreport"
     old_year = window.report.year
-    assert window.new_next_year(target)
+    assert window.make_next_year(target)
     assert window.report.file.path == target and window.report.year == old_year + 1
     with Report.open(report_copy) as old:  # the old file is untouched
         assert old.year == old_year

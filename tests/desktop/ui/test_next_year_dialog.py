@@ -1,0 +1,103 @@
+"""文件 → 新建下一年度报告 in the window: the edition is chosen in the dialog (the current
+one when last year's no longer serves), the core `next` carries, the new report opens with
+what the carry could not do said and in the findings."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import template as templates
+from desktop.report import Report
+from desktop.ui.next_year_dialog import OWN
+from tests.desktop.ui.driving import open_window
+
+
+def _dialog(window, qtbot):
+    dialog = window.new_next_year()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.edition)
+    return dialog
+
+
+def test_the_2022_sample_moves_to_the_2024_edition_from_the_window(window, qtbot, report_copy, tmp_path):
+    before = report_copy.read_bytes()
+    with Report.open(report_copy) as old:
+        values = old.file.values()
+    senior = int(values[("teachers_senior_full", 2021)]) + int(values[("teachers_senior_deputy", 2021)])
+    dialog = _dialog(window, qtbot)
+    # the 2022 edition serves no later year: the newest edition is offered, and said why
+    assert dialog.edition.currentData() == templates.newest() == "2024"
+    assert "2022" in dialog.hint.text() and "2024—2026" in dialog.hint.text()
+    # keyboard only: back to last year's edition and forward again, Tab to the path, Enter
+    qtbot.keyClick(dialog.edition, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: dialog.edition.currentData() == OWN)
+    qtbot.keyClick(dialog.edition, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: dialog.edition.currentData() == "2024")
+    for widget in (dialog.year, dialog.figures, dialog.path):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        qtbot.waitUntil(lambda w=widget: QApplication.focusWidget() is w)
+    target = tmp_path / "2024年度.qreport"
+    dialog.path.setText(str(target))
+    year = dialog.year.currentData()
+    assert year == templates.load("2024").current_year(date.today().year)
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+
+    qtbot.waitUntil(lambda: window.report.file.path == target)
+    with Report.open(target) as new:
+        assert new.edition.id == "2024" and new.report_year == year
+        assert new.file.values()[("teachers_senior", 2021)] == str(senior)  # 正高级 + 副高级
+    assert report_copy.read_bytes() == before  # the old file is untouched
+    # the carry's 请核实 are findings of the new report, and a message says what to look at
+    assert any(f.kind == "carry_caution" for f in window.findings)
+    qtbot.waitUntil(lambda: any(b.isVisible() and "请核实" in b.text()
+                                for b in window.findChildren(QMessageBox)))
+    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    assert "--year" not in box.text() and "未带入" in box.text()
+
+
+def test_a_report_whose_edition_still_serves_keeps_it(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("QREPORT_HOME", str(tmp_path / "home"))
+    path = tmp_path / "2024.qreport"
+    Report.new(path, "测试职业学校", "2024", 2024).close()
+    window = open_window(qtbot, path)
+    dialog = _dialog(window, qtbot)
+    assert dialog.edition.currentData() == OWN and "沿用" in dialog.hint.text()
+    assert dialog.year.currentData() == 2025  # the year after
+    assert dialog.choice().path == tmp_path / "测试职业学校2025质量报告.qreport"
+    qtbot.keyClick(dialog.edition, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.report.file.path == tmp_path / "测试职业学校2025质量报告.qreport")
+    assert window.report.edition.id == "2024" and window.report.report_year == 2025
+    window.close()
+
+
+def test_cancelling_writes_nothing(window, qtbot, report_copy):
+    folder = report_copy.parent
+    before = sorted(os.listdir(folder)), report_copy.read_bytes()
+    dialog = _dialog(window, qtbot)
+    suggested = dialog.choice().path
+    qtbot.keyClick(dialog.edition, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert window.report.file.path == report_copy
+    assert not suggested.exists()
+    assert (sorted(os.listdir(folder)), report_copy.read_bytes()) == before
+
+
+def test_an_existing_file_is_refused_in_the_dialog(window, qtbot, tmp_path):
+    dialog = _dialog(window, qtbot)
+    taken = tmp_path / "已有.qreport"
+    taken.write_bytes(b"x")
+    dialog.path.setText(str(taken))
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "已存在" in dialog.error.text())
+    assert dialog.isVisible() and taken.read_bytes() == b"x"
+
+
+def test_the_dialog_fits_1366x768_at_150_percent(window, qtbot):
+    dialog = _dialog(window, qtbot)
+    hint = dialog.sizeHint()
+    assert hint.width() <= 1366 / 1.5 and hint.height() <= 768 / 1.5
