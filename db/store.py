@@ -16,7 +16,6 @@ import getpass
 import itertools
 import json
 import os
-import secrets
 import sqlite3
 import struct
 import threading
@@ -339,6 +338,8 @@ class _Database:
             self.conn.execute("ROLLBACK")
 
     def stamp(self) -> None:
+        import secrets  # only a writing command stamps: reading never pays for its import
+
         current = self.conn.execute("PRAGMA user_version").fetchone()[0] & 0xFFFFFFFF
         fresh = journals.next_user_version(current, secrets.randbits(journals.TOKEN_BITS))
         # the header field is a signed 32-bit integer

@@ -9,7 +9,6 @@ does every other OSError (a full disk, a read-only folder, a name too long).
 from __future__ import annotations
 
 import os
-import secrets
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +21,8 @@ def write_atomically(out: Path | str, write: Callable[[Path], T]) -> T:
     out = Path(out)
     # Named by us rather than mkstemp: mkstemp creates the file 0600, and os.replace would
     # carry that onto the export; the writers' own open() honours the user's umask.
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.{threading.get_ident()}-{secrets.token_hex(4)}.tmp")
+    # os.urandom is what secrets.token_hex uses, without importing hmac on every export.
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.{threading.get_ident()}-{os.urandom(4).hex()}.tmp")
     try:
         result = write(tmp)
         os.replace(tmp, out)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from desktop.formats.pageflow import Flowable
@@ -338,6 +337,8 @@ def _for_print_all(jobs: list[tuple[bytes, float, float]]) -> list[bytes | None]
             done[k] = for_print(*jobs[k])
         return done
     workers = min(len(todo), os.cpu_count() or 1, 4)
+    from concurrent.futures import ThreadPoolExecutor  # only when photos are downscaled
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for k, out in zip(todo, pool.map(lambda k: for_print(*jobs[k]), todo), strict=True):
             done[k] = out
