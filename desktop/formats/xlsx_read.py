@@ -27,6 +27,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+import weakref
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -35,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any, NamedTuple
+from xml.etree import ElementTree
 from xml.parsers import expat
 
 import desktop.formats.openpyxl_without_pillow  # noqa: F401  before openpyxl
@@ -42,7 +44,7 @@ import desktop.formats.openpyxl_without_pillow  # noqa: F401  before openpyxl
 # isort: split
 import defusedxml  # noqa: F401  openpyxl uses it when importable; imported so bundlers ship it
 import openpyxl.xml
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
@@ -124,9 +126,89 @@ def open_workbook_safely(path: str | PathLike[str]) -> Workbook:
     _check_container(data, path.name)
     try:
         with _quiet(), _no_dimension_scan():
-            return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # untrusted input: any parser failure means "not readable"
-        raise WorkbookError(f"{path.name} 已损坏或不是 Excel 工作簿，无法读取。") from exc
+            wb = _load(data, path.name, read_only=True, data_only=True)
+    except WorkbookError:
+        raise
+    except Exception as exc:
+        sentence = _damage(exc, path.name)
+        if sentence is None:
+            raise  # not damage but a fault of ours: shown as one, never as a damaged file
+        raise WorkbookError(sentence) from exc
+    _file_names[wb] = path.name
+    return wb
+
+
+# The file each open workbook came from, for naming it when a sheet turns out damaged.
+_file_names: weakref.WeakKeyDictionary[Workbook, str] = weakref.WeakKeyDictionary()
+
+
+def _load(data: bytes, name: str, *, read_only: bool, data_only: bool) -> Workbook:
+    """openpyxl's load_workbook, and a refusal when a sheet the workbook lists has lost its
+    part: openpyxl skips such a sheet without a word, and the import would then say the
+    workbook has no 质量数据表 when its table is what was lost."""
+    from openpyxl.reader.excel import ExcelReader
+
+    reader = ExcelReader(io.BytesIO(data), read_only=read_only, data_only=data_only)
+    reader.read()
+    for sheet, rel in reader.parser.find_sheets():
+        if rel.target not in reader.valid_files:
+            reader.wb.close()
+            raise WorkbookError(
+                f"{name} 已损坏：工作表“{sheet.name}”的内容（{rel.target}）不在文件中，"
+                "请找回完整的原文件，或在 Excel/WPS 中打开检查后另存为新的 .xlsx 再导入。")
+    return reader.wb
+
+
+# openpyxl's modules that read the file: a ValueError, IndexError, KeyError or TypeError
+# raised in one of them comes from what the file says (a style number with no style, a cell
+# reference or number that is none), not from how we called it.
+_READING_MODULES = ("openpyxl.reader", "openpyxl.worksheet._reader", "openpyxl.worksheet._read_only",
+                    "openpyxl.cell.read_only", "openpyxl.packaging", "openpyxl.styles",
+                    "openpyxl.descriptors", "openpyxl.xml", "openpyxl.workbook", "openpyxl.chart.reader",
+                    "openpyxl.drawing", "openpyxl.comments", "openpyxl.pivot", "openpyxl.worksheet",
+                    "zipfile")
+
+
+def _damage(exc: BaseException, name: str) -> str | None:
+    """The sentence for what a damaged workbook makes its readers raise (a cut-off or
+    corrupted zip, a part that is not XML, a part the workbook names but lacks, a value
+    openpyxl cannot take); None for anything else, which is a fault of ours."""
+    from lxml import etree
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    again = "请用 Excel 或 WPS 打开检查，能打开就另存为新的 .xlsx 再导入，否则请找回完好的原文件。"
+    if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile):
+        return _unreadable(exc, name)
+    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
+        return f"{name} 已损坏或不完整（可能没有完整复制或下载）：请重新复制或下载一份后再导入。"
+    if isinstance(exc, ElementTree.ParseError | expat.ExpatError | etree.LxmlError | InvalidFileException):
+        return f"{name} 的内容已损坏，无法读取：{again}"
+    if isinstance(exc, KeyError) and "There is no item named" in str(exc):
+        part = str(exc.args[0]).split("'")[1] if "'" in str(exc.args[0]) else ""
+        return f"{name} 已损坏，缺少工作簿的组成部分 {part}：{again}"
+    if isinstance(exc, ValueError | IndexError | KeyError | TypeError) and _raised_reading(exc):
+        return f"{name} 的内容已损坏，无法读取：{again}"
+    return None
+
+
+def _raised_reading(exc: BaseException) -> bool:
+    """Raised inside openpyxl's reading of the file, below the last frame of ours."""
+    frames = [tb.tb_frame.f_globals.get("__name__", "") for tb in _walk(exc.__traceback__)]
+    ours = max((i for i, module in enumerate(frames) if module.startswith("desktop")), default=-1)
+    return any(module.startswith(_READING_MODULES) for module in frames[ours + 1:])
+
+
+def _walk(tb: Any) -> Iterator[Any]:
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
+
+
+def _unreadable(exc: OSError, name: str) -> str:
+    """A file that could not be read, which says nothing of its content."""
+    if isinstance(exc, PermissionError):
+        return f"无法读取 {name}：没有读取它的权限，或它正被其他程序打开。请关闭后重试，或先复制到本机。"
+    return f"读取 {name} 时出错（磁盘、U 盘或网络故障）：请先把文件复制到本机再导入。"
 
 
 def _require_defusedxml() -> None:
@@ -146,8 +228,8 @@ def _read_capped(path: Path) -> bytes:
         raise WorkbookError(f"找不到文件 {path.name}。") from exc
     except IsADirectoryError as exc:
         raise WorkbookError(f"{path.name} 是文件夹，不是 Excel 工作簿。") from exc
-    except OSError as exc:  # permissions, a file locked by Excel on Windows
-        raise WorkbookError(f"无法读取 {path.name}：{exc.strerror or exc}。") from exc
+    except OSError as exc:  # permissions, a file locked by Excel on Windows, a failing stick
+        raise WorkbookError(_unreadable(exc, path.name)) from exc
     if len(data) > MAX_FILE_BYTES:
         raise WorkbookError(f"{path.name} 超过 {MAX_FILE_BYTES // MB} MB，不像一份数据表，已拒绝读取。")
     return data
@@ -155,19 +237,36 @@ def _read_capped(path: Path) -> bytes:
 
 def _check_container(data: bytes, name: str) -> None:
     if data.startswith(_OLE_MAGIC):
+        # Both are OLE compound files; the name of the stream inside tells them apart
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise WorkbookError(f"{name} 设置了打开密码：请在 Excel/WPS 中打开它，"
+                                "取消密码后另存为 .xlsx 再导入。")
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+            raise WorkbookError(f"{name} 是旧版 Excel（.xls）文件：请在 Excel/WPS 中打开后"
+                                "另存为 .xlsx 再导入。")
         raise WorkbookError(
             f"{name} 是旧版 Excel（.xls）文件或设置了打开密码，"
             "请在 Excel/WPS 中另存为不加密的 .xlsx 后再导入。"
         )
+    if not data:
+        raise WorkbookError(f"{name} 是空文件（0 字节），不是 Excel 工作簿：可能没有保存或复制完整，"
+                            "请找回原文件。")
     if not data.startswith(b"PK"):
-        raise WorkbookError(f"{name} 不是 Excel 工作簿（.xlsx）。")
+        raise WorkbookError(f"{name} 不是 Excel 工作簿（.xlsx）：如果是 .csv 或其他格式，"
+                            "请在 Excel/WPS 中打开后另存为 .xlsx 再导入。")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
+            if not any(info.filename.startswith("xl/") for info in infos):
+                # a .docx, .pptx or other zip renamed: intact, just not a workbook
+                raise WorkbookError(f"{name} 不是 Excel 工作簿（.xlsx），可能是其他文件改了扩展名："
+                                    "请选择要导入的 Excel 文件。")
             _check_members(infos, name)
             _check_no_dtd(zf, infos, name)
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
-        raise WorkbookError(f"{name} 已损坏或不完整（可能没有完整复制或下载），无法读取。") from exc
+        # the bytes are in memory: an OSError or ValueError here is the zip's, not the disk's
+        raise WorkbookError(f"{name} 已损坏或不完整（可能没有完整复制或下载）："
+                            "请重新复制或下载一份后再导入。") from exc
 
 
 _DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!ENTITY".encode("utf-16-le"))
@@ -269,8 +368,11 @@ def read_data_sheets(wb: Workbook, sheets: Iterable[str], data_year: int | None 
             return _read(wb, list(sheets), data_year, sheet)
         except WorkbookError:
             raise
-        except Exception as exc:  # a damaged sheet part: parser or zip CRC errors
-            raise WorkbookError("工作簿的内容已损坏，无法读取。") from exc
+        except Exception as exc:  # a sheet part is parsed only now, as it is streamed
+            sentence = _damage(exc, _file_names.get(wb, "工作簿"))
+            if sentence is None:
+                raise  # a fault of ours, never passed off as a damaged file
+            raise WorkbookError(sentence) from exc
 
 
 @dataclass
@@ -571,9 +673,14 @@ def read_form(path: str | PathLike[str]) -> tuple[bytes, Form]:
     _check_form_sheets(data, path.name)
     try:
         with _quiet():
-            wb = load_workbook(io.BytesIO(data), read_only=False, data_only=False)
-    except Exception as exc:  # untrusted input: any parser failure means "not readable"
-        raise WorkbookError(f"{path.name} 已损坏或不是 Excel 工作簿，无法读取。") from exc
+            wb = _load(data, path.name, read_only=False, data_only=False)  # parses every part
+    except WorkbookError:
+        raise
+    except Exception as exc:
+        sentence = _damage(exc, path.name)
+        if sentence is None:
+            raise  # a fault of ours, never passed off as a damaged file
+        raise WorkbookError(sentence) from exc
     sheets = []
     for ws in wb.chartsheets:
         sheets.append(FormSheet(ws.title, ws.sheet_state, skipped=f"“{ws.title}”是图表，不是指标表。"))

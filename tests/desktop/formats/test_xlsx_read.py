@@ -359,7 +359,8 @@ def test_not_a_zip(tmp_path: Path) -> None:
     path.write_text("序号,指标\n1,专任教师\n", encoding="utf-8")
     with pytest.raises(WorkbookError) as raised:
         open_workbook_safely(path)
-    assert str(raised.value) == "BOOK.xlsx 不是 Excel 工作簿（.xlsx）。"
+    assert str(raised.value) == ("BOOK.xlsx 不是 Excel 工作簿（.xlsx）：如果是 .csv 或其他格式，"
+                                 "请在 Excel/WPS 中打开后另存为 .xlsx 再导入。")
 
 
 def test_empty_and_missing_files(tmp_path: Path) -> None:
@@ -389,8 +390,9 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "report.xlsx"  # e.g. a .docx renamed
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("word/document.xml", "<document/>")
-    with pytest.raises(WorkbookError, match="已损坏或不是 Excel 工作簿"):
+    with pytest.raises(WorkbookError, match=r"不是 Excel 工作簿（\.xlsx），可能是其他文件改了扩展名") as raised:
         open_workbook_safely(path)
+    assert "损坏" not in str(raised.value)
 
 
 def test_entity_expansion_is_refused(tmp_path: Path) -> None:
