@@ -177,9 +177,12 @@ def _damage(exc: BaseException, name: str) -> str | None:
     from openpyxl.utils.exceptions import InvalidFileException
 
     again = "请用 Excel 或 WPS 打开检查，能打开就另存为新的 .xlsx 再导入，否则请找回完好的原文件。"
-    if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile):
-        return _unreadable(exc, name)
-    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
+    if isinstance(exc, NotImplementedError) and _raised_reading(exc):
+        return _unsupported_zip(name)
+    # the file was read into memory whole (_read_capped): an OSError from here on is the
+    # zip's (a member header that lies about its offset), never the disk's
+    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError) or (
+            isinstance(exc, OSError) and _raised_reading(exc)):
         return f"{name} 已损坏或不完整（可能没有完整复制或下载）：请重新复制或下载一份后再导入。"
     if isinstance(exc, ElementTree.ParseError | expat.ExpatError | etree.LxmlError | InvalidFileException):
         return f"{name} 的内容已损坏，无法读取：{again}"
@@ -189,6 +192,13 @@ def _damage(exc: BaseException, name: str) -> str | None:
     if isinstance(exc, ValueError | IndexError | KeyError | TypeError) and _raised_reading(exc):
         return f"{name} 的内容已损坏，无法读取：{again}"
     return None
+
+
+def _unsupported_zip(name: str) -> str:
+    # Corrupted directory bytes read as an unknown method, and so does a zip made by a tool
+    # with a method Excel never writes: either way the file as it is cannot be read.
+    return (f"{name} 已损坏，或被压缩工具用本程序不支持的方式重新打包：请在 Excel/WPS 中打开后"
+            "另存为 .xlsx 再导入，打不开则请找回原文件。")
 
 
 def _raised_reading(exc: BaseException) -> bool:
@@ -263,6 +273,8 @@ def _check_container(data: bytes, name: str) -> None:
                                     "请选择要导入的 Excel 文件。")
             _check_members(infos, name)
             _check_no_dtd(zf, infos, name)
+    except NotImplementedError as exc:  # zipfile: a compression method or version it lacks
+        raise WorkbookError(_unsupported_zip(name)) from exc
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
         # the bytes are in memory: an OSError or ValueError here is the zip's, not the disk's
         raise WorkbookError(f"{name} 已损坏或不完整（可能没有完整复制或下载）："

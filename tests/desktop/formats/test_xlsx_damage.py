@@ -171,8 +171,26 @@ def test_a_fault_of_ours_is_not_called_damage(tmp_path, good):
             assert xlsx_read._damage(exc, "数据.xlsx") is None
 
 
-def test_a_file_that_cannot_be_read_is_not_called_damaged():
-    said = xlsx_read._damage(PermissionError(13, "Permission denied"), "数据.xlsx")
+def test_a_file_that_cannot_be_read_is_not_called_damaged(tmp_path):
+    # an intact file on a stick that failed, or locked by Excel on Windows: the error of the
+    # one read from disk (_read_capped) is said without "损坏" and without English strerror
+    said = xlsx_read._unreadable(PermissionError(13, "Permission denied"), "数据.xlsx")
     assert said.startswith("无法读取 数据.xlsx：没有读取它的权限") and "损坏" not in said
-    said = xlsx_read._damage(OSError(5, "Input/output error"), "数据.xlsx")
+    said = xlsx_read._unreadable(OSError(5, "Input/output error"), "数据.xlsx")
     assert said.startswith("读取 数据.xlsx 时出错") and "损坏" not in said
+    (tmp_path / "数据.xlsx").mkdir()
+    with pytest.raises(WorkbookError, match=r"^数据\.xlsx 是文件夹"):
+        open_workbook_safely(tmp_path / "数据.xlsx")
+
+
+def test_a_zip_method_we_cannot_inflate(tmp_path, good):
+    # a member marked Deflate64 (Windows' own zip tool for large files, or corrupted header
+    # bytes): zipfile raises NotImplementedError; before, that escaped as a crash
+    data = bytearray(good)
+    for signature, at in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        start = data.find(signature)
+        while start != -1:
+            data[start + at:start + at + 2] = (9).to_bytes(2, "little")
+            start = data.find(signature, start + 4)
+    said = refused(tmp_path, bytes(data))
+    assert said.startswith("数据.xlsx 已损坏，或被压缩工具用本程序不支持的方式重新打包")
