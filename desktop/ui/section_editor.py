@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from db.store import FigureRow, SectionRow, TableRow
 from desktop import live
+from desktop.charts import ChartError, ChartSpec
 from desktop.report import ValueRefused, reading_order
 from desktop.text import char_count, paragraphs
 from desktop.ui import chapter_undo as cmd
@@ -482,6 +483,16 @@ class Block:
         return (self.kind, self.row.id)
 
 
+def _charts(row: FigureRow, tables: set[int]) -> bool:
+    """Whether the figure is a chart drawn from one of `tables`."""
+    if not tables or not row.chart:
+        return False
+    try:
+        return ChartSpec.from_json(row.chart).table in tables
+    except ChartError:
+        return False
+
+
 def ordered_blocks(tables: list[TableRow], figures: list[FigureRow]) -> list[Block]:
     """Tables and figures in reading order, the order the print places them in."""
     return [Block(kind, row) for kind, row in reading_order(tables, figures)]
@@ -921,7 +932,10 @@ class SectionEditor(AcceptsImageFiles, QWidget):
         blocks = ordered_blocks(file.tables(self.section.id), file.figures(self.section.id))
         if only is not None and [b.key for b in blocks] == [b.key for b in self._blocks] \
                 and all(b.key in self._frames for b in blocks):
-            # the same blocks in the same order: numbers and placement stand
+            # the same blocks in the same order: numbers and placement stand; a chart
+            # drawn from a changed table changed with it
+            tables = {row_id for kind, row_id in only if kind == "table"}
+            only = only | {b.key for b in blocks if b.kind == "figure" and _charts(b.row, tables)}
             for n, block in enumerate(blocks):
                 if block.key in only:
                     self._blocks[n] = block

@@ -76,3 +76,20 @@ def test_the_dialog_refuses_a_chart_of_nothing(qtbot, window):
     assert not dialog.by_table.isEnabled()  # no table in this section
     dialog._accept()
     assert dialog.result() == 0 and "至少勾选" in dialog.message.text()
+
+
+def test_a_chart_of_a_table_follows_an_edit_of_that_table(qtbot, window):
+    """A table edit re-reads only the frames its change names: the chart drawn from that
+    table is one of them (its preview kept the old numbers)."""
+    editor, section = show_section(window, "service", "创新思路")
+    table = next(t for t in window.report.file.tables(section.id) if t.ref == "training")
+    spec = ChartSpec("bar", table=table.id, column=1)
+    assert chart_editor.insert_chart(editor, ask=lambda: (spec, "培训人数"))
+    qtbot.waitUntil(lambda: any(b.row.caption == "培训人数" for b in chart_bodies(editor)))
+    body = next(b for b in chart_bodies(editor) if b.row.caption == "培训人数")
+    model = editor.frame("table", table.id).body.model
+    assert model.setData(model.index(0, 2), "4321")  # column 0 is 序号
+    qtbot.waitUntil(lambda: window.report.file.table(table.id).rows[0][1] == "4321")
+    qtbot.waitUntil(lambda: Decimal(4321) in body.data.series[0][1])
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: Decimal(4321) not in body.data.series[0][1])
