@@ -45,7 +45,7 @@ def _stored_values(ctx: Context) -> None:
         if ind is None:
             continue  # an indicator of another edition: kept, not checked
         try:
-            if ind.type.parse(value) != value:
+            if ind.type.reread(value) != value:
                 raise ParseError(value, "不是规范的存储值")
         except ParseError as exc:
             ctx.add("error", f"{year}年：{exc.describe(ind.name)}", [ind_id], year, kind="value")

@@ -183,6 +183,14 @@ class ValueType:
             value = (value * factor).quantize(Decimal(1).scaleb(-self.places), ROUND_HALF_UP)
         return self._check_number(raw, value)
 
+    def reread(self, stored: str) -> str | None:
+        """What a stored value parses as (ParseError when it is not one of this type). A
+        stored percentage is read with its sign: a small one (0.7 in a 满意度) was confirmed
+        as written, and is not asked about again as a fraction."""
+        if self.kind == "percent" and stored not in (NA, "") and not stored.endswith("%"):
+            return self.parse(stored + "%")
+        return self.parse(stored)
+
     def outside(self, number: Decimal) -> bool:
         """Whether a number lies outside the range most schools' values lie in."""
         return (self.low is not None and number < self.low) or (

@@ -321,3 +321,17 @@ def test_a_startup_ratio_above_its_usual_range_is_questioned(empty_report):
 
 def test_the_sample_has_no_value_outside_its_usual_range(sample_report):
     assert of(sample_report, "plausibility", "range") == []
+
+
+def test_a_small_percentage_confirmed_with_its_sign_is_no_error_in_check(empty_report):
+    """0.7 typed for a 满意度 (usually ≥ 60 %) is asked about; "0.7%" with its sign is taken
+    as meant and stored as 0.7 — which `check` must not then call a wrong stored value
+    (it re-read the stored text as if typed without the sign)."""
+    year = 2021
+    with pytest.raises(ValueRefused):
+        empty_report.parse("employer_satisfaction_quality", year, "0.7")
+    fill(empty_report, year, employer_satisfaction_quality="0.7%")
+    assert empty_report.file.value("employer_satisfaction_quality", year) == "0.7"
+    errors = [f for f in rules.check(empty_report)
+              if f.severity == "error" and "employer_satisfaction_quality" in f.ids]
+    assert errors == []
