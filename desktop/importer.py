@@ -119,7 +119,8 @@ def plan_import(report: Report, book: Path | str, sheet: str | None = None) -> I
                   for t in e.edition.indicator_tables if t.sheet not in names]
         raws = xlsx_read.read_data_sheets(wb, names, data_year=report.year, sheet=sheet)
         plan = ImportPlan(book, "、".join(r.sheet for r in raws),
-                          notes=[p for r in raws for p in r.problems])
+                          notes=[p for r in raws for p in r.problems],
+                          refused=[r for raw in raws for r in raw.refused])
         # a column with no value brings nothing: saying it "will be imported too" misleads
         others = sorted({y for r in raws for row in r.rows for y, text in row.values.items()
                          if text and text.strip()} - set(report.years))

@@ -287,19 +287,10 @@ def _year_columns(texts: list[str], taken: set[int], problems: list[str]) -> lis
     for col, text in enumerate(texts):
         if col in taken or not text:
             continue
-        match = _YEAR.fullmatch(text)
-        bracketed = _BRACKETED.fullmatch(text)
-        if not match and bracketed:
-            match = _YEAR.fullmatch(bracketed.group(1)) or _YEAR.fullmatch(bracketed.group(2))
-        if match:
-            column = YearColumn(col, text, year=int(match.group(1)))
-            key: object = column.year
-        elif text.rstrip("数据值") in RELATIVE_YEARS or text in RELATIVE_YEARS:
-            offset = RELATIVE_YEARS.get(text, RELATIVE_YEARS.get(text.rstrip("数据值"), 0))
-            column = YearColumn(col, text, offset=offset)
-            key = ("offset", offset)
-        else:
+        column = year_column(col, text)
+        if column is None:
             continue
+        key: object = column.year if column.year is not None else ("offset", column.offset)
         if key in seen:
             first = _column_letter(seen[key])
             what = f"{column.year} 年" if column.year is not None else f"“{text}”"
@@ -308,6 +299,20 @@ def _year_columns(texts: list[str], taken: set[int], problems: list[str]) -> lis
         seen[key] = col
         columns.append(column)
     return columns
+
+
+def year_column(col: int, text: str) -> YearColumn | None:
+    """The year a header cell's text (header_text) names: 2025年, (2025年), 本年, 上年数据…"""
+    match = _YEAR.fullmatch(text)
+    bracketed = _BRACKETED.fullmatch(text)
+    if not match and bracketed:
+        match = _YEAR.fullmatch(bracketed.group(1)) or _YEAR.fullmatch(bracketed.group(2))
+    if match:
+        return YearColumn(col, text, year=int(match.group(1)))
+    if text.rstrip("数据值") in RELATIVE_YEARS or text in RELATIVE_YEARS:
+        offset = RELATIVE_YEARS.get(text, RELATIVE_YEARS.get(text.rstrip("数据值"), 0))
+        return YearColumn(col, text, offset=offset)
+    return None
 
 
 def _column_letter(col: int) -> str:

@@ -106,6 +106,7 @@ class RawTable:
     rows: list[RawRow] = field(default_factory=list)
     notes: dict[int, str] = field(default_factory=dict)  # 备注 text by Excel row number
     problems: list[str] = field(default_factory=list)  # things to tell the user, not fatal
+    refused: list[str] = field(default_factory=list)  # cells whose year cannot be told: fatal
     table: matcher.Table | None = None  # the matcher's view: cells, references, formulas
     year_of_column: dict[int, int] = field(default_factory=dict)  # header.year_columns index → year
 
@@ -509,6 +510,7 @@ def _table(ws: Any, header: matcher.Header, data_year: int | None, said: list[st
     years = tuple(sorted(first))
     raw = RawTable(ws.title, header.row, years, problems=[*said, *table.problems], table=table,
                    year_of_column={i: y for i, y in by_column.items() if first[y] == i})
+    _values_outside_years(raw, grid, header, facts.merged, by_column, data_year)
     for row in table.rows:
         if matcher.header_text(row.seq) == "序号":
             continue
@@ -517,6 +519,71 @@ def _table(ws: Any, header: matcher.Header, data_year: int | None, said: list[st
         if row.note:
             raw.notes[row.row] = row.note
     return raw
+
+
+def _values_outside_years(raw: RawTable, grid: list[matcher.Row], header: matcher.Header,
+                          ranges: list[str], by_column: dict[int, int], data_year: int | None) -> None:
+    """Values of the table's rows that no year column takes, never dropped without a word:
+    - under a year header merged across several columns ("2021年" over D:E): which year each
+      column is cannot be told, so each value is refused, naming its cell;
+    - in a second column of the same year that says something else than the first: refused;
+    - in a column with no header at all: said (a column of the person's own, or a year whose
+      header was forgotten), not imported."""
+    assert raw.table is not None
+    body = {row.row for row in raw.table.rows}
+    first_body = min(body, default=header.row + 1)
+    head = [cells for number, cells in grid if header.row <= number < first_body]
+    known = {c for c in (header.seq, header.name, header.unit, header.note) if c is not None}
+    year_at = {y.col: by_column[i] for i, y in enumerate(header.year_columns)}
+    first_of_year: dict[int, int] = {}
+    for col, year in sorted(year_at.items()):
+        first_of_year.setdefault(year, col)
+    under: dict[int, tuple[str, int]] = {}  # column → (merged range, year) of a merged year header
+    for text in ranges:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(text)
+        except ValueError:
+            continue
+        in_head = min_row <= header.row <= max_row or header.row < min_row < first_body
+        if in_head and min_col - 1 in year_at:
+            for col in range(min_col, min(max_col, MAX_COLUMNS)):
+                if col not in year_at:
+                    under[col] = (text, year_at[min_col - 1])
+    headed = {i for cells in head for i, c in enumerate(cells) if not c.empty}
+    for cells in head:  # a second column of a year: left out of header.year_columns
+        for col, c in enumerate(cells):
+            repeated = matcher.year_column(col, matcher.header_text(c.text))
+            year = repeated.resolve(data_year) if repeated else None
+            if year in first_of_year and col not in year_at and col not in known:
+                year_at[col] = year
+    loose: dict[int, list[str]] = {}
+    for number, cells in grid:
+        if number not in body:
+            continue
+        for col, cell in enumerate(cells):
+            if cell.empty or col in known:
+                continue
+            where = f"{raw.sheet}!{cell.ref}"
+            if col in under:
+                merged, year = under[col]
+                raw.refused.append(
+                    f"{where} 的“{cell.text}”位于跨列合并的表头“{year}年”（{merged}）之下，"
+                    "无法确定是哪一年的数：请取消表头合并，每个年份一列后再导入")
+            elif col in year_at and first_of_year[year_at[col]] != col:
+                year = year_at[col]
+                other = cells[first_of_year[year]] if first_of_year[year] < len(cells) else None
+                if other is None or matcher.header_text(other.text) != matcher.header_text(cell.text):
+                    shown = other.text if other is not None and other.text else "空"
+                    raw.refused.append(
+                        f"{where} 的“{cell.text}”与同一行 {year} 年第一列的“{shown}”不同，而表头中 {year} 年"
+                        "不止一列，无法确定哪个是要导入的数：请删除多余的年份列后再导入")
+            elif col not in year_at and col not in headed:
+                loose.setdefault(col, []).append(cell.ref)
+    for col, refs in sorted(loose.items()):
+        shown = "、".join(refs[:5]) + (f" 等 {len(refs)} 格" if len(refs) > 5 else "")
+        raw.problems.append(
+            f"工作表“{raw.sheet}”的 {get_column_letter(col + 1)} 列没有表头，其中的数（{shown}）未导入："
+            "如果是某一年的数据，请在表头写上年份后再导入。")
 
 
 def _mark_merged(table: matcher.Table, grid: list[matcher.Row], ranges: list[str]) -> None:
