@@ -171,6 +171,9 @@ class NextYearDialog(QDialog):
             self.error.setText("请填写新报告的保存位置。")
             return
         path = self.choice().path
+        if not path.parent.is_dir():
+            self.error.setText(f"找不到文件夹 {path.parent}，请换一个保存位置。")
+            return
         if path.exists():
             # said here, while what was chosen is still in the dialog
             same = path.resolve() == Path(self.old_path).resolve()
@@ -180,7 +183,7 @@ class NextYearDialog(QDialog):
         self.accept()
 
     def choice(self) -> NextChoice:
-        path = Path(self.path.text().strip())
+        path = self.folder / Path(self.path.text().strip()).expanduser()  # a bare name: beside the report
         if path.suffix != ".qreport":
             path = path.with_name(path.name + ".qreport")
         edition = self.edition.currentData()

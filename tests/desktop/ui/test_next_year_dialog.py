@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -101,3 +102,32 @@ def test_the_dialog_fits_1366x768_at_150_percent(window, qtbot):
     dialog = _dialog(window, qtbot)
     hint = dialog.sizeHint()
     assert hint.width() <= 1366 / 1.5 and hint.height() <= 768 / 1.5
+
+
+def test_a_bare_name_goes_beside_the_report_and_a_missing_folder_is_said(window, qtbot, report_copy, tmp_path):
+    dialog = _dialog(window, qtbot)
+    dialog.path.setText(str(tmp_path / "没有这个文件夹" / "新.qreport"))
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "找不到文件夹" in dialog.error.text())
+    assert dialog.isVisible()
+    dialog.path.setText("明年")
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.report.file.path == report_copy.parent / "明年.qreport")
+
+
+def test_a_report_in_the_schools_own_edition_file_can_stay_in_it(qtbot, tmp_path, monkeypatch):
+    # an edition kept only inside the report (made from the bureau's form): offered as its own
+    monkeypatch.setenv("QREPORT_HOME", str(tmp_path / "home"))
+    shipped = templates.load("2024")
+    text = (Path(templates.__file__).parents[1] / "resources" / "templates" / "2024.toml").read_text("utf-8")
+    own = templates.load_text(text.replace('id = "2024"', 'id = "myed"'), "myed")
+    path = tmp_path / "r.qreport"
+    Report.new(path, "测试职业学校", own, shipped.years[0]).close()
+    window = open_window(qtbot, path)
+    dialog = _dialog(window, qtbot)
+    assert dialog.edition.currentData() == OWN and "上一年度报告所用" in dialog.edition.currentText()
+    assert dialog.edition.count() == len(templates.available()) + 1
+    qtbot.keyClick(dialog.edition, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.report.file.path != path)
+    assert window.report.edition.id == "myed" and window.report.report_year == shipped.years[0] + 1
+    window.close()
