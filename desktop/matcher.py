@@ -511,6 +511,11 @@ class TypeLike(Protocol):
     def unit_factor(self, unit: str) -> Decimal | None: ...
 
 
+# What Excel and WPS show, and save as a formula's cached result, when it cannot compute one.
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                          "#GETTING_DATA", "#SPILL!", "#CALC!"})
+
+
 def value_input(vtype: TypeLike, cell: Cell, row_unit: str) -> tuple[str, str]:
     """(text, unit) for `vtype.parse(text, unit)`, or CellRefused.
 
@@ -525,6 +530,12 @@ def value_input(vtype: TypeLike, cell: Cell, row_unit: str) -> tuple[str, str]:
     """
     if cell.uncached:
         raise CellRefused("是公式，但工作簿中没有保存它的计算结果")
+    if isinstance(cell.value, str) and cell.value.strip().upper() in EXCEL_ERRORS:
+        error = cell.value.strip()
+        if cell.formula:
+            raise CellRefused(f"是公式，结果为 Excel 的错误值 {error}（无法算出）："
+                              "请在 Excel/WPS 中改正公式，或直接填数字后再导入")
+        raise CellRefused(f"是 Excel 的错误值 {error}，不是数字：没有数据请留空或填“-”")
     shown = format_unit(cell.number_format) if isinstance(cell.value, int | float) else ""
     column = row_unit.strip()
     if shown and column and unit_key(shown) != unit_key(column) and vtype.unit_factor(shown) != 1:

@@ -93,3 +93,34 @@ def test_what_cannot_be_the_meant_number_is_refused_by_cell(empty_report, tmp_pa
     ])
     plan = importer.plan_import(empty_report, path)
     assert sorted(r.split(" ")[0] for r in plan.refused) == ["Sheet1!D2", "Sheet1!D3", "Sheet1!E2", "Sheet1!E3"]
+
+
+_HEAD = ('<row r="1"><c r="A1" t="inlineStr"><is><t>序号</t></is></c><c r="B1" t="inlineStr"><is><t>指标</t></is></c>'
+         '<c r="C1" t="inlineStr"><is><t>单位</t></is></c><c r="D1" t="inlineStr"><is><t>2020年</t></is></c>'
+         '<c r="E1" t="inlineStr"><is><t>2021年</t></is></c></row>')
+
+
+def _row(r: int, name: str, d: str, e: str) -> str:
+    return (f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}" t="inlineStr"><is><t>{name}</t></is></c>'
+            f'<c r="C{r}" t="inlineStr"><is><t>人</t></is></c>{d}{e}</row>')
+
+
+def test_formulas_with_cached_results_and_cached_errors(empty_report, tmp_path):
+    # as Excel/WPS save them: =SUM with its result, a text formula result "50" (t="str"),
+    # #DIV/0! cached by a formula (t="e"), and #N/A typed or pasted as a value
+    from tests.desktop.formats.test_xlsx_read import raw_book
+
+    path = raw_book(tmp_path / "wps.xlsx", [_HEAD,
+        _row(2, "思想政治课专任教师数", '<c r="D2" t="e"><f>D9/0</f><v>#DIV/0!</v></c>',
+             '<c r="E2" t="str"><f>TEXT(50,"0")</f><v>50</v></c>'),
+        _row(3, "全日制在校生数", '<c r="D3"><f>SUM(7000,948)</f><v>7948</v></c>',
+             '<c r="E3" t="e"><v>#N/A</v></c>')])
+    plan = importer.plan_import(empty_report, path)
+    assert {(c.indicator, c.year): c.new for c in plan.changes} == {
+        ("ideology_teachers", 2021): "50", ("students", 2020): "7948"}
+    # before: "“#DIV/0!”不是有效的整数", as if a person had typed it
+    assert plan.refused == [
+        "质量数据表!D2 思想政治课专任教师数（2020年）是公式，结果为 Excel 的错误值 #DIV/0!（无法算出）："
+        "请在 Excel/WPS 中改正公式，或直接填数字后再导入",
+        "质量数据表!E3 全日制在校生数（2021年）是 Excel 的错误值 #N/A，不是数字：没有数据请留空或填“-”",
+    ]
