@@ -577,13 +577,22 @@ def _values_outside_years(raw: RawTable, grid: list[matcher.Row], header: matche
                     raw.refused.append(
                         f"{where} 的“{cell.text}”与同一行 {year} 年第一列的“{shown}”不同，而表头中 {year} 年"
                         "不止一列，无法确定哪个是要导入的数：请删除多余的年份列后再导入")
-            elif col not in year_at and col not in headed:
+            elif col not in year_at and col not in headed and _looks_numeric(cell):
                 loose.setdefault(col, []).append(cell.ref)
     for col, refs in sorted(loose.items()):
         shown = "、".join(refs[:5]) + (f" 等 {len(refs)} 格" if len(refs) > 5 else "")
         raw.problems.append(
             f"工作表“{raw.sheet}”的 {get_column_letter(col + 1)} 列没有表头，其中的数（{shown}）未导入："
             "如果是某一年的数据，请在表头写上年份后再导入。")
+
+
+def _looks_numeric(cell: matcher.Cell) -> bool:
+    """A number, or text that is one ("１,234", "98.5%"): a remark in a loose column is not."""
+    if isinstance(cell.value, bool):
+        return False
+    if isinstance(cell.value, int | float) or cell.formula:
+        return True
+    return re.fullmatch(r"[-+]?[\d,.\s]+%?", matcher.header_text(cell.text)) is not None
 
 
 def _mark_merged(table: matcher.Table, grid: list[matcher.Row], ranges: list[str]) -> None:

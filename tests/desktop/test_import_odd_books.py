@@ -59,7 +59,8 @@ def test_a_second_column_of_a_year_must_say_the_same(empty_report, tmp_path):
 
 def test_numbers_in_a_column_without_a_header_are_said(empty_report, tmp_path):
     path = book(tmp_path / "b.xlsx", [("1", "思想政治课专任教师数", "人", 50, 54, 60),
-                                      ("29", "全日制在校生数", "人", 7948, 8000, 8100)])
+                                      ("29", "全日制在校生数", "人", 7948, 8000, "８，１００"),
+                                      ("3", "名班主任工作室数", "个", 1, 1, "已核对")])
     plan = importer.plan_import(empty_report, path)
     assert plan.ok  # the years are read; the loose column is named, not silently dropped
     assert "工作表“Sheet1”的 F 列没有表头，其中的数（F2、F3）未导入：如果是某一年的数据，请在表头写上年份后再导入。" \
