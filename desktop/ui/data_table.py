@@ -333,6 +333,11 @@ class DataTableModel(QAbstractTableModel):
         """Canonical value or note for text typed into a cell; ValueRefused for bad input."""
         if column == COL_NOTE:
             return text.strip()
+        stored = self.stored(row, column)
+        if stored is not None and text == stored:
+            # the stored value, unchanged in its editor: as it is (a small percentage was
+            # confirmed with its sign, "0.7%", and is stored as 0.7: not asked about again)
+            return stored
         return self.report.parse(self.rows[row].id, self.year_of(column), text)
 
     def stored(self, row: int, column: int) -> str | None:

@@ -35,3 +35,23 @@ def test_a_small_startup_ratio_is_stored_as_typed(qtbot, data_tab, on_disk):
     type_into(qtbot, data_tab, "startup_ratio", "0.5")
     qtbot.waitUntil(lambda: on_disk.value("startup_ratio", 2021) == "0.5")
     assert not data_tab.refusal.isVisible()
+
+
+def test_a_small_percentage_confirmed_with_its_sign_survives_being_edited_unchanged(
+        qtbot, data_tab, on_disk):
+    """0.96% typed with its sign is stored as 0.96; opening that cell's editor (which shows
+    the stored 0.96) and pressing Enter must not turn it into a refused, unsaved cell."""
+    type_into(qtbot, data_tab, "employer_satisfaction_quality", "0.96%")
+    qtbot.waitUntil(lambda: on_disk.value("employer_satisfaction_quality", 2021) == "0.96")
+    view, model = data_tab.view, data_tab.model
+    index = model.index(model.row_of["employer_satisfaction_quality"], COL_CUR)
+    view.setCurrentIndex(index)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor.text() == "0.96"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not editor.isVisible() or data_tab.refusal.isVisible())
+    assert model.pending == {}
+    assert not data_tab.refusal.isVisible()
+    assert on_disk.value("employer_satisfaction_quality", 2021) == "0.96"
