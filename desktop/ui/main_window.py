@@ -696,11 +696,15 @@ class MainWindow(QMainWindow):
         if cautions:
             said.append(f"{cautions} 个数值按上一版本的口径带入，已在检查结果中标为请核实")
         if said:
-            self._message(
-                QMessageBox.Icon.Information, "新建下一年度报告",
-                f"已新建“{result.title}”，原报告未改动。请注意：\n\n"
-                + "\n".join(f"· {line}。" for line in said)
-                + "\n\n需补填或核实的数值见窗口下方的检查结果。")
+            from desktop.ui.bureau import SummaryDialog
+
+            # a list as long as the 2022 edition's leavings: scrolled, never taller than the screen
+            box = SummaryDialog(self, "新建下一年度报告",
+                                f"已新建“{result.title}”，原报告未改动。请注意以下几点；需补填或核实的"
+                                "数值也列在窗口下方的检查结果中。", [f"· {line}。" for line in said])
+            box.resize(560, 320)
+            box.open()
+            self._keep(box)
         return True
 
     def save(self) -> QMessageBox:

@@ -9,10 +9,11 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from desktop import template as templates
 from desktop.report import Report
+from desktop.ui.bureau import SummaryDialog
 from desktop.ui.next_year_dialog import OWN
 from tests.desktop.ui.driving import open_window
 
@@ -55,10 +56,9 @@ def test_the_2022_sample_moves_to_the_2024_edition_from_the_window(window, qtbot
     assert report_copy.read_bytes() == before  # the old file is untouched
     # the carry's 请核实 are findings of the new report, and a message says what to look at
     assert any(f.kind == "carry_caution" for f in window.findings)
-    qtbot.waitUntil(lambda: any(b.isVisible() and "请核实" in b.text()
-                                for b in window.findChildren(QMessageBox)))
-    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
-    assert "--year" not in box.text() and "未带入" in box.text()
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(SummaryDialog)))
+    said = next(b for b in window.findChildren(SummaryDialog) if b.isVisible()).text.toPlainText()
+    assert "请核实" in said and "未带入" in said and "--year" not in said
 
 
 def test_a_report_whose_edition_still_serves_keeps_it(qtbot, tmp_path, monkeypatch):
