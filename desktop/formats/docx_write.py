@@ -656,7 +656,7 @@ class _Writer:
         for r in table.rows:
             values = list(r.cells[:nyears]) + [Cell()] * (nyears - len(r.cells))
             rows.append([(r.seq, "center"), (r.label, "left"), (r.unit, "center"),
-                         *((v.text, "right") for v in values),
+                         *((r.shown(v), "right") for v in values),
                          *([(r.note, "left")] if table.notes else [])])
             indent = 0
             if r.level >= 1:

@@ -569,7 +569,7 @@ class _Builder:
                     TextBlock(ts, r.seq, cell.but(align="centre")),
                     TextBlock(ts, r.label, name_style),
                     TextBlock(ts, r.unit, cell.but(align="centre")),
-                    *(TextBlock(ts, v.text, cell.but(align="right")) for v in values),
+                    *(TextBlock(ts, r.shown(v), cell.but(align="right")) for v in values),
                     *([TextBlock(ts, r.note, cell)] if table.notes else []),
                 ]
             )

@@ -308,3 +308,24 @@ def test_a_note_holding_another_years_lead_comes_back_into_the_same_report(empty
     assert _remarks(book)[1]["德育管理人员数"] == "2020年：上年；2021年：本年中途调整；2021年：含兼职"
     plan = importer.plan_import(empty_report, book)
     assert plan.ok and plan.note_changes == []
+
+
+def test_a_confirmed_small_percentage_survives_our_own_export(tmp_path):
+    """0.7 % 满意度 (confirmed with its sign) is written as a '%' cell showing 0.7%: a plain 0.7
+    in a % row reads as a fraction meant as 70 %, and our own workbook was refused."""
+    from openpyxl import load_workbook
+
+    from desktop.exports import export
+
+    src = tmp_path / "src.qreport"
+    with Report.create(src, "测试职业学校", "2022", 2021) as report:
+        report.set_text("employer_satisfaction_quality", 2021, "0.7%")
+    book = tmp_path / "out.xlsx"
+    export(src, {"xlsx": book})
+    ws = load_workbook(book).worksheets[0]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == 0.007)
+    assert cell.number_format == "0.0%"
+    with Report.create(tmp_path / "fresh.qreport", "测试职业学校", "2022", 2021) as fresh:
+        plan = importer.plan_import(fresh, book)
+        importer.apply(fresh, plan)
+        assert fresh.file.value("employer_satisfaction_quality", 2021) == "0.7"

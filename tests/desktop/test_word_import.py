@@ -624,3 +624,20 @@ def test_a_2022_row_the_2024_edition_cannot_read_is_refused_by_name(sample_repor
                    for n in plan.values.notes), plan.values.notes
         assert not any(c.indicator == "further_study" for c in plan.values.changes)
         assert {c.indicator for c in plan.values.changes} == {"graduates", "students"}
+
+
+def test_a_confirmed_small_percentage_survives_our_own_docx(tmp_path):
+    """0.7 % 满意度 is printed "0.7%" in the table (as in the PDF): a plain 0.7 beside the unit
+    % read back as a fraction meant as 70 %, and our own .docx was refused."""
+    with Report.create(tmp_path / "src.qreport", "测试职业学校", "2022", 2021) as src:
+        src.set_text("employer_satisfaction_quality", 2021, "0.7%")
+        doc = assemble.build(src)
+    path = tmp_path / "out.docx"
+    write_docx(doc, path)
+    texts = [c.text for t in Docx(path).tables for r in t.rows for c in r.cells]
+    assert "0.7%" in texts
+    with Report.create(tmp_path / "back.qreport", "测试职业学校", "2022", 2021) as report:
+        plan = plan_word_import(report, path)
+        assert plan.ok, plan.problems()
+        apply_word_import(report, plan)
+        assert report.file.value("employer_satisfaction_quality", 2021) == "0.7"
