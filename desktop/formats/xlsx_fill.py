@@ -106,6 +106,22 @@ def _indicators(doc: Document) -> dict[str, _Row]:
     return out
 
 
+# The extension Excel demands for each kind of workbook: it refuses to open a file whose
+# extension says another kind ("文件格式或文件扩展名无效"), and every part is copied as it is.
+_SUFFIX_OF_KIND = {".sheet.main+xml": ".xlsx", "ms-excel.sheet.macroEnabled.main+xml": ".xlsm",
+                   ".template.main+xml": ".xltx", "ms-excel.template.macroEnabled.main+xml": ".xltm"}
+
+
+def _check_suffix(data: bytes, blank: Path, out: Path) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        types = zf.read("[Content_Types].xml").decode("utf-8", "replace")
+    declared = [m.group(1) for m in re.finditer(r'ContentType="([^"]+)"', types)]
+    for kind, suffix in _SUFFIX_OF_KIND.items():
+        if any(t.endswith(kind) for t in declared) and out.suffix.lower() != suffix:
+            raise FillRefused(f"{blank.name} 是 {suffix} 格式的工作簿，填好的文件也须以 {suffix} 结尾，"
+                              f"否则 Excel 打不开：请把保存的文件名改为 {out.stem}{suffix}。")
+
+
 def fill_workbook(doc: Document, blank: Path | str, out: Path | str) -> FillResult:
     """Write the document's values into a copy of the bureau's blank workbook at `out`."""
     from desktop.atomic import write_atomically
@@ -113,6 +129,7 @@ def fill_workbook(doc: Document, blank: Path | str, out: Path | str) -> FillResu
 
     blank, out = Path(blank), Path(out)
     data, form = xlsx_read.read_form(blank)
+    _check_suffix(data, blank, out)
     result = FillResult(out)
     indicators = _indicators(doc)
     data_year = doc.data_table.years[-1]

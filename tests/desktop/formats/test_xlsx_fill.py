@@ -247,3 +247,26 @@ def test_year_headers_as_provinces_write_them(sample_report, tmp_path, prev, cur
     ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["表1"]
     row = ROW["专任教师"]
     assert (ws[f"D{row}"].value, ws[f"E{row}"].value) == (465, 501)
+
+
+def test_a_macro_enabled_form_is_filled_only_into_an_xlsm(sample_report, tmp_path):
+    # every part is copied as it is: the filled copy of an .xlsm named .xlsx would be a file
+    # Excel refuses to open ("文件格式或文件扩展名无效")
+    from desktop.formats.xlsx_fill import FillRefused
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is needed (CI installs it)"
+    province_a(tmp_path / "blank.xlsx")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                    "--convert-to", "xlsm:Calc MS Excel 2007 VBA XML", "--outdir", str(tmp_path),
+                    str(tmp_path / "blank.xlsx")], check=True, capture_output=True, timeout=180)
+    blank = tmp_path / "blank.xlsm"
+    doc = assemble.build(sample_report, photos=False)
+    with pytest.raises(FillRefused) as refused:
+        fill_workbook(doc, blank, tmp_path / "填好.xlsx")
+    assert str(refused.value) == ("blank.xlsm 是 .xlsm 格式的工作簿，填好的文件也须以 .xlsm 结尾，否则 Excel 打不开："
+                                  "请把保存的文件名改为 填好.xlsm。")
+    assert not (tmp_path / "填好.xlsx").exists()
+    fill_workbook(doc, blank, tmp_path / "填好.xlsm")
+    filled = openpyxl.load_workbook(tmp_path / "填好.xlsm", data_only=False)
+    assert any(c.value == 7948 for ws in filled.worksheets for row in ws.iter_rows() for c in row)
