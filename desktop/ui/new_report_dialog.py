@@ -10,16 +10,15 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
 )
 
 from desktop import template as templates
 from desktop.ui.dialog_buttons import ok_cancel
+from desktop.ui.form_rows import error_label, save_as_row
 
 REPORT_FILTER = "质量报告文件 (*.qreport)"
 
@@ -43,22 +42,16 @@ class NewReportDialog(QDialog):
         self.year = QSpinBox(self, minimum=2000, maximum=2100)  # the report year (its title's)
         self.title = QLabel(self, wordWrap=True)  # the title that year prints, and its data year
         self.title.setStyleSheet("color: #6b6b6b;")
-        self.path = QLineEdit(self)
+        self.path, _browse, path_row = save_as_row(self, self._browse)
         self.folder = folder or Path.home()
         self._suggested = ""
-        browse = QPushButton("浏览…", self)
-        browse.clicked.connect(self._browse)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path, 1)
-        path_row.addWidget(browse)
         form = QFormLayout()
         form.addRow("学校名称：", self.school)
         form.addRow("报告版本：", self.edition)
         form.addRow("报告年度：", self.year)
         form.addRow("", self.title)
         form.addRow("保存为：", path_row)
-        self.error = QLabel(self, wordWrap=True)
-        self.error.setStyleSheet("color: #B3261E;")
+        self.error = error_label(self)
         buttons = ok_cancel(self, "创建", self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -13,16 +13,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
 )
 
 from desktop import template as templates
 from desktop.report import Report
 from desktop.ui.dialog_buttons import OK, ok_cancel
+from desktop.ui.form_rows import error_label, save_as_row
 from desktop.ui.new_report_dialog import REPORT_FILTER
 
 OWN = ""  # the combo's data for the old report's own edition (its stored copy, as `next` without --edition)
@@ -92,14 +90,8 @@ class NextYearDialog(QDialog):
         self.title = QLabel(self, wordWrap=True)  # the title that year prints, and its data year
         self.title.setStyleSheet("color: #6b6b6b;")
         self.figures = QCheckBox("同时带入上一年度的图片", self)
-        self.path = QLineEdit(self)
+        self.path, browse, path_row = save_as_row(self, self._browse)  # Enter means 创建
         self._suggested = ""
-        browse = QPushButton("浏览…", self)
-        browse.setAutoDefault(False)  # Enter anywhere means 创建
-        browse.clicked.connect(self._browse)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path, 1)
-        path_row.addWidget(browse)
         form = QFormLayout()
         form.addRow("报告版本：", self.edition)
         form.addRow("", self.hint)
@@ -107,8 +99,7 @@ class NextYearDialog(QDialog):
         form.addRow("", self.title)
         form.addRow("", self.figures)
         form.addRow("保存为：", path_row)
-        self.error = QLabel(self, wordWrap=True)
-        self.error.setStyleSheet("color: #B3261E;")
+        self.error = error_label(self)
         self.buttons = ok_cancel(self, "创建", self._accept)
         self.buttons.button(OK).setDefault(True)
         layout = QVBoxLayout(self)

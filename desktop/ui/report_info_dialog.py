@@ -24,6 +24,7 @@ from desktop import images
 from desktop.report import Cover, Report
 from desktop.ui.dialog_buttons import ok_cancel
 from desktop.ui.figure_editor import IMAGE_FILTER
+from desktop.ui.form_rows import error_label
 
 LOGO_PREVIEW = 72
 
@@ -69,8 +70,7 @@ class ReportInfoDialog(QDialog):
         logo_label = QLabel("校徽或标志(&L)：", self)
         logo_label.setBuddy(self.choose)
         form.addRow(logo_label, logo_row)
-        self.error = QLabel(self, wordWrap=True)
-        self.error.setStyleSheet("color: #B3261E;")
+        self.error = error_label(self)
         buttons = ok_cancel(self, on_ok=self._accept)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("这些内容印在 PDF 和 Word 报告的封面上。", self))

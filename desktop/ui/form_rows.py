@@ -1,0 +1,27 @@
+"""Rows that several dialogs share: 保存为 (a path and 浏览…) and the red line a refusal is said in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton
+
+
+def save_as_row(dialog: QDialog, on_browse: Callable[[], None]) -> tuple[QLineEdit, QPushButton, QHBoxLayout]:
+    """The path field, its 浏览… button and the row holding both. The button is not an auto
+    default: Enter in the dialog means its OK button, not 浏览."""
+    path = QLineEdit(dialog)
+    browse = QPushButton("浏览…", dialog)
+    browse.setAutoDefault(False)
+    browse.clicked.connect(on_browse)
+    row = QHBoxLayout()
+    row.addWidget(path, 1)
+    row.addWidget(browse)
+    return path, browse, row
+
+
+def error_label(dialog: QDialog) -> QLabel:
+    """Where the dialog says why it cannot go on, in red, wrapped."""
+    label = QLabel(dialog, wordWrap=True)
+    label.setStyleSheet("color: #B3261E;")
+    return label
