@@ -45,13 +45,15 @@ class DataRow:
         """The name as printed in the table: 其中 rows are prefixed or indented."""
         return ("其中：" + self.name) if self.first_child else self.name
 
+    def small_percent(self, cell: Cell) -> bool:
+        """A percentage below 1 (0.7 % 满意度, confirmed with its sign): a plain 0.7 beside the
+        unit % reads as a fraction meant as 70 %, to a reader and to our own imports alike,
+        so every output writes it with its sign."""
+        return self.kind == "percent" and cell.number is not None and 0 < cell.number < 1
+
     def shown(self, cell: Cell) -> str:
-        """A value's text as printed in the row: a percentage below 1 (0.7 % 满意度, confirmed
-        with its sign) keeps its % — a plain 0.7 beside the unit % reads as a fraction meant
-        as 70 %, to a reader and to our own Word import alike."""
-        if self.kind == "percent" and cell.number is not None and 0 < cell.number < 1:
-            return cell.text + "%"
-        return cell.text
+        """A value's text as printed in the row (a small percentage keeps its %)."""
+        return cell.text + "%" if self.small_percent(cell) else cell.text
 
 
 @dataclass(frozen=True)

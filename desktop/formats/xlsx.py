@@ -202,16 +202,10 @@ def _put_value(cell: XlCell, value: Cell) -> tuple[str, Alignment, str]:
     return text, LEFT, GENERAL
 
 
-def _fraction_of_a_percent(value: Cell) -> bool:
-    """A percentage below 1 % (0.7 % 满意度, confirmed with its sign): written as a plain 0.7
-    in a % row it would read back as a fraction meant as 70 %, and our own workbook would
-    be refused on import."""
-    return value.number is not None and 0 < value.number < 1 and fits_excel(value.number)
-
-
 def _put_small_percent(cell: XlCell, value: Cell) -> tuple[str, Alignment, str]:
-    """Such a percentage as a percent-formatted number (0.007 shown as 0.7%): unambiguous
-    to Excel, to WPS and to our reader, which takes a '%' cell as the percentage it shows."""
+    """A percentage below 1 (DataRow.small_percent) as a percent-formatted number (0.007
+    shown as 0.7%): unambiguous to Excel, to WPS and to our reader, which takes a '%' cell
+    as the percentage it shows."""
     places = max(value.places, 0)
     cell.value = float(value.number / 100)
     text = f"{value.number:.{places}f}%"
@@ -331,7 +325,7 @@ def _write_data_row(ws: Worksheet, row: int, data: DataRow, ncols: int, widths: 
     year_cols = len(data.cells[: ncols - 3])
     for col, value in enumerate(data.cells[: ncols - 3], start=4):
         cell = ws.cell(row, col)
-        if data.kind == "percent" and _fraction_of_a_percent(value):
+        if data.small_percent(value) and fits_excel(value.number):
             text, alignment, fmt = _put_small_percent(cell, value)
         else:
             text, alignment, fmt = _put_value(cell, value)
