@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton
+
+REPORT_FILTER = "质量报告文件 (*.qreport)"
 
 
 def save_as_row(dialog: QDialog, on_browse: Callable[[], None]) -> tuple[QLineEdit, QPushButton, QHBoxLayout]:
@@ -18,6 +20,18 @@ def save_as_row(dialog: QDialog, on_browse: Callable[[], None]) -> tuple[QLineEd
     row.addWidget(path, 1)
     row.addWidget(browse)
     return path, browse, row
+
+
+def new_report_row(dialog: QDialog) -> tuple[QLineEdit, QPushButton, QHBoxLayout]:
+    """保存为 for a report file still to be made: 浏览… asks where, and the name ends in
+    .qreport whatever was typed in the file dialog."""
+    def browse() -> None:
+        chosen, _ = QFileDialog.getSaveFileName(dialog, "保存新报告", path.text(), REPORT_FILTER)
+        if chosen:
+            path.setText(chosen if chosen.endswith(".qreport") else chosen + ".qreport")
+
+    path, button, row = save_as_row(dialog, browse)
+    return path, button, row
 
 
 def error_label(dialog: QDialog) -> QLabel:

@@ -48,7 +48,8 @@ from desktop.ui.dialog_buttons import OK, ok_cancel
 from desktop.ui.export_jobs import KINDS, ExportController
 from desktop.ui.find_dialog import FindDialog
 from desktop.ui.findings import FindingsDock, counts
-from desktop.ui.new_report_dialog import REPORT_FILTER, NewReportDialog
+from desktop.ui.form_rows import REPORT_FILTER
+from desktop.ui.new_report_dialog import NewReportDialog
 from desktop.ui.section_editor import REMEMBERED
 from desktop.ui.undo import META_LABELS, Change, ImportCommand, Notifier, WordImportCommand
 

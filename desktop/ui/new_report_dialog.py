@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -18,9 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop import template as templates
 from desktop.ui.dialog_buttons import ok_cancel
-from desktop.ui.form_rows import error_label, save_as_row
-
-REPORT_FILTER = "质量报告文件 (*.qreport)"
+from desktop.ui.form_rows import error_label, new_report_row
 
 
 class NewReportDialog(QDialog):
@@ -42,7 +39,7 @@ class NewReportDialog(QDialog):
         self.year = QSpinBox(self, minimum=2000, maximum=2100)  # the report year (its title's)
         self.title = QLabel(self, wordWrap=True)  # the title that year prints, and its data year
         self.title.setStyleSheet("color: #6b6b6b;")
-        self.path, _browse, path_row = save_as_row(self, self._browse)
+        self.path, _browse, path_row = new_report_row(self)
         self.folder = folder or Path.home()
         self._suggested = ""
         form = QFormLayout()
@@ -102,13 +99,6 @@ class NewReportDialog(QDialog):
         name = self.school.text().strip() or "新报告"
         self._suggested = str(self.folder / f"{name}{self.year.value()}质量报告.qreport")
         self.path.setText(self._suggested)
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "保存新报告", self.path.text(), REPORT_FILTER)
-        if path:
-            if not path.endswith(".qreport"):
-                path += ".qreport"
-            self.path.setText(path)
 
     def _accept(self) -> None:
         if not self.school.text().strip():

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -20,8 +19,7 @@ from PySide6.QtWidgets import (
 from desktop import template as templates
 from desktop.report import Report
 from desktop.ui.dialog_buttons import OK, ok_cancel
-from desktop.ui.form_rows import error_label, save_as_row
-from desktop.ui.new_report_dialog import REPORT_FILTER
+from desktop.ui.form_rows import error_label, new_report_row
 
 OWN = ""  # the combo's data for the old report's own edition (its stored copy, as `next` without --edition)
 
@@ -90,7 +88,7 @@ class NextYearDialog(QDialog):
         self.title = QLabel(self, wordWrap=True)  # the title that year prints, and its data year
         self.title.setStyleSheet("color: #6b6b6b;")
         self.figures = QCheckBox("同时带入上一年度的图片", self)
-        self.path, browse, path_row = save_as_row(self, self._browse)  # Enter means 创建
+        self.path, browse, path_row = new_report_row(self)
         self._suggested = ""
         form = QFormLayout()
         form.addRow("报告版本：", self.edition)
@@ -151,11 +149,6 @@ class NextYearDialog(QDialog):
         if self.path.text() == self._suggested:  # a place the user chose stays theirs
             self._suggested = str(self.folder / f"{self.school}{year}质量报告.qreport")
             self.path.setText(self._suggested)
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "保存新报告", self.path.text(), REPORT_FILTER)
-        if path:
-            self.path.setText(path if path.endswith(".qreport") else path + ".qreport")
 
     def _accept(self) -> None:
         if not self.path.text().strip():
