@@ -12,6 +12,7 @@ from docx import Document as Docx
 
 from desktop.formats import docx_read
 from desktop.formats.docx_read import WordError, read_docx
+from tests.desktop.formats.damage import flip, rewrite
 
 NOT_DOCX = "不是有效的 Word 文档（.docx），可能已损坏。"
 BROKEN = " 的内容已损坏，无法读取。"
@@ -36,27 +37,6 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-def _rewrite(data: bytes, member: str, content: bytes | None) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zo:
-        for info in zin.infolist():
-            if info.filename != member:
-                zo.writestr(info, zin.read(info.filename))
-            elif content is not None:
-                zo.writestr(info.filename, content)
-    return out.getvalue()
-
-
-def _flip(data: bytes, member: str) -> bytes:
-    """Bytes inside a member's compressed data turned over, the zip directory intact."""
-    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
-    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
-    damaged = bytearray(data)
-    for i in range(start + info.compress_size // 3, start + info.compress_size // 3 + 40):
-        damaged[i] ^= 0xFF
-    return bytes(damaged)
-
-
 def refused(tmp_path, data: bytes) -> str:
     path = tmp_path / "报告.docx"
     path.write_bytes(data)
@@ -76,26 +56,26 @@ def test_a_file_cut_off_in_the_middle(tmp_path, good):
 
 
 def test_corrupted_bytes_inside_the_text(tmp_path, good):
-    assert refused(tmp_path, _flip(good, "word/document.xml")) == "报告.docx " + NOT_DOCX
+    assert refused(tmp_path, flip(good, "word/document.xml", 40)) == "报告.docx " + NOT_DOCX
 
 
 def test_a_text_part_that_is_not_xml(tmp_path, good):
-    broken = _rewrite(good, "word/document.xml", b"<w:document><w:body><w:p>")
+    broken = rewrite(good, "word/document.xml", b"<w:document><w:body><w:p>")
     assert refused(tmp_path, broken) == "报告.docx" + BROKEN
 
 
 def test_a_styles_part_that_is_not_xml(tmp_path, good):
-    assert refused(tmp_path, _rewrite(good, "word/styles.xml", b"<broken")) == "报告.docx" + BROKEN
+    assert refused(tmp_path, rewrite(good, "word/styles.xml", b"<broken")) == "报告.docx" + BROKEN
 
 
 def test_a_lost_picture(tmp_path, good):
     media = next(n for n in zipfile.ZipFile(io.BytesIO(good)).namelist() if "media/" in n)
-    assert refused(tmp_path, _rewrite(good, media, None)) == "报告.docx " + NOT_DOCX
+    assert refused(tmp_path, rewrite(good, media, None)) == "报告.docx " + NOT_DOCX
 
 
 def test_a_document_without_a_body(tmp_path, good):
     ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    empty = _rewrite(good, "word/document.xml", f'<w:document xmlns:w="{ns}"/>'.encode())
+    empty = rewrite(good, "word/document.xml", f'<w:document xmlns:w="{ns}"/>'.encode())
     assert refused(tmp_path, empty) == "报告.docx" + BROKEN
 
 
@@ -119,7 +99,7 @@ def test_a_macro_enabled_document_is_another_kind_not_a_damaged_one(tmp_path, go
     main = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
     with zipfile.ZipFile(io.BytesIO(good)) as zf:
         types = zf.read("[Content_Types].xml")
-    docm = _rewrite(good, "[Content_Types].xml",
+    docm = rewrite(good, "[Content_Types].xml",
                     types.replace(main, b"application/vnd.ms-word.document.macroEnabled.main+xml"))
     said = refused(tmp_path, docm)
     assert said.startswith("报告.docx 是启用宏的文档或模板等其他 Word 格式") and "损坏" not in said

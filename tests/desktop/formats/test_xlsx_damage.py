@@ -6,7 +6,6 @@ LibreOffice."""
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
 import zipfile
@@ -18,6 +17,7 @@ import pytest
 from desktop.formats import xlsx_read
 from desktop.formats.xlsx import write_xlsx
 from desktop.formats.xlsx_read import WorkbookError, open_workbook_safely, read_data_sheet, read_form
+from tests.desktop.formats.damage import flip, rewrite
 from tests.desktop.formats.test_xlsx_read import small_document
 
 AGAIN = "请用 Excel 或 WPS 打开检查，能打开就另存为新的 .xlsx 再导入，否则请找回完好的原文件。"
@@ -29,27 +29,6 @@ def good(tmp_path) -> bytes:
     path = tmp_path / "good.xlsx"
     write_xlsx(small_document(), path)
     return path.read_bytes()
-
-
-def _rewrite(data: bytes, member: str, content: bytes | None) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zo:
-        for info in zin.infolist():
-            if info.filename != member:
-                zo.writestr(info, zin.read(info.filename))
-            elif content is not None:
-                zo.writestr(info.filename, content)
-    return out.getvalue()
-
-
-def _flip(data: bytes, member: str) -> bytes:
-    """Bytes inside a member's compressed data turned over, the zip directory intact."""
-    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
-    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
-    damaged = bytearray(data)
-    for i in range(start + info.compress_size // 3, start + info.compress_size // 3 + 20):
-        damaged[i] ^= 0xFF
-    return bytes(damaged)
 
 
 def refused(tmp_path: Path, data: bytes, name: str = "数据.xlsx") -> str:
@@ -84,7 +63,7 @@ def test_a_file_cut_off_in_the_middle(tmp_path, good):
 
 def test_corrupted_bytes_inside_the_sheet(tmp_path, good):
     # the sheet part is inflated only while its rows are streamed: named all the same
-    said = refused(tmp_path, _flip(good, "xl/worksheets/sheet1.xml"))
+    said = refused(tmp_path, flip(good, "xl/worksheets/sheet1.xml", 20))
     assert said.startswith("数据.xlsx 已损坏或不完整")
 
 
@@ -100,33 +79,33 @@ def test_a_csv_renamed_xlsx(tmp_path):
 
 def test_a_sheet_part_that_is_not_xml(tmp_path, good):
     # before: "工作簿的内容已损坏，无法读取。" without the file's name or what to do
-    broken = _rewrite(good, "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row><c r='A1'>garbage")
+    broken = rewrite(good, "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row><c r='A1'>garbage")
     assert refused(tmp_path, broken) == BROKEN
-    assert refused(tmp_path, _rewrite(good, "xl/worksheets/sheet1.xml", b"\x00\x01 not xml")) == BROKEN
+    assert refused(tmp_path, rewrite(good, "xl/worksheets/sheet1.xml", b"\x00\x01 not xml")) == BROKEN
 
 
 def test_a_workbook_part_that_is_not_xml(tmp_path, good):
-    assert refused(tmp_path, _rewrite(good, "xl/workbook.xml", b"<workbook><sheets")) == BROKEN
-    assert form_refused(tmp_path, _rewrite(good, "xl/styles.xml", b"<styleSheet")) == BROKEN
+    assert refused(tmp_path, rewrite(good, "xl/workbook.xml", b"<workbook><sheets")) == BROKEN
+    assert form_refused(tmp_path, rewrite(good, "xl/styles.xml", b"<styleSheet")) == BROKEN
 
 
 def test_a_lost_sheet_part_is_damage_not_a_missing_sheet(tmp_path, good):
     # before: "工作簿中没有“质量数据表”工作表…": openpyxl skips a sheet whose part is gone
-    said = refused(tmp_path, _rewrite(good, "xl/worksheets/sheet1.xml", None))
+    said = refused(tmp_path, rewrite(good, "xl/worksheets/sheet1.xml", None))
     assert said.startswith("数据.xlsx 已损坏：工作表“质量数据表”的内容（xl/worksheets/sheet1.xml）不在文件中")
-    assert form_refused(tmp_path, _rewrite(good, "xl/worksheets/sheet1.xml", None)) == said
+    assert form_refused(tmp_path, rewrite(good, "xl/worksheets/sheet1.xml", None)) == said
 
 
 @pytest.mark.parametrize("part", ["xl/workbook.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels"])
 def test_a_lost_part(tmp_path, good, part):
-    said = refused(tmp_path, _rewrite(good, part, None))
+    said = refused(tmp_path, rewrite(good, part, None))
     assert said == f"数据.xlsx 已损坏，缺少工作簿的组成部分 {part}：{AGAIN}"
 
 
 def test_lost_styles_the_cells_refer_to(tmp_path, good):
     # cells carry s="3": openpyxl fails on the style number while the rows are read
     # (before: "工作簿的内容已损坏，无法读取。", no file named)
-    assert refused(tmp_path, _rewrite(good, "xl/styles.xml", None)) == BROKEN
+    assert refused(tmp_path, rewrite(good, "xl/styles.xml", None)) == BROKEN
 
 
 def _soffice(tmp_path: Path, good: bytes, to: str) -> Path:
