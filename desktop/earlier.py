@@ -34,12 +34,7 @@ class Earlier:
 
     def sums(self) -> dict[str, list[str]]:
         """New indicator → the old ones it is the sum of."""
-        out = {}
-        for source, to in self.names.get("indicator", {}).items():
-            parts = [p.strip() for p in source.split("+")]
-            if len(parts) > 1 and to in self.target.indicators:
-                out[to] = parts
-        return out
+        return dict(sum_renames(self.names.get("indicator", {}), self.target))
 
     def sum_of(self, old: str) -> str | None:
         return next((to for to, parts in self.sums().items() if old in parts), None)
@@ -70,6 +65,17 @@ class Earlier:
                     if spec is not None and not spec.parent:
                         out.setdefault(row.label, row.indicator)
         return out
+
+
+def sum_renames(names: dict[str, str], target: Template) -> list[tuple[str, list[str]]]:
+    """The indicator renames that are sums ([[rename]] from = "a + b" → to), in the order
+    declared: (new indicator of `target`, the old ids it is the sum of)."""
+    out = []
+    for source, to in names.items():
+        parts = [p.strip() for p in source.split("+")]
+        if len(parts) > 1 and to in target.indicators:
+            out.append((to, parts))
+    return out
 
 
 def earlier_editions(target: Template, data_years: tuple[int, ...] = ()) -> list[Earlier]:

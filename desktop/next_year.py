@@ -19,7 +19,7 @@ from pathlib import Path
 from db.store import ReportFileError, copy_report
 from desktop import drafts
 from desktop import template as templates
-from desktop.earlier import sum_text
+from desktop.earlier import sum_renames, sum_text
 from desktop.report import EDITION_COPY, Report
 from desktop.template import Template
 
@@ -184,9 +184,8 @@ def _sums(old: Report, target: Template, names: dict[str, str], carried: set[str
     values = old.file.values()
     items: list[tuple[str, int, str]] = []
     used: set[str] = set()
-    for source, to in names.items():
-        parts = [p.strip() for p in source.split("+")]
-        if len(parts) < 2 or to not in target.indicators or to in carried:
+    for to, parts in sum_renames(names, target):
+        if to in carried:
             continue
         spec = target.indicators[to]
         used.update(parts)
