@@ -510,6 +510,8 @@ class TypeLike(Protocol):
 
     def unit_factor(self, unit: str) -> Decimal | None: ...
 
+    def fraction_as_written(self, value: Decimal) -> bool: ...
+
 
 # What Excel and WPS show, and save as a formula's cached result, when it cannot compute one.
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
@@ -552,7 +554,7 @@ def value_input(vtype: TypeLike, cell: Cell, row_unit: str) -> tuple[str, str]:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return cell.text, unit
     if vtype.kind == "percent" and not format_places(cell.number_format)[2] and 0 < value < 1 \
-            and not getattr(vtype, "fraction_as_written", lambda _: False)(Decimal(str(value))):
+            and not vtype.fraction_as_written(Decimal(str(value))):
         # refused unless the indicator's usual range says the fraction is meant as written
         likely = _number_text(value * 100, None)
         raise CellRefused(f"是小数 {full_number_text(value)}，而本指标是百分数：如果是 {likely}%，"
