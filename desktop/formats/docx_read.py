@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.errors import UserError
+from desktop.formats import compound
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 200 * MB  # a report with a hundred photos is tens of MB
@@ -115,7 +116,12 @@ def read_docx(path: str | os.PathLike[str]) -> WordDocument:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise WordError(f"找不到文件 {path}。")
-    if suffix in (".doc", ".wps", ".rtf", ".odt"):
+    ole = _compound_kind(path)
+    if ole == compound.ENCRYPTED:
+        raise WordError(compound.password_sentence(path.name, "Word"))
+    if ole == compound.XLS:
+        raise WordError(f"{path.name} 是 Excel 工作簿，不是 Word 文档：数据表请用“从 Excel 导入”导入。")
+    if suffix in (".doc", ".wps", ".rtf", ".odt") or ole == compound.DOC:  # also a .doc renamed .docx
         with tempfile.TemporaryDirectory(prefix="qreport-doc-") as tmp:
             converted = convert_to_docx(path, Path(tmp))
             doc = _read(converted, path.name)
@@ -131,8 +137,10 @@ def convert_to_docx(path: Path, outdir: Path) -> Path:
         raise WordError(f"{path.name} 是旧版 Word/WPS 格式，本机没有安装 LibreOffice 无法转换："
                         "请在 Word 或 WPS 中“另存为” .docx 后再导入。")
     profile = outdir / "profile"
-    # A copy with a plain name: LibreOffice names its output after the input.
-    source = outdir / ("source" + path.suffix.lower())
+    # A copy with a plain name: LibreOffice names its output after the input. In a folder of
+    # its own, so that a .doc renamed .docx is not overwritten by its own output.
+    source = outdir / "in" / ("source" + path.suffix.lower())
+    source.parent.mkdir()
     shutil.copyfile(path, source)
     try:
         subprocess.run(
@@ -152,6 +160,17 @@ def _cannot_convert(path: Path) -> str:
 
 
 # ----------------------------------------------------------------------------- safety
+def _compound_kind(path: Path) -> str | None:
+    """compound.kind of the file: None for a zip (a .docx) or anything else not a compound file."""
+    try:
+        with path.open("rb") as f:
+            if not compound.is_compound(f.read(len(compound.MAGIC))):
+                return None
+            return compound.kind(compound.MAGIC + f.read(MAX_FILE_BYTES))
+    except OSError as exc:
+        raise WordError(_unreadable(exc, path.name)) from exc
+
+
 def _check_zip(path: Path, name: str) -> None:
     bad = f"{name} 不是有效的 Word 文档（.docx），可能已损坏。"
     if path.stat().st_size > MAX_FILE_BYTES:

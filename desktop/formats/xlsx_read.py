@@ -50,6 +50,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from desktop import matcher
 from desktop.errors import UserError
+from desktop.formats import compound
 from desktop.matcher import cell_text, normalise_name
 
 __all__ = [
@@ -82,7 +83,6 @@ MAX_ROWS = 5000  # physical rows below the header; the standard table has about 
 MAX_COLUMNS = 64  # columns read per row; the table has five to seven
 MAX_CELLS_PER_ROW = 16384  # Excel's own column limit
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
 _header_text = matcher.header_text
 
 
@@ -247,14 +247,15 @@ def _read_capped(path: Path) -> bytes:
 
 
 def _check_container(data: bytes, name: str) -> None:
-    if data.startswith(_OLE_MAGIC):
-        # Both are OLE compound files; the name of the stream inside tells them apart
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            raise WorkbookError(f"{name} 设置了打开密码：请在 Excel/WPS 中打开它，"
-                                "取消密码后另存为 .xlsx 再导入。")
-        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-            raise WorkbookError(f"{name} 是旧版 Excel（.xls）文件：请在 Excel/WPS 中打开后"
-                                "另存为 .xlsx 再导入。")
+    ole = compound.kind(data)
+    if ole == compound.ENCRYPTED:
+        raise WorkbookError(compound.password_sentence(name, "Excel"))
+    if ole == compound.XLS:
+        raise WorkbookError(f"{name} 是旧版 Excel（.xls）文件：请在 Excel/WPS 中打开后"
+                            "另存为 .xlsx 再导入。")
+    if ole == compound.DOC:
+        raise WorkbookError(f"{name} 是 Word 文档，不是 Excel 工作簿：请选择要导入的 Excel 文件。")
+    if ole is not None:
         raise WorkbookError(
             f"{name} 是旧版 Excel（.xls）文件或设置了打开密码，"
             "请在 Excel/WPS 中另存为不加密的 .xlsx 后再导入。"
