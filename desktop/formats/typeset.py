@@ -476,6 +476,8 @@ class NeedSpace(pageflow.NeedSpace):
     def needed(self, aw: float, ah: float) -> float:
         need = 0.0
         for f in self.following:
+            if isinstance(f, pageflow.PageBreak | pageflow.NextTemplate):
+                return need  # the page ends after them anyway: they need only themselves
             if isinstance(f, TextBlock):
                 _, h = f.wrap(aw, ah)
                 need += f.getSpaceBefore()

@@ -682,3 +682,24 @@ def test_a_note_in_a_numeric_column_does_not_squeeze_the_table(tmp_path):
     lines = [squash(x) for page in pdftotext(path) for x in page.splitlines()]
     assert "专任教师" in lines and "兼职教师" in lines  # not cut into single characters
     assert squash(note) in "".join(lines).replace("专任教师", "").replace("501", "")
+
+
+@needs_poppler
+def test_empty_section_headings_before_the_next_chapter(tmp_path):
+    """A chapter written in its first section only ends with the headings of the empty
+    ones, then the page break of the next chapter: the PDF is made, headings and all."""
+    doc = build_document()
+    doc.chapters[:] = [
+        Chapter("一、", "人才培养", sections=[
+            Section("（一）", "党建引领", 1, body=["学校坚持立德树人。"]),
+            Section("（二）", "立德树人", 1),
+            Section("（三）", "就业质量", 1),
+        ]),
+        Chapter("二、", "服务贡献"),
+    ]
+    path = tmp_path / "empty_sections.pdf"
+    write_pdf(doc, path)
+    text = squash("".join(pdftotext(path)))
+    assert "学校坚持立德树人。" in text
+    assert "（三）就业质量" in text
+    assert "二、服务贡献" in text
