@@ -23,10 +23,11 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".pyproject-sha256"
 # Shared libraries Qt's offscreen platform and poppler's command-line tools need on Debian.
-# LibreOffice (with CJK fonts) reads back the .docx and .xlsx we write, as a school's office suite would.
+# LibreOffice (with CJK fonts) reads back the .docx and .xlsx we write, as a school's office suite would;
+# python3-uno lets a test have it update the .docx's 目录 as its 工具 → 更新 does.
 DEBIAN_PACKAGES = ["poppler-utils", "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1",
                    "libdbus-1-3", "libglib2.0-0", "libreoffice-writer-nogui", "libreoffice-calc-nogui",
-                   "fonts-noto-cjk"]
+                   "fonts-noto-cjk", "python3-uno"]
 
 
 def run(*cmd, **kw) -> None:

@@ -1,7 +1,7 @@
 """Word export and import of the sample report, as whole processes.
 
-`qreport export --docx` (budget ≤ 1 s, DESIGN) includes laying the report out as our PDF
-does (the 目录 page numbers and the print-sized photos come from there); `qreport import`
+`qreport export --docx` (budget ≤ 1 s, DESIGN): the report as WordprocessingML, photos
+placed as the PDF places them, no page layout (Word/WPS number the 目录); `qreport import`
 reads that .docx back into a new report (outline, text, tables, figures, values). Runs
 alternate with the start-up alone and use bytecode (`_common`).
 

@@ -5,9 +5,7 @@ assembles the document once, and has each target's writer write its file; every 
 replaces its target atomically (`desktop.atomic`). A new format is one entry in `TARGETS`:
 its key, whether it needs the photos' bytes, and a function that writes the document to a
 path and says what it wrote. Writers are imported inside their function, so exporting an
-.xlsx never loads reportlab and the reverse. The options dict is shared along one export:
-the PDF writer leaves its layout there, and a Word export in the same call uses it for its
-目录 page numbers and photos instead of laying the report out a second time.
+.xlsx never loads reportlab and the reverse.
 """
 
 from __future__ import annotations
@@ -64,8 +62,6 @@ def _pdf(table_only: bool) -> Callable[[Document, Path, dict[str, Any]], Written
         from desktop.formats.pdf import write_pdf
 
         result = write_pdf(doc, out, table_only=table_only)
-        if result.layout is not None:
-            options["layout"] = result.layout  # the Word export places its 目录 and photos by it
         return Written("table_pdf" if table_only else "pdf", out, result.pages,
                        tuple(result.missing_chars), tuple(result.warnings))
 
@@ -73,10 +69,11 @@ def _pdf(table_only: bool) -> Callable[[Document, Path, dict[str, Any]], Written
 
 
 def _docx(doc: Document, out: Path, options: dict[str, Any]) -> Written:
-    from desktop.formats.docx_write import write_docx
+    from desktop.formats.docx_write import TOC_NOTE, write_docx
 
-    result = write_docx(doc, out, layout=options.get("layout"))
-    return Written("docx", out, result.pages, warnings=tuple(result.warnings))
+    result = write_docx(doc, out)
+    # no page count: Word and WPS lay the pages out themselves
+    return Written("docx", out, warnings=tuple(result.warnings), notes=(TOC_NOTE,))
 
 
 TARGETS: dict[str, Target] = {
@@ -159,11 +156,5 @@ def export(report_path: Path | str, targets: Mapping[str, Path | str],
         check_suffix(out, target.suffix)
     with Report.open(report_path, read_only=True) as report:
         doc = assemble.build(report, photos=any(t.photos for t, _ in chosen))
-    shared = dict(options or {})  # a writer may leave what a later one can use (the layout)
-    # the PDF first: a Word export after it takes the PDF's layout instead of laying out again
-    order = sorted(range(len(chosen)), key=lambda i: chosen[i][0].key != "pdf")
-    written: dict[int, Written] = {}
-    for i in order:
-        target, out = chosen[i]
-        written[i] = target.write(doc, out, shared)
-    return [written[i] for i in range(len(chosen))]
+    shared = dict(options or {})
+    return [target.write(doc, out, shared) for target, out in chosen]

@@ -1,23 +1,31 @@
 """The report as a .docx a school can finish in Word or WPS.
 
-The same assembled `Document` the PDF typesets, laid out to match it: A4 with the PDF's
-margins, cover, 目录, chapters on new pages, running header, "- N -" page numbers.  What
-a school expects of a Word file is real Word structure, not a picture of a page:
+The same assembled `Document` the PDF typesets, in the PDF's page geometry: A4 with the
+PDF's margins, cover, 目录, chapters on new pages, running header, "- N -" page numbers.
+What a school expects of a Word file is real Word structure, not a picture of a page:
 
-- headings in the built-in styles 标题 1–3 ("heading 1".."heading 3"), so the navigation
-  pane and Word's own 目录 work; the numbers (一、/（一）/1.) are part of the text, as
-  schools type them;
-- a real TOC field whose result is already filled in (entries in the built-in "toc N"
-  styles, hyperlinks to bookmarks on the headings, PAGEREF page numbers), so it shows
-  before anyone presses F9.  The page numbers are where our own PDF puts each heading
-  (`pdf.layout`): Word lays out with its own fonts, so "更新域" may move a few by a page;
-  the field is not marked dirty, which would make Word ask on every open;
+- headings in the built-in styles 标题 1–3 ("heading 1".."heading 3", outline levels
+  1–3), so the navigation pane and Word's own 目录 work; the numbers (一、/（一）/1.) are
+  part of the text, as schools type them;
+- a real TOC field (`TOC \\o "1-3" \\h \\z \\u`) whose entries are already filled in (in
+  the built-in "toc N" styles, hyperlinks to bookmarks on the headings, a PAGEREF field
+  for each page number), and `w:updateFields` in settings.xml, so Word (and WPS) offer to
+  update the fields when the file is opened.  The page numbers are left for the word
+  processor to fill: only the program that lays the pages out knows them.  Our own PDF's
+  numbers were written here before; LibreOffice, laying out the sample with its own
+  fonts, put 46 of the 47 headings 1–4 pages later than those numbers said (a 目录
+  printed wrong without anyone noticing), and after its 更新目录 all 47 matched.  A 目录
+  without numbers is visibly unfinished; one with wrong numbers is not.
 - fonts set in the styles the way Chinese Windows names them: 宋体 body, 黑体 headings
   (w:rFonts/@w:eastAsia), Latin in Times New Roman; body text in "Normal" with a
   two-character first-line indent (w:firstLineChars) and the PDF's exact 18 pt lines;
 - tables with header rows that repeat across pages (w:tblHeader), captions above;
-  figures with the photos the PDF prints (≤ 300 dpi at their placed size), captions below;
+  figures with the photos the PDF prints, at the sizes it prints them, captions below;
 - the 质量数据表 and the submission block at the end; PAGE fields in the footer.
+
+The body is written as WordprocessingML text and parsed once (python-docx's element API
+took ~2/3 of the export's time, ~25 µs per element); python-docx still provides the
+package, its default parts, styles, headers, footers, images and saving.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import pathlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 from desktop.atomic import write_atomically
 from desktop.document import Cell, Column, DataTable, Document, Figure, Section, Submission
@@ -44,31 +53,32 @@ MARGIN_LR = (PAGE_W - TEXT_W) // 2
 MARGIN_TOP = 1700  # 85 pt
 MARGIN_BOTTOM = PAGE_H - MARGIN_TOP - 38 * 360  # 38 lines of 18 pt
 HEADER_DIST = FOOTER_DIST = 850  # 1.5 cm
-MAX_DPI = 300  # photos are never placed denser than this
+# Photos are never placed denser than this: one denser by more than a quarter is
+# resampled to MAX_DPI.  Resampling the sample's 960-px photos to the 875 px of exactly
+# 300 dpi made each file 65 % larger (a second JPEG generation at q85) and cost 0.36 s.
+MAX_DPI = 300
+DPI_SLACK = 1.25
 TOC_DEPTH = 3  # chapters, （一） and 1. are listed, as in the PDF
+# said with every Word export: the 目录 is complete only once Word or WPS has numbered it
+TOC_NOTE = "目录的页码由 Word/WPS 排版后填入：打开文档时提示更新域请选“是”，或右键目录选“更新域”。"
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass
 class DocxResult:
-    pages: int  # pages of our PDF layout (Word's own count may differ a little)
     warnings: list[str] = field(default_factory=list)
 
 
-def write_docx(doc: Document, out: pathlib.Path, layout=None) -> DocxResult:
+def write_docx(doc: Document, out: pathlib.Path) -> DocxResult:
     """Write the report to `out` through a temporary file beside it, moved over `out` at
     the end: a failed export never leaves half a file.  PermissionError (the target open in
-    Word/WPS on Windows) propagates unchanged. `layout`: the PDF's layout of this same
-    document when the PDF was just written (laid out once, not twice)."""
-    from desktop.formats import pdf
-
+    Word/WPS on Windows) propagates unchanged."""
     out = pathlib.Path(out)
-    placed = layout if layout is not None else pdf.layout(doc)
-    writer = _Writer(doc, placed)
+    writer = _Writer(doc)
     writer.write()
     write_atomically(out, lambda tmp: _save(writer.docx, tmp))
-    return DocxResult(pages=placed.pages, warnings=placed.warnings + writer.warnings)
+    return DocxResult(warnings=writer.warnings)
 
 
 def _save(docx, tmp: pathlib.Path) -> None:
@@ -225,103 +235,55 @@ def _styles(docx) -> None:
 
 # ----------------------------------------------------------------------------- writer
 class _Writer:
-    def __init__(self, doc: Document, placed) -> None:
+    def __init__(self, doc: Document) -> None:
         from docx import Document as Docx
 
         self.doc = doc
-        self.placed = placed
         self.docx = Docx()
-        self.body = self.docx.element.body
         self.warnings: list[str] = []
+        self.out: list[str] = []  # the body's WordprocessingML, block by block
         self._bookmark = 0
-        self._placed_at = 0  # next of placed.headings, met in the same order
-        self.toc_entries: list[tuple[int, str, int | None, str]] = []  # depth, text, page, bookmark
+        self._pictures = 0
+        self.toc_entries: list[tuple[int, str, str]] = []  # depth, text, bookmark
         _styles(self.docx)
 
-    # -- helpers ------------------------------------------------------------------------
-    def style(self, sid: str):
-        """A style by its id (ours have Chinese names; python-docx looks names up)."""
-        from docx.styles.style import StyleFactory
-
-        return StyleFactory(self.docx.styles.element.get_by_id(sid))
-
-    def para(self, text: str = "", style: str | None = None, **fmt):
+    def para(self, text: str = "", style: str | None = None, **fmt) -> None:
         """A paragraph at the end of the body in style id `style` (None: Normal, body text)."""
-        from docx.text.paragraph import Paragraph
-
-        # Straight into the body: python-docx's add_paragraph(style=…) looks the style up
-        # among the template's hundred-odd styles each time (half the export's time).
-        element = self.body.add_p()
-        if style:
-            element.get_or_add_pPr().style = style
-        p = Paragraph(element, self.docx._body)
-        if text:
-            self._text(p, text)
-        if fmt:
-            self._format(p, **fmt)
-        return p
-
-    @staticmethod
-    def _text(p, text: str) -> None:
-        """Runs for `text`: a line feed inside a paragraph (a photo caption typed on two
-        lines) becomes a line break, not a new paragraph."""
-        for i, line in enumerate(clean(text).split("\n")):
-            if i:
-                p._p.append(_run(None, br=True))
-            if line:
-                p._p.append(_run(line))
-
-    @staticmethod
-    def _format(p, page_break_before=False, keep_next=False, align=None, space_before=None,
-                space_after=None):
-        pf = p.paragraph_format
-        if page_break_before:
-            pf.page_break_before = True
-        if keep_next:
-            pf.keep_with_next = True
-        if align is not None:
-            from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-            pf.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
-                            "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
-        from docx.shared import Pt
-
-        if space_before is not None:
-            pf.space_before = Pt(space_before)
-        if space_after is not None:
-            pf.space_after = Pt(space_after)
+        self.out.append(_para(_runs(text) if text else "", style, **fmt))
 
     # -- the document -------------------------------------------------------------------
     def write(self) -> None:
         doc = self.doc
-        self._prepare_photos()
-        self._cover()
-        toc_at = self.para("目\u3000录", "qrTocTitle", page_break_before=True)
-        front = self.docx.sections[0]
-        self._page_setup(front)
-        from docx.enum.section import WD_SECTION
-
-        body = self.docx.add_section(WD_SECTION.NEW_PAGE)
-        # add_section moved the front section's properties into a paragraph of its own
-        # (the last of the 目录 page); the body section follows.
+        # The template's one section becomes the body's (header, page numbers from 1);
+        # cover and 目录 get a section of their own, ended by the paragraph after the 目录.
+        body = self.docx.sections[0]
         self._page_setup(body)
         self._running_header(body)
         self._footer(body)
+        self.rows = self._placed_photos()
+        self._cover()
+        self.para("目\u3000录", "qrTocTitle", page_break=True)
+        toc_at = len(self.out)
+        self.out.append(f"<w:p><w:pPr>{_FRONT_SECTION}</w:pPr></w:p>")
         for i, chapter in enumerate(doc.chapters):
-            self.heading(chapter.heading, 0, page_break_before=i > 0)
+            self.heading(chapter.heading, 0, page_break=i > 0)
             self.blocks(chapter.body)
             for section in chapter.sections:
                 self.section(section, 1)
         # The indicator tables at the end, each from a new page; the block to sign and
         # stamp under the last one.
         for i, table in enumerate(doc.data_tables):
-            self.heading(table.title, 0, page_break_before=bool(doc.chapters) or i > 0, align="center")
+            self.heading(table.title, 0, page_break=bool(doc.chapters) or i > 0, jc="center")
             if table.note:  # e.g. 以主管部门下发的表格为准
                 self.para(table.note, "qrTableText", keep_next=True)
             self.data_table(table)
         self.submission(doc.submission)
-        self._toc(toc_at)
+        self.out.insert(toc_at, self._toc())
+        end = self.docx.element.body[-1]  # the body's sectPr stays last
+        for element in _fragment("".join(self.out)):
+            end.addprevious(element)
         self._properties()
+        _update_fields_on_open(self.docx)
 
     def _properties(self) -> None:
         props = self.docx.core_properties
@@ -355,17 +317,14 @@ class _Writer:
             self._cover_logo()
         first = True
         for line in lines:
-            self.para(line, "qrCoverTitle", space_before=0.22 * frame if first else None)
+            self.para(line, "qrCoverTitle", before=0.22 * frame if first else None)
             first = False
         used = 0.22 * frame + 48 * len(lines)
-        self.para(self.doc.school, "qrCoverSchool", space_before=max(0.0, 0.72 * frame - used))
-        self.para(self.doc.date_text, "qrCoverDate", space_before=max(0.0, 0.80 * frame - 0.72 * frame - 32))
+        self.para(self.doc.school, "qrCoverSchool", before=max(0.0, 0.72 * frame - used))
+        self.para(self.doc.date_text, "qrCoverDate", before=max(0.0, 0.80 * frame - 0.72 * frame - 32))
 
     def _cover_logo(self) -> None:
         """The school's logo centred above the cover title, at most 3.5 cm (as the PDF)."""
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Pt
-
         try:
             from PIL import Image
 
@@ -374,15 +333,12 @@ class _Writer:
             return
         side = 3.5 / 2.54 * 72  # points
         scale = side / max(width, height)
-        p = self.para()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.add_run().add_picture(io.BytesIO(self.doc.logo), width=Pt(width * scale),
-                                height=Pt(height * scale))
+        self.out.append(_para(self._picture(self.doc.logo, width * scale, height * scale), jc="center"))
 
     def _running_header(self, section) -> None:
         section.header.is_linked_to_previous = False
         p = section.header.paragraphs[0]
-        p.style = self.style("Header")
+        p.style = self._style("Header")
         school, title = clean(self.doc.school), clean(self.doc.title)
         p.add_run(school)
         p.add_run("\t" + title)
@@ -398,62 +354,49 @@ class _Writer:
     def _footer(self, section) -> None:
         section.footer.is_linked_to_previous = False
         p = section.footer.paragraphs[0]
-        p.style = self.style("Footer")
-        p.add_run("- ")
-        _field(p, "PAGE", "1")
-        p.add_run(" -")
+        p.style = self._style("Footer")
+        for element in _fragment(_runs("- ") + _field("PAGE", "1") + _runs(" -")):
+            p._p.append(element)
         from docx.oxml import parse_xml
         from docx.oxml.ns import nsdecls
 
         # Body pages count from 1, as printed in the PDF.
         section._sectPr.append(parse_xml(f'<w:pgNumType {nsdecls("w")} w:start="1"/>'))
-        _order_sectpr(section._sectPr)
+        _order_children(section._sectPr, _SECTPR_ORDER)
+
+    def _style(self, sid: str):
+        """A style by its id (ours have Chinese names; python-docx looks names up)."""
+        from docx.styles.style import StyleFactory
+
+        return StyleFactory(self.docx.styles.element.get_by_id(sid))
 
     # -- headings and 目录 -----------------------------------------------------------------
-    def heading(self, text: str, depth: int, page_break_before: bool = False, align=None):
-        style = f"Heading{min(depth + 1, 4)}"
-        p = self.para(text, style, page_break_before=page_break_before, align=align)
-        page = None
-        if self._placed_at < len(self.placed.headings):
-            _, placed_text, placed_page = self.placed.headings[self._placed_at]
-            self._placed_at += 1
-            page = placed_page if placed_text == text else None
+    def heading(self, text: str, depth: int, page_break: bool = False, jc: str | None = None) -> None:
+        mark = None
         if depth < TOC_DEPTH:
             self._bookmark += 1
-            name = f"_Toc{self._bookmark:08d}"
-            _bookmark(p, name, self._bookmark)
-            self.toc_entries.append((depth, text, page, name))
-        return p
+            mark = (self._bookmark, f"_Toc{self._bookmark:08d}")
+            self.toc_entries.append((depth, text, mark[1]))
+        self.out.append(_para(_runs(text), f"Heading{min(depth + 1, 4)}", page_break=page_break,
+                              jc=jc, mark=mark))
 
-    def _toc(self, title_paragraph) -> None:
+    def _toc(self) -> str:
         """The TOC field right after the 目录 title: begin … separate, one entry paragraph
-        per heading (hyperlink, tab with dot leader, PAGEREF), end."""
-        from docx.oxml.ns import qn
-
-        entries = self.toc_entries
-        anchor = title_paragraph._p
-        paragraphs = []
-        if not entries:
-            entries = [(0, "", None, "")]
-        for depth, text, page, name in entries:
-            p = _new_paragraph(f"TOC{depth + 1}")
+        per heading (hyperlink, tab with dot leader, a PAGEREF field whose number Word or
+        WPS fills in), end."""
+        entries = self.toc_entries or [(0, "", "")]
+        out = []
+        last = len(entries) - 1
+        for k, (depth, text, name) in enumerate(entries):
+            inner = _field_start('TOC \\o "1-3" \\h \\z \\u') if k == 0 else ""
             if name:
-                link = p.makeelement(qn("w:hyperlink"), {qn("w:anchor"): name, qn("w:history"): "1"})
-                p.append(link)
-                link.append(_run(clean(text)))
-                link.append(_run(None, tab=True))
-                for r in _field_runs(f"PAGEREF {name} \\h", "" if page is None else str(page)):
-                    link.append(r)
-            paragraphs.append(p)
-        first, last = paragraphs[0], paragraphs[-1]
-        begin = _field_runs('TOC \\o "1-3" \\h \\z \\u', None)
-        ppr = first.find(qn("w:pPr"))
-        for r in reversed(begin[:3]):  # begin, instruction, separate
-            ppr.addnext(r)
-        last.append(_fld_char("end"))
-        for p in paragraphs:
-            anchor.addnext(p)
-            anchor = p
+                page = _field_start(f"PAGEREF {name} \\h") + _FIELD_END
+                inner += (f'<w:hyperlink w:anchor="{name}" w:history="1"><w:r><w:t xml:space="preserve">'
+                          f"{_text(text)}</w:t></w:r><w:r><w:tab/></w:r>{page}</w:hyperlink>")
+            if k == last:
+                inner += _FIELD_END
+            out.append(f'<w:p><w:pPr><w:pStyle w:val="TOC{depth + 1}"/></w:pPr>{inner}</w:p>')
+        return "".join(out)
 
     # -- sections and blocks ----------------------------------------------------------------
     def section(self, section: Section, depth: int) -> None:
@@ -487,164 +430,133 @@ class _Writer:
         widths = _column_widths(table.columns, [[t for t, _ in r] for r in rows + ([total] if total else [])])
         self._grid([c.name for c in table.columns], rows, widths, total=total)
 
-    def _grid(self, head: list[str], rows, widths: list[int], total=None, indents=None):
+    def _grid(self, head: list[str], rows, widths: list[int], total=None, indents=None) -> None:
         """A ruled table: header row (repeated on every page, shaded), rows, a bold 合计."""
-        from docx.oxml import parse_xml
-        from docx.oxml.ns import nsdecls, qn
-
-        ncols = len(head)
-        t = self.docx.add_table(rows=0, cols=ncols)
-        t.style = self.style("TableGrid")
-        tbl = t._tbl
-        tblpr = tbl.tblPr
-        for tag in ("w:tblW", "w:jc", "w:tblLayout", "w:tblLook"):
-            old = tblpr.find(qn(tag))
-            if old is not None:
-                tblpr.remove(old)
-        tblpr.append(parse_xml(f'<w:tblW {nsdecls("w")} w:w="{sum(widths)}" w:type="dxa"/>'))
-        tblpr.append(_el("w:jc", val="center"))
-        tblpr.append(parse_xml(
-            f'<w:tblBorders {nsdecls("w")}>'
-            + "".join(f'<w:{side} w:val="single" w:sz="{4 if side.startswith("inside") else 8}"'
-                      ' w:space="0" w:color="000000"/>'
-                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-            + "</w:tblBorders>"))
-        tblpr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
-        tblpr.append(parse_xml(
-            f'<w:tblCellMar {nsdecls("w")}><w:top w:w="50" w:type="dxa"/><w:left w:w="80" w:type="dxa"/>'
-            '<w:bottom w:w="50" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar>'))
-        _order_children(tblpr, _TBLPR_ORDER)
-        grid = tbl.tblGrid
-        for gc, w in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
-            gc.set(qn("w:w"), str(w))
+        out = self.out
+        out.append('<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+                   f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>{_GRID_LOOK}'
+                   f"</w:tblPr>{_grid_cols(widths)}")
 
         def add_row(cells, style, header=False, bold=False, row_indents=None):
-            tr = tbl.add_tr()
-            trpr = tr.get_or_add_trPr()
-            trpr.append(_el("w:cantSplit"))
-            if header:
-                trpr.append(_el("w:tblHeader"))
+            out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header
+                       else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
             for j, (text, align) in enumerate(cells):
-                tc = _new_tc(tr)
-                tc.width = _Twips(widths[j])
-                tcpr = tc.get_or_add_tcPr()
-                tcpr.append(_el("w:vAlign", val="center"))
-                if header:
-                    tcpr.append(_el("w:shd", val="clear", color="auto", fill="DEDEDE"))
-                _order_children(tcpr, _TCPR_ORDER)
-                p = _new_paragraph(style)
-                ppr = p.find(qn("w:pPr"))
-                if align != "left" and not header:
-                    ppr.append(_el("w:jc", val=align))
-                if row_indents and row_indents[j]:
-                    ppr.append(_el("w:ind", left=row_indents[j]))
-                _order_children(ppr, _PPR_ORDER)
-                for k, line in enumerate(clean(text).split("\n")):
-                    if k:
-                        p.append(_run(None, br=True))
-                    if line:
-                        p.append(_run(line, bold=bold))
-                tc.append(p)
+                shade = '<w:shd w:val="clear" w:color="auto" w:fill="DEDEDE"/>' if header else ""
+                left = row_indents[j] if row_indents else 0
+                out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{widths[j]}"/>{shade}'
+                           '<w:vAlign w:val="center"/></w:tcPr>')
+                out.append(_para(_runs(text, bold=bold), style, left=left or None,
+                                 jc=align if align != "left" and not header else None))
+                out.append("</w:tc>")
+            out.append("</w:tr>")
 
         add_row([(h, "center") for h in head], "qrTableHead", header=True)
         for i, row in enumerate(rows):
             add_row(row, "qrTableText", row_indents=indents[i] if indents else None)
         if total is not None:
             add_row(total, "qrTableText", bold=True)
+        out.append("</w:tbl>")
         # A table directly followed by another block: Word needs a paragraph between them
         # only when two tables would touch; a small gap like the PDF's spaceAfter.
-        self.para("", "qrTableText", space_after=6)
-        return t
+        self.para("", "qrTableText", after=6)
 
     # -- figures -------------------------------------------------------------------------
-    def _prepare_photos(self) -> None:
-        """Every placed photo at ≤ MAX_DPI, resampled in a few threads (Pillow lets go of
-        the GIL), keyed by (row, index)."""
-        from concurrent.futures import ThreadPoolExecutor
+    def _placed_photos(self) -> dict[int, list]:
+        """id(Figure) -> its photo rows as the PDF places them (`pdf.figure_photos`: the
+        photos it prints, their sizes, their slots); a photo denser than MAX_DPI by more
+        than DPI_SLACK at its placed size is resampled, in a few threads (Pillow lets go of
+        the GIL)."""
+        from desktop.formats.pdf import figure_photos
 
-        jobs = [((id(row), i), jpeg, w, h)
-                for rows in self.placed.figures.values() for row in rows
-                for i, (jpeg, w, h, _) in enumerate(row.photos) if jpeg is not None]
-        workers = max(1, min(len(jobs), os.cpu_count() or 1, 4))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            done = pool.map(lambda job: at_most_dpi(job[1], job[2], job[3], MAX_DPI), jobs)
-            self.prints = {job[0]: data for job, data in zip(jobs, done, strict=True)}
+        placed = {}
+        for figure in _figures(self.doc):
+            if figure.chart is None:
+                # the PDF's own notes ("以空框代替") are not what Word shows
+                placed[id(figure)] = figure_photos(figure, [])
+        jobs = [(photos, i) for rows in placed.values() for photos, _ in rows
+                for i, (jpeg, w, h, _) in enumerate(photos) if jpeg is not None and _too_dense(jpeg, w, h)]
+        if jobs:
+            from concurrent.futures import ThreadPoolExecutor
+
+            def resample(job):
+                photos, i = job
+                return at_most_dpi(*photos[i][:3], MAX_DPI)
+
+            workers = max(1, min(len(jobs), os.cpu_count() or 1, 4))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for (photos, i), data in zip(jobs, pool.map(resample, jobs), strict=True):
+                    _, w, h, caption = photos[i]
+                    photos[i] = (data, w, h, caption)
+        return placed
 
     def figure(self, figure: Figure) -> None:
+        caption = f"{figure.number} {figure.caption}".strip()
         if figure.chart is not None:  # the PDF's chart, painted as a picture
-            from docx.shared import Pt
-
             from desktop import charts
 
             width, height = TEXT_W / 20 * 0.92, 38 * 18.0 * 0.3  # as the PDF places it
-            p = self.para("", "qrPicture", keep_next=True)
-            shape = p.add_run().add_picture(io.BytesIO(charts.png(figure.chart, width, height)),
-                                            width=Pt(width), height=Pt(height))
-            if figure.chart.spec:  # read back by our Word import as the chart itself
-                shape._inline.docPr.set("descr", charts.CHART_MARK + figure.chart.spec)
-            self.para(f"{figure.number} {figure.caption}".strip(), "Caption", space_before=2,
-                      space_after=10)
+            # the spec in the alternative text: read back by our Word import as the chart
+            descr = charts.CHART_MARK + figure.chart.spec if figure.chart.spec else None
+            picture = self._picture(charts.png(figure.chart, width, height), width, height, descr)
+            self.out.append(_para(picture, "qrPicture", keep_next=True))
+            self.para(caption, "Caption", before=2, after=10)
             return
-        rows = self.placed.figures.get(id(figure), [])
-        for row in rows:
-            photos = row.photos
+        rows = self.rows.get(id(figure), [])
+        for photos, slots in rows:
             if len(photos) == 1:
-                _, w, h, caption = photos[0]
-                self._picture(self.para("", "qrPicture"), self.prints.get((id(row), 0)), w, h, figure)
-                if caption.strip():
-                    self.para(caption, "qrPhotoCaption", keep_next=True)
+                jpeg, w, h, text = photos[0]
+                self.out.append(_para(self._photo(jpeg, w, h, figure), "qrPicture"))
+                if text.strip():
+                    self.para(text, "qrPhotoCaption", keep_next=True)
             else:
-                self._photo_row(row, figure)
+                self._photo_row(photos, slots, figure)
         if not rows and figure.photos:
             self.warnings.append(f"{figure.number}（{figure.caption}）没有可放置的图片")
-        self.para(f"{figure.number} {figure.caption}".strip(), "Caption", space_before=2, space_after=10)
+        self.para(caption, "Caption", before=2, after=10)
 
-    def _photo_row(self, row, figure: Figure) -> None:
-        """Photos side by side in a borderless table, each with its caption under it."""
-        from docx.oxml import parse_xml
-        from docx.oxml.ns import nsdecls, qn
-
+    def _photo_row(self, photos, slots: list[float], figure: Figure) -> None:
+        """Photos side by side in a borderless table, each with its caption under it, all
+        kept with the figure caption after them."""
         gap = 12.0
-        widths = [_twips(s + (gap if i < len(row.slots) - 1 else 0)) for i, s in enumerate(row.slots)]
-        t = self.docx.add_table(rows=1, cols=len(widths))
-        tblpr = t._tbl.tblPr
-        tblpr.append(parse_xml(f'<w:tblW {nsdecls("w")} w:w="{sum(widths)}" w:type="dxa"/>'))
-        tblpr.append(_el("w:jc", val="center"))
-        tblpr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
-        tblpr.append(parse_xml(
-            f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/>'
-            '<w:right w:w="0" w:type="dxa"/></w:tblCellMar>'))
-        _order_children(tblpr, _TBLPR_ORDER)
-        for gc, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
-            gc.set(qn("w:w"), str(w))
-        t.rows[0]._tr.get_or_add_trPr().append(_el("w:cantSplit"))
-        for i, (cell, width, (_, w, h, caption)) in enumerate(
-                zip(t.rows[0].cells, widths, row.photos, strict=True)):
-            cell.width = _Twips(width)
-            cell._tc.get_or_add_tcPr().append(_el("w:vAlign", val="bottom"))
-            p = cell.paragraphs[0]
-            p._p.get_or_add_pPr().style = "qrPicture"
-            self._picture(p, self.prints.get((id(row), i)), w, h, figure)
+        widths = [_twips(s + (gap if i < len(slots) - 1 else 0)) for i, s in enumerate(slots)]
+        out = self.out
+        out.append(f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+                   '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/>'
+                   f'<w:right w:w="0" w:type="dxa"/></w:tblCellMar>{_TABLE_LOOK}</w:tblPr>'
+                   f"{_grid_cols(widths)}<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        for width, (jpeg, w, h, caption) in zip(widths, photos, strict=True):
+            out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
+                       '<w:vAlign w:val="bottom"/></w:tcPr>')
+            out.append(_para(self._photo(jpeg, w, h, figure), "qrPicture", keep_next=True))
             if caption.strip():
-                cp = cell.add_paragraph()
-                cp._p.get_or_add_pPr().style = "qrPhotoCaption"
-                self._text(cp, caption)
-        self._keep_next_before(t)
+                out.append(_para(_runs(caption), "qrPhotoCaption", keep_next=True))
+            out.append("</w:tc>")
+        out.append("</w:tr></w:tbl>")
 
-    def _keep_next_before(self, table) -> None:
-        """Keep the photo table with the figure caption after it."""
-        for cell in table.rows[0].cells:
-            for p in cell.paragraphs:
-                p.paragraph_format.keep_with_next = True
-
-    def _picture(self, p, jpeg: bytes | None, w: float, h: float, figure: Figure) -> None:
-        from docx.shared import Pt
-
+    def _photo(self, jpeg: bytes | None, w: float, h: float, figure: Figure) -> str:
         if jpeg is None:
-            p.add_run("（图片无法读取）")
             self.warnings.append(f"{figure.number}（{figure.caption}）中有图片无法读取，以文字代替")
-            return
-        p.add_run().add_picture(io.BytesIO(jpeg), width=Pt(w), height=Pt(h))
+            return _runs("（图片无法读取）")
+        return self._picture(jpeg, w, h)
+
+    def _picture(self, data: bytes, width_pt: float, height_pt: float, descr: str | None = None) -> str:
+        """A run holding the picture inline at its size (the image part stored once however
+        often it is shown)."""
+        rid, image = self.docx.part.get_or_add_image(io.BytesIO(data))
+        self._pictures += 1
+        n = self._pictures
+        cx, cy = int(width_pt * 12700), int(height_pt * 12700)  # EMU, as python-docx's Pt
+        alt = f' descr="{_attr(descr)}"' if descr else ""
+        return (f'<w:r><w:drawing><wp:inline><wp:extent cx="{cx}" cy="{cy}"/>'
+                f'<wp:docPr id="{n}" name="Picture {n}"{alt}/><wp:cNvGraphicFramePr>'
+                '<a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr><a:graphic>'
+                '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+                f'<pic:nvPicPr><pic:cNvPr id="0" name="{_attr(image.filename)}"/><pic:cNvPicPr/>'
+                "</pic:nvPicPr>"
+                f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+                f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+                '<a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline>'
+                "</w:drawing></w:r>")
 
     # -- the 质量数据表 -----------------------------------------------------------------------
     def data_table(self, table: DataTable) -> None:
@@ -667,24 +579,16 @@ class _Writer:
 
     def submission(self, sub: Submission) -> None:
         """填报单位（盖章） on its own line, the rest two per line, values on rules."""
-        from docx.oxml import parse_xml
-        from docx.oxml.ns import nsdecls, qn
-
         items = list(sub.lines())
         lines = [items[:1]] + [items[k:k + 2] for k in range(1, len(items), 2)]
         half = TEXT_W // 2
-        t = self.docx.add_table(rows=0, cols=4)
-        tblpr = t._tbl.tblPr
-        tblpr.append(parse_xml(f'<w:tblW {nsdecls("w")} w:w="{TEXT_W}" w:type="dxa"/>'))
-        tblpr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
-        _order_children(tblpr, _TBLPR_ORDER)
         label_w = [_twips(10 * 12), half - _twips(10 * 12), _twips(6.5 * 12), half - _twips(6.5 * 12)]
-        for gc, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), label_w, strict=True):
-            gc.set(qn("w:w"), str(w))
+        out = self.out
+        out.append(f'<w:tbl><w:tblPr><w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+                   f"{_TABLE_LOOK}</w:tblPr>{_grid_cols(label_w)}")
+        rule = '<w:tcBorders><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tcBorders>'
         for line in lines:
-            tr = t._tbl.add_tr()
-            tr.get_or_add_trPr().append(parse_xml(
-                f'<w:trHeight {nsdecls("w")} w:val="{_twips(34)}" w:hRule="atLeast"/>'))
+            out.append(f'<w:tr><w:trPr><w:trHeight w:val="{_twips(34)}" w:hRule="atLeast"/></w:trPr>')
             cells = []
             for label, value in line:
                 cells.append((f"{label}：", False))
@@ -692,40 +596,148 @@ class _Writer:
             spans = [1, 3] if len(line) == 1 else [1, 1, 1, 1]
             col = 0
             for (text, ruled), span in zip(cells, spans, strict=True):
-                tc = _new_tc(tr)
-                tc.width = _Twips(sum(label_w[col:col + span]))
-                tcpr = tc.get_or_add_tcPr()
-                if span > 1:
-                    tcpr.append(_el("w:gridSpan", val=span))
-                if ruled:
-                    tcpr.append(parse_xml(
-                        f'<w:tcBorders {nsdecls("w")}><w:bottom w:val="single" w:sz="4" w:space="0"'
-                        ' w:color="000000"/></w:tcBorders>'))
-                tcpr.append(_el("w:vAlign", val="bottom"))
-                _order_children(tcpr, _TCPR_ORDER)
-                p = _new_paragraph("qrSign")
-                if text:
-                    p.append(_run(clean(text)))
-                tc.append(p)
+                width = sum(label_w[col:col + span])
+                grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+                out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{grid_span}'
+                           f'{rule if ruled else ""}<w:vAlign w:val="bottom"/></w:tcPr>'
+                           f'<w:p><w:pPr><w:pStyle w:val="qrSign"/></w:pPr>{_runs(text) if text else ""}'
+                           "</w:p></w:tc>")
                 col += span
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+
+
+def _figures(doc: Document):
+    """Every figure of the chapters, in order."""
+    def walk(blocks, sections):
+        for block in blocks:
+            if isinstance(block, Figure):
+                yield block
+        for s in sections:
+            yield from walk(s.body, s.sections)
+
+    for chapter in doc.chapters:
+        yield from walk(chapter.body, chapter.sections)
+
+
+def _too_dense(jpeg: bytes, width_pt: float, height_pt: float) -> bool:
+    from desktop.formats.photos import probe
+
+    px = probe(jpeg)
+    limit = width_pt / 72 * MAX_DPI * DPI_SLACK, height_pt / 72 * MAX_DPI * DPI_SLACK
+    return px is not None and width_pt > 0 and (px[0] > limit[0] or px[1] > limit[1])
 
 
 # ----------------------------------------------------------------------------- raw XML
-_TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
-                "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
-                "tblLayout", "tblCellMar", "tblLook"]
-_TCPR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
-               "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark"]
-_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
-              "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku",
-              "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi",
-              "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
-              "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap",
-              "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"]
+# The body is written as text: one paragraph, run or cell at a time, parsed once at the end.
+_NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+}
+_FRONT_SECTION = (  # cover and 目录: the body's page geometry, no header, no page number
+    f'<w:sectPr><w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/><w:pgMar w:top="{MARGIN_TOP}" '
+    f'w:right="{MARGIN_LR}" w:bottom="{MARGIN_BOTTOM}" w:left="{MARGIN_LR}" w:header="{HEADER_DIST}" '
+    f'w:footer="{FOOTER_DIST}" w:gutter="0"/><w:cols w:space="720"/>'
+    '<w:docGrid w:type="lines" w:linePitch="360"/></w:sectPr>')
+_GRID_LOOK = (  # ruled tables: outer rules heavier than the inner ones, a little cell padding
+    "<w:tblBorders>"
+    + "".join(f'<w:{side} w:val="single" w:sz="{4 if side.startswith("inside") else 8}" w:space="0"'
+              ' w:color="000000"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    + '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="50" w:type="dxa"/>'
+    '<w:left w:w="80" w:type="dxa"/><w:bottom w:w="50" w:type="dxa"/><w:right w:w="80" w:type="dxa"/>'
+    "</w:tblCellMar>")
+_TABLE_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
+               'w:noVBand="1" w:val="04A0"/>')
+_FIELD_END = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
 _SECTPR_ORDER = ["headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz",
                  "pgMar", "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt",
                  "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid",
                  "printerSettings", "sectPrChange"]
+# settings.xml children that come after w:updateFields (the schema fixes their order)
+_AFTER_UPDATE_FIELDS = {"hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
+                        "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping",
+                        "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+                        "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary",
+                        "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator"}
+
+
+def _fragment(xml: str) -> list:
+    """Elements of WordprocessingML text (our namespace prefixes declared)."""
+    from lxml import etree
+
+    decls = " ".join(f'xmlns:{k}="{v}"' for k, v in _NAMESPACES.items())
+    return list(etree.fromstring(f"<w:body {decls}>{xml}</w:body>"))
+
+
+def _text(text: str) -> str:
+    """Text as element content: control characters dropped, & < > escaped."""
+    return escape(clean(text))
+
+
+def _attr(text: str) -> str:
+    return escape(clean(text), {'"': "&quot;", "\n": "&#10;", "\t": "&#9;"})
+
+
+def _runs(text: str, bold: bool = False) -> str:
+    """Runs for `text`: a line feed inside a paragraph (a photo caption typed on two
+    lines) becomes a line break, not a new paragraph."""
+    rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
+    out = []
+    for i, line in enumerate(clean(text).split("\n")):
+        if i:
+            out.append("<w:r><w:br/></w:r>")
+        if line:
+            out.append(f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>')
+    return "".join(out)
+
+
+def _pt_twips(points: float) -> int:
+    """Twips as python-docx's Pt(points) gives them (EMU truncated, then rounded)."""
+    return round(int(points * 12700) / 635)
+
+
+def _para(runs: str = "", style: str | None = None, *, keep_next: bool = False,
+          page_break: bool = False, before: float | None = None, after: float | None = None,
+          left: int | None = None, jc: str | None = None, mark: tuple[int, str] | None = None) -> str:
+    """A paragraph: properties in the schema's order (Word refuses a file otherwise), a
+    bookmark `mark` (id, name) around its runs."""
+    ppr = f'<w:pStyle w:val="{style}"/>' if style else ""
+    if keep_next:
+        ppr += "<w:keepNext/>"
+    if page_break:
+        ppr += "<w:pageBreakBefore/>"
+    if before is not None or after is not None:
+        ppr += "<w:spacing"
+        if before is not None:
+            ppr += f' w:before="{_pt_twips(before)}"'
+        if after is not None:
+            ppr += f' w:after="{_pt_twips(after)}"'
+        ppr += "/>"
+    if left:
+        ppr += f'<w:ind w:left="{left}"/>'
+    if jc:
+        ppr += f'<w:jc w:val="{jc}"/>'
+    if mark:
+        ident, name = mark
+        runs = f'<w:bookmarkStart w:id="{ident}" w:name="{name}"/>{runs}<w:bookmarkEnd w:id="{ident}"/>'
+    return f"<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>" if ppr else f"<w:p>{runs}</w:p>"
+
+
+def _grid_cols(widths: list[int]) -> str:
+    return "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
+
+
+def _field_start(instruction: str) -> str:
+    """begin, instruction and separate runs of a complex field (its result and end follow)."""
+    return ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> '
+            f'{escape(instruction)} </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+
+
+def _field(instruction: str, result: str) -> str:
+    return _field_start(instruction) + _runs(result) + _FIELD_END
 
 
 def _order_children(el, order: list[str]) -> None:
@@ -737,113 +749,17 @@ def _order_children(el, order: list[str]) -> None:
         el.append(c)
 
 
-def _order_sectpr(sect) -> None:
-    _order_children(sect, _SECTPR_ORDER)
-
-
-def _Twips(n: int):
-    from docx.shared import Twips
-
-    return Twips(n)
-
-
-def _el(tag: str, **attrs: str):
-    """A w: element with w: attributes (much quicker than parsing XML text)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    return OxmlElement(tag, attrs={qn(f"w:{k}"): str(v) for k, v in attrs.items()})
-
-
-def _new_tc(tr):
-    """A cell without python-docx's empty paragraph (we add our own)."""
-    from docx.oxml.ns import qn
-
-    tc = tr.add_tc()
-    for p in tc.findall(qn("w:p")):
-        tc.remove(p)
-    return tc
-
-
-def _new_paragraph(style: str):
-    p = _el("w:p")
-    ppr = _el("w:pPr")
-    ppr.append(_el("w:pStyle", val=style))
-    p.append(ppr)
-    return p
-
-
-def _run(text: str | None, *, tab: bool = False, br: bool = False, bold: bool = False):
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    r = OxmlElement("w:r")
-    if bold:
-        rpr = OxmlElement("w:rPr")
-        rpr.append(OxmlElement("w:b"))
-        rpr.append(OxmlElement("w:bCs"))
-        r.append(rpr)
-    if tab:
-        r.append(OxmlElement("w:tab"))
-    if br:
-        r.append(OxmlElement("w:br"))
-    if text:
-        t = OxmlElement("w:t")
-        t.text = text
-        t.set(qn("xml:space"), "preserve")
-        r.append(t)
-    return r
-
-
-def _fld_char(kind: str):
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    r = OxmlElement("w:r")
-    fc = OxmlElement("w:fldChar")
-    fc.set(qn("w:fldCharType"), kind)
-    r.append(fc)
-    return r
-
-
-def _field_runs(instruction: str, result: str | None) -> list:
-    """begin, instrText, separate[, result, end] runs of a complex field; with result None
-    the caller places the result and the end itself (the TOC spans paragraphs)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    instr = OxmlElement("w:r")
-    it = OxmlElement("w:instrText")
-    it.set(qn("xml:space"), "preserve")
-    it.text = f" {instruction} "
-    instr.append(it)
-    runs = [_fld_char("begin"), instr, _fld_char("separate")]
-    if result is not None:
-        runs.append(_run(result))
-        runs.append(_fld_char("end"))
-    return runs
-
-
-def _field(p, instruction: str, result: str) -> None:
-    for r in _field_runs(instruction, result):
-        p._p.append(r)
-
-
-def _bookmark(p, name: str, ident: int) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    start = OxmlElement("w:bookmarkStart")
-    start.set(qn("w:id"), str(ident))
-    start.set(qn("w:name"), name)
-    end = OxmlElement("w:bookmarkEnd")
-    end.set(qn("w:id"), str(ident))
-    ppr = p._p.find(qn("w:pPr"))
-    if ppr is not None:
-        ppr.addnext(start)
+def _update_fields_on_open(docx) -> None:
+    """w:updateFields in settings.xml: Word (and WPS) offer to update the fields on
+    opening, which fills the 目录's page numbers from their own layout."""
+    settings = docx.settings.element
+    flag = settings.makeelement(f"{{{_NAMESPACES['w']}}}updateFields", {f"{{{_NAMESPACES['w']}}}val": "true"})
+    for child in settings:
+        if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] in _AFTER_UPDATE_FIELDS:
+            child.addprevious(flag)
+            break
     else:
-        p._p.insert(0, start)
-    p._p.append(end)
+        settings.append(flag)
 
 
 # ----------------------------------------------------------------------------- measures
@@ -883,7 +799,7 @@ def _column_widths(columns, rows: list[list[str]]) -> list[int]:
 
 
 def at_most_dpi(jpeg: bytes, width_pt: float, height_pt: float, dpi: int) -> bytes:
-    """The photo no denser than `dpi` at its placed size: larger ones are downscaled."""
+    """The photo no denser than `dpi` at its placed size: denser ones are downscaled."""
     from PIL import Image
 
     from desktop.formats.photos import probe

@@ -48,6 +48,8 @@ TOP = 85.0  # 3.0 cm, room for the running header
 BOTTOM = PAGE_H - TOP - TEXT_H  # 2.57 cm, room for the page number
 HEADER_MIN_SIZE = 7.0  # a running header never gets smaller than this
 TOC_DEPTH = 3  # chapters, （一） sections and 1. subsections are listed in the 目录
+PHOTO_MAX_H = TEXT_H * 0.34  # a row of photos takes at most a third of a page
+PHOTO_CAPTION = 9.0  # size of the line under each photo
 
 _build_lock = threading.Lock()
 
@@ -122,6 +124,17 @@ def layout(doc: Document) -> PdfLayout:
     return _layout_of(builder, pages)
 
 
+def figure_photos(figure: Figure, warnings: list[str]) -> list:
+    """The rows of photos the PDF prints for `figure`, without laying out pages: each row's
+    photos (print JPEG or None, width, height, caption) and slots, in points.  The Word
+    export places the same photos at the same sizes."""
+    from desktop.formats import photos
+
+    return photos.placed_rows([(p.data, p.caption) for p in figure.photos], TEXT_W, PHOTO_MAX_H,
+                              photos.MIN_SLOT_CHARS * PHOTO_CAPTION, f"{figure.number}（{figure.caption}）",
+                              warnings)
+
+
 def _fast_format(original):
     """reportlab's formatting of one PDF value, with a short way for the ~6,000 plain
     numbers and ASCII names of a report: its own way encodes each through a codec written
@@ -171,7 +184,7 @@ class _Builder:
         self.h2 = s(hei, 12, 20, "left", first_indent=24, space_before=4, space_after=2)
         self.caption = s(hei, 10.5, 16, "centre", space_before=6, space_after=4)
         self.fig_caption = s(hei, 10.5, 16, "centre", space_before=2, space_after=10)
-        self.photo_caption = s(song, 9, 12, "centre")
+        self.photo_caption = s(song, PHOTO_CAPTION, 12, "centre")
         self.cell = s(song, 10.5, 14, "left")
         self.cell_head = s(hei, 10.5, 14, "centre")
         self.cell_total = s(fonts.HEI_BOLD, 10.5, 14, "left")
@@ -492,7 +505,7 @@ class _Builder:
             self.ts,
             [(p.data, p.caption) for p in figure.photos],
             TEXT_W,
-            max_height=TEXT_H * 0.34,
+            max_height=PHOTO_MAX_H,
             caption_style=self.photo_caption,
             where=where,
             # A row and the figure caption fit on a page.

@@ -14,9 +14,12 @@ import hashlib
 import io
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from desktop.formats.pageflow import Flowable
-from desktop.formats.typeset import TextStyle, Typesetter, draw_lines
+
+if TYPE_CHECKING:  # reportlab comes with typeset: the Word export sizes photos without it
+    from desktop.formats.typeset import TextStyle, Typesetter
 
 DPI = 200
 JPEG_QUALITY = 85
@@ -218,6 +221,8 @@ class PhotoRow(Flowable):
         return availWidth, self.height
 
     def draw(self):
+        from desktop.formats.typeset import draw_lines
+
         canv = self.canv
         total = sum(self.slots) + GAP * (len(self.photos) - 1)
         x = (self.width - total) / 2
@@ -236,6 +241,8 @@ class PhotoRow(Flowable):
             x += slot + GAP
 
     def _placeholder(self, x: float, y: float, w: float, h: float) -> None:
+        from desktop.formats.typeset import draw_lines
+
         canv = self.canv
         canv.saveState()
         canv.setStrokeColorRGB(0.6, 0.6, 0.6)
@@ -258,19 +265,39 @@ def layout(
     where: str,
     max_row_height: float | None = None,
 ) -> list[PhotoRow]:
-    """Rows of photos fitting `width`: two per row, three when three portraits come alone.
+    """`placed_rows` as flowables, each photo's caption set in `caption_style`; a caption
+    too long for `max_row_height` (a page) is cut."""
+    rows = []
+    for placed, slots in placed_rows(photos, width, max_height, MIN_SLOT_CHARS * caption_style.size,
+                                     where, ts.warnings):
+        photo_row = PhotoRow(ts, placed, caption_style, slots, max_row_height)
+        if photo_row.truncated:
+            ts.warnings.append(f"{where}中有照片说明过长，超出一页的部分已省略")
+        rows.append(photo_row)
+    return rows
+
+
+def placed_rows(
+    photos: list[tuple[bytes, str]],
+    width: float,
+    max_height: float,
+    min_slot: float,
+    where: str,
+    warnings: list[str],
+) -> list[tuple[list[tuple[bytes | None, float, float, str]], list[float]]]:
+    """Rows of photos fitting `width`: two per row, three when three portraits come alone;
+    each row as its photos (print JPEG or None when unreadable, width, height, caption)
+    and their slots. Needs no fonts: the Word export places photos as the PDF does.
 
     Within a row all photos get the same height and together fill the width (a justified
     gallery), so pictures of different shapes still line up; `max_height` caps it.  A
-    captioned photo's slot is at least MIN_SLOT_CHARS wide; `max_row_height` caps a row
-    with its captions (a page).
+    captioned photo's slot is at least `min_slot` wide.
     """
-    min_slot = MIN_SLOT_CHARS * caption_style.size
     items: list[_Photo] = []
     for i, (data, caption) in enumerate(photos, start=1):
         px = probe(data)
         if px is None or px[0] <= 0 or px[1] <= 0:
-            ts.warnings.append(f"{where}的第 {i} 张图片无法读取，以空框代替")
+            warnings.append(f"{where}的第 {i} 张图片无法读取，以空框代替")
             items.append(_Photo(None, (4, 3), caption))
         else:
             items.append(_Photo(data, px, caption))
@@ -301,13 +328,9 @@ def layout(
         for p, w, h in row:
             jpeg = next(jpegs) if p.data is not None else None
             if p.data is not None and jpeg is None:
-                ts.warnings.append(f"{where}中有图片无法读取，以空框代替")
+                warnings.append(f"{where}中有图片无法读取，以空框代替")
             placed.append((jpeg, w, h, p.caption))
-        slots = [max(w, min_slot) if p.caption.strip() else w for p, w, _ in row]
-        photo_row = PhotoRow(ts, placed, caption_style, slots, max_row_height)
-        if photo_row.truncated:
-            ts.warnings.append(f"{where}中有照片说明过长，超出一页的部分已省略")
-        rows.append(photo_row)
+        rows.append((placed, [max(w, min_slot) if p.caption.strip() else w for p, w, _ in row]))
     return rows
 
 

@@ -67,6 +67,8 @@ def run_export(source: Path, kind: str, out: Path, department: str = "") -> str:
 
     (written,) = export(source, {kind: Path(out)})
     note = f"共 {written.pages} 页。" if written.pages else ""
+    for line in written.notes:  # e.g. how the Word 目录 gets its page numbers
+        note += f"\n{line}" if note else line
     if written.missing_chars:
         note += f"字体中缺少这些字符，已用“□”代替：{''.join(written.missing_chars)}"
     for warning in written.warnings:

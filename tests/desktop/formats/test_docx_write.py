@@ -23,7 +23,7 @@ from desktop.cli import main
 from desktop.document import DataTable, Document, Figure, Photo, Submission
 from desktop.document import Table as DocTable
 from desktop.formats import pdf
-from desktop.formats.docx_write import write_docx
+from desktop.formats.docx_write import DPI_SLACK, MAX_DPI, write_docx
 from desktop.report import Report
 from tests.desktop.formats.pdf_sample import build_document
 
@@ -66,26 +66,31 @@ def test_headings_are_in_word_heading_styles_with_their_numbers(exported):
     assert any(re.match(r"1\.", t) for d, t in found if d == 2)
 
 
-def test_the_toc_field_is_filled_with_our_pdf_page_numbers(exported):
+def test_the_toc_field_lists_every_heading_and_leaves_the_page_numbers_to_word(exported):
     doc, path, _ = exported
     d = Docx(str(path))
-    xml = d.element.xml
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode()
+        settings = z.read("word/settings.xml").decode()
     assert 'TOC \\o "1-3" \\h \\z \\u' in xml
     entries = [p for p in d.paragraphs if p.style.name.startswith("toc ")]
-    placed = [(depth, text, page) for depth, text, page in pdf.layout(doc).headings if depth < 3]
-    assert len(entries) == len(placed) > 10
-    for p, (depth, text, page) in zip(entries, placed, strict=True):
+    listed = [(depth, text) for depth, text in headings(doc) if depth < 3]
+    assert len(entries) == len(listed) > 10
+    for p, (depth, text) in zip(entries, listed, strict=True):
         assert p.style.name == f"toc {depth + 1}"
-        assert p.text == f"{text}\t{page}"  # python-docx shows the tab between them
+        assert p.text == f"{text}\t"  # the number: a PAGEREF field Word/WPS fill in
     # Every entry links to a bookmark on its heading, and the page is a PAGEREF field.
     anchors = re.findall(r'w:anchor="(_Toc\d+)"', xml)
-    marks = set(re.findall(r'w:bookmarkStart w:id="\d+" w:name="(_Toc\d+)"', xml))
-    assert len(anchors) == len(entries) and set(anchors) <= marks
+    marks = dict(re.findall(r'w:bookmarkStart w:id="\d+" w:name="(_Toc\d+)"/><w:r><w:t xml:space="preserve">([^<]*)<',
+                            xml))
+    assert [marks[a] for a in anchors] == [text for _, text in listed]
     assert xml.count("PAGEREF _Toc") == len(entries)
     # The field ends after the last entry, before the body starts.
     begin = xml.index('w:fldCharType="begin"')
     first_heading = xml.index('w:val="Heading1"')
     assert begin < first_heading
+    # Word and WPS are asked to update the fields when the file is opened.
+    assert '<w:updateFields w:val="true"/><w:compat>' in settings  # where the schema puts it
 
 
 def test_fonts_are_named_as_chinese_windows_names_them_in_the_styles(exported):
@@ -147,7 +152,13 @@ def test_figures_carry_every_photo_at_print_resolution_and_captions_below(export
         blip = shape._inline.graphic.graphicData.pic.blipFill.blip
         image = d.part.related_parts[blip.embed].image
         placed_inches = shape.width / 914400
-        assert image.px_width / placed_inches <= 300.5
+        assert image.px_width / placed_inches <= MAX_DPI * DPI_SLACK + 0.5
+    # The sample's photos are already about print density: embedded as stored, not
+    # resampled into a second, larger JPEG generation.
+    stored = {p.data for f in figures for p in f.photos}
+    embedded = {d.part.related_parts[s._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+                for s in shapes}
+    assert len(stored) > 10 and stored <= embedded
     texts = [p.text for p in d.paragraphs]
     for f in figures:
         assert f"{f.number} {f.caption}".strip() in texts
@@ -196,7 +207,8 @@ def test_cover_comes_first(exported):
 
 
 def test_libreoffice_lays_it_out_to_about_our_page_count(exported, tmp_path):
-    _, path, result = exported
+    doc, path, _ = exported
+    ours = pdf.layout(doc).pages
     subprocess.run(
         ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
          "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
@@ -204,10 +216,61 @@ def test_libreoffice_lays_it_out_to_about_our_page_count(exported, tmp_path):
     info = subprocess.run(["pdfinfo", str(tmp_path / "sample.pdf")], check=True,
                           capture_output=True, text=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    assert abs(pages - result.pages) <= 0.2 * result.pages, (pages, result.pages)
+    assert abs(pages - ours) <= 0.2 * ours, (pages, ours)
     text = subprocess.run(["pdftotext", str(tmp_path / "sample.pdf"), "-"], check=True,
                           capture_output=True, text=True).stdout
     assert "目" in text and "一、学校概况" in text
+    # Converted as saved, the 目录 lists the headings without numbers: none is wrong.
+    toc = _printed_toc(_pdf_pages(tmp_path / "sample.pdf"))
+    assert [text for text, _ in toc] == [text.replace(" ", "") for depth, text in headings(doc) if depth < 3]
+    assert {number for _, number in toc} == {None}
+
+
+def test_libreoffice_numbers_the_toc_with_the_pages_its_headings_land_on(exported, tmp_path):
+    """What a LibreOffice user sees after 工具 → 更新 → 全部更新 (Word: 更新域): the TOC
+    field and the Heading styles make a 目录 whose every number is right."""
+    doc, path, _ = exported
+    out = tmp_path / "updated.pdf"
+    done = subprocess.run([SYSTEM_PYTHON, str(Path(__file__).with_name("lo_update_indexes.py")),
+                           str(path), str(out), str(tmp_path / "profile")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "1"  # one index: the 目录
+    pages = _pdf_pages(out)
+    toc = _printed_toc(pages)
+    assert [text for text, _ in toc] == [text.replace(" ", "") for depth, text in headings(doc) if depth < 3]
+    start = max(i for i, page in enumerate(pages) if _TOC_LINE.search(page)) + 1
+    for text, number in toc:
+        at = next(i for i in range(start, len(pages)) if _starts_a_line(pages[i], text))
+        assert number == _page_number(pages[at]), (text, number, _page_number(pages[at]))
+        start = at  # headings come in order
+
+
+SYSTEM_PYTHON = "/usr/bin/python3"  # LibreOffice's Python bridge (python3-uno) belongs to it
+_TOC_LINE = re.compile(r"^\s*(\S.*?)\s*[.…·]{3,}\s*(\d*)\s*$", re.M)
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return text.split("\f")
+
+
+def _printed_toc(pages: list[str]) -> list[tuple[str, int | None]]:
+    """(heading, page number or None) of each dotted 目录 line, in order."""
+    return [(m.group(1).replace(" ", ""), int(m.group(2)) if m.group(2) else None)
+            for page in pages[:6] for m in _TOC_LINE.finditer(page)]
+
+
+def _starts_a_line(page: str, heading: str) -> bool:
+    key = heading.replace(" ", "")[:12]
+    return any(line.replace(" ", "").startswith(key) for line in page.splitlines())
+
+
+def _page_number(page: str) -> int | None:
+    """The "- N -" printed in the page's footer."""
+    found = re.findall(r"-\s*(\d+)\s*-", page)
+    return int(found[-1]) if found else None
 
 
 def test_a_dense_built_document_exports_too(tmp_path):
@@ -241,6 +304,7 @@ def test_an_unreadable_photo_becomes_a_note_not_a_failure(tmp_path):
     out = tmp_path / "bad.docx"
     result = write_docx(_one_chapter_document([figure]), out)
     assert any("无法读取" in w for w in result.warnings)
+    assert not any("空框" in w for w in result.warnings)  # the PDF's placeholder, not Word's
     assert "（图片无法读取）" in [p.text for p in Docx(str(out)).paragraphs]
 
 

@@ -374,6 +374,7 @@ def test_word_export_from_the_menu(qtbot, window, monkeypatch, tmp_path):
     assert signal.args == [str(out)]
     headings = [p.text for p in Docx(str(out)).paragraphs if p.style.name == "Heading 1"]
     assert headings[0] == "一、学校概况"
+    assert "目录的页码由 Word/WPS 排版后填入" in window.exports.last_dialog.text()
 
 
 def test_collection_workbook_for_a_department(qtbot, window, tmp_path):
