@@ -20,8 +20,9 @@ import sqlite3
 import struct
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from db import file_errors, journals, schema_check, schema_shape
 
@@ -32,8 +33,7 @@ class ReportFileError(Exception):
     """A report file cannot be opened or written; the message is one sentence for the user."""
 
 
-@dataclass(frozen=True)
-class SectionRow:
+class SectionRow(Struct, frozen=True):
     id: int
     chapter: str
     parent: int | None
@@ -42,8 +42,7 @@ class SectionRow:
     text: str
 
 
-@dataclass(frozen=True)
-class TableRow:
+class TableRow(Struct, frozen=True):
     id: int
     section: int
     kind: str  # "free", "fixed" or "plain" (first row is the header)
@@ -55,8 +54,7 @@ class TableRow:
     rows: tuple[tuple[str, ...], ...]
 
 
-@dataclass(frozen=True)
-class PhotoRow:
+class PhotoRow(Struct, frozen=True):
     id: int
     figure: int
     position: int
@@ -65,8 +63,7 @@ class PhotoRow:
     height: int
 
 
-@dataclass(frozen=True)
-class FigureRow:
+class FigureRow(Struct, frozen=True):
     id: int
     section: int
     caption: str
@@ -76,8 +73,7 @@ class FigureRow:
     chart: str | None = None  # a chart's spec (JSON, desktop.charts) instead of photos
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     id: int
     at: str
     user: str
@@ -440,8 +436,7 @@ def _check_size(path: Path, header: bytes) -> None:
         )
 
 
-@dataclass
-class _Valid:
+class _Valid(Struct):
     meta: dict[str, str]
     applied: set[str]  # the migrations the file holds
     reader: sqlite3.Connection | None = None  # the connection it was read through, kept

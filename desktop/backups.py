@@ -16,8 +16,9 @@ import hashlib
 import os
 import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from db.store import ReportFile, ReportFileError, copy_report
 from desktop import settings
@@ -27,8 +28,7 @@ REASONS = {"daily": "每日自动备份", "import": "导入前", "migrate": "升
            "manual": "手动"}
 
 
-@dataclass(frozen=True)
-class Backup:
+class Backup(Struct, frozen=True):
     path: Path
     at: dt.datetime
     reason: str

@@ -13,8 +13,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-from dataclasses import dataclass
 from decimal import Decimal
+
+from msgspec import Struct
 
 from desktop.document import Chart
 from desktop.values import NA
@@ -37,8 +38,7 @@ class ChartError(ValueError):
     """A stored chart spec that cannot be read; str() is a Chinese sentence."""
 
 
-@dataclass(frozen=True)
-class ChartSpec:
+class ChartSpec(Struct, frozen=True):
     kind: str = "bar"
     indicators: tuple[str, ...] = ()  # over the years
     years: tuple[int, ...] = ()  # empty: every year in the file with a value
@@ -213,8 +213,7 @@ SIZE = 8.0  # label size, pt
 TEXT = "#333333"
 
 
-@dataclass(frozen=True)
-class Rect:
+class Rect(Struct, frozen=True):
     x: float
     y: float
     w: float
@@ -222,23 +221,20 @@ class Rect:
     colour: str
 
 
-@dataclass(frozen=True)
-class Path:
+class Path(Struct, frozen=True):
     points: tuple[tuple[float, float], ...]
     colour: str
     width: float
 
 
-@dataclass(frozen=True)
-class Dot:
+class Dot(Struct, frozen=True):
     x: float
     y: float
     r: float
     colour: str
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(Struct, frozen=True):
     x: float
     y: float  # baseline
     text: str

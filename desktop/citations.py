@@ -17,8 +17,10 @@ select the number.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from desktop import live, values
 from desktop.template import Indicator, Template
@@ -50,8 +52,7 @@ _INHERITS = re.compile(r"\s*(?:占比|占|比例|比率)")
 _WIDTH = str.maketrans("０１２３４５６７８９．％，：（）", "0123456789.%,:()")
 
 
-@dataclass(frozen=True)
-class CitationFinding:
+class CitationFinding(Struct, frozen=True):
     """A finding of `check` (the fields and as_json of desktop.rules.Finding, which lists
     it among its own), plus where the number stands in the text."""
 
@@ -72,8 +73,7 @@ class CitationFinding:
                 "indicators": list(self.indicators), "year": self.year}
 
 
-@dataclass(frozen=True)
-class _Number:
+class _Number(Struct, frozen=True):
     start: int
     end: int
     value: Decimal  # in the dimension's base unit
@@ -171,9 +171,8 @@ def _words(template: Template) -> dict[str, list[Indicator]]:
     return words
 
 
-def _number_pattern(template: Template) -> re.Pattern:
-    units = values.unit_words(_TEXT_MEASURES) | {
-        i.unit for i in template.indicators.values() if i.cites and i.unit}
+def _number_pattern(cited_units: frozenset[str]) -> re.Pattern:
+    units = values.unit_words(_TEXT_MEASURES) | cited_units
     units -= {"", "/"}
     alternation = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     return re.compile(
@@ -182,14 +181,17 @@ def _number_pattern(template: Template) -> re.Pattern:
     )
 
 
-_patterns: dict[int, tuple[re.Pattern, re.Pattern]] = {}
+_patterns: dict[tuple[frozenset[str], frozenset[str]], tuple[re.Pattern, re.Pattern]] = {}
 
 
 def _compiled(template: Template, words: dict[str, list[Indicator]]):
-    key = id(template)
+    # keyed by what the patterns are made of, not by id(template): an id is reused once its
+    # template is gone, and a later edition would be scanned for the earlier one's words
+    units = frozenset(i.unit for i in template.indicators.values() if i.cites and i.unit)
+    key = (frozenset(words), units)
     if key not in _patterns:
         cite = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-        _patterns[key] = (cite, _number_pattern(template))
+        _patterns[key] = (cite, _number_pattern(units))
     return _patterns[key]
 
 
@@ -258,8 +260,6 @@ def _bind(plain: str, word: str, after: int, limit: int, numbers: list[_Number],
             if phrase in gap:
                 qualifier = qualifier or kind
         if cousin is not None:
-            from dataclasses import replace
-
             return cousin, replace(number, qualifier=qualifier, other_unit=True)
         return ind, _replace_qualifier(number, qualifier)
     return None
@@ -268,8 +268,6 @@ def _bind(plain: str, word: str, after: int, limit: int, numbers: list[_Number],
 def _replace_qualifier(number: _Number, qualifier: str | None) -> _Number:
     if qualifier == number.qualifier:
         return number
-    from dataclasses import replace
-
     return replace(number, qualifier=qualifier)
 
 

@@ -8,12 +8,12 @@ numbers behind it, so an exporter only decides on layout.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
+from msgspec import Struct, field
 
-@dataclass(frozen=True)
-class Cell:
+
+class Cell(Struct, frozen=True):
     """One value as shown: `text` is what a reader sees ('' empty, '-' not applicable).
 
     `number` is set for numeric values (a typed number in Excel); `places` is the
@@ -25,8 +25,7 @@ class Cell:
     places: int = 0
 
 
-@dataclass(frozen=True)
-class DataRow:
+class DataRow(Struct, frozen=True):
     """A row of the 质量数据表: one indicator with a cell per year."""
 
     seq: str  # 序号 as published ("1" … "48"); "" for 其中 rows
@@ -56,8 +55,7 @@ class DataRow:
         return cell.text + "%" if self.small_percent(cell) else cell.text
 
 
-@dataclass(frozen=True)
-class DataTable:
+class DataTable(Struct, frozen=True):
     """One indicator table of the edition (the 2022 质量数据表; a 2024年度 附表)."""
 
     title: str  # "<school>质量数据表", "附表1 人才培养质量计分卡"
@@ -94,8 +92,7 @@ def data_header(years) -> list[str]:
 SEQ_HEADS = ("序号", "序", "编号")
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Struct, frozen=True):
     name: str
     numeric: bool = False  # right-aligned, summed when the table has totals
     width: float = 1.0  # relative width hint
@@ -105,8 +102,7 @@ class Column:
         return index == 0 and self.name.strip() in SEQ_HEADS
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(Struct, frozen=True):
     number: str  # "表 2-1"
     caption: str  # caption text without the number
     columns: tuple[Column, ...]  # the 序号 column is included as the first column
@@ -114,14 +110,12 @@ class Table:
     total: tuple[Cell, ...] | None = None  # the 合计 row, cell per column
 
 
-@dataclass(frozen=True)
-class Photo:
+class Photo(Struct, frozen=True):
     data: bytes  # encoded image (JPEG or PNG), already upright
     caption: str = ""  # the photo's own line under it, may be empty
 
 
-@dataclass(frozen=True)
-class Chart:
+class Chart(Struct, frozen=True):
     """A chart's data, ready to draw: bars or a line per series over the categories."""
 
     kind: str  # "bar" or "line"
@@ -131,8 +125,7 @@ class Chart:
     spec: str = ""  # what it draws (charts.ChartSpec JSON, tables named by ref): Word keeps it
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(Struct, frozen=True):
     number: str  # "图 2-1"
     caption: str
     photos: tuple[Photo, ...]
@@ -142,8 +135,7 @@ class Figure:
 Block = str | Table | Figure  # a str is one paragraph
 
 
-@dataclass
-class Section:
+class Section(Struct):
     number: str  # "（一）", "1.", "一、" … already formatted
     title: str
     level: int  # 1 for （一）, 2 for 1.
@@ -155,8 +147,7 @@ class Section:
         return f"{self.number}{self.title}"
 
 
-@dataclass
-class Chapter:
+class Chapter(Struct):
     number: str  # "一、" or "" (the case chapter is headed "案例：")
     title: str
     body: list[Block] = field(default_factory=list)
@@ -167,8 +158,7 @@ class Chapter:
         return f"{self.number}{self.title}"
 
 
-@dataclass(frozen=True)
-class Submission:
+class Submission(Struct, frozen=True):
     """The block under the data table that a bureau expects signed and stamped."""
 
     unit: str = ""  # 填报单位（盖章）
@@ -187,8 +177,7 @@ class Submission:
         ]
 
 
-@dataclass
-class Document:
+class Document(Struct):
     school: str
     title: str  # "中等职业教育质量年度报告（2022）"
     edition: str  # "2022"

@@ -9,16 +9,17 @@ old edition that has no place in the new one is named, never matched to somethin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from desktop import template as templates
 from desktop.template import Template
 
 
-@dataclass(frozen=True)
-class Earlier:
+class Earlier(Struct, frozen=True, dict=True):  # dict: room for the cached aliases
     edition: Template  # the earlier edition, as shipped
     target: Template  # the report's edition, which declares the renames
     names: dict[str, dict[str, str]]  # kind → old id → new id (sums: "a + b" → new id)
@@ -121,8 +122,6 @@ def translate(target: Template, editions: list[Earlier], table, years: dict[int,
     edition is named and left out. Rows no edition knows stay, and the matcher refuses them.
     `years`: year of each year column (None: not read); `plan`: its notes and refusals are
     added to; `labels`: a chapter table's own wording of its rows (this edition's too)."""
-    from dataclasses import replace
-
     from desktop import matcher
 
     if not editions:

@@ -20,9 +20,10 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from desktop import matcher
 from desktop.errors import UserError
@@ -32,8 +33,7 @@ class EditionRefused(UserError):
     """No edition can be made from the workbook; str() is the sentence."""
 
 
-@dataclass
-class Made:
+class Made(Struct):
     toml: str
     tables: list[tuple[str, str, int]] = field(default_factory=list)  # (sheet, title, rows)
     notes: list[str] = field(default_factory=list)  # rows and sheets not understood, checks

@@ -14,7 +14,8 @@ import functools
 import re
 import tomllib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from desktop import expr
 from desktop.values import KINDS
@@ -34,8 +35,7 @@ REF_NAMES = {INDICATOR: "指标或事实", FACT: "事实（[[fact]]）", ITABLE:
              DEPARTMENT: "部门（[edition] departments）"}
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(Struct, frozen=True):
     name: str
     type: str
     doc: str
@@ -45,8 +45,7 @@ class Key:
     items: Shape | None = None  # the shape of each inline table of a TABLES key
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(Struct, frozen=True):
     name: str  # the TOML table name
     doc: str
     keys: tuple[Key, ...]
@@ -174,8 +173,7 @@ SHAPE = {s.name: s for s in SHAPES}
 SHOWS_KEYS = frozenset({"id", "table", "seq", "shows", "name"})
 
 
-@dataclass(frozen=True)
-class Mistake:
+class Mistake(Struct, frozen=True):
     line: int  # 1-based TOML line; 0 when the file as a whole is meant
     message: str
 
@@ -184,8 +182,7 @@ class Mistake:
 
 
 # ------------------------------------------------------------------------------- lines
-@dataclass
-class _Lines:
+class _Lines(Struct):
     """Where each table entry of the TOML text starts and ends, to name a mistake's line."""
 
     text: list[str]

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from desktop.document import Document
 from desktop.errors import UserError
@@ -24,8 +25,7 @@ class ExportRefused(UserError):
     """An export cannot start (a target is a folder, its folder does not exist …)."""
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(Struct, frozen=True):
     """One file written, and what the person should know about it."""
 
     key: str
@@ -36,8 +36,7 @@ class Written:
     notes: tuple[str, ...] = ()  # what was done, line by line (the bureau's form filled)
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Struct, frozen=True):
     key: str
     suffix: str  # the only name ending its file may have: Excel/WPS refuse a mismatch
     photos: bool  # the writer needs the photos' bytes (assembling reads them from the file)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
+
+from msgspec import Struct
 
 _OPS = {
     ast.Add: lambda a, b: a + b,
@@ -23,8 +24,7 @@ class ExprError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class Expr:
+class Expr(Struct, frozen=True):
     source: str
     tree: ast.expr
     names: tuple[str, ...]

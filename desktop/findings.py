@@ -7,8 +7,10 @@ empty) and are listed in rules.CHECKERS; each is a function of one `Context`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
+
+from msgspec import Struct, field
+from msgspec.structs import force_setattr
 
 from desktop.template import Template
 
@@ -21,8 +23,7 @@ CATEGORIES = {
 }
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Struct, frozen=True):
     severity: str  # "error" or "warning"
     message: str
     indicators: tuple[str, ...]  # Chinese names
@@ -35,7 +36,7 @@ class Finding:
 
     def __post_init__(self) -> None:
         if not self.category:
-            object.__setattr__(self, "category", "error" if self.severity == "error" else "warning")
+            force_setattr(self, "category", "error" if self.severity == "error" else "warning")
 
     @property
     def explainable(self) -> bool:
@@ -55,8 +56,7 @@ class Finding:
         }
 
 
-@dataclass
-class Context:
+class Context(Struct):
     report: object  # desktop.report.Report (not imported: report imports nothing of ours)
     template: Template
     values: dict[tuple[str, int], str]  # as stored

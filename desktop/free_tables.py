@@ -8,21 +8,20 @@ up to. They ask here, so the three can never disagree about a total.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
+
+from msgspec import Struct, field
 
 from desktop.template import FreeTable
 from desktop.values import ParseError
 
 
-@dataclass
-class ColumnSum:
+class ColumnSum(Struct):
     total: Decimal = Decimal(0)
     empty: int = 0  # rows that leave this column empty (said beside a total that looks short)
 
 
-@dataclass
-class ReadRows:
+class ReadRows(Struct):
     # (row, column) → canonical text, for numeric cells that parse and are not empty
     numbers: dict[tuple[int, int], str] = field(default_factory=dict)
     # (row, column) → why the column's type refuses the cell, in row order per column

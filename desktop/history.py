@@ -6,7 +6,7 @@ them into "全日制在校生数（2021年）" or "正文：（一）立德树�
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from db.store import Change
 from desktop.report import Report
@@ -32,8 +32,7 @@ _SOURCES = {"typed": "录入", "sample": "示例报告", "template": "新建报�
 _LONG = 40
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Struct, frozen=True):
     at: str  # "2026-11-28 16:05:12"
     user: str
     what: str

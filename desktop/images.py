@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from desktop.errors import UserError
 
@@ -21,8 +22,7 @@ class ImageRefused(UserError, ValueError):
     """The file is not a usable photo; the message is one Chinese sentence."""
 
 
-@dataclass(frozen=True)
-class Photo:
+class Photo(Struct, frozen=True):
     data: bytes  # JPEG (or PNG when the source has transparency)
     width: int
     height: int

@@ -9,8 +9,9 @@ nothing is applied.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from desktop.errors import UserError
 from desktop.report import Report, ValueRefused
@@ -19,8 +20,7 @@ from desktop.testmarks import mark
 from desktop.values import NA
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     indicator: str
     name: str
     year: int
@@ -31,8 +31,7 @@ class Change:
         return f"{self.name}（{self.year}年）：{self.old if self.old is not None else '空'} → {self.new}"
 
 
-@dataclass(frozen=True)
-class NoteChange:
+class NoteChange(Struct, frozen=True):
     """A row's 备注 (the indicator's 说明 for a year), text as typed; "" is no note."""
 
     indicator: str
@@ -45,8 +44,7 @@ class NoteChange:
         return f"{self.name}（{self.year}年）备注：{self.old or '空'} → {self.new}"
 
 
-@dataclass(frozen=True)
-class TableChange:
+class TableChange(Struct, frozen=True):
     """A free table's rows as a collection workbook returns them."""
 
     ref: str  # free table id
@@ -59,14 +57,13 @@ class TableChange:
         return f"《{self.caption}》：{len(self.old)} 行 → {len(self.new)} 行"
 
 
-@dataclass
-class ImportPlan:
+class ImportPlan(Struct):
     book: Path
     sheet: str = ""
     changes: list[Change] = field(default_factory=list)
     note_changes: list[NoteChange] = field(default_factory=list)
     # where each (indicator, year)'s 备注 was first read, across the workbook's tables
-    note_from: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict, repr=False)
+    note_from: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
     tables: list[TableChange] = field(default_factory=list)
     unchanged: int = 0
     refused: list[str] = field(default_factory=list)  # cells that cannot be imported
@@ -351,8 +348,7 @@ def _plan_tables(report: Report, wb, plan: ImportPlan) -> None:
                                            old, tuple(rows)))
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(Struct, frozen=True):
     """What `write` changed, for `unwrite`: (indicator, year, new, old) values and, per
     table, (table id, rows before or None when it was added, published total before)."""
 

@@ -10,7 +10,8 @@ that follows the data cannot contradict it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 MARKER = re.compile(r"⟦([A-Za-z_][A-Za-z0-9_]*)@(\d{4})⟧")
 
@@ -19,8 +20,7 @@ def marker(indicator: str, year: int) -> str:
     return f"⟦{indicator}@{year}⟧"
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(Struct, frozen=True):
     """A live value as shown: where it sits in the rendered text and what it refers to."""
 
     start: int

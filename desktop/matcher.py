@@ -21,10 +21,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Protocol
+
+from msgspec import Struct, field
 
 HEADER_SCAN_ROWS = 30  # the header is looked for in this many rows from the top
 
@@ -84,8 +85,7 @@ def unit_key(unit: str) -> str:
 # Cells
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(Struct, frozen=True):
     """One cell as a reader found it."""
 
     value: object = None  # str, int, float, bool, date…; None when empty
@@ -209,8 +209,7 @@ def format_unit(number_format: str | None) -> str:
 # Finding the header
 
 
-@dataclass(frozen=True)
-class YearColumn:
+class YearColumn(Struct, frozen=True):
     col: int  # 0-based column index
     label: str  # the header text as written
     year: int | None = None  # an absolute year (2025年)
@@ -222,8 +221,7 @@ class YearColumn:
         return None if data_year is None else data_year + (self.offset or 0)
 
 
-@dataclass
-class Header:
+class Header(Struct):
     row: int  # number of the header row (Excel row), for messages
     body: int  # index into the scanned rows where the table body starts
     seq: int | None  # column indexes, 0-based
@@ -332,8 +330,7 @@ def cell_ref(col: int, row: int) -> str:
 # Reading the body
 
 
-@dataclass(frozen=True)
-class TableRow:
+class TableRow(Struct, frozen=True):
     row: int  # row number, for messages
     seq: str
     name: str  # as shown, stripped
@@ -347,8 +344,7 @@ class TableRow:
         return any(not c.empty for c in self.cells.values())
 
 
-@dataclass
-class Table:
+class Table(Struct):
     sheet: str
     header: Header
     rows: list[TableRow] = field(default_factory=list)
@@ -431,14 +427,12 @@ class IndicatorLike(Protocol):
     children: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(Struct, frozen=True):
     row: TableRow
     indicator: str  # id
 
 
-@dataclass
-class Matching:
+class Matching(Struct):
     matches: list[Match] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)  # rows with values naming no indicator
     skipped: list[str] = field(default_factory=list)  # rows without values not understood

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from db.store import ReportFileError, copy_report
 from desktop import drafts
@@ -28,8 +29,7 @@ _YEARLY_META = {"school", "edition", "year", "report_date", "fill_date", EDITION
                 "no_graduates", drafts.DRAFTS, drafts.LAST_ROWS, drafts.GAPS, drafts.CAUTIONS}
 
 
-@dataclass
-class NextResult:
+class NextResult(Struct):
     path: Path
     title: str
     values: int = 0

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from db.store import ReportFile, ReportFileError
 from desktop import template as templates
@@ -47,8 +48,7 @@ class ValueRefused(UserError, ValueError):
         self.text = text
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(Struct, frozen=True):
     """A value as a year shows it: stored, or derived from its formula when empty."""
 
     value: str | None
@@ -75,8 +75,7 @@ def _small_logo(data: bytes) -> bytes:
     return out.getvalue()
 
 
-@dataclass(frozen=True)
-class Cover:
+class Cover(Struct, frozen=True):
     """The cover's fields: title lines (empty: the title, split the usual way), school,
     date as "YYYY-MM", logo as image bytes (b"": none)."""
 

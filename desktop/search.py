@@ -7,7 +7,8 @@ any case, and digits with or without thousands separators ("3215" finds "3,215")
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from desktop import live
 from desktop.report import Report
@@ -16,8 +17,7 @@ from desktop.template import Chapter, Template
 SNIPPET = 14  # characters shown either side of a hit in a text
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(Struct, frozen=True):
     label: str
     chapter: str | None = None
     section: int | None = None

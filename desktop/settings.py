@@ -9,8 +9,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+
+from msgspec import Struct, field
+from msgspec.structs import asdict, fields
 
 APP = "qreport"
 MAX_RECENT = 10
@@ -51,8 +53,7 @@ def sample_path() -> Path:
     return data_dir() / "示例报告.qreport"
 
 
-@dataclass
-class Settings:
+class Settings(Struct):
     recent_files: list[str] = field(default_factory=list)
     window_geometry: str = ""  # Qt's saveGeometry() as hex
     window_state: str = ""

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from desktop import edition_schema, expr
 from desktop.errors import UserError
@@ -31,8 +33,7 @@ class TemplateError(UserError, ValueError):
         self.ref = ref
 
 
-@dataclass(frozen=True)
-class Indicator:
+class Indicator(Struct, frozen=True):
     id: str
     name: str
     unit: str
@@ -55,8 +56,7 @@ class Indicator:
         return self.formula is not None
 
 
-@dataclass(frozen=True)
-class IndicatorTable:
+class IndicatorTable(Struct, frozen=True):
     """One indicator table of the edition (the 2022 质量数据表; the 2024年度 附表1–6).
 
     `rows` are indicators; a row restating an indicator of another table is a copy of that
@@ -75,14 +75,12 @@ class IndicatorTable:
         return self.title.replace("{school}", school)
 
 
-@dataclass(frozen=True)
-class FixedRow:
+class FixedRow(Struct, frozen=True):
     indicator: str
     label: str
 
 
-@dataclass(frozen=True)
-class FixedTable:
+class FixedTable(Struct, frozen=True):
     id: str
     caption: str  # may contain {school}
     rows: tuple[FixedRow, ...]
@@ -92,8 +90,7 @@ class FixedTable:
         return self.caption.replace("{school}", school)
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Struct, frozen=True):
     name: str
     type: ValueType
     width: float = 1.0
@@ -105,8 +102,7 @@ class Column:
         return self.type.kind != "text"
 
 
-@dataclass(frozen=True)
-class FreeTable:
+class FreeTable(Struct, frozen=True):
     id: str
     caption: str
     department: str
@@ -118,8 +114,7 @@ class FreeTable:
         return any(c.total for c in self.columns)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Struct, frozen=True):
     left: expr.Expr
     op: str
     right: expr.Expr
@@ -133,14 +128,12 @@ class Rule:
         return tuple(dict.fromkeys(self.left.names + self.right.names))
 
 
-@dataclass(frozen=True)
-class OutlineEntry:
+class OutlineEntry(Struct, frozen=True):
     title: str
     sections: tuple[OutlineEntry, ...] = ()
 
 
-@dataclass(frozen=True)
-class Chapter:
+class Chapter(Struct, frozen=True):
     id: str
     title: str
     facts: tuple[str, ...] = ()
@@ -160,8 +153,7 @@ class Chapter:
         return section_number(self.numbering[level - 1], index)
 
 
-@dataclass(frozen=True)
-class Template:
+class Template(Struct, frozen=True):
     """An edition. As loaded its texts may hold year placeholders ({year}, {data_year},
     {prev_year}); `at_year` gives the edition as one report's year reads it."""
 
@@ -187,7 +179,7 @@ class Template:
     renames: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     # cautions[edition][new indicator id]: how its meaning differs from the earlier one's
     cautions: dict[str, dict[str, str]] = field(default_factory=dict)
-    source: str = field(default="", repr=False)  # the TOML text it was read from
+    source: str = ""  # the TOML text it was read from
 
     @property
     def table_rows(self) -> list[Indicator]:
@@ -243,7 +235,7 @@ class Template:
             return text
 
         def ind(i: Indicator) -> Indicator:
-            return _replace(i, name=fill(i.name), help=fill(i.help))
+            return replace(i, name=fill(i.name), help=fill(i.help))
 
         indicators = {k: ind(i) for k, i in self.indicators.items()}
         tables = tuple(
@@ -256,9 +248,9 @@ class Template:
                                                          for r in t.rows), t.chapter)
             for k, t in self.fixed_tables.items()
         }
-        free = {k: _replace(t, caption=fill(t.caption)) for k, t in self.free_tables.items()}
+        free = {k: replace(t, caption=fill(t.caption)) for k, t in self.free_tables.items()}
         by_name = {fill(name): i for name, i in self.by_name.items()}
-        return _replace(self, title=fill(title or self.title), indicators=indicators,
+        return replace(self, title=fill(title or self.title), indicators=indicators,
                         indicator_tables=tables, fixed_tables=fixed, free_tables=free,
                         by_name=by_name, year=report_year)
 
@@ -394,7 +386,7 @@ def load_text(text: str, file_id: str | None = None) -> Template:
         more = f"（另有 {len(mistakes) - 3} 处）" if len(mistakes) > 3 else ""
         raise TemplateError("版本文件有误：" + "；".join(map(str, mistakes[:3])) + more)
     template = from_toml(data)  # the data the check read: the text is parsed once
-    return _replace(template, source=text)
+    return replace(template, source=text)
 
 
 def check_text(text: str, file_id: str | None = None) -> list[edition_schema.Mistake]:
@@ -479,7 +471,7 @@ def _from_toml(data: dict) -> Template:
                     or parent.table != ind.table):
                 raise TemplateError(f"{ind.id}：“{ind.parent}”不能做它的上级"
                                     "（只有一级“其中”行，且在同一张表中）。", ind.id)
-            indicators[parent.id] = _replace(parent, children=(*parent.children, ind.id))
+            indicators[parent.id] = replace(parent, children=(*parent.children, ind.id))
     for ind in indicators.values():
         for name in ind.formula.names if ind.formula else ():
             if name not in indicators:
@@ -580,12 +572,6 @@ def _name_key(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
-def _replace(ind: Indicator, **changes) -> Indicator:
-    from dataclasses import replace
-
-    return replace(ind, **changes)
-
-
 def _outline(entries: list[dict]) -> tuple[OutlineEntry, ...]:
     return tuple(OutlineEntry(e["title"], _outline(e.get("sections", []))) for e in entries)
 
@@ -633,7 +619,7 @@ def _indicator_tables(table_raw: list[dict], rows_raw: list[dict],
                                 raw.get("id"))
         name = raw.get("name", target.name)
         by_name.setdefault(name, target.id)
-        rows[table].append(_replace(target, seq=str(raw.get("seq", "")), name=name))
+        rows[table].append(replace(target, seq=str(raw.get("seq", "")), name=name))
         restated[table].add(target.id)
     for table_id, table_rows in rows.items():  # 其中 rows right under their parent
         for before, row in zip([None, *table_rows], table_rows, strict=False):

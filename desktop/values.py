@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
+
+from msgspec import Struct
+from msgspec.structs import force_setattr
 
 NA = "-"  # not applicable: shown as "-", distinct from empty and from 0
 
@@ -131,8 +133,7 @@ def _unit_key(unit: str) -> str:
     return normalise(unit)
 
 
-@dataclass(frozen=True)
-class ValueType:
+class ValueType(Struct, frozen=True):
     kind: str
     unit: str = ""
     places: int | None = None
@@ -145,7 +146,7 @@ class ValueType:
         if self.kind not in KINDS:
             raise ValueError(f"unknown value type {self.kind!r}")
         if self.places is None:
-            object.__setattr__(self, "places", _DEFAULT_PLACES[self.kind])
+            force_setattr(self, "places", _DEFAULT_PLACES[self.kind])  # frozen: only here
 
     # ------------------------------------------------------------ parsing
     def parse(self, text: str | None, unit: str = "") -> str | None:

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from desktop.document import SEQ_HEADS
 from desktop.earlier import earlier_editions
@@ -63,8 +64,7 @@ class WordImportRefused(UserError):
 
 
 # ----------------------------------------------------------------------------- the plan
-@dataclass
-class PlannedTable:
+class PlannedTable(Struct):
     kind: str  # "free", "fixed" or "plain"
     ref: str  # the edition's table id ("" for plain)
     caption: str  # as found (without 表 N-M); "" for the edition's own
@@ -73,16 +73,14 @@ class PlannedTable:
     stated_total: str | None = None
 
 
-@dataclass
-class PlannedFigure:
+class PlannedFigure(Struct):
     caption: str
     photos: list[tuple[bytes, str, int, int]]  # prepared photo, its caption, width, height
     after: int
     chart: str | None = None  # one of our charts, read back from its mark (charts.ChartMark)
 
 
-@dataclass
-class PlannedSection:
+class PlannedSection(Struct):
     title: str
     level: int  # 0 for the chapter's own text
     paragraphs: list[str] = field(default_factory=list)
@@ -105,23 +103,20 @@ class PlannedSection:
         return p, t, f
 
 
-@dataclass
-class PlannedChapter:
+class PlannedChapter(Struct):
     chapter: Chapter
     heading: str  # as found in the document
     root: PlannedSection  # title: the case's own title for the case chapter, else ""
 
 
-@dataclass
-class StatedValue:
+class StatedValue(Struct):
     table: str  # fixed table id
     indicator: str
     year: int
     value: str
 
 
-@dataclass
-class WordPlan:
+class WordPlan(Struct):
     source: Path
     chapters: list[PlannedChapter] = field(default_factory=list)
     values: object = None  # importer.ImportPlan for the values of the tables found
@@ -895,16 +890,14 @@ class _Planner:
         return None if printed == s else total
 
 
-@dataclass
-class _Raw:
+class _Raw(Struct):
     """The importer's view of a table read by a reader (as xlsx_read.RawTable gives it)."""
 
     table: object
     year_of_column: dict[int, int]
 
 
-@dataclass(frozen=True)
-class _Labelled:
+class _Labelled(Struct, frozen=True):
     """An indicator under the label a fixed table prints for it, for the matcher."""
 
     id: str
@@ -990,8 +983,7 @@ def _is_submission(texts: list[list[str]]) -> bool:
 
 
 # ----------------------------------------------------------------------------- writing
-@dataclass
-class WordWritten:
+class WordWritten(Struct):
     """What `write` changed, for `unwrite`."""
 
     values: object  # importer.Written

@@ -26,8 +26,9 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from desktop.errors import UserError
 from desktop.formats import compound
@@ -55,8 +56,7 @@ class WordError(UserError):
     """A Word file that cannot be read, with one plain sentence saying why."""
 
 
-@dataclass
-class Para:
+class Para(Struct):
     text: str  # runs joined; soft line breaks as "\n", tabs as "\t"
     style: str = ""  # the paragraph style's name as python-docx shows it ("Heading 1", "表格文字")
     outline: int | None = None  # 0-based outline level from the style or the paragraph
@@ -71,8 +71,7 @@ class Para:
     page_break_before: bool = False
 
 
-@dataclass
-class Cell:
+class Cell(Struct):
     paras: list[Para]
     # a cell continuing a vertical merge has no text of its own; Word shows the text of the
     # cell that starts the merge across it (a 所属系部 over its majors): that cell's paragraphs
@@ -87,8 +86,7 @@ class Cell:
         return [i for p in self.paras for i in p.images]
 
 
-@dataclass
-class Table:
+class Table(Struct):
     rows: list[list[Cell]]  # merged cells: the first carries the text, the others are empty
     ruled: bool = True  # has borders (a photo layout table usually has none)
 
@@ -103,8 +101,7 @@ class Table:
 Block = Para | Table
 
 
-@dataclass
-class WordDocument:
+class WordDocument(Struct):
     name: str  # the file name, for messages
     blocks: list[Block]
     converted: bool = False  # read from a .doc/.wps through LibreOffice

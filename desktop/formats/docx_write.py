@@ -35,8 +35,9 @@ import os
 import pathlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
+
+from msgspec import Struct, field
 
 from desktop.atomic import write_atomically
 from desktop.document import Cell, Column, DataTable, Document, Figure, Section, Submission
@@ -65,8 +66,7 @@ TOC_NOTE = "目录的页码由 Word/WPS 排版后填入：打开文档时提示�
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-@dataclass
-class DocxResult:
+class DocxResult(Struct):
     warnings: list[str] = field(default_factory=list)
 
 

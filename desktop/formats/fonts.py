@@ -9,8 +9,9 @@ Linux distributions fail), so static Noto Serif SC / Noto Sans SC TTFs are shipp
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from desktop.font_files import font_path
 
@@ -33,8 +34,7 @@ _lock = threading.Lock()  # an export may run in a worker thread while the GUI i
 _faces: dict[str, Face] = {}
 
 
-@dataclass(frozen=True)
-class Face:
+class Face(Struct, frozen=True):
     """A registered font with what layout needs, in 1/1000 em units."""
 
     name: str

@@ -23,9 +23,10 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+
+from msgspec import Struct
 
 # May not begin a line: closing punctuation and marks that belong to what precedes them.
 # The first line is the rule as published (GB/T 15834 and common 避头尾 lists), the
@@ -52,8 +53,7 @@ def _is_space(ch: str) -> bool:
     return ch == " " or ch == "\u3000"
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(Struct, frozen=True):
     text: str
     width: float  # natural width, without spacing added for justification
     last: bool  # ends the paragraph or a hard break: never justified
@@ -300,8 +300,7 @@ def _no_lonely_last(out: list[Line], advance: Callable[[str], float], widths: Se
     out[-1] = Line(new_last, last_w, True)
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(Struct, frozen=True):
     line: int  # index in the list given to line_break_violations
     kind: str  # "start": begins with a forbidden character; "end": ends with one
     text: str

@@ -18,7 +18,8 @@ its bottom left), `getSpaceBefore()`/`getSpaceAfter()` and `hAlign`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from msgspec import Struct
 
 FUZZ = 1e-6
 
@@ -72,8 +73,7 @@ class PageBreak:
     """End the page here."""
 
 
-@dataclass
-class NextTemplate:
+class NextTemplate(Struct):
     """The pages after the next page break use template `name`."""
 
     name: str
@@ -119,24 +119,23 @@ class KeepTogether(Flowable):
         return total - prev_after, first or 0.0
 
 
-@dataclass
-class PageTemplate:
+class PageTemplate(Struct):
     name: str
     on_page: Callable | None = None  # on_page(canvas) when a page of this template begins
 
 
-@dataclass
-class Frame:
+class Frame(Struct):
     """The text block of a page, filled from the top."""
 
     x: float
     y: float  # bottom
     width: float
     height: float
-    top: float = field(init=False)
-    cursor: float = field(init=False)
-    at_top: bool = field(init=False)
-    prev_after: float = field(init=False)
+    # set by __post_init__ and reset(), not passed in
+    top: float = 0.0
+    cursor: float = 0.0
+    at_top: bool = True
+    prev_after: float = 0.0
 
     def __post_init__(self) -> None:
         self.top = self.y + self.height

@@ -22,7 +22,8 @@ from __future__ import annotations
 import itertools
 import pathlib
 import threading
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from desktop.atomic import write_atomically
 from desktop.document import (
@@ -54,8 +55,7 @@ PHOTO_CAPTION = 9.0  # size of the line under each photo
 _build_lock = threading.Lock()
 
 
-@dataclass
-class PdfResult:
+class PdfResult(Struct):
     pages: int
     missing_chars: list[str] = field(default_factory=list)  # sorted; printed as □
     warnings: list[str] = field(default_factory=list)  # e.g. a photo that could not be read
@@ -100,8 +100,7 @@ def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> 
                      layout=None if table_only else _layout_of(builder, pages))
 
 
-@dataclass
-class PdfLayout:
+class PdfLayout(Struct):
     """Where the PDF puts things, for another format that should agree with it."""
 
     pages: int

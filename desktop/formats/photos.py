@@ -13,8 +13,9 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from desktop.formats.pageflow import Flowable
 
@@ -31,8 +32,7 @@ MIN_SLOT_CHARS = 8  # a photo's caption is never set narrower than this many cha
 _PLACEHOLDER_ASPECT = 4 / 3
 
 
-@dataclass
-class _Photo:
+class _Photo(Struct):
     data: bytes | None  # None when the bytes could not be read as an image
     px: tuple[int, int]
     caption: str

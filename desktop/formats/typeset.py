@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 
+from msgspec import Struct
+from msgspec.structs import replace
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfgen.canvas import Canvas
 
@@ -33,8 +34,7 @@ MISSING_MARK = "\u25a1"
 EM_CENTRE = 0.38
 
 
-@dataclass(frozen=True)
-class TextStyle:
+class TextStyle(Struct, frozen=True):
     font: str
     size: float
     leading: float
@@ -340,8 +340,7 @@ def _stretch_runs(text: str) -> list[tuple[str, bool]]:
     return runs
 
 
-@dataclass(frozen=True)
-class HeadingMark:
+class HeadingMark(Struct, frozen=True):
     """Makes a TextBlock a heading: bookmark, outline entry and 目录 page number."""
 
     key: str

@@ -10,10 +10,11 @@ import io
 import re
 import unicodedata
 from copy import copy
-from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+
+from msgspec.structs import replace
 
 import desktop.formats.openpyxl_without_pillow  # noqa: F401  before openpyxl
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
+
+from msgspec import Struct, field
 
 from desktop import matcher
 from desktop.document import Cell, DataRow, Document
@@ -39,8 +40,7 @@ class FillRefused(UserError):
     """The form cannot be filled at all; str() is the sentence."""
 
 
-@dataclass
-class Placement:
+class Placement(Struct):
     sheet: str
     ref: str
     value: Decimal | str  # a number, or a text written as a string
@@ -48,8 +48,7 @@ class Placement:
     year: int
 
 
-@dataclass
-class FillResult:
+class FillResult(Struct):
     path: Path
     placed: list[Placement] = field(default_factory=list)
     placed_notes: list[Placement] = field(default_factory=list)  # 备注 written in the form's column
@@ -71,8 +70,7 @@ class FillResult:
         return lines
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(Struct, frozen=True):
     """A document row as the matcher sees an indicator."""
 
     id: str

@@ -32,12 +32,14 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any, NamedTuple
 from xml.etree import ElementTree
 from xml.parsers import expat
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 import desktop.formats.openpyxl_without_pillow  # noqa: F401  before openpyxl
 
@@ -98,8 +100,7 @@ class RawRow(NamedTuple):
     values: dict[int, str]  # year → cell text as shown ("" when empty), every year column
 
 
-@dataclass
-class RawTable:
+class RawTable(Struct):
     sheet: str
     header_row: int  # Excel row number of the header (the row with 序号 and 指标)
     years: tuple[int, ...]  # year columns, ascending
@@ -389,8 +390,7 @@ def read_data_sheets(wb: Workbook, sheets: Iterable[str], data_year: int | None 
             raise WorkbookError(sentence) from exc
 
 
-@dataclass
-class _SheetFacts:
+class _SheetFacts(Struct):
     hidden_rows: set[int]
     formulas: set[str]  # cell references holding a formula
     merged: list[str] = field(default_factory=list)  # merged ranges ("E3:E4") in the rows read
@@ -733,8 +733,7 @@ def _scan_sheet(ws: Any, limit: int) -> _SheetFacts:
 # A form: every sheet of a (blank) workbook, read whole
 
 
-@dataclass
-class FormSheet:
+class FormSheet(Struct):
     title: str
     state: str  # visible, hidden, veryHidden
     table: matcher.Table | None = None
@@ -745,8 +744,7 @@ class FormSheet:
     merged: set[str] = field(default_factory=set)  # cells inside a merged range, not its first
 
 
-@dataclass
-class Form:
+class Form(Struct):
     sheets: list[FormSheet]
 
 

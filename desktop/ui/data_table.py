@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 
+from msgspec import Struct
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
@@ -121,8 +121,7 @@ def _formula_icon() -> QIcon:
     return QIcon(pixmap)
 
 
-@dataclass(frozen=True)
-class CellText:
+class CellText(Struct, frozen=True):
     """A cell and the text to put into it (typed, pasted or cleared)."""
 
     row: int

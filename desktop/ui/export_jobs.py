@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
+from msgspec import Struct
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
@@ -25,8 +25,7 @@ from desktop.report import Report, ReportFileError
 LOCKED = "文件正在被 Excel/WPS 打开，请关闭后重试。"
 
 
-@dataclass(frozen=True)
-class ExportKind:
+class ExportKind(Struct, frozen=True):
     key: str
     label: str  # what is being exported, for dialogs: "Excel {tables}" (see `what`)
     suffix: str

@@ -3,10 +3,10 @@ where it goes. The carrying itself is desktop.next_year.make_next, as for `qrepo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from msgspec import Struct
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,8 +24,7 @@ from desktop.ui.form_rows import error_label, new_report_row
 OWN = ""  # the combo's data for the old report's own edition (its stored copy, as `next` without --edition)
 
 
-@dataclass
-class NextChoice:
+class NextChoice(Struct):
     edition: str | None  # None: the old report's own edition
     report_year: int
     with_figures: bool

@@ -8,8 +8,7 @@ file itself; it asks (signals) and the chapter tab turns each request into an un
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from msgspec import Struct, field
 from PySide6.QtCore import (
     QAbstractItemModel,
     QItemSelectionModel,
@@ -48,8 +47,7 @@ def chapter_label(template: Template, chapter: Chapter, root_title: str) -> str:
     return template.chapter_heading(chapter) + (root_title or chapter.title)
 
 
-@dataclass
-class _Node:
+class _Node(Struct):
     row: SectionRow
     level: int  # 0 for the chapter root
     index: int  # position among its siblings

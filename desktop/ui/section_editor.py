@@ -13,9 +13,9 @@ the N-th non-empty line of the text, exactly as desktop.assemble places it.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from functools import partial
 
+from msgspec import Struct
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter
 from PySide6.QtWidgets import (
@@ -473,8 +473,7 @@ def _mark(field: QLineEdit, refused: bool) -> None:
 # ---------------------------------------------------------------- blocks
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(Struct, frozen=True):
     kind: str  # "table" or "figure"
     row: TableRow | FigureRow
 

@@ -7,6 +7,7 @@ import tomllib
 from importlib import resources
 
 import pytest
+from msgspec.structs import replace
 
 from desktop import rules
 from desktop import template as templates
@@ -234,8 +235,6 @@ def test_the_completeness_findings_say_so_in_json(empty_report):
 # ------------------------------------------------------------------ the note printed in 备注
 def _with_notes_column(report):
     """The report's edition with `notes = true` on its indicator table (the edition wants it)."""
-    from dataclasses import replace
-
     tables = tuple(replace(t, notes=True) for t in report.template.indicator_tables)
     report.template = replace(report.template, indicator_tables=tables)
     return report

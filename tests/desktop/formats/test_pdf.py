@@ -13,10 +13,10 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from msgspec import Struct
 
 from desktop.document import Chapter, Document, Figure, Section, Submission, Table
 from desktop.formats.linebreak import break_lines, line_break_violations
@@ -43,8 +43,7 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@dataclass
-class Built:
+class Built(Struct):
     kind: str  # "built" (pdf_sample) or "sample" (the bundled sample report)
     doc: Document
     path: Path
