@@ -167,7 +167,7 @@ def run(file: Path | str | None = None, smoke: bool = False) -> int:
             return 2
 
     window = MainWindow(report, lock=lock, settings=current, interactive=not smoke)
-    window.show()
+    window.show_first()
     window.say_notices()
     if smoke:
         _wait_until_shown(app, window)

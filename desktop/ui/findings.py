@@ -142,6 +142,16 @@ class FindingsDock(QDockWidget):
         )
         self.setWindowTitle(f"检查结果（{counts_text(self.findings)}）")
 
+    def focus_first(self) -> None:
+        """The keyboard on the list, at the first finding (the picked one when still there)."""
+        current = self.list.currentItem()
+        if current is None or current.data(FINDING_ROLE) is None:
+            current = self.item_for(lambda _finding: True) or self.list.item(0)
+            self.list.setCurrentItem(current)
+        if current is not None:
+            self.list.scrollToItem(current)
+        self.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def _current_changed(self, item, _previous=None) -> None:
         finding = item.data(FINDING_ROLE) if item is not None else None
         self.note_button.setEnabled(bool(finding is not None and getattr(finding, "explainable", False)))

@@ -110,6 +110,17 @@ class NewReportDialog(QDialog):
         path = self.values()[3]
         if path.suffix != ".qreport":
             path = path.with_name(path.name + ".qreport")
+        if not path.parent.is_dir():
+            # the folder offered (Documents) may not exist yet on a fresh account: made, as
+            # Word makes it; a folder the user typed is theirs to correct
+            if path.parent != self.folder:
+                self.error.setText(f"找不到文件夹 {path.parent}，请换一个保存位置。")
+                return
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                self.error.setText(f"无法建立文件夹 {path.parent}，请用“浏览…”换一个保存位置。")
+                return
         if path.exists():
             # said here, while what was typed is still in the dialog
             self.error.setText(f"{path} 已存在。请换一个文件名，或用“打开”打开它。")

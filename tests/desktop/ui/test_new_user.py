@@ -1,0 +1,108 @@
+"""What a school clerk meets the first time, with the keyboard alone on a small laptop
+(the new-user pass): each test presses the keys a clerk would and waits for the result."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.ui.findings import FINDING_ROLE
+
+
+def press(qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    target = QApplication.focusWidget()
+    assert target is not None, "nothing has the focus"
+    qtbot.keyClick(target, key, modifiers)
+
+
+def test_first_start_on_a_small_screen_is_maximised(qtbot, report_copy):
+    """No size remembered and a screen smaller than the window's default (the test screen
+    is 800×600): maximised, so the status bar is on the screen, not under the taskbar."""
+    from tests.desktop.ui.driving import open_window
+
+    window = open_window(qtbot, report_copy, show=False)
+    window.show_first()
+    qtbot.waitUntil(lambda: window.isMaximized() and window.isVisible())
+    screen = window.screen().availableGeometry()
+    qtbot.waitUntil(lambda: screen.contains(window.frameGeometry()))
+    bar = window.statusBar()
+    bottom = bar.mapTo(window, bar.rect().bottomLeft()).y()
+    assert bar.isVisible() and bottom < window.height()
+    window.close()
+
+
+def test_a_remembered_size_is_shown_as_it_was(qtbot, report_copy):
+    from desktop import settings as settings_mod
+    from tests.desktop.ui.driving import open_window
+
+    window = open_window(qtbot, report_copy, show=False)
+    window.show_first()
+    qtbot.waitUntil(window.isMaximized)
+    window.showNormal()
+    window.resize(700, 500)
+    qtbot.waitUntil(lambda: not window.isMaximized() and window.width() == 700)
+    window.interactive = True  # closing saves the settings as in real use
+    window.close()
+    assert settings_mod.load().window_geometry
+    again = open_window(qtbot, report_copy, show=False)
+    again.show_first()
+    qtbot.waitUntil(again.isVisible)
+    assert not again.isMaximized() and again.width() == 700
+    again.close()
+
+
+def test_f5_puts_the_keyboard_on_the_first_finding_and_enter_goes_there(window, qtbot):
+    window.activateWindow()
+    window.tabs.setCurrentIndex(0)
+    window.tabs.tabBar().setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
+    press(qtbot, Qt.Key.Key_F5)
+    listing = window.dock.list
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is listing)
+    first = listing.currentItem()
+    assert first is not None and first.data(FINDING_ROLE) is not None
+    assert first is window.dock.item_for(lambda _f: True)  # the first finding, not a heading
+    assert window.statusBar().currentMessage().startswith("检查完成：错误 ")
+    # the finding leads to a cell of the 质量数据表 or into a chapter: Enter takes the keyboard there
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.dock.isAncestorOf(QApplication.focusWidget()))
+    page = window.tabs.currentWidget()
+    assert page.isAncestorOf(QApplication.focusWidget())
+    assert window.tabs.currentIndex() != 0  # it went to the finding's place, off 一、学校概况
+
+
+def test_the_offered_folder_is_made_when_it_does_not_exist_yet(qtbot, tmp_path):
+    """A fresh account may have no 文档 folder yet: 创建 makes it instead of closing the
+    dialog on a refusal that throws away what was typed."""
+    from PySide6.QtWidgets import QDialog
+
+    from desktop.ui.new_report_dialog import NewReportDialog
+
+    documents = tmp_path / "文档"
+    dialog = NewReportDialog(None, documents)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.school.setFocus()
+    dialog.school.setText("阳光职业中专")
+    qtbot.keyClick(dialog.school, Qt.Key.Key_Return)  # Enter is 创建
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)
+    assert documents.is_dir()
+    assert dialog.values()[3].parent == documents
+
+
+def test_a_typed_folder_that_does_not_exist_is_said_in_the_dialog(qtbot, tmp_path):
+    from desktop.ui.new_report_dialog import NewReportDialog
+
+    dialog = NewReportDialog(None, tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.school.setText("阳光职业中专")
+    elsewhere = tmp_path / "没有这个文件夹" / "报告.qreport"
+    dialog.path.setFocus()
+    dialog.path.setText(str(elsewhere))
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "找不到文件夹" in dialog.error.text())
+    assert dialog.isVisible() and dialog.school.text() == "阳光职业中专"
+    assert not elsewhere.parent.exists()
