@@ -118,7 +118,19 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget(self, documentMode=True, usesScrollButtons=True)
         self.tabs.currentChanged.connect(self._on_current_tab)
-        self.setCentralWidget(self.tabs)
+        # over the sample only: a first start opens it, and a clerk must learn it is not theirs
+        self.sample_banner = QLabel(
+            "这是示例报告，只供参考。编写本校的报告请按 Ctrl+N（文件 → 新建）；使用说明请按 F1。",
+            self, wordWrap=True, visible=False)
+        self.sample_banner.setStyleSheet(
+            "background: #FFF4CE; color: #5C4400; padding: 6px 10px; border-bottom: 1px solid #E8D48A;")
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.sample_banner)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self.dock = FindingsDock(self)
         self.dock.activated.connect(self.go_to_finding)
         self.dock.note_written.connect(self.write_note)
@@ -231,6 +243,7 @@ class MainWindow(QMainWindow):
             self.addAction(action)
 
         help_menu = bar.addMenu("帮助(&H)")
+        self._action(help_menu, "使用说明", self.show_help, QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, "关于 qreport", self._about)
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
@@ -353,6 +366,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(
             f"{self.report.school} — {self.report.template.title} — {self.report.file.path.name}"
         )
+        with contextlib.suppress(OSError):
+            self.sample_banner.setVisible(
+                self.report.file.path.resolve() == settings_mod.sample_path().resolve())
 
     def _shut_views(self) -> None:
         """Before the report closes: no view may read the file again (a hidden chapter
@@ -1012,11 +1028,26 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    def show_help(self):
+        """F1: the guide, beside the window (one instance; F1 again brings it forward)."""
+        from desktop.ui.help_dialog import HelpDialog
+
+        for dialog in self._dialogs:
+            if isinstance(dialog, HelpDialog) and isValid(dialog) and dialog.isVisible():
+                dialog.raise_()
+                dialog.activateWindow()
+                return dialog
+        dialog = HelpDialog(self)
+        dialog.show()
+        self._keep(dialog)
+        return dialog
+
     def _about(self) -> None:
         self._message(
             QMessageBox.Icon.Information, "关于 qreport",
             "qreport：中等职业教育质量年度报告的编写、核对与导出。\n"
-            f"当前报告版本：{self.report.template.title}",
+            f"当前报告：{self.report.template.title}\n报告版本：{self.report.template.name}\n"
+            "使用说明：帮助 → 使用说明（F1）",
         )
 
     def _daily_backup(self) -> None:

@@ -349,6 +349,9 @@ class OutlinePane(QWidget):
                 toolbar.addSeparator()
                 continue
             button = QToolButton(toolbar, defaultAction=act, autoRaise=True)
+            # no Tab stop: the keys say it from the tree (Insert, F2, Alt+↑ …), and five
+            # buttons stood between the outline and the writing box
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             if with_text:
                 # the main action is labelled; the rest are well known icons with tooltips
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)

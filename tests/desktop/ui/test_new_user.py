@@ -106,3 +106,63 @@ def test_a_typed_folder_that_does_not_exist_is_said_in_the_dialog(qtbot, tmp_pat
     qtbot.waitUntil(lambda: "找不到文件夹" in dialog.error.text())
     assert dialog.isVisible() and dialog.school.text() == "阳光职业中专"
     assert not elsewhere.parent.exists()
+
+
+def test_the_sample_says_it_is_the_sample_and_f1_opens_the_guide(qtbot, report_copy):
+    """A first start opens the sample: the window says so, and how to begin; F1 is help."""
+    from desktop.ui.app import _sample
+    from desktop.ui.help_dialog import HelpDialog
+    from tests.desktop.ui.driving import open_window
+
+    window = open_window(qtbot, _sample())  # the sample a first start writes and opens
+    qtbot.waitUntil(window.sample_banner.isVisible)
+    assert "Ctrl+N" in window.sample_banner.text() and "F1" in window.sample_banner.text()
+    window.activateWindow()
+    window.tabs.tabBar().setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
+    press(qtbot, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(HelpDialog)))
+    guide = next(d for d in window.findChildren(HelpDialog) if d.isVisible())
+    text = guide.text.toPlainText()
+    for what in ("Ctrl+N", "F5", "Ctrl+I", "Ctrl+E", "新建下一年度报告"):
+        assert what in text
+    screen = guide.screen().availableGeometry()
+    assert guide.width() <= screen.width() and guide.height() <= screen.height()
+    guide.activateWindow()
+    qtbot.waitUntil(lambda: guide.isAncestorOf(QApplication.focusWidget()))
+    press(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not guide.isVisible())
+    window.close()
+
+
+def test_a_school_report_has_no_sample_banner(window, qtbot):
+    qtbot.waitUntil(window.isVisible)
+    assert not window.sample_banner.isVisible()
+
+
+def test_tab_goes_from_the_outline_to_the_writing_box(window, qtbot):
+    """From the outline, Tab reaches the section's title and then its text: the outline's
+    buttons are no Tab stops (their keys work in the tree)."""
+    from desktop.ui.section_editor import TextEdit
+
+    tab = next(t for t in window.chapter_tabs.values()
+               if len(t.report.file.sections(t.chapter.id)) > 1)
+    window.show_tab(tab)
+    child = next(s for s in tab.report.file.sections(tab.chapter.id) if s.id != tab.root_id())
+    tab.outline.select(child.id)
+    window.activateWindow()
+    tab.outline.tree.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.outline.tree)
+    stops = []
+    for _ in range(4):
+        press(qtbot, Qt.Key.Key_Tab)
+        stops.append(QApplication.focusWidget())
+        if isinstance(stops[-1], TextEdit):
+            break
+    assert isinstance(stops[-1], TextEdit) and len(stops) <= 2, [type(w).__name__ for w in stops]
+    # the keys of the buttons still work from the tree: Insert adds a section
+    count = len(tab.report.file.sections(tab.chapter.id))
+    tab.outline.tree.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.outline.tree)
+    press(qtbot, Qt.Key.Key_Insert)
+    qtbot.waitUntil(lambda: len(tab.report.file.sections(tab.chapter.id)) == count + 1)
