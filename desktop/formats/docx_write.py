@@ -35,7 +35,6 @@ import os
 import pathlib
 import re
 import unicodedata
-from xml.sax.saxutils import escape
 
 from msgspec import Struct, field
 
@@ -672,13 +671,19 @@ def _fragment(xml: str) -> list:
     return list(etree.fromstring(f"<w:body {decls}>{xml}</w:body>"))
 
 
+def escape(text: str) -> str:
+    """& < > as entities (xml.sax.saxutils.escape's work, without its import of urllib,
+    http and email: ~20 ms of an export)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _text(text: str) -> str:
     """Text as element content: control characters dropped, & < > escaped."""
     return escape(clean(text))
 
 
 def _attr(text: str) -> str:
-    return escape(clean(text), {'"': "&quot;", "\n": "&#10;", "\t": "&#9;"})
+    return escape(clean(text)).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 def _runs(text: str, bold: bool = False) -> str:
