@@ -50,7 +50,8 @@ def test_check_and_exports_load_neither_the_schema_library_nor_the_lock(sample_p
         # records are msgspec Structs: a dataclass costs ~0.5 ms to create and its module
         # ~8 ms to import, >10 % of a PDF export (filelock, taken by writing commands only,
         # still brings it in)
-        assert "msgspec" in modules and "dataclasses" not in modules, args
+        assert "msgspec" in modules, args
+        assert "dataclasses" not in modules, args
         if written:
             assert (tmp_path / written).stat().st_size > 0
 
