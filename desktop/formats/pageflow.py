@@ -181,10 +181,9 @@ class Frame(Struct):
         return f.split(self.width, h)
 
 
-def build(canv, frame: Frame, templates: list[PageTemplate], story: list, *,
-          save: bool = True) -> None:
+def build(canv, frame: Frame, templates: list[PageTemplate], story: list) -> None:
     """Flow `story` into pages of `canv` (one `frame` per page), starting with the first
-    template, and save the canvas (unless `save` is false: only the layout is wanted)."""
+    template, and save the canvas."""
     by_name = {t.name: t for t in templates}
     template = templates[0]
     next_template: PageTemplate | None = None
@@ -249,8 +248,7 @@ def build(canv, frame: Frame, templates: list[PageTemplate], story: list, *,
                 end_page()
     if page_open:
         end_page()
-    if save:
-        canv.save()
+    canv.save()
 
 
 def postponed_check(f) -> None:

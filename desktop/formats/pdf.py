@@ -59,7 +59,6 @@ class PdfResult(Struct):
     pages: int
     missing_chars: list[str] = field(default_factory=list)  # sorted; printed as □
     warnings: list[str] = field(default_factory=list)  # e.g. a photo that could not be read
-    layout: PdfLayout | None = None  # where the whole report put things (None: table only)
 
 
 def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> PdfResult:
@@ -96,31 +95,7 @@ def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> 
             del pdfdoc.PDFZCompress.encode
             pdfdoc.format = original_format
     ts = builder.ts
-    return PdfResult(pages=pages, missing_chars=sorted(ts.missing), warnings=list(ts.warnings),
-                     layout=None if table_only else _layout_of(builder, pages))
-
-
-class PdfLayout(Struct):
-    """Where the PDF puts things, for another format that should agree with it."""
-
-    pages: int
-    headings: list[tuple[int, str, int | None]]  # (depth, heading, printed page), in order
-    figures: dict[int, list]  # id(Figure) -> its photos.PhotoRow rows, photos sized for print
-    warnings: list[str] = field(default_factory=list)
-
-
-def layout(doc: Document) -> PdfLayout:
-    """Lay the whole report out as `write_pdf` does, keeping no file.
-
-    The Word export takes its 目录 page numbers and its print-sized photos from here, so
-    the .docx lists the pages our PDF has and shows the photos the PDF shows.
-    """
-    import io
-
-    with _build_lock:
-        builder = _Builder(doc)
-        pages = builder.build(io.BytesIO(), table_only=False, write=False)
-    return _layout_of(builder, pages)
+    return PdfResult(pages=pages, missing_chars=sorted(ts.missing), warnings=list(ts.warnings))
 
 
 def figure_photos(figure: Figure, warnings: list[str]) -> list:
@@ -159,12 +134,6 @@ def _deflate_fast(data: bytes | str) -> bytes:
     return zlib.compress(data.encode("utf-8") if isinstance(data, str) else data, 1)
 
 
-def _layout_of(builder: _Builder, pages: int) -> PdfLayout:
-    ts = builder.ts
-    headings = [(depth, text, ts.heading_pages.get(key)) for depth, text, key in builder.toc]
-    return PdfLayout(pages, headings, builder.figure_rows, list(ts.warnings))
-
-
 class _Builder:
     def __init__(self, doc: Document) -> None:
         from desktop.formats import fonts
@@ -173,7 +142,6 @@ class _Builder:
         self.doc = doc
         self.ts = Typesetter()
         self._keys = 0
-        self.figure_rows: dict[int, list] = {}  # id(Figure) -> photo rows, for `layout`
         self.toc: list[tuple[int, str, str]] = []  # (depth, text, key)
         song, hei = fonts.SONG, fonts.HEI
         s = TextStyle
@@ -203,9 +171,8 @@ class _Builder:
 
     # -- document ---------------------------------------------------------------------
 
-    def build(self, path, *, table_only: bool, write: bool = True) -> int:
-        """Lay out and write to `path` (a path or a binary file object); the page count.
-        Without `write`, the pages are only laid out (for `layout`): nothing is written."""
+    def build(self, path, *, table_only: bool) -> int:
+        """Lay out and write to `path` (a path or a binary file object); the page count."""
         from reportlab import rl_config
 
         from desktop.formats import fonts, pageflow
@@ -235,8 +202,7 @@ class _Builder:
         canv.setCreator("qreport")
         canv.setProducer(None)
         canv.setKeywords([])
-        pageflow.build(canv, pageflow.Frame(LEFT, BOTTOM, TEXT_W, TEXT_H), templates, story,
-                       save=write)
+        pageflow.build(canv, pageflow.Frame(LEFT, BOTTOM, TEXT_W, TEXT_H), templates, story)
         return canv.pages
 
     def _report_story(self) -> list:
@@ -494,7 +460,6 @@ class _Builder:
             from desktop.formats.fonts import HEI, ensure
 
             ensure(HEI)
-            self.figure_rows[id(figure)] = []
             caption = TextBlock(self.ts, f"{figure.number} {figure.caption}".strip(),
                                 self.fig_caption)
             drawing = _ChartBlock(figure.chart, TEXT_W * 0.92, TEXT_H * 0.3, HEI)
@@ -510,7 +475,6 @@ class _Builder:
             # A row and the figure caption fit on a page.
             max_row_height=TEXT_H - 2 * self.fig_caption.leading - self.fig_caption.space_after,
         )
-        self.figure_rows[id(figure)] = rows
         caption = TextBlock(self.ts, f"{figure.number} {figure.caption}".strip(), self.fig_caption)
         spaced = []
         for i, row in enumerate(rows):

@@ -208,7 +208,7 @@ def test_cover_comes_first(exported):
 
 def test_libreoffice_lays_it_out_to_about_our_page_count(exported, tmp_path):
     doc, path, _ = exported
-    ours = pdf.layout(doc).pages
+    ours = pdf.write_pdf(doc, tmp_path / "ours.pdf").pages
     subprocess.run(
         ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
          "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
