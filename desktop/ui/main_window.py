@@ -177,38 +177,38 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
-        self._action(file_menu, "新建…", self.new_report, QKeySequence.StandardKey.New)
-        self._action(file_menu, "使用主管部门下发的指标表…", lambda: bureau.edition_from_form(self))
-        self._action(file_menu, "新建下一年度报告…", self.new_next_year)
-        self._action(file_menu, "打开…", self.open_dialog, QKeySequence.StandardKey.Open)
-        self.recent_menu = file_menu.addMenu("最近打开")
+        self._action(file_menu, "新建(&N)…", self.new_report, QKeySequence.StandardKey.New)
+        self._action(file_menu, "使用主管部门下发的指标表(&B)…", lambda: bureau.edition_from_form(self))
+        self._action(file_menu, "新建下一年度报告(&Y)…", self.new_next_year)
+        self._action(file_menu, "打开(&O)…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("最近打开(&R)")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
-        self._action(file_menu, "报告信息…", self.show_report_info, "Ctrl+Shift+I")
+        self._action(file_menu, "报告信息(&I)…", self.show_report_info, "Ctrl+Shift+I")
         file_menu.addSeparator()
-        self._action(file_menu, "保存", self.save, QKeySequence.StandardKey.Save)
-        self._action(file_menu, "另存副本…", self.save_copy, "Ctrl+Shift+S")
-        self._action(file_menu, "从备份恢复…", self.restore_backup)
+        self._action(file_menu, "保存(&S)", self.save, QKeySequence.StandardKey.Save)
+        self._action(file_menu, "另存副本(&A)…", self.save_copy, "Ctrl+Shift+S")
+        self._action(file_menu, "从备份恢复(&K)…", self.restore_backup)
         file_menu.addSeparator()
-        self._action(file_menu, "从 Excel 导入…", self.import_excel, "Ctrl+I")
-        self._action(file_menu, "导入 Word 报告…", self.import_word)
+        self._action(file_menu, "从 Excel 导入(&E)…", self.import_excel, "Ctrl+I")
+        self._action(file_menu, "导入 Word 报告(&W)…", self.import_word)
         file_menu.addSeparator()
-        self._action(file_menu, "打印…", self.print_report, QKeySequence.StandardKey.Print)
+        self._action(file_menu, "打印(&P)…", self.print_report, QKeySequence.StandardKey.Print)
         file_menu.addSeparator()
-        self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
+        self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
 
         edit_menu = bar.addMenu("编辑(&E)")
         # Own actions rather than QUndoStack.createUndoAction: text typed in the last moments
         # (held back for the input method) must be committed before the stack moves.
-        self.undo_action = QAction("撤销", self, enabled=False, triggered=self._undo)
+        self.undo_action = QAction("撤销(&U)", self, enabled=False, triggered=self._undo)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = QAction("重做", self, enabled=False, triggered=self._redo)
+        self.redo_action = QAction("重做(&R)", self, enabled=False, triggered=self._redo)
         self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
         self.undo_stack.undoTextChanged.connect(
-            lambda text: self.undo_action.setText(f"撤销 {text}" if text else "撤销"))
+            lambda text: self.undo_action.setText(f"撤销(&U) {text}" if text else "撤销(&U)"))
         self.undo_stack.redoTextChanged.connect(
-            lambda text: self.redo_action.setText(f"重做 {text}" if text else "重做"))
+            lambda text: self.redo_action.setText(f"重做(&R) {text}" if text else "重做(&R)"))
         redo_keys = [QKeySequence("Ctrl+Y")]
         redo_keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
                       if k not in redo_keys]
@@ -216,23 +216,23 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
-        self._action(edit_menu, "查找…", self.show_find, QKeySequence.StandardKey.Find)
+        self._action(edit_menu, "查找(&F)…", self.show_find, QKeySequence.StandardKey.Find)
 
         view_menu = bar.addMenu("视图(&V)")
         toggle = self.dock.toggleViewAction()
-        toggle.setText("检查结果")
+        toggle.setText("检查结果(&C)")
         view_menu.addAction(toggle)
-        self._action(view_menu, "立即检查", self.check_now, "F5")
-        self._action(view_menu, "修改记录…", self.show_history, "Ctrl+H")
+        self._action(view_menu, "立即检查(&K)", self.check_now, "F5")
+        self._action(view_menu, "修改记录(&H)…", self.show_history, "Ctrl+H")
 
         export_menu = bar.addMenu("导出(&X)")
-        self._action(export_menu, "Excel…", lambda: self.export("xlsx"), "Ctrl+E")
-        self._action(export_menu, "PDF…", lambda: self.export("pdf"), "Ctrl+Shift+P")
-        self._action(export_menu, "Word 文档…", lambda: self.export("docx"))
+        self._action(export_menu, "Excel(&E)…", lambda: self.export("xlsx"), "Ctrl+E")
+        self._action(export_menu, "PDF(&P)…", lambda: self.export("pdf"), "Ctrl+Shift+P")
+        self._action(export_menu, "Word 文档(&W)…", lambda: self.export("docx"))
         # named after the report's edition (质量数据表, 指标表): set in _retitle
         self.table_pdf_action = self._action(export_menu, "", lambda: self.export("table_pdf"))
-        self._action(export_menu, "部门采集表…", lambda: self.export("collect"))
-        self._action(export_menu, "填写主管部门下发的表格…", lambda: bureau.fill_form(self))
+        self._action(export_menu, "部门采集表(&D)…", lambda: self.export("collect"))
+        self._action(export_menu, "填写主管部门下发的表格(&B)…", lambda: bureau.fill_form(self))
 
         # Ctrl+PgDn / Ctrl+PgUp go to the next / previous tab from anywhere (Qt's tab widget
         # itself only knows Ctrl+Tab)
@@ -243,8 +243,8 @@ class MainWindow(QMainWindow):
             self.addAction(action)
 
         help_menu = bar.addMenu("帮助(&H)")
-        self._action(help_menu, "使用说明", self.show_help, QKeySequence.StandardKey.HelpContents)
-        self._action(help_menu, "关于 qreport", self._about)
+        self._action(help_menu, "使用说明(&H)", self.show_help, QKeySequence.StandardKey.HelpContents)
+        self._action(help_menu, "关于 qreport(&A)", self._about)
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
         self.file_label.setText(self.report.file.path.name)
         self.file_label.setToolTip(path)
         self.tabs.tabBar().setToolTip(path)
-        self.table_pdf_action.setText(f"仅{self.report.template.tables_name} PDF…")
+        self.table_pdf_action.setText(f"仅{self.report.template.tables_name} PDF(&T)…")
         self.setWindowTitle(
             f"{self.report.school} — {self.report.template.title} — {self.report.file.path.name}"
         )

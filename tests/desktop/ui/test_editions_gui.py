@@ -77,7 +77,8 @@ def test_labels_name_the_editions_own_tables(qtbot, window_2024):
 
     window, _ = window_2024
     template = window.report.template
-    texts = [a.text() for m in window.menuBar().actions() if m.menu() for a in m.menu().actions()]
+    texts = [a.text().replace("(&T)", "") for m in window.menuBar().actions() if m.menu()
+             for a in m.menu().actions()]
     assert "仅指标表 PDF…" in texts and not any("质量数据表" in t for t in texts)
     assert KINDS["xlsx"].what(template) == "Excel 指标表"
     host = window.chapter_tabs["basics"]

@@ -29,7 +29,7 @@ def _action(window: MainWindow, menu_title: str, text: str):
     for menu_action in window.menuBar().actions():
         if menu_action.text().startswith(menu_title):
             for action in menu_action.menu().actions():
-                if action.text() == text:
+                if re.sub(r"\(&\w\)", "", action.text()) == text:  # without its mnemonic
                     return action
     raise AssertionError(f"no {menu_title} › {text}")
 

@@ -166,3 +166,27 @@ def test_tab_goes_from_the_outline_to_the_writing_box(window, qtbot):
     qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.outline.tree)
     press(qtbot, Qt.Key.Key_Insert)
     qtbot.waitUntil(lambda: len(tab.report.file.sections(tab.chapter.id)) == count + 1)
+
+
+def test_menu_items_have_their_letters(window, qtbot):
+    """Alt+F, then Y: 新建下一年度报告, as an office program's menus are used without a mouse."""
+    from desktop.ui.next_year_dialog import NextYearDialog
+
+    letters = {}
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        taken = [a.text().split("(&")[1][0] for a in menu.actions()
+                 if not a.isSeparator() and "(&" in a.text()]
+        assert len(taken) == len(set(taken)), f"{menu_action.text()}: {taken}"
+        letters[menu_action.text()] = len(taken) == len([a for a in menu.actions() if not a.isSeparator()])
+    assert all(letters.values()), letters
+
+    window.activateWindow()
+    window.tabs.tabBar().setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Y)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NextYearDialog)))
+    dialog = next(d for d in window.findChildren(NextYearDialog) if d.isVisible())
+    dialog.reject()
