@@ -646,6 +646,9 @@ class MainWindow(QMainWindow):
         self._shut_views()
         self.report, self.lock = report, lock
         self._build_tabs()
+        # the widget that had the keyboard went with the old pages: without this the bare
+        # window has it when the dialog that opened the file closes, and keys do nothing
+        self.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
         self._retitle()
         old_report.close()
         _release(old_lock)

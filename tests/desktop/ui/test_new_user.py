@@ -190,3 +190,33 @@ def test_menu_items_have_their_letters(window, qtbot):
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NextYearDialog)))
     dialog = next(d for d in window.findChildren(NextYearDialog) if d.isVisible())
     dialog.reject()
+
+
+def test_the_keyboard_is_in_the_new_report_after_next_year(window, qtbot, tmp_path):
+    """新建下一年度报告 by keys: the window's pages are rebuilt for the new file while the
+    dialogs are open; when they close the keyboard is on the new report's tabs, not on
+    the bare window (where Tab and the arrows did nothing visible)."""
+    from desktop.ui.bureau import SummaryDialog
+    from desktop.ui.next_year_dialog import NextYearDialog
+
+    target = tmp_path / "下一年.qreport"
+    window.activateWindow()
+    window.tabs.tabBar().setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Y)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NextYearDialog)))
+    dialog = next(d for d in window.findChildren(NextYearDialog) if d.isVisible())
+    dialog.path.setFocus()
+    dialog.path.setText(str(target))
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.report.file.path == target)
+    for box in window.findChildren(SummaryDialog):  # what the carry said, if anything
+        if box.isVisible():
+            qtbot.keyClick(box, Qt.Key.Key_Escape)
+            qtbot.waitUntil(lambda b=box: not b.isVisible())
+    # a window manager gives the window back its activation; offscreen has none
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    assert QApplication.focusWidget() is window.tabs.tabBar()
