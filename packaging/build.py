@@ -56,7 +56,10 @@ DROP_GLOBS = [
     # the GTK theme plugin and the drawing libraries only it loads (Qt's own style is used)
     "**/plugins/platformthemes/libqgtk3*", "**/libcairo*", "**/libpango*", "**/libpixman*",
     "**/libgdk_pixbuf*", "**/libatk*", "**/libfribidi*", "**/libgraphite2*", "**/libdatrie*",
-    "**/libthai*",
+    "**/libthai*", "**/libgtk-3*", "**/libgdk-3*",
+    # OpenSSL: its Python modules are excluded above and Qt's TLS plugin is dropped, so nothing
+    # loads these; PyInstaller still collects them wherever the system has them
+    "**/libssl.so*", "**/libcrypto.so*",
 ]
 
 
