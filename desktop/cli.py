@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     nxt = sub.add_parser("next", help="next year's report from this one (FILE is not touched)")
     nxt.add_argument("file", type=Path)
     nxt.add_argument("new", type=Path)
-    nxt.add_argument("--edition", help="another edition's id (default: the report's own)")
+    nxt.add_argument("--edition", help="another edition's id (default: the report's own while it "
+                     "serves the year after, else the newest)")
     nxt.add_argument("--with-figures", action="store_true", help="carry the figures and photos too")
     nxt.add_argument("--year", type=int, help="the new report's year (default: the year after)")
     from_book = edition_sub.add_parser("from-workbook", help="an edition from the bureau's blank workbook")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from msgspec import Struct, field
@@ -21,6 +22,7 @@ from db.store import ReportFileError, copy_report
 from desktop import drafts
 from desktop import template as templates
 from desktop.earlier import sum_renames, sum_text
+from desktop.errors import UserError
 from desktop.report import EDITION_COPY, Report
 from desktop.template import Template
 
@@ -37,27 +39,106 @@ class NextResult(Struct):
     tables: int = 0
     figures: int = 0
     left_behind: list[str] = field(default_factory=list)  # what the new edition has no place for
-    notes: list[str] = field(default_factory=list)  # other things to tell (a year the edition does not serve)
+    notes: list[str] = field(default_factory=list)  # other things to tell (a sum left empty)
     # (indicator, year) → why it was left empty: a sum whose parts were not all there
     gaps: dict[tuple[str, int], str] = field(default_factory=dict)
-    # the new report's year is one its edition does not serve (the sentence, without how the
-    # CLI changes it; notes carry it with the CLI's --year)
-    year_outside: str = ""
 
 
-def target_edition(old: Report, edition: str | None) -> Template:
-    """The edition the next report uses: the old report's own copy (the same version, even
-    when the shipped file changed), or the named one."""
-    if edition is None or edition == old.edition.id:
-        return old.edition
-    return templates.load(edition)
+class NextYearRefused(UserError):
+    """A next report in an edition, or for a year, that cannot be: one sentence saying which."""
+
+
+def serves(edition: Template, report_year: int) -> bool:
+    first, last = edition.years
+    return first <= report_year <= last
+
+
+def served(edition: Template) -> str:
+    """The report years an edition serves, as said to the user: 2022, or 2024—2026."""
+    first, last = edition.years
+    return f"{first}" if first == last else f"{first}—{last}"
+
+
+def default_edition(old: Report, report_year: int | None = None) -> Template:
+    """The edition the next report is written in unless one is named (`next` without
+    --edition, the dialog's first choice): the old report's own copy while it serves the
+    year (`report_year`, or the one after the old report's), otherwise the newest shipped one:
+    a school moving on from the 2022 edition writes this year's report in the current one."""
+    own = old.edition
+    if serves(own, own.report_year(old.year + 1) if report_year is None else report_year):
+        return own
+    newest = templates.newest()
+    return own if newest == own.id else templates.load(newest)
+
+
+def default_year(old_year: int, target: Template, today: int | None = None) -> int:
+    """The report year the next report defaults to in `target`: the one after the old
+    report's data year (`old_year`) while the edition serves it, else this calendar year's."""
+    after = target.report_year(old_year + 1)
+    if serves(target, after):
+        return after
+    return target.current_year(date.today().year if today is None else today)
+
+
+def choose(old: Report, edition: str | None = None, report_year: int | None = None,
+           today: int | None = None) -> tuple[Template, int]:
+    """The edition and report year of the next report: the named ones, or the defaults above.
+    NextYearRefused when the edition does not serve the year, or the year is not after the
+    old report's: a report is never made in an edition written for other years."""
+    if edition is None:
+        target = default_edition(old, report_year)
+    elif edition == old.edition.id:
+        target = old.edition  # its own copy: the same version, even when the shipped file changed
+    else:
+        target = templates.load(edition)
+    year = default_year(old.year, target, today) if report_year is None else report_year
+    data_year = target.data_year(year)
+    if report_year is not None and data_year <= old.year:
+        raise NextYearRefused(f"新报告的数据年度（{data_year}）必须晚于原报告的数据年度（{old.year}）。")
+    if data_year <= old.year or not serves(target, year):
+        asked = target.report_year(old.year + 1) if report_year is None else report_year
+        raise NextYearRefused(f"“{target.name}”只适用于 {served(target)} 年度的报告，不能用于 {asked} 年度："
+                              f"{_advice(asked, target, old.year)}")
+    return target, year
+
+
+def _years_after(edition: Template, old_year: int) -> tuple[int, int] | None:
+    """The report years an edition serves whose data year follows `old_year`."""
+    first, last = edition.years
+    first = max(first, edition.report_year(old_year + 1))
+    return (first, last) if first <= last else None
+
+
+def _advice(year: int, target: Template, old_year: int) -> str:
+    """What to do instead: a shipped edition serving the year, another year of this one,
+    or another edition that serves a later year."""
+    others = []
+    for edition_id in templates.available():
+        try:
+            other = templates.load(edition_id)
+        except templates.TemplateError:
+            continue
+        if edition_id != target.id and _years_after(other, old_year):
+            others.append(other)
+    for other in others:
+        if serves(other, year) and other.data_year(year) > old_year:
+            return f"请改用适用于 {year} 年度的“{other.name}”（{other.id}）。"
+    mine = _years_after(target, old_year)
+    if mine:
+        first, last = mine
+        return f"请在 {first}—{last} 年度中选择报告年度。" if first < last else f"请选择 {first} 年度。"
+    if others:
+        other = others[-1]
+        return f"请改用“{other.name}”（{other.id}，适用于 {served(other)} 年度）。"
+    return f"请改用适用于 {year} 年度的报告版本（.toml 文件）。"
 
 
 def make_next(old_path: Path | str, new_path: Path | str, edition: str | None = None,
               with_figures: bool = False, report_year: int | None = None) -> NextResult:
-    """`report_year`: the new report's 年度 (default: the one after the old report's data
-    year). A school that skipped years, or moves from the 2022 series to the 年度 series,
-    names the year it reports; values stay under their own data years either way."""
+    """`edition`, `report_year`: as `choose` takes them (default: the old report's own edition
+    while it serves the year after, else the newest; the year after, else this year's).
+    A school that skipped years, or moves from the 2022 series to the 年度 series, names the
+    year it reports; values stay under their own data years either way."""
     old_path, new_path = Path(old_path), Path(new_path)
     if new_path.exists():
         raise ReportFileError(f"{new_path.name} 已存在，请换一个文件名。")
@@ -68,19 +149,9 @@ def make_next(old_path: Path | str, new_path: Path | str, edition: str | None = 
         copy = work / old_path.name  # messages about it name the user's file
         copy_report(old_path, copy)  # read-only on the old file: its bytes stay as they are
         with Report.open(copy) as old:
-            target = target_edition(old, edition)
-            data_year = old.year + 1 if report_year is None else target.data_year(report_year)
-            if data_year <= old.year:
-                raise ReportFileError(
-                    f"新报告的数据年度（{data_year}）必须晚于原报告的数据年度（{old.year}）。")
+            target, year = choose(old, edition, report_year)
+            data_year = target.data_year(year)
             result = NextResult(new_path, "")
-            first, last = target.years
-            year = target.report_year(data_year)
-            if not first <= year <= last:
-                served = f"{first}" if first == last else f"{first}—{last}"
-                result.year_outside = (f"新报告为 {year} 年度，而“{target.name}”适用于 "
-                                       f"{served} 年度的报告")
-                result.notes.append(f"{result.year_outside}；如要编写其他年度，请用 --year 指定报告年度")
 
             def fill(new: Report) -> None:
                 _carry(old, new, target, with_figures, result)

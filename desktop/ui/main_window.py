@@ -737,10 +737,7 @@ class MainWindow(QMainWindow):
         self.run_check()  # gaps and 请核实 of the carry are findings of the new report at once
         self.statusBar().showMessage(
             f"已新建 {target.name}：沿用的小节标为“待更新”，请按本年度修改。", 10000)
-        # the note on the year tells the CLI's --year; the window says the sentence alone
-        outside = result.year_outside
-        said = ([outside] if outside else []) + [f"{line}（未带入）" for line in result.left_behind]
-        said += [n for n in result.notes if not (outside and n.startswith(outside))]
+        said = [f"{line}（未带入）" for line in result.left_behind] + result.notes
         cautions = sum(1 for f in self.findings if f.kind == "carry_caution")
         if cautions:
             said.append(f"{cautions} 个数值按上一版本的口径带入，已在检查结果中标为请核实")

@@ -3,7 +3,6 @@ where it goes. The carrying itself is desktop.next_year.make_next, as for `qrepo
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from msgspec import Struct
@@ -16,7 +15,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop import next_year
 from desktop import template as templates
+from desktop.next_year import served, serves
 from desktop.report import Report
 from desktop.ui.dialog_buttons import OK, ok_cancel
 from desktop.ui.form_rows import error_label, new_report_row
@@ -29,16 +30,6 @@ class NextChoice(Struct):
     report_year: int
     with_figures: bool
     path: Path
-
-
-def _served(spec: templates.Template) -> str:
-    first, last = spec.years
-    return f"{first}" if first == last else f"{first}—{last}"
-
-
-def _serves(spec: templates.Template, report_year: int) -> bool:
-    first, last = spec.years
-    return first <= report_year <= last
 
 
 class NextYearDialog(QDialog):
@@ -67,20 +58,15 @@ class NextYearDialog(QDialog):
                 self.edition.addItem(spec.name, edition_id)
         if not listed:  # an edition of the school's own, kept in the report
             self.edition.insertItem(0, f"{own.name}（上一年度报告所用）", OWN)
-        # The report's own edition while it still serves the next year; otherwise the newest:
-        # a school moving on from the 2022 edition writes this year's report in the current one.
-        own_next = own.report_year(old.year + 1)
-        default = OWN
-        if not _serves(own, own_next):
-            newest = templates.newest()
-            if newest != own.id and newest in self.specs:
-                default = newest
+        # the edition `qreport next` takes without --edition: its own while it serves the year after
+        chosen = next_year.default_edition(old)
+        default = OWN if chosen is own or self.edition.findData(chosen.id) < 0 else chosen.id
         self.edition.setCurrentIndex(self.edition.findData(default))
         if default == OWN:
             hint = "沿用上一年度报告的版本；如需改用其他版本，可在此选择。"
         else:
-            hint = (f"上一年度报告用的版本只适用于{_served(own)}年度，"
-                    f"本年度建议改用{_served(self.specs[default])}年度的版本。")
+            hint = (f"上一年度报告用的版本只适用于{served(own)}年度，"
+                    f"本年度建议改用{served(self.specs[default])}年度的版本。")
         self.hint = QLabel(hint, self, wordWrap=True)
         self.hint.setStyleSheet("color: #6b6b6b;")
         self.year = QComboBox(self)  # the report year (its title's), within the edition's years
@@ -132,7 +118,7 @@ class NextYearDialog(QDialog):
         self.year.clear()
         for year in years:
             self.year.addItem(f"{year} 年度", year)
-        wanted = after if after in years and _serves(spec, after) else spec.current_year(date.today().year)
+        wanted = next_year.default_year(self.old_year, spec)
         index = self.year.findData(wanted)
         self.year.setCurrentIndex(index if index >= 0 else 0)
         self.year.blockSignals(False)
@@ -143,7 +129,7 @@ class NextYearDialog(QDialog):
         if year is None:
             return
         # the 2022 report covers data year 2021; the 2024年度 report, 2024
-        outside = "" if _serves(spec, year) else f"；该版本只适用于{_served(spec)}年度的报告"
+        outside = "" if serves(spec, year) else f"；该版本只适用于{served(spec)}年度的报告"
         self.title.setText(f"{spec.at_year(year).title}（数据年度 {spec.data_year(year)} 年{outside}）")
         if self.path.text() == self._suggested:  # a place the user chose stays theirs
             self._suggested = str(self.folder / f"{self.school}{year}质量报告.qreport")

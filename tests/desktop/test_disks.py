@@ -185,10 +185,10 @@ def test_next_reads_last_years_report_from_a_read_only_folder(small_disk, sample
     path = small_disk / "去年.qreport"
     shutil.copyfile(sample_path, path)
     remount_read_only(small_disk)
-    done = qreport("next", path, tmp_path / "今年.qreport", home=tmp_path / "home")
+    done = qreport("next", path, tmp_path / "今年.qreport", "--year", "2024", home=tmp_path / "home")
     assert done.returncode == 0, done.stderr
     with Report.open(tmp_path / "今年.qreport") as report:
-        assert report.school == "聊城高级工程职业学校" and report.year == 2022
+        assert report.school == "聊城高级工程职业学校" and report.year == 2024
     assert names(small_disk) == ["去年.qreport"]
 
 

@@ -6,10 +6,14 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from desktop import assemble, drafts, rules
+import pytest
+
+from desktop import assemble, drafts, next_year, rules
+from desktop import template as templates
 from desktop.cli import main
 from desktop.next_year import make_next
 from desktop.report import EDITION_COPY, Report
@@ -26,20 +30,34 @@ def qreport(*args):
                           capture_output=True, text=True, timeout=120)
 
 
-def test_next_on_the_sample(sample_path, tmp_path):
-    before = digest(sample_path)
+@pytest.fixture
+def report_2024(sample_path, tmp_path) -> Path:
+    """The sample carried into a 2024年度 report with this year's values typed and its yearly
+    majors list taken again (沿用上一年度): a report whose edition serves the year after."""
+    path = tmp_path / "2024.qreport"
+    make_next(sample_path, path, edition="2024", report_year=2024, with_figures=True)
+    with Report.open(path) as report:
+        values = report.file.values()
+        report.file.set_values([(ind, 2024, v) for (ind, year), v in values.items() if year == 2021])
+        majors = next(t for t in report.file.tables() if t.ref == "majors")
+        report.file.set_table_rows(majors.id, drafts.last_year_rows(report, majors.id))
+    return path
+
+
+def test_next_within_one_edition(report_2024, tmp_path):
+    before = digest(report_2024)
     new_path = tmp_path / "next.qreport"
-    done = qreport("next", sample_path, new_path)
+    done = qreport("next", report_2024, new_path)
     assert done.returncode == 0, done.stderr
-    assert digest(sample_path) == before  # the old file is never touched
-    with Report.open(sample_path) as old, Report.open(new_path) as new:
-        assert (new.school, new.edition.id, new.years) == (old.school, "2022", (2021, 2022))
-        assert new.title == "中等职业教育质量年度报告（2023）"
+    assert digest(report_2024) == before  # the old file is never touched
+    with Report.open(report_2024) as old, Report.open(new_path) as new:
+        assert (new.school, new.edition.id, new.years) == (old.school, "2024", (2024, 2025))
+        assert new.title == "中国职业教育质量报告（2025年度）"
         old_values = old.file.values()
         new_values = new.file.values()
-        this_year = {k: v for k, v in old_values.items() if k[1] == 2021}
+        this_year = {k: v for k, v in old_values.items() if k[1] == 2024}
         assert this_year and all(new_values[k] == v for k, v in this_year.items())
-        assert not any(year == 2022 for _, year in new_values)  # this year starts empty
+        assert not any(year == 2025 for _, year in new_values)  # this year starts empty
         assert new.file.get_meta("address") == old.file.get_meta("address")  # settings
         old_sections = [(s.chapter, s.title, s.text) for s in old.file.sections()]
         assert [(s.chapter, s.title, s.text) for s in new.file.sections()] == old_sections
@@ -48,16 +66,16 @@ def test_next_on_the_sample(sample_path, tmp_path):
         [finding] = [f for f in rules.check(new) if f.kind == "drafts"]
         assert "待更新" in finding.message and finding.section == pending[0].id
         # an edit ends a draft
-        new.file.set_section_text(pending[1].id, pending[1].text + "2022年，学校……")
+        new.file.set_section_text(pending[1].id, pending[1].text + "2025年，学校……")
         assert pending[1].id not in {s.id for s in drafts.pending(new)}
         # yearly lists start empty, last year's rows one step away; no figures unless asked
         majors = [t for t in new.file.tables() if t.ref == "majors"]
         old_majors = [t for t in old.file.tables() if t.ref == "majors"]
-        assert majors and majors[0].rows == ()
+        assert majors and majors[0].rows == () and old_majors[0].rows
         assert drafts.last_year_rows(new, majors[0].id) == [list(r) for r in old_majors[0].rows]
         # (the table editor's 沿用上一年度 button puts them back: test_next_year_gui)
         assert new.file.figures() == [] and old.file.figures()
-    assert qreport("next", sample_path, new_path).returncode != 0  # never overwrites
+    assert qreport("next", report_2024, new_path).returncode != 0  # never overwrites
 
 
 def test_next_with_figures(sample_path, tmp_path):
@@ -70,12 +88,12 @@ def test_next_with_figures(sample_path, tmp_path):
 
 def test_next_into_the_2024_edition(sample_path, tmp_path):
     before = digest(sample_path)
-    result = make_next(sample_path, tmp_path / "n.qreport", edition="2024")
+    result = make_next(sample_path, tmp_path / "n.qreport", edition="2024", report_year=2024)
     assert digest(sample_path) == before
     assert any("新版本中没有的指标" in line for line in result.left_behind)
     with Report.open(tmp_path / "n.qreport") as new:
-        assert new.edition.id == "2024" and new.years == (2021, 2022)
-        assert new.title == "中国职业教育质量报告（2022年度）"
+        assert new.edition.id == "2024" and new.years == (2023, 2024)
+        assert new.title == "中国职业教育质量报告（2024年度）"
         values = new.file.values()
         assert values[("students", 2021)] == "9527" and values[("graduates", 2021)] == "2245"
         talent = [s.title for s in new.file.sections("talent")]
@@ -145,15 +163,13 @@ def test_a_report_prints_its_own_title(tmp_path):
 
 
 def test_next_names_the_year_the_school_reports(sample_path, tmp_path):
-    # From the 2022 sample (data 2021) to the current 2024年度 report: the year is named, the
-    # values stay under their own data years, and a year the edition does not serve is said.
-    result = make_next(sample_path, tmp_path / "d.qreport", edition="2024")
-    assert any("2022 年度" in n and "--year" in n for n in result.notes)
+    # From the 2022 sample (data 2021) to the 2024年度 report: the year is named, the values
+    # stay under their own data years
+    result = make_next(sample_path, tmp_path / "d.qreport", edition="2024", report_year=2024)
     assert any("名班主任工作室数（其中国家级）" in line for line in result.left_behind)
     assert any("聊城高级工程职业学校教师队伍" in line for line in result.left_behind)
     done = qreport("next", sample_path, tmp_path / "n.qreport", "--edition", "2024", "--year", "2024")
     assert done.returncode == 0, done.stderr
-    assert "适用于" not in done.stdout
     with Report.open(tmp_path / "n.qreport") as new:
         assert new.title == "中国职业教育质量报告（2024年度）" and new.years == (2023, 2024)
         values = new.file.values()
@@ -161,6 +177,55 @@ def test_next_names_the_year_the_school_reports(sample_path, tmp_path):
         assert not any(year > 2021 for _, year in values)
     done = qreport("next", sample_path, tmp_path / "x.qreport", "--year", "2021")
     assert done.returncode != 0 and "必须晚于" in done.stderr and "Traceback" not in done.stderr
+
+
+# ------------------------------------------------------------ editions that do not serve the year
+NEWEST = "中国职业教育质量报告（2024年度版，七个部分 + 6张指标表）"
+OLD = "中等职业教育质量年度报告（2022 版）"
+
+
+def test_without_edition_next_leaves_an_edition_that_serves_no_later_year(sample_path, tmp_path):
+    # the 2022 edition serves only the 2022 report: the next one is written in the newest
+    # edition, for this calendar year's report, as the window's dialog offers it
+    done = qreport("next", sample_path, tmp_path / "n.qreport")
+    assert done.returncode == 0, done.stderr
+    year = templates.load("2024").current_year(date.today().year)
+    assert f"中国职业教育质量报告（{year}年度）" in done.stdout and "适用于" not in done.stdout
+    with Report.open(sample_path) as old, Report.open(tmp_path / "n.qreport") as new:
+        assert (new.edition.id, new.report_year) == ("2024", year)
+        assert (next_year.default_edition(old).id, next_year.default_year(old.year, new.edition)) == ("2024", year)
+    # a year named without an edition: the edition that serves it
+    with Report.open(sample_path) as old:
+        assert next_year.choose(old, None, 2025)[0].id == "2024"
+        assert next_year.choose(old, None, 2025, today=2030) == next_year.choose(old, "2024", 2025)
+
+
+def test_an_edition_that_does_not_serve_the_year_is_refused(sample_path, tmp_path):
+    cases = [
+        (("--edition", "2022"),  # its own edition: no year after 2022
+         f"“{OLD}”只适用于 2022 年度的报告，不能用于 2023 年度：请改用“{NEWEST}”（2024，适用于 2024—2026 年度）。"),
+        (("--edition", "2024", "--year", "2023"),
+         f"“{NEWEST}”只适用于 2024—2026 年度的报告，不能用于 2023 年度：请在 2024—2026 年度中选择报告年度。"),
+        (("--edition", "2024", "--year", "2027"),
+         f"“{NEWEST}”只适用于 2024—2026 年度的报告，不能用于 2027 年度：请在 2024—2026 年度中选择报告年度。"),
+        (("--year", "2023"),  # no edition serves it: the newest's years are offered
+         f"“{NEWEST}”只适用于 2024—2026 年度的报告，不能用于 2023 年度：请在 2024—2026 年度中选择报告年度。"),
+    ]
+    for args, said in cases:
+        done = qreport("next", sample_path, tmp_path / "n.qreport", *args)
+        assert (done.returncode, done.stderr.strip()) == (2, said), args
+        assert not (tmp_path / "n.qreport").exists()
+
+
+def test_a_report_in_the_last_year_of_the_newest_edition_has_nowhere_to_go(tmp_path):
+    path = tmp_path / "2026.qreport"
+    Report.new(path, "测试职业学校", "2024", 2026).close()
+    with Report.open(path) as old, pytest.raises(next_year.NextYearRefused) as refused:
+        next_year.choose(old)
+    assert str(refused.value) == (f"“{NEWEST}”只适用于 2024—2026 年度的报告，不能用于 2027 年度："
+                                  "请改用适用于 2027 年度的报告版本（.toml 文件）。")
+    assert main(["next", str(path), str(tmp_path / "2027.qreport")]) == 2
+    assert not (tmp_path / "2027.qreport").exists()
 
 
 def test_a_damaged_old_report_is_named_by_its_own_name(sample_path, tmp_path, capsys):
@@ -221,8 +286,8 @@ def test_a_value_the_new_edition_measures_otherwise_is_questioned_until_explaine
                     if f.kind == "carry_caution" and f.ids == ("funding_per_student",)]
 
 
-def test_within_one_edition_nothing_is_questioned(sample_path, tmp_path):
-    make_next(sample_path, tmp_path / "n.qreport")
+def test_within_one_edition_nothing_is_questioned(report_2024, tmp_path):
+    make_next(report_2024, tmp_path / "n.qreport")
     with Report.open(tmp_path / "n.qreport") as new:
         assert not [f for f in rules.check(new) if f.kind in ("carry_caution", "carry_gap")]
 
