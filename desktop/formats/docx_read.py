@@ -11,6 +11,10 @@ What school documents do that matters here:
 - a soft line break (Shift+Enter) is kept as "\\n", a tab as "\\t";
 - pictures are inline (DrawingML), old VML (documents converted from .doc) or inside table
   cells (photos side by side with their captions under them);
+- a chapter back from review carries Word's tracked changes (修订): it is read as if they were
+  accepted — inserted and moved-here text kept, deleted and moved-away text and deleted table
+  rows left out; comments are not text; a content control still showing its placeholder
+  (单击或点击此处输入文字。) is Word's prompt, not the school's words;
 - text in a text box (a 案例 framed in the body) follows the paragraph it is anchored to,
   read once: the fallback (VML) copy of a shape is left out; on the cover it goes with the
   cover, which the importer leaves out anyway.
@@ -326,12 +330,12 @@ class _Reader:
             elif tag == W + "tbl":
                 out.append(self.table(child))
             elif tag == W + "sdt":
-                content = child.find(W + "sdtContent")
+                content = _sdt_content(child)
                 if content is not None:
                     gallery = child.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
                     is_toc = gallery is not None and "Contents" in gallery.get(W + "val", "")
                     out.extend(self.blocks(content, toc or is_toc))
-            elif tag in (W + "customXml", W + "ins", W + "smartTag"):
+            elif tag in _KEPT_WRAPPERS:
                 out.extend(self.blocks(child, toc))
         return out
 
@@ -384,8 +388,11 @@ class _Reader:
             tag = child.tag
             if tag == W + "r":
                 self._run(child, style, parts, images, runs)
-            elif tag in (W + "hyperlink", W + "smartTag", W + "ins", W + "fldSimple", W + "customXml",
-                         W + "sdt", W + "sdtContent"):
+            elif tag == W + "sdt":
+                content = _sdt_content(child)
+                if content is not None:
+                    self._collect(content, style, parts, images, runs)
+            elif tag in _KEPT_WRAPPERS:  # w:del and w:moveFrom (what the tracked changes took out) are not
                 self._collect(child, style, parts, images, runs)
             elif tag == MC + "AlternateContent":
                 choice = child.find(MC + "Choice")
@@ -475,9 +482,11 @@ class _Reader:
     def table(self, tbl) -> Table:
         rows: list[list[Cell]] = []
         above: dict[int, list[Para]] = {}  # each column's last cell that starts a merge
-        for tr in tbl.findall(W + "tr"):
+        for tr in _within(tbl, W + "tr"):
+            if tr.find(f"{W}trPr/{W}del") is not None:
+                continue  # a row deleted with the tracked changes
             row: list[Cell] = []
-            for tc in tr.findall(W + "tc"):
+            for tc in _within(tr, W + "tc"):
                 tcpr = tc.find(W + "tcPr")
                 span = 1
                 continuation = False
@@ -488,7 +497,7 @@ class _Reader:
                     vm = tcpr.find(W + "vMerge")
                     continuation = vm is not None and vm.get(W + "val", "continue") == "continue"
                 paras = [] if continuation else [b for b in self.blocks(tc) if isinstance(b, Para)]
-                for nested in ([] if continuation else tc.findall(W + "tbl")):
+                for nested in ([] if continuation else _within(tc, W + "tbl")):
                     for nrow in self.table(nested).rows:
                         for c in nrow:
                             paras.extend(c.paras)
@@ -531,6 +540,36 @@ def _style_numbered(style_el) -> bool:
     return style_el is not None and style_el.find(f"{W}pPr/{W}numPr") is not None
 
 
+# Elements whose content reads as if they were not there: a hyperlink, a field, a smart tag,
+# custom XML, and the content that tracked changes inserted (w:ins) or moved here (w:moveTo).
+_KEPT_WRAPPERS = frozenset(W + tag for tag in ("hyperlink", "smartTag", "customXml", "fldSimple", "ins",
+                                               "moveTo", "dir", "bdo"))
+
+
+def _sdt_content(sdt):
+    """A content control's content; None while it still shows its placeholder
+    (单击或点击此处输入文字。), which is Word's prompt and not the school's text."""
+    if sdt.find(f"{W}sdtPr/{W}showingPlcHdr") is not None:
+        return None
+    return sdt.find(W + "sdtContent")
+
+
+def _within(parent, tag: str) -> list:
+    """`parent`'s children with `tag`, also those inside content controls (a repeating
+    section's rows), custom XML and tracked insertions or moves."""
+    out = []
+    for child in parent:
+        if child.tag == tag:
+            out.append(child)
+        elif child.tag == W + "sdt":
+            content = _sdt_content(child)
+            if content is not None:
+                out.extend(_within(content, tag))
+        elif child.tag in _KEPT_WRAPPERS:
+            out.extend(_within(child, tag))
+    return out
+
+
 def _text_boxes(p) -> list:
     """The outermost text-box contents in a paragraph, each once: a shape's VML fallback
     copy (mc:Fallback) repeats the text of its mc:Choice."""
@@ -538,8 +577,8 @@ def _text_boxes(p) -> list:
     for box in p.iter(W + "txbxContent"):
         ancestor = box.getparent()
         while ancestor is not None and ancestor is not p:
-            if ancestor.tag in (MC + "Fallback", W + "txbxContent"):
-                break
+            if ancestor.tag in (MC + "Fallback", W + "txbxContent", W + "del", W + "moveFrom"):
+                break  # a fallback copy, a box in a box, or one the tracked changes deleted
             ancestor = ancestor.getparent()
         if ancestor is p:
             out.append(box)

@@ -145,3 +145,113 @@ def unstyled(path: Path) -> Path:
     _table(doc, [("序号", "指标", "单位", "2020年", "2021年"), *DATA_ROWS])
     doc.save(path)
     return path
+
+
+# ----------------------------------------------------------------------------- revised
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+REVISION = 'w:author="教务处" w:date="2025-03-01T09:00:00Z"'
+
+
+def _r(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _ins(text: str, ident: int) -> str:
+    return f'<w:ins w:id="{ident}" {REVISION}>{_r(text)}</w:ins>'
+
+
+def _del(text: str, ident: int) -> str:
+    return (f'<w:del w:id="{ident}" {REVISION}><w:r><w:delText xml:space="preserve">{text}</w:delText>'
+            "</w:r></w:del>")
+
+
+def _sdt(content: str, placeholder: bool = False) -> str:
+    shown = "<w:showingPlcHdr/>" if placeholder else ""
+    return f'<w:sdt><w:sdtPr><w:id w:val="7"/>{shown}<w:text/></w:sdtPr><w:sdtContent>{content}</w:sdtContent></w:sdt>'
+
+
+def _paragraph(body: str, ppr: str = "") -> str:
+    return f"<w:p {W_NS}>{ppr}{body}</w:p>"
+
+
+def revised(path: Path) -> Path:
+    """A chapter as a school's .docx comes back from review: tracked insertions, deletions and
+    a move (Word's 修订), a comment, a hyperlink, content controls (one still showing its
+    placeholder), fields, a text box, a table with a row deleted, one inserted and one inside
+    a repeating-section content control. What is to be read is in REVISED_TEXT."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+
+    doc = Document()
+    doc.add_heading("一、学校概况", level=1)
+    body = doc.element.body
+    sect = body[-1]  # w:sectPr stays last
+
+    def add(xml: str) -> None:
+        sect.addprevious(parse_xml(xml))
+
+    add(_paragraph(_r("学校始建于") + _ins("1958", 1) + _del("1960", 2) + _r("年，")
+                   + _del("曾经是一所普通中学，", 3) + _r("是国家级重点中等职业学校。")))
+    p = doc.add_paragraph()
+    sect.addprevious(p._p)
+    counted = p.add_run("现有在校生9527人。")
+    doc.add_comment(counted, text="请核实在校生数", author="校长办公室")
+    link = doc.part.relate_to("https://www.example.edu.cn/", RT.HYPERLINK, is_external=True)
+    add(_paragraph(_r("详见") + f'<w:hyperlink xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+                   f'2006/relationships" r:id="{link}">{_r("学校网站")}</w:hyperlink>' + _r("。")))
+    add(_paragraph(_r("学校占地") + _sdt(_r("709.5")) + _r("亩，") + _sdt(_r("单击或点击此处输入文字。"), True)
+                   + _r("建筑面积17.87万平方米。")))
+    add(f"<w:sdt {W_NS}><w:sdtPr><w:id w:val=\"8\"/></w:sdtPr><w:sdtContent>"
+        + _paragraph(_r("学校设有五个专业部。")) + "</w:sdtContent></w:sdt>")
+    add(_paragraph(_r("本年度编写的是")
+                   + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                   + '<w:r><w:instrText xml:space="preserve"> DOCPROPERTY  Title </w:instrText></w:r>'
+                   + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + _r("质量年度报告")
+                   + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+                   + _r("，见表") + f'<w:fldSimple w:instr=" SEQ 表 \\* ARABIC ">{_r("1")}</w:fldSimple>' + _r("。")))
+    add(_paragraph('<w:moveFromRangeStart w:id="20" w:name="move1" ' + REVISION + "/>"
+                   + f'<w:moveFrom w:id="21" {REVISION}>{_r("学校坚持立德树人。")}</w:moveFrom>'
+                   + '<w:moveFromRangeEnd w:id="20"/>' + _r("学校办学条件良好。")))
+    add(_paragraph(_r("育人成效显著。") + '<w:moveToRangeStart w:id="22" w:name="move1" ' + REVISION + "/>"
+                   + f'<w:moveTo w:id="23" {REVISION}>{_r("学校坚持立德树人。")}</w:moveTo>'
+                   + '<w:moveToRangeEnd w:id="22"/>'))
+    # a whole paragraph deleted, its mark too
+    add(_paragraph(_del("这一段已经删除。", 4), f'<w:pPr><w:rPr><w:del w:id="5" {REVISION}/></w:rPr></w:pPr>'))
+    add(_paragraph(_r("案例见下框。") + '<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" '
+                   'style="width:200pt;height:60pt"><v:textbox><w:txbxContent>'
+                   + _paragraph(_r("案例：校企共建实训基地。")) + "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"))
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    sect.addprevious(table._tbl)
+
+    def row(a: str, b: str, trpr: str = "") -> str:
+        cells = "".join(f"<w:tc><w:tcPr><w:tcW w:w=\"2000\" w:type=\"dxa\"/></w:tcPr>{_paragraph(x)}</w:tc>"
+                        for x in (a, b))
+        return f"<w:tr {W_NS}>{trpr}{cells}</w:tr>"
+
+    tbl = table._tbl
+    tbl.append(parse_xml(row(_r("专业"), _r("在校生数"))))
+    tbl.append(parse_xml(row(_r("汽车运用与维修"), _r("620"))))
+    tbl.append(parse_xml(row(_del("已停招专业", 10), _del("0", 11), f'<w:trPr><w:del w:id="12" {REVISION}/></w:trPr>')))
+    tbl.append(parse_xml(row(_ins("电子商务", 13), _ins("410", 14), f'<w:trPr><w:ins w:id="15" {REVISION}/></w:trPr>')))
+    tbl.append(parse_xml(f"<w:sdt {W_NS}><w:sdtPr><w:id w:val=\"9\"/></w:sdtPr><w:sdtContent>"
+                         + row(_r("数控技术应用"), _r("388")) + "</w:sdtContent></w:sdt>"))
+    add(_paragraph(_r("（完）")))
+    doc.save(path)
+    return path
+
+
+REVISED_TEXT = [
+    "一、学校概况",
+    "学校始建于1958年，是国家级重点中等职业学校。",
+    "现有在校生9527人。",
+    "详见学校网站。",
+    "学校占地709.5亩，建筑面积17.87万平方米。",
+    "学校设有五个专业部。",
+    "本年度编写的是质量年度报告，见表1。",
+    "学校办学条件良好。",
+    "育人成效显著。学校坚持立德树人。",
+    "案例见下框。",
+    "案例：校企共建实训基地。",
+]
+REVISED_TABLE = [["专业", "在校生数"], ["汽车运用与维修", "620"], ["电子商务", "410"], ["数控技术应用", "388"]]
