@@ -26,7 +26,7 @@ OWN = ""  # the combo's data for the old report's own edition (its stored copy, 
 
 
 class NextChoice(Struct):
-    edition: str | None  # None: the old report's own edition
+    edition: str  # an edition's id: the old report's own (its stored copy) or another
     report_year: int
     with_figures: bool
     path: Path
@@ -37,6 +37,7 @@ class NextYearDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("新建下一年度报告")
         self.old_path = old.file.path
+        self.old = old  # the window's open report, for the core's choice of edition and year
         self.old_year = old.year  # data year: the new one must come after it
         self.school = old.school
         self.folder = folder
@@ -136,6 +137,11 @@ class NextYearDialog(QDialog):
             self.path.setText(self._suggested)
 
     def _accept(self) -> None:
+        try:  # an edition that does not serve the year: said here, as `qreport next` says it
+            next_year.choose(self.old, self._edition_id(), self.year.currentData())
+        except next_year.NextYearRefused as exc:
+            self.error.setText(str(exc))
+            return
         if not self.path.text().strip():
             self.error.setText("请填写新报告的保存位置。")
             return
@@ -155,5 +161,8 @@ class NextYearDialog(QDialog):
         path = self.folder / Path(self.path.text().strip()).expanduser()  # a bare name: beside the report
         if path.suffix != ".qreport":
             path = path.with_name(path.name + ".qreport")
-        edition = self.edition.currentData()
-        return NextChoice(edition or None, self.year.currentData(), self.figures.isChecked(), path)
+        return NextChoice(self._edition_id(), self.year.currentData(), self.figures.isChecked(), path)
+
+    def _edition_id(self) -> str:
+        # named even when it is the report's own: `next` without one takes the default
+        return self.edition.currentData() or self.old.edition.id

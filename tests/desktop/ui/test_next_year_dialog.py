@@ -76,6 +76,19 @@ def test_a_report_whose_edition_still_serves_keeps_it(qtbot, tmp_path, monkeypat
     window.close()
 
 
+def test_last_years_edition_that_serves_no_later_year_is_refused_in_the_dialog(window, qtbot, tmp_path):
+    dialog = _dialog(window, qtbot)
+    qtbot.keyClick(dialog.edition, Qt.Key.Key_Up)  # back to the 2022 edition
+    qtbot.waitUntil(lambda: dialog.edition.currentData() == OWN)
+    assert dialog.year.currentData() == 2023
+    dialog.path.setText(str(tmp_path / "2023.qreport"))
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "只适用于 2022 年度" in dialog.error.text())
+    assert dialog.error.text().endswith("请改用“中国职业教育质量报告（2024年度版，七个部分 + 6张指标表）”"
+                                        "（2024，适用于 2024—2026 年度）。")
+    assert dialog.isVisible() and not (tmp_path / "2023.qreport").exists()
+
+
 def test_cancelling_writes_nothing(window, qtbot, report_copy):
     folder = report_copy.parent
     before = sorted(os.listdir(folder)), report_copy.read_bytes()
