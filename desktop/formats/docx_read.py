@@ -13,8 +13,9 @@ What school documents do that matters here:
   cells (photos side by side with their captions under them);
 - a chapter back from review carries Word's tracked changes (修订): it is read as if they were
   accepted — inserted and moved-here text kept, deleted and moved-away text and deleted table
-  rows left out; comments are not text; a content control still showing its placeholder
-  (单击或点击此处输入文字。) is Word's prompt, not the school's words;
+  rows left out, two paragraphs whose mark between them was deleted one; comments are not
+  text; a content control still showing its placeholder (单击或点击此处输入文字。) is Word's
+  prompt, not the school's words;
 - text in a text box (a 案例 framed in the body) follows the paragraph it is anchored to,
   read once: the fallback (VML) copy of a shape is left out; on the cover it goes with the
   cover, which the importer leaves out anyway.
@@ -33,6 +34,7 @@ import zipfile
 from pathlib import Path
 
 from msgspec import Struct, field
+from msgspec.structs import replace
 
 from desktop.errors import UserError
 from desktop.formats import compound
@@ -321,10 +323,18 @@ class _Reader:
 
     def blocks(self, container, toc: bool = False) -> list[Block]:
         out: list[Block] = []
+        joined: Para | None = None  # a paragraph whose mark was deleted: it runs on into the next
         for child in container:
             tag = child.tag
             if tag == W + "p":
-                out.append(self.paragraph(child, toc))
+                para = self.paragraph(child, toc)
+                if joined is not None:
+                    para = _run_on(joined, para)
+                    joined = None
+                if child.find(f"{W}pPr/{W}rPr/{W}del") is not None:
+                    joined = para
+                else:
+                    out.append(para)
                 for box in _text_boxes(child):
                     out.extend(self.blocks(box, toc))
             elif tag == W + "tbl":
@@ -337,6 +347,8 @@ class _Reader:
                     out.extend(self.blocks(content, toc or is_toc))
             elif tag in _KEPT_WRAPPERS:
                 out.extend(self.blocks(child, toc))
+        if joined is not None and (joined.text or joined.images):
+            out.append(joined)  # the last paragraph of a cell or text box: nothing to run on into
         return out
 
     def paragraph(self, p, toc: bool = False) -> Para:
@@ -544,6 +556,17 @@ def _style_numbered(style_el) -> bool:
 # custom XML, and the content that tracked changes inserted (w:ins) or moved here (w:moveTo).
 _KEPT_WRAPPERS = frozenset(W + tag for tag in ("hyperlink", "smartTag", "customXml", "fldSimple", "ins",
                                                "moveTo", "dir", "bdo"))
+
+
+def _run_on(first: Para, second: Para) -> Para:
+    """Two paragraphs joined by deleting the mark between them with tracked changes: one
+    paragraph, with the second's paragraph properties (Word keeps them in the mark that stays)."""
+    if not first.text.strip() and not first.images:
+        return second
+    lead = first.text.strip() if first.bold and not second.bold else first.bold_lead
+    return replace(second, text=first.text + second.text, images=first.images + second.images,
+                   bold=first.bold and second.bold, hei=first.hei and second.hei, bold_lead=lead,
+                   size=first.size)
 
 
 def _sdt_content(sdt):

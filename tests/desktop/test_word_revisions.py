@@ -31,7 +31,7 @@ def test_a_revised_chapter_imports_as_accepted(tmp_path):
     with Report.new(path, "测试职业学校", "2022", 2022) as report:
         plan = plan_word_import(report, word_docs.revised(tmp_path / "修订.docx"))
         assert plan.ok, plan.problems()
-        assert plan.preview()[0] == "一、学校概况 → 学校概况：11 段，1 张表，0 幅图"
+        assert plan.preview()[0] == "一、学校概况 → 学校概况：12 段，1 张表，0 幅图"
         apply_word_import(report, plan)
     with Report.open(path) as report:
         ((_, text),) = outline(report, "overview")

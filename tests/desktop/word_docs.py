@@ -176,7 +176,7 @@ def _paragraph(body: str, ppr: str = "") -> str:
 
 def revised(path: Path) -> Path:
     """A chapter as a school's .docx comes back from review: tracked insertions, deletions and
-    a move (Word's 修订), a comment, a hyperlink, content controls (one still showing its
+    a move (Word's 修订), two paragraphs joined, a comment, a hyperlink, content controls (one still showing its
     placeholder), fields, a text box, a table with a row deleted, one inserted and one inside
     a repeating-section content control. What is to be read is in REVISED_TEXT."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -215,6 +215,9 @@ def revised(path: Path) -> Path:
     add(_paragraph(_r("育人成效显著。") + '<w:moveToRangeStart w:id="22" w:name="move1" ' + REVISION + "/>"
                    + f'<w:moveTo w:id="23" {REVISION}>{_r("学校坚持立德树人。")}</w:moveTo>'
                    + '<w:moveToRangeEnd w:id="22"/>'))
+    # two paragraphs joined by deleting the mark between them
+    add(_paragraph(_r("学校位于聊城市"), f'<w:pPr><w:rPr><w:del w:id="6" {REVISION}/></w:rPr></w:pPr>'))
+    add(_paragraph(_r("高新区。")))
     # a whole paragraph deleted, its mark too
     add(_paragraph(_del("这一段已经删除。", 4), f'<w:pPr><w:rPr><w:del w:id="5" {REVISION}/></w:rPr></w:pPr>'))
     add(_paragraph(_r("案例见下框。") + '<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" '
@@ -251,6 +254,7 @@ REVISED_TEXT = [
     "本年度编写的是质量年度报告，见表1。",
     "学校办学条件良好。",
     "育人成效显著。学校坚持立德树人。",
+    "学校位于聊城市高新区。",
     "案例见下框。",
     "案例：校企共建实训基地。",
 ]
