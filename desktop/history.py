@@ -6,6 +6,8 @@ them into "全日制在校生数（2021年）" or "正文：（一）立德树�
 
 from __future__ import annotations
 
+import json
+
 from msgspec import Struct
 
 from db.store import Change
@@ -41,15 +43,38 @@ class Entry(Struct, frozen=True):
     source: str
 
 
+# meta the program keeps for itself (JSON, a whole edition file): said by what it holds,
+# never shown raw ({"47": "ebedf339…"} told the clerk nothing)
+_COUNTED = {"drafts": "{n} 个小节待更新", "last_year_rows": "{n} 张表格的上一年度行"}
+_WHOLE = {"edition_toml": "（版本文件）"}
+
+
 def describe(report: Report, change: Change) -> Entry:
+    bookkeeping = change.kind == "meta" and change.target in _COUNTED | _WHOLE
+
+    def value(text: str | None) -> str:
+        return _bookkeeping(change.target, text) if bookkeeping else _short(text)
+
     return Entry(
         at=change.at.replace("T", " ")[:19],
         user=change.user,
         what=_what(report, change),
-        old=_short(change.old),
-        new=_short(change.new),
+        old=value(change.old),
+        new=value(change.new),
         source=_source(change.source),
     )
+
+
+def _bookkeeping(target: str, text: str | None) -> str:
+    if not text:
+        return ""
+    if target in _WHOLE:
+        return _WHOLE[target]
+    try:
+        held = json.loads(text)
+    except ValueError:
+        return "（已记录）"
+    return _COUNTED[target].format(n=len(held)) if isinstance(held, dict | list) else "（已记录）"
 
 
 def entries(report: Report, limit: int = 500) -> list[Entry]:

@@ -89,7 +89,9 @@ def describe_error(exc: BaseException) -> str:
     import traceback
 
     traceback.print_exception(exc)  # a bug: its traceback for the developer, a sentence for the user
-    return f"导出失败：出现意外错误（{type(exc).__name__}）。"
+    # the class name is a code to pass on, not words the clerk is expected to read
+    return (f"导出失败：程序内部出错（错误代码 {type(exc).__name__}），报告文件没有受影响。"
+            "请把报告文件和这句话发给软件维护人员。")
 
 
 class _Signals(QObject):

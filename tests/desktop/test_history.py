@@ -18,3 +18,19 @@ def test_changes_are_described_in_the_users_words(sample_report, tmp_path):
     ]
     assert newest[2].old.endswith("…") and len(newest[2].old) == 40
     assert newest[0].at[:4].isdigit() and "T" not in newest[0].at
+
+
+def test_what_the_program_keeps_for_itself_is_said_not_dumped(sample_path, tmp_path):
+    """Next year's report records its 待更新 sections as JSON: 修改记录 says how many."""
+    import re
+
+    from desktop import drafts
+    from desktop.next_year import make_next
+    from desktop.report import Report
+
+    target = tmp_path / "next.qreport"
+    make_next(sample_path, target)
+    with Report.open(target) as report:
+        (entry,) = [e for e in history.entries(report, 1000) if e.what == "沿用上一年度的小节"]
+        assert re.fullmatch(r"\d+ 个小节待更新", entry.new), entry.new
+        assert int(entry.new.split()[0]) == len(drafts.pending(report)) > 0

@@ -220,3 +220,12 @@ def test_the_keyboard_is_in_the_new_report_after_next_year(window, qtbot, tmp_pa
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
     assert QApplication.focusWidget() is window.tabs.tabBar()
+
+
+def test_an_export_bug_is_said_with_what_to_do():
+    """What the clerk saw for the PDF bug: 出现意外错误（AttributeError） and nothing to do."""
+    from desktop.ui.export_jobs import describe_error
+
+    said = describe_error(AttributeError("'PageBreak' object has no attribute 'wrap'"))
+    assert "报告文件没有受影响" in said and "发给软件维护人员" in said
+    assert "错误代码 AttributeError" in said and "PageBreak" not in said
