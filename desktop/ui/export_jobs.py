@@ -37,12 +37,15 @@ class ExportKind(Struct, frozen=True):
 
     def default_name(self, report: Report, department: str = "") -> str:
         school = report.school
+        # the tables' data year in the name: next year's export does not offer to
+        # overwrite this year's (the title of the PDF and Word names carries it already)
+        tables = f"{report.year}年{report.template.tables_name}"
         return {
-            "xlsx": f"{school}{report.template.tables_name}.xlsx",
+            "xlsx": f"{school}{tables}.xlsx",
             "pdf": f"{school}{report.template.title}.pdf",
             "docx": f"{school}{report.template.title}.docx",
-            "table_pdf": f"{school}{report.template.tables_name}.pdf",
-            "collect": f"{school}{department}数据采集表.xlsx",
+            "table_pdf": f"{school}{tables}.pdf",
+            "collect": f"{school}{report.year}年{department}数据采集表.xlsx",
         }[self.key]
 
 

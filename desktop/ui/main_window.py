@@ -957,7 +957,7 @@ class MainWindow(QMainWindow):
         if out is None:
             suggested = self.work_folder() / spec.default_name(self.report, department)
             chosen, _ = QFileDialog.getSaveFileName(
-                self, f"导出{spec.what(self.report.template)}", str(suggested), spec.file_filter
+                self, f"导出 {spec.what(self.report.template)}", str(suggested), spec.file_filter
             )
             if not chosen:
                 return False

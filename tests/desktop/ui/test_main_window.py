@@ -406,7 +406,7 @@ def test_core_refusal_is_said_in_its_own_words(qtbot, window, tmp_path):
 
 
 def test_export_kinds_suggest_chinese_names(window):
-    assert KINDS["xlsx"].default_name(window.report) == "聊城高级工程职业学校质量数据表.xlsx"
+    assert KINDS["xlsx"].default_name(window.report) == "聊城高级工程职业学校2021年质量数据表.xlsx"
     assert KINDS["pdf"].default_name(window.report).endswith("中等职业教育质量年度报告（2022）.pdf")
 
 

@@ -229,3 +229,36 @@ def test_an_export_bug_is_said_with_what_to_do():
     said = describe_error(AttributeError("'PageBreak' object has no attribute 'wrap'"))
     assert "报告文件没有受影响" in said and "发给软件维护人员" in said
     assert "错误代码 AttributeError" in said and "PageBreak" not in said
+
+
+def test_ctrl_e_offers_a_name_with_the_year(window, qtbot, report_copy):
+    """Ctrl+E, Enter: the offered name carries the data year, so next year's export does not
+    offer to overwrite this year's submission."""
+    import openpyxl
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QFileDialog
+
+    seen = []
+
+    def accept_file_dialog() -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QFileDialog) and modal.focusWidget() is not None:
+            seen.append(modal.windowTitle())
+            qtbot.keyClick(modal.focusWidget(), Qt.Key.Key_Return)  # the offered name
+        elif tries.pop():
+            QTimer.singleShot(50, accept_file_dialog)
+
+    tries = [False] + [True] * 200  # ten seconds at most
+    QTimer.singleShot(50, accept_file_dialog)
+    done = []
+    window.exports.done.connect(done.append)
+    window.activateWindow()
+    window.tabs.tabBar().setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
+    press(qtbot, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(done), timeout=60000)
+    year = window.report.year
+    assert done[0] == str(report_copy.parent / f"聊城高级工程职业学校{year}年质量数据表.xlsx")
+    assert seen == ["导出 Excel 质量数据表"]
+    book = openpyxl.load_workbook(done[0], read_only=True)
+    assert book.sheetnames and book.worksheets[0].max_row > 10
