@@ -152,6 +152,9 @@ def make_next(old_path: Path | str, new_path: Path | str, edition: str | None = 
             target, year = choose(old, edition, report_year)
             data_year = target.data_year(year)
             result = NextResult(new_path, "")
+            if edition is None and target.id != old.edition.id:  # the default moved on: said
+                result.notes.append(f"原报告的“{old.edition.name}”只适用于 {served(old.edition)} 年度的报告，"
+                                    f"新报告改用“{target.name}”")
 
             def fill(new: Report) -> None:
                 _carry(old, new, target, with_figures, result)

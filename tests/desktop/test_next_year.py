@@ -190,7 +190,8 @@ def test_without_edition_next_leaves_an_edition_that_serves_no_later_year(sample
     done = qreport("next", sample_path, tmp_path / "n.qreport")
     assert done.returncode == 0, done.stderr
     year = templates.load("2024").current_year(date.today().year)
-    assert f"中国职业教育质量报告（{year}年度）" in done.stdout and "适用于" not in done.stdout
+    assert f"中国职业教育质量报告（{year}年度）" in done.stdout
+    assert f"注意：原报告的“{OLD}”只适用于 2022 年度的报告，新报告改用“{NEWEST}”。" in done.stdout
     with Report.open(sample_path) as old, Report.open(tmp_path / "n.qreport") as new:
         assert (new.edition.id, new.report_year) == ("2024", year)
         assert (next_year.default_edition(old).id, next_year.default_year(old.year, new.edition)) == ("2024", year)
