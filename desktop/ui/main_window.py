@@ -118,6 +118,10 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget(self, documentMode=True, usesScrollButtons=True)
         self.tabs.currentChanged.connect(self._on_current_tab)
+        # the scroll arrows Qt adds when the tabs do not fit are for the mouse (Ctrl+PgDn
+        # goes on by key): no Tab stop between the tab bar and the page
+        for arrow in self.tabs.tabBar().findChildren(QToolButton):
+            arrow.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # over the sample only: a first start opens it, and a clerk must learn it is not theirs
         self.sample_banner = QLabel(
             "这是示例报告，只供参考。编写本校的报告请按 Ctrl+N（文件 → 新建）；使用说明请按 F1。",

@@ -262,3 +262,18 @@ def test_ctrl_e_offers_a_name_with_the_year(window, qtbot, report_copy):
     assert seen == ["导出 Excel 质量数据表"]
     book = openpyxl.load_workbook(done[0], read_only=True)
     assert book.sheetnames and book.worksheets[0].max_row > 10
+
+
+def test_tab_from_the_tab_bar_goes_into_the_page(window, qtbot):
+    """The tab bar's scroll arrows (shown when the tabs do not fit) are no Tab stop:
+    Tab from the tab bar goes into the page shown."""
+    from PySide6.QtWidgets import QToolButton
+
+    bar = window.tabs.tabBar()
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in bar.findChildren(QToolButton)))
+    window.activateWindow()
+    bar.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is bar)
+    press(qtbot, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not bar)
+    assert window.tabs.currentWidget().isAncestorOf(QApplication.focusWidget())
