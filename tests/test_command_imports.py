@@ -61,3 +61,19 @@ def test_opening_to_read_takes_no_lock_and_opening_to_write_does(sample_path, tm
     _, writing = _loaded(OPEN, sample_path, "write", home=tmp_path / "home")
     assert "filelock" not in reading and "filelock" in writing
     assert not (reading | writing) & SCHEMA_LIBRARY  # a current file needs no upgrade
+
+
+def test_pdf_export_loads_no_pillow_when_no_picture_needs_decoding(sample_path, tmp_path):
+    """reportlab imports Pillow only when it first reads a picture
+    (desktop/formats/reportlab_pillow_on_demand.py): the sample's photos are JPEGs printed
+    as they are, and a new report has none, so neither export loads PIL.Image (~8 ms)."""
+    home = tmp_path / "home"
+    new = tmp_path / "new.qreport"
+    code = RUN.replace("m.split('.')[0]", "m")  # every module's full name
+    assert _loaded(RUN, "new", new, "--school", "测试职业学校", home=home)[0] == 0
+    for report in (sample_path, new):
+        out = tmp_path / f"{report.stem}.pdf"
+        status, modules = _loaded(code, "export", report, "--pdf", out, home=home)
+        assert status == 0 and out.read_bytes().startswith(b"%PDF")
+        assert "reportlab.lib.utils" in modules  # the export did run here
+        assert "PIL.Image" not in modules, report.name

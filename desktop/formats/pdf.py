@@ -25,6 +25,7 @@ import threading
 
 from msgspec import Struct, field
 
+import desktop.formats.reportlab_pillow_on_demand  # noqa: F401  before reportlab
 from desktop.atomic import write_atomically
 from desktop.document import (
     Cell,

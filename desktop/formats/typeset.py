@@ -15,6 +15,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+import desktop.formats.reportlab_pillow_on_demand  # noqa: F401  before reportlab
+
+# isort: split
 from msgspec import Struct
 from msgspec.structs import replace
 from reportlab.lib.rl_accel import escapePDF, fp_str

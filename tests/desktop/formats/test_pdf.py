@@ -402,6 +402,52 @@ def test_exporting_the_sample_pdf_imports_no_platypus(tmp_path):
     assert imported == "[]"
 
 
+_PHOTOS_AND_LOGO = """
+import pathlib, sys
+if sys.argv[1] == "pillow-first":
+    import PIL.Image  # reportlab then imports Pillow at its import, as it always did
+from desktop.document import Chapter, Document, Figure, Photo, Submission
+from desktop.formats.pdf import write_pdf
+from reportlab import rl_config
+rl_config.invariant = 1  # no dates or random ids: two runs give the same bytes
+before = "PIL.Image" in sys.modules
+png, jpeg, logo = (pathlib.Path(p).read_bytes() for p in sys.argv[3:6])
+figure = Figure("图 1-1", "校园", (Photo(png, "一张 PNG"), Photo(jpeg, "一张要缩小的大照片")))
+doc = Document("测试职业学校", "中等职业教育质量年度报告（2022）", "2022", "二〇二一年十一月",
+               [Chapter("一、", "学校概况", body=["正文。", figure])], [], Submission(),
+               logo=logo)
+write_pdf(doc, pathlib.Path(sys.argv[2]))
+print(before, "PIL.Image" in sys.modules)
+"""
+
+
+def test_photos_and_logo_with_pillow_loaded_on_first_use(tmp_path):
+    """reportlab's Pillow is loaded when a picture needs it, not at import
+    (desktop/formats/reportlab_pillow_on_demand.py); pictures that need it come out byte
+    for byte as when reportlab imported Pillow itself. Whole processes: pytest has Pillow."""
+    from tests.desktop.formats.pdf_sample import photo
+
+    pictures = []
+    for name, data in (("p.png", photo(900, 1200, (200, 120, 90), "PNG")),
+                       ("big.jpg", photo(1600, 1200, (90, 140, 200))),  # resampled for print
+                       ("logo.png", photo(300, 300, (200, 0, 0), "PNG"))):
+        (tmp_path / name).write_bytes(data)
+        pictures.append(str(tmp_path / name))
+    root = Path(__file__).resolve().parents[3]
+    outs = {}
+    for mode in ("on-demand", "pillow-first"):
+        out = tmp_path / f"{mode}.pdf"
+        done = subprocess.run([sys.executable, "-c", _PHOTOS_AND_LOGO, mode, str(out), *pictures],
+                              cwd=root, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outs[mode] = (done.stdout.split(), out.read_bytes())
+    assert outs["on-demand"][0] == ["False", "True"]  # not at import; loaded for the pictures
+    assert outs["pillow-first"][0] == ["True", "True"]
+    pdf = outs["on-demand"][1]
+    assert pdf.count(b"/Subtype /Image") == 3  # two photos and the logo
+    assert pdf == outs["pillow-first"][1]
+
+
 # -- line breaking ---------------------------------------------------------------------
 
 
