@@ -75,6 +75,22 @@ def test_a_damaged_entry_is_ignored_and_rebuilt():
     assert type(font_cache.load_face(FONT)).__name__ == "CachedFace"
 
 
+def test_an_entry_with_a_right_checksum_but_wrong_content_is_rebuilt():
+    """A foreign or buggy writer: the CRC-32 matches, what it covers does not make a face."""
+    import pickle
+    import zlib
+
+    font_cache.load_face(FONT)
+    (entry,) = entries()
+    good = entry.read_bytes()
+    short = pickle.dumps({"_arrays": {"charToGlyph.keys": ("I", 0, 10 ** 6)}})
+    for body in (b"not a pickle", short, pickle.dumps(["a list"])):
+        entry.write_bytes(font_cache._MAGIC + font_cache._HEAD.pack(zlib.crc32(body), len(body))
+                          + body)
+        assert type(font_cache.load_face(FONT)).__name__ == "TTFontFace"
+        assert entry.read_bytes() == good
+
+
 def test_a_damaged_or_stale_index_only_costs_a_hash():
     font_cache.load_face(FONT)
     index = settings.cache_dir() / "fonts" / "index.json"
