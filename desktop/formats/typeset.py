@@ -71,6 +71,7 @@ class Typesetter:
         self.body_start: int | None = None  # absolute page number of printed page 1
         self._advance: dict[tuple[str, float], Callable[[str], float]] = {}
         self._drawable: dict[str, set[int]] = {}  # font -> code points it has, met so far
+        self._broken: dict[tuple, tuple[Line, ...]] = {}  # see `lines`
 
     def face(self, font: str) -> fonts.Face:
         return fonts.ensure(font)
@@ -121,8 +122,16 @@ class Typesetter:
 
     def lines(self, text: str, style: TextStyle, width: float) -> list[Line]:
         avail = width - style.left_indent - style.right_indent
-        widths = [avail - style.first_indent, avail]
-        return break_lines(text, self.advance(style.font, style.size), widths)
+        first = avail - style.first_indent
+        # A third of the texts broken are broken again, the same way: the running header
+        # on every page, a table's cells measured for its column widths and again when it
+        # is laid out, the same "人" or "0" in many cells.
+        key = (text, style.font, style.size, first, avail)
+        done = self._broken.get(key)
+        if done is None:
+            done = self._broken[key] = tuple(
+                break_lines(text, self.advance(style.font, style.size), [first, avail]))
+        return list(done)
 
     def page_number(self, canv: Canvas) -> int:
         """The printed number of the current page (body pages count from 1)."""

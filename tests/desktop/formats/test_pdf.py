@@ -473,6 +473,24 @@ def test_checker_finds_what_reportlab_cjk_wrapping_gets_wrong(tmp_path):
     assert line_break_violations(lines)
 
 
+def test_a_text_broken_again_gives_the_same_lines_in_a_list_of_its_own():
+    """Typesetter.lines remembers what it broke (the running header on every page, a
+    cell measured and then laid out): the same lines again, in a new list each time, so
+    a caller that cuts its list (a photo caption cut with …) changes nobody else's."""
+    from desktop.formats import fonts
+    from desktop.formats.typeset import TextStyle, Typesetter
+
+    ts = Typesetter()
+    style = TextStyle(fonts.SONG, 12, 18, first_indent=24)
+    text = "学校坚持立德树人，推进“三全育人”综合改革，" * 4
+    first = ts.lines(text, style, 200)
+    first[-1:] = []
+    again = ts.lines(text, style, 200)
+    assert len(again) == len(first) + 1
+    assert again == break_lines(text, ts.advance(fonts.SONG, 12), [176, 200])
+    assert ts.lines(text, style, 150) != again  # another width is broken anew
+
+
 def test_break_lines_keeps_the_rules():
     def adv(ch: str) -> float:
         return 1.0 if ord(ch) > 0x2000 else 0.5
