@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 
 from msgspec import Struct, field
 
-from desktop import expr
+from desktop import expr, toml_cache
 from desktop.values import KINDS
 
 # value types of keys; each has a Chinese name for messages and the reference page
@@ -249,7 +249,7 @@ def parse(source: str, file_id: str | None = None) -> tuple[dict | None, list[Mi
     """The edition file's data (None when it is not TOML) and its mistakes (check_text):
     the text is parsed once, and its lines are looked at only to name a mistake's line."""
     try:
-        data = tomllib.loads(source)
+        data = toml_cache.loads(source)  # parsed once per text, kept between runs
     except tomllib.TOMLDecodeError as exc:
         return None, [_toml_mistake(str(exc))]
     except RecursionError:  # tomllib parses nesting by recursion: [[[[…]]]] thousands deep
