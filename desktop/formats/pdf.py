@@ -25,7 +25,6 @@ import threading
 
 from msgspec import Struct, field
 
-import desktop.formats.reportlab_pillow_on_demand  # noqa: F401  before reportlab
 from desktop.atomic import write_atomically
 from desktop.document import (
     Cell,
@@ -69,6 +68,9 @@ def write_pdf(doc: Document, out: pathlib.Path, *, table_only: bool = False) -> 
     half-written PDF; PermissionError (the target open in a PDF viewer on Windows)
     propagates unchanged.
     """
+    import desktop.formats.reportlab_pillow_on_demand  # noqa: F401  before reportlab
+
+    # isort: split
     from reportlab import rl_config
     from reportlab.pdfbase import pdfdoc
 

@@ -408,6 +408,7 @@ if sys.argv[1] == "pillow-first":
     import PIL.Image  # reportlab then imports Pillow at its import, as it always did
 from desktop.document import Chapter, Document, Figure, Photo, Submission
 from desktop.formats.pdf import write_pdf
+import desktop.formats.reportlab_pillow_on_demand  # as write_pdf does, before reportlab
 from reportlab import rl_config
 rl_config.invariant = 1  # no dates or random ids: two runs give the same bytes
 before = "PIL.Image" in sys.modules
