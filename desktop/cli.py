@@ -7,9 +7,12 @@ modules (Qt, reportlab, openpyxl) are imported only by the commands that need th
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from desktop.errors import UserError
 
@@ -127,6 +130,25 @@ def main(argv: list[str] | None = None) -> int:
 
             return _fail(file_errors.sentence(exc))
         return _fail(f"内部错误：{type(exc).__name__}: {exc}")
+
+
+def run() -> NoReturn:
+    """The program: `main` with the process's arguments, then the process ends.
+
+    A command ends the process with os._exit once its output is flushed, skipping Python's
+    tear-down (clearing every module, a last garbage collection: ~2.4 % of the instructions
+    of a PDF export, as in Instagram's "Dismissing Python Garbage Collection"). Nothing is
+    left to it: every file is written and closed, and the report file closed (its last
+    checkpoint done), by the `with` blocks of the commands. The window (Qt loaded) exits
+    the ordinary way, so Qt tears its objects down in order. Tests call `main` instead.
+    """
+    code = main()
+    if "PySide6" in sys.modules:
+        raise SystemExit(code)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nobody to tell
+            stream.flush()
+    os._exit(code)
 
 
 def _fail(message: str) -> int:

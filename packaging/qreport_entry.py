@@ -2,8 +2,8 @@
 
 import multiprocessing
 
-from desktop.cli import main
+from desktop.cli import run
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # harmless when unused; required if a worker forks on Windows
-    raise SystemExit(main())
+    run()

@@ -144,3 +144,25 @@ def test_a_new_report_is_named_qreport(sample_path, tmp_path):
         name, stem = target.name, target.stem
         assert done.stderr.strip() == f"{name} 的扩展名应为 .qreport（要创建的是报告文件）：请改为 {stem}.qreport。"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sample.qreport"]
+
+
+_ENDING = """
+import atexit, sys
+if sys.argv[1] == "qt":
+    import PySide6.QtCore  # noqa: F401  as the window has
+atexit.register(lambda: print("tear-down ran", file=sys.stderr))
+sys.argv = ["qreport", *sys.argv[2:]]
+from desktop.cli import run
+run()
+"""
+
+
+@pytest.mark.parametrize("qt", [False, True])
+def test_a_command_ends_its_process_once_its_output_is_out(sample_path, qt):
+    """`run` skips Python's tear-down (os._exit) after flushing the command's output;
+    with Qt loaded (the window) the process exits the ordinary way."""
+    done = subprocess.run([sys.executable, "-c", _ENDING, "qt" if qt else "plain", "check",
+                           sample_path, "--json"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1  # findings: the command's own exit code
+    assert len(json.loads(done.stdout)) > 5  # all of a piped, block-buffered output
+    assert ("tear-down ran" in done.stderr) == qt
