@@ -224,11 +224,11 @@ _SAME = re.compile(r"(.)\1*", re.S)  # a run of one character
 
 
 class _Encoder:
-    """Text in one TrueType font as (subset, bytes) runs of the PDF being written.
+    """Text in one TrueType font as the operators that show it in the PDF being written.
 
     reportlab embeds a TrueType font as subsets of 256 characters and assigns each
     character its subset and byte when first drawn (`TTFont.splitString`); after that the
-    two are looked up here with str.translate, in C, a line at a time.
+    two are looked up here with one str.translate, in C, a line at a time.
     """
 
     def __init__(self, canv: Canvas, font_name: str) -> None:
@@ -236,47 +236,49 @@ class _Encoder:
 
         self.font = getFont(font_name)
         self.doc = canv._doc
-        self.known: set[str] = set()
-        self.subset: dict[int, str] = {}  # code point -> chr(subset)
-        self.byte: dict[int, str] = {}  # code point -> chr(byte in the subset)
+        # code point -> chr(subset) + chr(byte in the subset): translated, a line holds its
+        # subsets at even places and its bytes at odd ones
+        self.codes: dict[int, str] = {}
         self.names: dict[int, str] = {}
-
-    def runs(self, text: str) -> list[tuple[int, bytes]]:
-        if not text:
-            return []
-        if not self.known.issuperset(text):
-            self._learn(text)
-        subsets = text.translate(self.subset)
-        raw = text.translate(self.byte).encode("latin-1")
-        first = subsets[0]
-        if subsets == first * len(subsets):  # one subset: the usual case
-            return [(ord(first), raw)]
-        return [(ord(m.group()[0]), raw[m.start():m.end()]) for m in _SAME.finditer(subsets)]
 
     def show(self, text: str, tf: str, subset_now: int) -> tuple[str, int]:
         """The operators that show `text` (a font switch where its subset changes; `tf`
         follows a subset's name) and the subset in use after them."""
+        if not text:
+            return "", subset_now
+        pairs = text.translate(self.codes)
+        if len(pairs) != 2 * len(text):  # characters not met before stay as they are
+            self._learn(text)
+            pairs = text.translate(self.codes)
+        subsets = pairs[::2]
+        raw = pairs[1::2].encode("latin-1")
+        first = subsets[0]
+        if subsets == first * len(subsets):  # one subset: the usual case
+            subset = ord(first)
+            if subset == subset_now:
+                return f"({escapePDF(raw)}) Tj", subset
+            return f"{self.name(subset)}{tf} ({escapePDF(raw)}) Tj", subset
         ops = []
-        for subset, raw in self.runs(text):
+        for m in _SAME.finditer(subsets):  # runs of one subset each
+            start, end = m.span()
+            subset = ord(subsets[start])
             if subset != subset_now:
                 ops.append(self.name(subset) + tf)
                 subset_now = subset
-            ops.append(f"({escapePDF(raw)}) Tj")
+            ops.append(f"({escapePDF(raw[start:end])}) Tj")
         return " ".join(ops), subset_now
 
     def _learn(self, text: str) -> None:
         # reportlab assigns new characters in the order they are first met: hand it just
         # those, in that order
-        known = self.known
-        new = "".join(ch for ch in dict.fromkeys(text) if ch not in known)
+        codes = self.codes
+        new = "".join(ch for ch in dict.fromkeys(text) if ord(ch) not in codes)
         self.font.splitString(new, self.doc)
         assigned = self.font.state[self.doc].assignments
         for ch in new:
             code = ord(ch)
             n = assigned.get(32 if code == 0xA0 else code, 0)  # 0: the font lacks it (.notdef)
-            self.subset[code] = chr(n >> 8)
-            self.byte[code] = chr(n & 0xFF)
-            self.known.add(ch)
+            codes[code] = chr(n >> 8) + chr(n & 0xFF)
 
     def name(self, subset: int) -> str:
         name = self.names.get(subset)
