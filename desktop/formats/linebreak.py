@@ -88,11 +88,18 @@ _BREAK = re.compile(
     r"|(?<=[^Zzs])(?=[wZ])"
 )
 _AFTER_SPACES = re.compile(r"(?<=s)(?=[^sAa])")
+# Without spaces a break depends only on the two characters around it, and _BREAK comes
+# down to: after w/A unless A/a follows, after n/a when w/Z follows. Matched here as the
+# character before the break (one match per break instead of three look-arounds tried at
+# every position); a test checks it against _BREAK.
+_PAIR = re.compile(r"[wA](?=[wnZz])|[na](?=[wZ])")
 
 
 def break_points(text: str) -> list[int]:
     """Indices i (0 < i < len) before which a line may break, in increasing order."""
     k = text.translate(_CLASSES)
+    if "s" not in k:
+        return [m.end() for m in _PAIR.finditer(k)]
     points = [m.start() for m in _BREAK.finditer(k)]
     if "s" in k:
         # after spaces: not if the text before them ends with a NO_END character

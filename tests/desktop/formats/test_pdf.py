@@ -505,6 +505,22 @@ def test_break_lines_keeps_the_rules():
         assert lines[-1].last and not any(x.last for x in lines[:-1])
 
 
+def test_break_points_without_spaces_are_the_general_rules_break_points():
+    """break_points finds breaks in a text without spaces by its pairs of characters
+    (linebreak._PAIR): the same places as the general expression, on every arrangement
+    of the character classes up to five long and on random longer ones."""
+    import random
+
+    from desktop.formats.linebreak import _BREAK, _PAIR
+
+    classes = "wnAaZz"
+    texts = ["".join(p) for n in range(1, 6) for p in itertools.product(classes, repeat=n)]
+    rng = random.Random(16)
+    texts += ["".join(rng.choice(classes) for _ in range(rng.randint(6, 80))) for _ in range(2000)]
+    for k in texts:
+        assert [m.end() for m in _PAIR.finditer(k)] == [m.start() for m in _BREAK.finditer(k)], k
+
+
 def test_break_lines_never_splits_numbers_or_words():
     def adv(ch: str) -> float:
         return 1.0 if ord(ch) > 0x2000 else 0.5
