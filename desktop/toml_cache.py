@@ -10,8 +10,9 @@ asked about (character for character, so two texts cannot be confused), its CRC-
 and it is of this Python version (marshal's format and tomllib's reading are the
 interpreter's); anything else is parsed again and the entry rewritten. What the data means
 is still checked on every open (edition_schema), so a cache entry never lets a damaged or
-changed edition through. Data marshal cannot hold (TOML dates) is simply not cached, and a
-cache folder that cannot be written costs only the parse.
+changed edition through. Data marshal cannot hold (TOML dates) is simply not cached, a
+cache folder that cannot be written costs only the parse, and the folder keeps the KEEP
+texts written last.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from pathlib import Path
 
 _MAGIC = b"qreport-toml-cache-1\n"
 _VERSION = f"py{sys.version_info[0]}{sys.version_info[1]}"
+# entries kept: the editions of a school's reports, and a few versions of an edition file
+# being written (`edition check` on each draft); the oldest go first
+KEEP = 32
 
 
 def loads(text: str) -> dict:
@@ -77,3 +81,16 @@ def _write(entry: Path, raw: bytes, data: dict) -> None:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
+        _prune(entry.parent)
+
+
+def _prune(folder: Path) -> None:
+    """At most KEEP entries: a new text is rare (a new edition, a draft checked), so the
+    folder is looked at only when one is written."""
+    aged = []
+    for path in folder.glob("*.marshal"):
+        with contextlib.suppress(OSError):  # another process pruning at the same time
+            aged.append((path.stat().st_mtime_ns, path.name, path))
+    for *_, path in sorted(aged)[:-KEEP]:
+        with contextlib.suppress(OSError):
+            path.unlink()

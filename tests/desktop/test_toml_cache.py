@@ -66,3 +66,15 @@ def test_a_text_that_is_not_toml_raises_as_tomllib_does():
     with pytest.raises(tomllib.TOMLDecodeError):
         toml_cache.loads('[edition]\nid = "x\n')
     assert entries() == []
+
+
+def test_the_folder_keeps_the_texts_written_last(monkeypatch):
+    monkeypatch.setattr(toml_cache, "KEEP", 3)
+    texts = [f'[edition]\nid = "draft-{n}"\n' for n in range(5)]
+    for text in texts:
+        toml_cache.loads(text)
+    assert len(entries()) == 3
+    toml_cache.loads(texts[-1])  # a kept one: read, nothing written or removed
+    assert len(entries()) == 3
+    kept = {e.read_bytes() for e in entries()}
+    assert all(any(t.encode() in blob for blob in kept) for t in texts[2:])
