@@ -1,6 +1,7 @@
-"""What the Excel commands load: each real `qreport` command runs in a fresh process (runpy,
-the same entry point as `python -m desktop`) and reports which heavy packages it imported,
-sqlite-utils among them (only creating or upgrading a report file needs it).
+"""What the Excel commands load: each real `qreport` command runs in a fresh process
+(`desktop.cli.main`, what `python -m desktop` runs before it ends the process with os._exit)
+and reports which heavy packages it imported, sqlite-utils among them (only creating or
+upgrading a report file needs it).
 
 openpyxl is loaded as if Pillow were absent (desktop/formats/openpyxl_without_pillow.py):
 the Excel commands never need Pillow, and code that does (the photos) still gets it later in
@@ -20,13 +21,10 @@ from tests.desktop.formats.bureau_books import province_a
 
 ROOT = Path(__file__).resolve().parents[3]
 RUN = """
-import json, runpy, sys
+import json, sys
+from desktop.cli import main
 HEAVY = {"openpyxl", "PIL", "reportlab", "docx", "PySide6", "sqlite_utils"}
-sys.argv = ["qreport", *sys.argv[1:]]
-try:
-    runpy.run_module("desktop", run_name="__main__")
-except SystemExit as exit:
-    code = exit.code
+code = main(sys.argv[1:])
 print(json.dumps({"exit": code, "loaded": sorted({m.split(".")[0] for m in sys.modules} & HEAVY)}))
 """
 
