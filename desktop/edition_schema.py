@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import tomllib
 from collections.abc import Callable, Iterator
 
 from msgspec import Struct, field
@@ -250,7 +249,7 @@ def parse(source: str, file_id: str | None = None) -> tuple[dict | None, list[Mi
     the text is parsed once, and its lines are looked at only to name a mistake's line."""
     try:
         data = toml_cache.loads(source)  # parsed once per text, kept between runs
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # tomllib.TOMLDecodeError: not imported when the text is cached
         return None, [_toml_mistake(str(exc))]
     except RecursionError:  # tomllib parses nesting by recursion: [[[[…]]]] thousands deep
         return None, [Mistake(0, "数组或表嵌套过深（成百上千层），不是一份版本文件。")]

@@ -21,7 +21,6 @@ import contextlib
 import marshal
 import os
 import sys
-import tomllib
 import zlib
 from pathlib import Path
 
@@ -33,12 +32,15 @@ KEEP = 32
 
 
 def loads(text: str) -> dict:
-    """tomllib.loads(text), from the cache when it holds this text; raises as tomllib does."""
+    """tomllib.loads(text), from the cache when it holds this text; raises as tomllib does
+    (its TOMLDecodeError is a ValueError)."""
     raw = text.encode("utf-8", "surrogatepass")
     entry = _folder() / f"{zlib.crc32(raw):08x}-{len(raw)}-{_VERSION}.marshal"
     data = _read(entry, raw)
     if data is not None:
         return data
+    import tomllib  # only for a text not parsed before (~2 ms to import)
+
     data = tomllib.loads(text)
     _write(entry, raw, data)
     return data

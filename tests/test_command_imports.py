@@ -77,3 +77,15 @@ def test_pdf_export_loads_no_pillow_when_no_picture_needs_decoding(sample_path, 
         assert status == 0 and out.read_bytes().startswith(b"%PDF")
         assert "reportlab.lib.utils" in modules  # the export did run here
         assert "PIL.Image" not in modules, report.name
+
+
+def test_an_edition_parsed_before_is_read_without_the_toml_parser(sample_path, tmp_path):
+    """desktop/toml_cache.py: the first command on a report parses its edition and keeps the
+    data; the next ones read it back and never import tomllib (~2 ms)."""
+    home = tmp_path / "home"
+    code = RUN.replace("m.split('.')[0]", "m")
+    first = _loaded(code, "check", sample_path, home=home)
+    again = _loaded(code, "check", sample_path, home=home)
+    assert first[0] == again[0] == 1  # the sample's findings, both times
+    assert "tomllib" in first[1]
+    assert "tomllib" not in again[1]
