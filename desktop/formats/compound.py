@@ -115,6 +115,8 @@ class _Compound:
                 continue
             name = entry[: length - 2].decode("utf-16-le", "replace")
             start, size = struct.unpack_from("<IQ", entry, 116)
+            if self.size == 512:  # version 3: the high half of the size is not to be trusted
+                size &= 0xFFFFFFFF
             out.append((name, start, size))
         return out
 

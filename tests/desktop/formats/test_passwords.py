@@ -163,3 +163,17 @@ def test_compound_files_damaged_anywhere_are_told_or_unknown_never_an_exception(
             seen.add(compound.kind(bytes(damaged)))
     assert seen <= {compound.ENCRYPTED, compound.XLS, compound.DOC, compound.UNKNOWN}
     assert {compound.ENCRYPTED, compound.UNKNOWN} <= seen
+
+
+def test_an_old_writer_leaving_garbage_in_a_stream_size_high_half(tmp_path):
+    # version-3 compound files (512-byte sectors) keep a 32-bit stream size; some writers leave
+    # the high half of the 64-bit field uninitialised: the size is still the low half
+    data = bytearray((DATA / "password-1234.xls").read_bytes())
+    entry = data.index("Workbook".encode("utf-16-le"))
+    data[entry + 124:entry + 128] = b"\x5a\xa5\x5a\xa5"
+    assert compound.kind(bytes(data)) == compound.ENCRYPTED
+    path = tmp_path / "统计.xls"
+    path.write_bytes(bytes(data))
+    with pytest.raises(WorkbookError) as exc:
+        open_workbook_safely(path)
+    assert str(exc.value) == "统计.xls " + EXCEL
