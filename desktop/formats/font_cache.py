@@ -284,7 +284,10 @@ def _write(entry: Path, state: dict, arrays: dict[str, list[int]]) -> None:
     places: dict[str, tuple[str, int, int]] = {}  # name -> (typecode, offset, count)
     raw = bytearray()
     for name, values in arrays.items():
-        numbers = array(_typecode(values), values)
+        try:
+            numbers = array(_typecode(values), values)
+        except OverflowError:  # beyond 4 bytes: not from a TrueType file; parsed each time
+            return
         places[name] = (numbers.typecode, len(raw), len(numbers))
         raw += numbers.tobytes()
     head = pickle.dumps({**state, _ARRAYS: places}, protocol=pickle.HIGHEST_PROTOCOL)
