@@ -25,6 +25,13 @@ class Earlier(Struct, frozen=True, dict=True):  # dict: room for the cached alia
     names: dict[str, dict[str, str]]  # kind → old id → new id (sums: "a + b" → new id)
     data_years: tuple[int, ...] = ()  # the years its names with {data_year} are read for
 
+    def reading(self, years) -> Earlier:
+        """This edition reading names for `years` too: last year's document carries its own
+        years (年生均财政拨款(截至2021.08.31)), which a report made after a gap (2022 → a
+        2026 report) does not have among its own."""
+        wanted = tuple(sorted(set(self.data_years) | {y for y in years if y is not None}))
+        return self if wanted == self.data_years else replace(self, data_years=wanted)
+
     def moved(self, kind: str, ident: str) -> str:
         return self.names.get(kind, {}).get(ident, ident)
 

@@ -183,8 +183,9 @@ def plan_values(report: Report, raw, plan: ImportPlan,
     template = report.template
     table = raw.table
     # last year's table in an earlier edition's wording: read through the renames
-    earlier.translate(template, earlier.earlier_editions(template, tuple(report.years)), table,
-                      raw.year_of_column, plan)
+    editions = [e.reading(raw.year_of_column.values())
+                for e in earlier.earlier_editions(template, tuple(report.years))]
+    earlier.translate(template, editions, table, raw.year_of_column, plan)
     # rows restated in another table under their own wording (template.by_name) match too
     matching = matcher.match_rows(table, template.indicators, aliases=template.by_name)
     plan.unmatched += matching.unmatched

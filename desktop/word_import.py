@@ -706,7 +706,8 @@ class _Planner:
         from desktop import earlier
 
         years = {i: y.resolve(self.report.year) for i, y in enumerate(header.year_columns)}
-        earlier.translate(self.template, self.earlier, table, years, self.values, labels)
+        editions = [e.reading(years.values()) for e in self.earlier]
+        earlier.translate(self.template, editions, table, years, self.values, labels)
 
     def indicator_table(self, texts: list[list[str]], caption: str | None) -> None:
         """Values of an indicator table, through the matcher and the importer, as from Excel."""

@@ -360,3 +360,20 @@ def test_last_years_2022_workbook_into_a_2024_report(tmp_path):
         got = {(c.indicator, c.year): c.new for c in plan.changes}
         assert got[("graduates", 2021)] == "2245" and got[("further_study", 2021)] == "914"
         assert got[("further_study", 2020)] == "746"
+
+
+def test_a_2022_workbook_into_a_2024_report_years_later(sample_path, tmp_path):
+    """A school that skipped years: the sample's own 2022 workbook (data years 2020–2021) into a
+    2024年度 report of 2026. A name carrying its year (年生均财政拨款(截至2021.08.31)) is read
+    for the workbook's years, not only for the report's, so the workbook is not refused."""
+    from desktop import exports
+
+    book = tmp_path / "2022.xlsx"
+    exports.export(sample_path, {"xlsx": book})
+    with Report.open(sample_path, read_only=True) as sample:
+        funding = sample.file.values()[("funding_per_student", 2021)]
+    with Report.create(tmp_path / "r.qreport", "测试职业学校", "2024", 2026) as report:
+        plan = importer.plan_import(report, book)
+        assert plan.refused == [] and plan.unmatched == []
+        got = {(c.indicator, c.year): c.new for c in plan.changes}
+        assert got[("funding_per_student", 2021)] == funding

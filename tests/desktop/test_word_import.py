@@ -493,12 +493,23 @@ def test_an_empty_earlier_year_column_is_not_announced(tmp_path):
 def test_a_refused_table_row_names_its_table(sample_report, tmp_path):
     # the 2022 sample's .docx into a 2024年度 report: rows of its tables the edition does not
     # have are refused, each naming the table it sits in (not a bare " 第 2 行")
+    import copy
+
+    from docx import Document
+
     docx = tmp_path / "2022.docx"
     write_docx(assemble.build(sample_report), docx)
+    doc = Document(docx)  # a row no edition has, in the sample's 办学条件 table
+    table = next(t for t in doc.tables if any("年生均财政拨款" in c.text for c in t.columns[1].cells))
+    row = copy.deepcopy(table.rows[-1]._tr)
+    table._tbl.append(row)
+    table.rows[-1].cells[1].paragraphs[0].runs[0].text = "校友捐赠额"
+    doc.save(docx)
     with Report.create(tmp_path / "r.qreport", word_docs.SCHOOL, "2024", 2024) as report:
         problems = plan_word_import(report, docx).problems()
     assert problems and all(not p.startswith(" ") for p in problems)
-    assert any(p.startswith("《") and "第 " in p and "不是本版报告的指标" in p for p in problems), problems
+    assert any(p.startswith("《") and "校友捐赠额" in p and "不是本版报告的指标" in p
+               for p in problems), problems
 
 
 def _text_box(paragraph, text: str) -> None:
@@ -641,3 +652,19 @@ def test_a_confirmed_small_percentage_survives_our_own_docx(tmp_path):
         assert plan.ok, plan.problems()
         apply_word_import(report, plan)
         assert report.file.value("employer_satisfaction_quality", 2021) == "0.7"
+
+
+def test_the_2022_sample_docx_into_a_2024_report_years_later(sample_path, tmp_path):
+    """A school that skipped years: the sample's own 2022 .docx into a 2024年度 report of 2026.
+    Its table's 年生均财政拨款(截至2021.08.31) is read for the document's years."""
+    from desktop import exports
+
+    path = tmp_path / "2022.docx"
+    exports.export(sample_path, {"docx": path})
+    with Report.open(sample_path, read_only=True) as sample:
+        funding = sample.file.values()[("funding_per_student", 2021)]
+    with Report.create(tmp_path / "r.qreport", word_docs.SCHOOL, "2024", 2026) as report:
+        plan = plan_word_import(report, path)
+        assert not any("年生均财政拨款" in p for p in plan.problems()), plan.problems()
+        apply_word_import(report, plan)
+        assert report.file.value("funding_per_student", 2021) == funding
