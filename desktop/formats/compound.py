@@ -105,6 +105,7 @@ class _Compound:
     def entries(self) -> list[tuple[str, int, int]]:
         """(name, first sector, size) of every stream."""
         raw = b"".join(self._sector(s) for s in self._chain(self.directory))
+        self.root = None  # a damaged directory may have no root entry
         out = []
         for i in range(min(len(raw) // 128, _MAX_DIRECTORY_ENTRIES)):
             entry = raw[i * 128:(i + 1) * 128]
@@ -132,6 +133,8 @@ class _Compound:
             return out[:want]
         # a small stream lives in the mini stream, 64-byte sectors chained by the mini FAT
         self.entries()  # sets self.root
+        if self.root is None:
+            raise ValueError("no root entry: no mini stream")
         mini = b"".join(self._sector(s) for s in self._chain(self.root))
         minifat_raw = b"".join(self._sector(s) for s in self._chain(self.minifat))
         minifat = struct.unpack(f"<{len(minifat_raw) // 4}I", minifat_raw)

@@ -177,3 +177,19 @@ def test_an_old_writer_leaving_garbage_in_a_stream_size_high_half(tmp_path):
     with pytest.raises(WorkbookError) as exc:
         open_workbook_safely(path)
     assert str(exc.value) == "统计.xls " + EXCEL
+
+
+def test_a_compound_file_whose_root_entry_is_damaged_is_unknown_or_told(tmp_path):
+    # the small streams live in the root entry's mini stream: a root entry whose type byte
+    # is damaged left nothing to read them from (AttributeError out of the .xls reader)
+    data = bytearray((DATA / "password-1234.xls").read_bytes())
+    size = 1 << int.from_bytes(data[0x1E:0x20], "little")
+    directory = int.from_bytes(data[0x30:0x34], "little")
+    root = (directory + 1) * size  # the root is the directory's first entry
+    assert data[root:root + 20].decode("utf-16-le") == "Root Entry"
+    data[root + 66] = 1  # a storage, not the root
+    assert compound.kind(bytes(data)) == compound.UNKNOWN
+    bad = tmp_path / "坏.xls"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(WorkbookError, match="坏.xls"):
+        open_workbook_safely(bad)
