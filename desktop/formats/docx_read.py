@@ -324,6 +324,19 @@ class _Reader:
     def blocks(self, container, toc: bool = False) -> list[Block]:
         out: list[Block] = []
         joined: Para | None = None  # a paragraph whose mark was deleted: it runs on into the next
+        held: list[Block] = []  # the text boxes anchored in `joined`: they follow it
+
+        def settle() -> None:
+            # what comes next is not a paragraph (a table, a content control): Word keeps
+            # the mark before it, so the text stays where it stands (bookmarks and the
+            # like between the two paragraphs do not count)
+            nonlocal joined
+            if joined is not None and (joined.text or joined.images):
+                out.append(joined)
+            out.extend(held)
+            joined = None
+            held.clear()
+
         for child in container:
             tag = child.tag
             if tag == W + "p":
@@ -331,24 +344,30 @@ class _Reader:
                 if joined is not None:
                     para = _run_on(joined, para)
                     joined = None
+                boxes = [b for box in _text_boxes(child) for b in self.blocks(box, toc)]
                 if child.find(f"{W}pPr/{W}rPr/{W}del") is not None:
                     joined = para
+                    held.extend(boxes)
                 else:
                     out.append(para)
-                for box in _text_boxes(child):
-                    out.extend(self.blocks(box, toc))
-            elif tag == W + "tbl":
+                    out.extend(held)
+                    held.clear()
+                    out.extend(boxes)
+                continue
+            if tag == W + "tbl":
+                settle()
                 out.append(self.table(child))
             elif tag == W + "sdt":
+                settle()
                 content = _sdt_content(child)
                 if content is not None:
                     gallery = child.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
                     is_toc = gallery is not None and "Contents" in gallery.get(W + "val", "")
                     out.extend(self.blocks(content, toc or is_toc))
             elif tag in _KEPT_WRAPPERS:
+                settle()
                 out.extend(self.blocks(child, toc))
-        if joined is not None and (joined.text or joined.images):
-            out.append(joined)  # the last paragraph of a cell or text box: nothing to run on into
+        settle()  # the last paragraph of a cell or text box: nothing to run on into
         return out
 
     def paragraph(self, p, toc: bool = False) -> Para:

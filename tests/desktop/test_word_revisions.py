@@ -38,3 +38,25 @@ def test_a_revised_chapter_imports_as_accepted(tmp_path):
         assert text.split("\n") == [*word_docs.REVISED_TEXT[1:], "（完）"]
         (table,) = [t for t in report.file.tables() if t.kind != "fixed"]
         assert [list(r) for r in table.rows] == word_docs.REVISED_TABLE  # a plain table keeps its header
+
+
+def test_a_deleted_mark_before_a_table_keeps_the_paragraph_before_the_table(tmp_path):
+    # Word cannot run a paragraph on into a table: accepting the deletion keeps the text
+    # where it stands (it used to be carried past the table into the next paragraph)
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    doc = Document()
+    body = doc.element.body
+    sect = body[-1]
+    deleted_mark = f'<w:pPr><w:rPr><w:del w:id="6" {word_docs.REVISION}/></w:rPr></w:pPr>'
+    sect.addprevious(parse_xml(word_docs._paragraph(word_docs._r("表前的一段。"), deleted_mark)))
+    table = doc.add_table(rows=1, cols=1)
+    table.cell(0, 0).text = "单元格"
+    sect.addprevious(table._tbl)
+    sect.addprevious(parse_xml(word_docs._paragraph(word_docs._r("表后的一段。"))))
+    path = tmp_path / "表前.docx"
+    doc.save(path)
+    blocks = [b.text if isinstance(b, Para) else b.texts() for b in read_docx(path).blocks
+              if not isinstance(b, Para) or b.text]
+    assert blocks == ["表前的一段。", [["单元格"]], "表后的一段。"]

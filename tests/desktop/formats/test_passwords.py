@@ -191,5 +191,5 @@ def test_a_compound_file_whose_root_entry_is_damaged_is_unknown_or_told(tmp_path
     assert compound.kind(bytes(data)) == compound.UNKNOWN
     bad = tmp_path / "坏.xls"
     bad.write_bytes(bytes(data))
-    with pytest.raises(WorkbookError, match="坏.xls"):
+    with pytest.raises(WorkbookError, match=r"坏\.xls"):
         open_workbook_safely(bad)
