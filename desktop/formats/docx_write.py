@@ -479,7 +479,10 @@ class _Writer:
 
             def resample(job):
                 photos, i = job
-                return at_most_dpi(*photos[i][:3], MAX_DPI)
+                try:
+                    return at_most_dpi(*photos[i][:3], MAX_DPI)
+                except Exception:  # a damaged photo (cut short) is said, not the export's end
+                    return None
 
             workers = max(1, min(len(jobs), os.cpu_count() or 1, 4))
             with ThreadPoolExecutor(max_workers=workers) as pool:

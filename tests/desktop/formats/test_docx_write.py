@@ -374,3 +374,16 @@ def test_several_indicator_tables_each_with_its_heading_and_note(tmp_path):
     assert "以主管部门下发的表格为准" in [p.text for p in d.paragraphs]
     assert [c.text for c in d.tables[-2].rows[1].cells] == ["1", "在校生数", "人", "900", "952"]
     assert d.tables[-1].rows[0].cells[0].text == "填报单位（盖章）："
+
+
+def test_a_dense_photo_cut_short_becomes_a_note_not_a_failure(tmp_path):
+    # its header promises 3000×2000 pixels (so it is resampled for Word) but the data stops
+    # after 2 kB (a damaged file): the export said "image file is truncated" and gave up
+    big = io.BytesIO()
+    Image.effect_noise((3000, 2000), 60).convert("RGB").save(big, "JPEG", quality=90)
+    figure = Figure("图 1-1", "坏图", (Photo(big.getvalue()[:2000], "截断的照片"),))
+    out = tmp_path / "cut.docx"
+    result = write_docx(_one_chapter_document([figure]), out)
+    assert result.warnings == ["图 1-1（坏图）中有图片无法读取，以文字代替"]
+    texts = [p.text for p in Docx(str(out)).paragraphs]
+    assert "（图片无法读取）" in texts and "图 1-1 坏图" in texts
