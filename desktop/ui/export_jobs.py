@@ -85,7 +85,9 @@ def describe_error(exc: BaseException) -> str:
         return LOCKED
     if isinstance(exc, ReportFileError):
         return str(exc)
-    if isinstance(exc, OSError):  # a full disk, a read-only folder … (the writers name the target)
+    # a full disk, a read-only folder … (the writers name the target); an OSError without an
+    # errno is a library's (Pillow: a damaged picture), not the disk's
+    if isinstance(exc, OSError) and exc.errno is not None:
         from db import file_errors
 
         return file_errors.sentence(exc)

@@ -277,3 +277,23 @@ def test_tab_from_the_tab_bar_goes_into_the_page(window, qtbot):
     press(qtbot, Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not bar)
     assert window.tabs.currentWidget().isAncestorOf(QApplication.focusWidget())
+
+
+def test_an_image_library_error_is_said_as_a_bug_not_as_a_disk_error(tmp_path):
+    """Pillow's errors are OSErrors without an errno: they were said as 读写  时出错（系统错误
+    None）, naming no file and blaming the disk; a real disk error is still said as one."""
+    import errno
+
+    from PIL import Image, UnidentifiedImageError
+
+    from desktop.ui.export_jobs import describe_error
+
+    bad = tmp_path / "坏.jpg"
+    bad.write_bytes(b"not a picture")
+    try:
+        Image.open(bad)
+    except UnidentifiedImageError as exc:
+        said = describe_error(exc)
+    assert "错误代码 UnidentifiedImageError" in said and "None" not in said
+    full = describe_error(OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "报告.pdf")))
+    assert "报告.pdf" in full and "错误代码" not in full
