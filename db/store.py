@@ -29,6 +29,20 @@ from db import file_errors, journals, schema_check, schema_shape
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+
+def _publish(tmp: Path, path: Path) -> None:
+    """`tmp` under the name `path`, never over a file that appeared there meanwhile: a hard
+    link fails when the name is taken; a disk without links (FAT on a USB stick) is checked,
+    then renamed."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise ReportFileError(f"{path} 已存在，不会覆盖。") from None
+    except OSError:
+        if path.exists():
+            raise ReportFileError(f"{path} 已存在，不会覆盖。") from None
+        os.replace(tmp, path)
+
 class ReportFileError(Exception):
     """A report file cannot be opened or written; the message is one sentence for the user."""
 
@@ -527,9 +541,11 @@ class ReportFile:
             raise ReportFileError(f"{path} 已存在，不会覆盖。")
         if not path.parent.is_dir():
             raise ReportFileError(f"文件夹 {path.parent} 不存在。")
-        tmp = path.with_name(path.name + ".creating")
+        # a temporary name of this creation's own: two made under one name at once (two
+        # clerks, a shared folder) each build their own file, and only the first is published
+        tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.creating")
         leftovers = [tmp, *(Path(f"{tmp}{s}") for s in ("-wal", "-shm", "-journal"))]
-        for leftover in leftovers:
+        for leftover in leftovers:  # a crashed creation of this process id
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
         db = None
@@ -552,9 +568,7 @@ class ReportFile:
                     new._forget()
             db.close()
             db = None
-            if path.exists():
-                raise ReportFileError(f"{path} 已存在，不会覆盖。")
-            os.replace(tmp, path)
+            _publish(tmp, path)
         except (OSError, sqlite3.Error) as exc:
             raise ReportFileError(file_errors.sentence(exc, path)) from exc
         finally:

@@ -301,3 +301,45 @@ def test_a_failed_inner_transaction_undoes_only_itself(rf):
         rf.set_value("classes", 2021, "3")
     assert rf.values() == {("students", 2021): "1", ("classes", 2021): "3"}
     assert [c.target for c in rf.changes(5)] == ["classes@2021", "students@2021"]
+
+
+def test_two_creations_of_one_name_at_once_never_publish_each_others_file(tmp_path):
+    # Two clerks making 新建下一年度报告 under one name in a shared folder at the same moment:
+    # both built under one temporary name, so the first to finish published the other's
+    # half-built file as its own (and the other deleted the first one's file under it).
+    import threading
+
+    path = tmp_path / "2025.qreport"
+    first_in, second_in = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def make(school: str, fill) -> None:
+        try:
+            with ReportFile.create(path, {"school": school}, fill=fill) as made:
+                results[school] = made.get_meta("school")
+        except ReportFileError as exc:
+            results[school] = exc
+
+    def first_fill(_file) -> None:
+        first_in.set()
+        assert second_in.wait(20)
+
+    def second_fill(file) -> None:
+        second_in.set()
+        assert not first_in.is_set() or done.wait(20)
+        file.set_meta("note", "second")
+
+    done = threading.Event()
+    first = threading.Thread(target=make, args=("甲", first_fill))
+    first.start()
+    assert first_in.wait(20)
+    second = threading.Thread(target=make, args=("乙", second_fill))
+    second.start()
+    first.join(30)
+    done.set()
+    second.join(30)
+    assert results["甲"] == "甲"  # the first finished first: its own file, under the name
+    assert isinstance(results["乙"], ReportFileError) and "已存在" in str(results["乙"])
+    with ReportFile.open(path) as kept:
+        assert kept.get_meta("school") == "甲"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025.qreport"]
