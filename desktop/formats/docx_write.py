@@ -691,14 +691,19 @@ def _attr(text: str) -> str:
 
 def _runs(text: str, bold: bool = False) -> str:
     """Runs for `text`: a line feed inside a paragraph (a photo caption typed on two
-    lines) becomes a line break, not a new paragraph."""
+    lines) becomes a line break, not a new paragraph, and a tab Word's tab element (a tab
+    character inside w:t is not one to Word), as python-docx's Run.text writes them."""
     rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
     out = []
-    for i, line in enumerate(clean(text).split("\n")):
+    lines = clean(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for i, line in enumerate(lines):
         if i:
             out.append("<w:r><w:br/></w:r>")
-        if line:
-            out.append(f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>')
+        for j, part in enumerate(line.split("\t")):
+            if j:
+                out.append(f"<w:r>{rpr}<w:tab/></w:r>")
+            if part:
+                out.append(f'<w:r>{rpr}<w:t xml:space="preserve">{escape(part)}</w:t></w:r>')
     return "".join(out)
 
 

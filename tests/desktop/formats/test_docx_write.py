@@ -315,6 +315,17 @@ def test_control_characters_do_not_break_the_file(tmp_path):
     assert "正文含控制字符。" in [p.text for p in Docx(str(out)).paragraphs]
 
 
+def test_tabs_and_carriage_returns_are_words_own_tab_and_break(tmp_path):
+    # as python-docx's Run.text writes them: a tab character inside w:t is no tab to Word
+    doc = _one_chapter_document(["项目\t数量\r\n合计\r二行"])
+    out = tmp_path / "tabs.docx"
+    write_docx(doc, out)
+    para = next(p for p in Docx(str(out)).paragraphs if p.text.startswith("项目"))
+    assert para.text == "项目\t数量\n合计\n二行"
+    assert len(para._p.xpath(".//w:tab")) == 1 and len(para._p.xpath(".//w:br")) == 2
+    assert all("\t" not in t.text and "\r" not in t.text for t in para._p.xpath(".//w:t"))
+
+
 def test_cli_exports_docx_atomically(sample_path, tmp_path, capsys):
     out = tmp_path / "报告.docx"
     assert main(["export", str(sample_path), "--docx", str(out)]) == 0
