@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import marshal
-import os
 import sys
 import zlib
 from pathlib import Path
+
+from desktop.atomic import write_atomically
 
 _MAGIC = b"qreport-toml-cache-1\n"
 _VERSION = f"py{sys.version_info[0]}{sys.version_info[1]}"
@@ -74,15 +75,9 @@ def _write(entry: Path, raw: bytes, data: dict) -> None:
     except ValueError:  # a TOML date or time: marshal has no such type
         return
     blob = _MAGIC + zlib.crc32(body).to_bytes(4, "little") + body
-    tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     with contextlib.suppress(OSError):  # a read-only or full disk: the next run parses again
         entry.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            tmp.write_bytes(blob)
-            os.replace(tmp, entry)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+        write_atomically(entry, lambda tmp: tmp.write_bytes(blob))
         _prune(entry.parent)
 
 

@@ -27,7 +27,6 @@ import contextlib
 import hashlib
 import json
 import mmap
-import os
 import pickle
 import struct
 import zlib
@@ -37,6 +36,8 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from desktop.atomic import write_atomically
 
 FORMAT = 3  # bump when what is stored changes
 _MAGIC = b"qreport-font-cache\n"
@@ -306,10 +307,4 @@ def _typecode(values: list[int]) -> str:
 
 def _replace(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    write_atomically(target, lambda tmp: tmp.write_bytes(data))
