@@ -24,90 +24,133 @@ class CommandError(Exception):
     """A command cannot proceed; the message is the one sentence the user sees."""
 
 
+# argparse's own words (headings, -h, its errors) in Chinese. argparse looks each one up through
+# its module's gettext `_` when it builds a parser, prints help or fails, and no catalog of
+# Chinese ships with Python; so `_argparse_in_chinese` swaps that lookup for this table while the
+# CLI builds and parses, and only then (pytest's own argparse, in the same process, is untouched).
+# A phrase missing here (a newer Python's wording) stays as argparse says it.
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示此帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：%(message)s。\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s 有误：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "没有 %(value)r 这一项（可选：%(choices)s）",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "expected one argument": "后面应跟一个值",
+    "expected at most one argument": "后面至多跟一个值",
+    "expected at least one argument": "后面至少跟一个值",
+    "invalid %(type)s value: %(value)r": "%(value)r 不是有效的值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是 %(matches)s",
+    "not allowed with argument %s": "不能与 %s 同用",
+    "ignored explicit argument %r": "不接受值 %r",
+    "one of the arguments %s is required": "须给出 %s 之一",
+    "unexpected option string: %s": "意外的选项：%s",
+}
+
+
+@contextlib.contextmanager
+def _argparse_in_chinese():
+    english = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda text: _ARGPARSE_ZH.get(text, english(text))  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = english  # type: ignore[attr-defined]
+
+
 def _parser() -> argparse.ArgumentParser:
+    with _argparse_in_chinese():
+        return _build_parser()
+
+
+def _build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="qreport",
         description="中等职业教育质量年度报告：编写、核对、导出 Excel 与 PDF。",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    gui = sub.add_parser("gui", help="open the application on FILE")
+    gui = sub.add_parser("gui", help="打开应用程序（可指定报告文件 FILE）")
     gui.add_argument("file", nargs="?", type=Path)
     gui.add_argument("--smoke", action="store_true",
-                     help="show the window, print start-up milliseconds, exit")
+                     help="显示窗口，打印启动毫秒数后退出")
 
-    sample = sub.add_parser("sample", help="write the bundled sample report")
+    sample = sub.add_parser("sample", help="写出随附的示例报告")
     sample.add_argument("file", type=Path)
 
-    new = sub.add_parser("new", help="create an empty report file")
+    new = sub.add_parser("new", help="新建空白报告文件")
     new.add_argument("file", type=Path)
-    new.add_argument("--school", required=True)
-    new.add_argument("--edition", help="edition id or FILE.toml (default: the newest edition)")
+    new.add_argument("--school", required=True, help="学校名称")
+    new.add_argument("--edition", help="版本编号或版本文件 FILE.toml（默认：最新版本）")
     new.add_argument("--year", type=int,
-                     help="the report's year as its title prints it (default: the edition's current year)")
+                     help="报告标题上的年度（默认：该版本的当前年度）")
 
-    sub.add_parser("editions", help="the editions available (id, title, years)")
-    edition = sub.add_parser("edition", help="edition files: check, from-workbook")
+    sub.add_parser("editions", help="列出可用版本（编号、标题、年度）")
+    edition = sub.add_parser("edition", help="版本文件：核对、更新、由空白工作簿生成")
     edition_sub = edition.add_subparsers(dest="edition_command", metavar="ACTION", required=True)
-    echeck = edition_sub.add_parser("check", help="every mistake with its line; exit 1 if any")
+    echeck = edition_sub.add_parser("check", help="列出每处错误及其行号；有错误时退出码为 1")
     echeck.add_argument("toml", type=Path)
     eupdate = edition_sub.add_parser(
-        "update", help="what the shipped version of a report's edition changes; --apply moves to it")
+        "update", help="随附的新版本对报告所用版本有何改动；--apply 改用新版本")
     eupdate.add_argument("file", type=Path)
-    eupdate.add_argument("--apply", action="store_true")
+    eupdate.add_argument("--apply", action="store_true", help="改用随附的新版本")
 
-    nxt = sub.add_parser("next", help="next year's report from this one (FILE is not touched)")
+    nxt = sub.add_parser("next", help="由本报告生成下一年度的报告（不改动 FILE）")
     nxt.add_argument("file", type=Path)
     nxt.add_argument("new", type=Path)
-    nxt.add_argument("--edition", help="another edition's id (default: the report's own while it "
-                     "serves the year after, else the newest)")
-    nxt.add_argument("--with-figures", action="store_true", help="carry the figures and photos too")
-    nxt.add_argument("--year", type=int, help="the new report's year (default: the year after)")
-    from_book = edition_sub.add_parser("from-workbook", help="an edition from the bureau's blank workbook")
+    nxt.add_argument("--edition", help="改用的版本编号（默认：本报告的版本仍适用于下一年度时"
+                     "沿用，否则用最新版本）")
+    nxt.add_argument("--with-figures", action="store_true", help="一并带上数据与照片")
+    nxt.add_argument("--year", type=int, help="新报告的年度（默认：下一年度）")
+    from_book = edition_sub.add_parser("from-workbook", help="由主管部门的空白工作簿生成版本文件")
     from_book.add_argument("blank", type=Path)
-    from_book.add_argument("--out", type=Path, required=True)
-    from_book.add_argument("--base", help="the edition whose chapters it takes (default: the newest)")
-    from_book.add_argument("--title")
+    from_book.add_argument("--out", type=Path, required=True, help="写出的版本文件")
+    from_book.add_argument("--base", help="沿用其章节的版本（默认：最新版本）")
+    from_book.add_argument("--title", help="新版本的标题")
 
-    imp = sub.add_parser("import", help="import values from a workbook, or a Word report")
+    imp = sub.add_parser("import", help="从工作簿或 Word 报告导入数据")
     imp.add_argument("file", type=Path)
     imp.add_argument("book", type=Path)
-    imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
-    imp.add_argument("--sheet", help="the sheet to read when several could be the data table")
+    imp.add_argument("--dry-run", action="store_true", help="只显示将改动的内容，不写入")
+    imp.add_argument("--sheet", help="有多个工作表都可能是数据表时，指定要读取的工作表")
 
-    check = sub.add_parser("check", help="list findings; exit 1 if any error")
+    check = sub.add_parser("check", help="列出核对结果；有错误时退出码为 1")
     check.add_argument("file", type=Path)
-    check.add_argument("--json", action="store_true")
+    check.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    export = sub.add_parser("export", help="export the data table (.xlsx), the report (.pdf, .docx)")
+    export = sub.add_parser("export", help="导出数据表（.xlsx）、报告（.pdf、.docx）")
     export.add_argument("file", type=Path)
-    export.add_argument("--xlsx", type=Path)
-    export.add_argument("--pdf", type=Path)
-    export.add_argument("--docx", type=Path, help="the report as a Word document")
+    export.add_argument("--xlsx", type=Path, help="数据表导出为 Excel 工作簿")
+    export.add_argument("--pdf", type=Path, help="报告导出为 PDF")
+    export.add_argument("--docx", type=Path, help="报告导出为 Word 文档")
     export.add_argument("--into", type=Path, metavar="BLANK.xlsx",
-                        help="with --xlsx: fill the bureau's own workbook, changing nothing else")
+                        help="与 --xlsx 同用：填入主管部门自己的工作簿，其余内容不变")
     export.add_argument("--table-only", action="store_true",
-                        help="PDF of the data table alone with the submission block")
+                        help="只导出数据表及报送信息的 PDF")
 
-    collect = sub.add_parser("collect", help="write a department's collection workbook")
+    collect = sub.add_parser("collect", help="写出某部门的数据采集工作簿")
     collect.add_argument("file", type=Path)
-    collect.add_argument("--department", required=True)
-    collect.add_argument("--out", type=Path, required=True)
+    collect.add_argument("--department", required=True, help="部门名称")
+    collect.add_argument("--out", type=Path, required=True, help="写出的工作簿")
 
-    shots = sub.add_parser("screenshots", help="render every tab to PNG")
+    shots = sub.add_parser("screenshots", help="把每个标签页截图为 PNG")
     shots.add_argument("file", type=Path)
     shots.add_argument("dir", type=Path)
     shots.add_argument("--screen", default="1280x800",
-                       help="screen size in pixels, e.g. 1366x768 (with QT_SCALE_FACTOR)")
+                       help="屏幕尺寸（像素），如 1366x768（配合 QT_SCALE_FACTOR）")
 
-    restore = sub.add_parser("restore", help="list backups of FILE, or restore one")
+    restore = sub.add_parser("restore", help="列出 FILE 的备份，或恢复其中一份")
     restore.add_argument("file", type=Path)
     restore.add_argument("backup", nargs="?", type=Path)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    with _argparse_in_chinese():
+        args = _parser().parse_args(argv)
     command = args.command or "gui"
     if command == "gui" and not hasattr(args, "file"):
         args.file, args.smoke = None, False

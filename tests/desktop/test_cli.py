@@ -166,3 +166,36 @@ def test_a_command_ends_its_process_once_its_output_is_out(sample_path, qt):
     assert done.returncode == 1  # findings: the command's own exit code
     assert len(json.loads(done.stdout)) > 5  # all of a piped, block-buffered output
     assert ("tear-down ran" in done.stderr) == qt
+
+
+@pytest.mark.parametrize("args", [("--help",), ("export", "--help"), ("new", "-h")])
+def test_the_help_is_chinese(args):
+    done = qreport(*args)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.startswith("用法：qreport") and "位置参数" in out and "选项" in out
+    assert "显示此帮助并退出" in out
+    for english in ("usage:", "positional arguments", "options:", "show this help",
+                    "the report", "the application", "default:", "exit"):
+        assert english not in out, english
+
+
+@pytest.mark.parametrize(("args", "sentence"), [
+    (("expor", "x"), "qreport：参数 COMMAND 有误：没有 'expor' 这一项（可选："),
+    (("export",), "qreport export：缺少必需的参数：file。"),
+    (("check", "a", "b"), "qreport：无法识别的参数：b。"),
+    (("new", "x.qreport", "--school", "甲", "--year", "abc"), "qreport new：参数 --year 有误：'abc' 不是有效的值。"),
+    (("export", "f", "--pdf"), "qreport export：参数 --pdf 有误：后面应跟一个值。"),
+])
+def test_a_wrong_command_line_is_refused_in_chinese(capsys, args, sentence):
+    import argparse
+
+    from desktop import cli
+
+    with pytest.raises(SystemExit) as ended:
+        cli.main(list(args))
+    assert ended.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[0].startswith("用法：qreport")  # argparse's usage, then the one sentence
+    assert lines[-1].startswith(sentence), lines[-1]
+    assert argparse._("options") == "options"  # only the CLI's own parse speaks Chinese
