@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 def _build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="qreport",
-        description="中等职业教育质量年度报告：编写、核对、导出 Excel 与 PDF。",
+        description="中等职业教育质量年度报告：编写、核对，导出 Excel、PDF 与 Word。",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
