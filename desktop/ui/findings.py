@@ -142,6 +142,16 @@ class FindingsDock(QDockWidget):
         )
         self.setWindowTitle(f"检查结果（{counts_text(self.findings)}）")
 
+    def failed(self, sentence: str) -> None:
+        """The check itself failed: no list of old findings that would read as current."""
+        self.findings = []
+        self.list.clear()
+        item = QListWidgetItem(sentence)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.list.addItem(item)
+        self.summary.setText("检查未能完成。")
+        self.setWindowTitle("检查结果（检查未能完成）")
+
     def focus_first(self) -> None:
         """The keyboard on the list, at the first finding (the picked one when still there)."""
         current = self.list.currentItem()

@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.notifier.changed.connect(self._on_change)
         self.undo_stack.indexChanged.connect(self._on_index_changed)
         self.findings: list[Finding] = []
+        self.check_failed = False
         self.chapter_tabs: dict[str, QWidget] = {}
         self.data_tab: DataTableTab | None = None
         self.data_tabs: list[DataTableTab] = []  # one per indicator table; data_tab is the first
@@ -482,7 +483,9 @@ class MainWindow(QMainWindow):
         what = "已填指标" if widget in self.data_tabs else "已完成"
         self.completeness_label.setText(f"{what} {filled}/{total}" if total else "")
 
-    def run_check(self) -> None:
+    def run_check(self) -> bool:
+        """Check; False when the check itself failed (then every place that shows counts
+        says so until a check succeeds: old counts would read as the current ones)."""
         from desktop import rules
 
         self.check_timer.stop()
@@ -490,22 +493,34 @@ class MainWindow(QMainWindow):
             self.findings = rules.check(self.report)
         except Exception as exc:  # a rule bug must not stop editing
             traceback.print_exc(file=sys.stderr)
-            self.statusBar().showMessage(f"检查未能完成：{_sentence(exc, self.report.file.path)}", 10000)
-            return
+            said = f"检查未能完成：{_sentence(exc, self.report.file.path)}"
+            self.findings = []
+            self.dock.failed(said)
+            self.counts_button.setText("检查未能完成")
+            self.counts_button.setStyleSheet("color: #B3261E;")
+            self.statusBar().showMessage(said)  # no timeout: it stays until a check succeeds
+            self.check_failed = True
+            return False
+        if self.check_failed:
+            self.check_failed = False
+            self.statusBar().clearMessage()
         self.dock.set_findings(self.findings, self._unfinished())
         errors, warnings = counts(self.findings)
         self.counts_button.setText(f"错误 {errors} · 提示 {warnings}")
         self.counts_button.setStyleSheet("color: #B3261E;" if errors else "")
         self._update_completeness()
+        return True
 
     def check_now(self) -> None:
         """F5: check, and put the keyboard on the first finding (Enter goes to it); the
         status bar says what the check found, so pressing F5 is never met with silence."""
         self.commit_pending_edits()
-        self.run_check()
+        checked = self.run_check()
         self.dock.show()
         self.dock.raise_()
         self.dock.focus_first()
+        if not checked:
+            return  # the status bar says why; 检查完成 with stale counts would be untrue
         errors, warnings = counts(self.findings)
         said = (f"检查完成：错误 {errors} 条，提示 {warnings} 条。用 ↑↓ 选择一条，按 Enter 转到填写位置。"
                 if self.findings else "检查完成：" + self.dock.summary.text())

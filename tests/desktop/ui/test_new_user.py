@@ -297,3 +297,68 @@ def test_an_image_library_error_is_said_as_a_bug_not_as_a_disk_error(tmp_path):
     assert "错误代码 UnidentifiedImageError" in said and "None" not in said
     full = describe_error(OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "报告.pdf")))
     assert "报告.pdf" in full and "错误代码" not in full
+
+
+def _report_whose_check_fails(path):
+    """A real edition whose formula breaks at run time: 1e999 is infinity, so the computed
+    生师比 cannot be compared with the stated one (decimal.InvalidOperation inside the rules)."""
+    from importlib import resources
+
+    from desktop import template as templates
+    from desktop.report import Report
+
+    text = (resources.files("resources") / "templates" / "2022.toml").read_text(encoding="utf-8")
+    assert 'formula = "students / teachers"' in text
+    text = text.replace('formula = "students / teachers"', 'formula = "students * 1e999 / teachers"')
+    with Report.create(path, "测试职业学校", templates.load_text(text), 2021) as report:
+        for year in (2020, 2021):
+            report.file.set_values((i, year, report.parse(i, year, v)) for i, v in
+                                   {"students": "1000", "teachers": "50", "student_teacher_ratio": "20"}.items())
+    return path
+
+
+def test_a_failed_check_is_not_reported_as_done_by_f5(qtbot, tmp_path):
+    from tests.desktop.ui.driving import open_window
+
+    window = open_window(qtbot, _report_whose_check_fails(tmp_path / "坏.qreport"))
+    window.activateWindow()
+    window.tabs.tabBar().setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
+    for _ in range(2):  # the second F5 neither: 检查完成 with the old counts would be untrue
+        press(qtbot, Qt.Key.Key_F5)
+        qtbot.waitUntil(lambda: window.dock.list.hasFocus())
+        assert window.statusBar().currentMessage().startswith("检查未能完成"), \
+            window.statusBar().currentMessage()
+        assert window.counts_button.text() == "检查未能完成"
+        assert window.dock.summary.text() == "检查未能完成。"
+        assert window.dock.item_for(lambda _f: True) is None  # no stale findings listed
+        window.tabs.tabBar().setFocus()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
+    # no 专任教师, no computed 生师比 to break on: the next check succeeds and says so
+    window.report.file.set_values([("teachers", y, None) for y in (2020, 2021)])
+    press(qtbot, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.dock.list.hasFocus())
+    assert window.statusBar().currentMessage().startswith("检查完成"), window.statusBar().currentMessage()
+    assert window.counts_button.text().startswith("错误 ")
+    window.close()
+
+
+def test_undo_and_redo_read_with_their_letter_after_the_verb(window, qtbot):
+    """撤销(U) 编辑正文, as 打印(P)… reads: the letter right after the verb, the command after."""
+    from desktop.ui.section_editor import TextEdit
+
+    tab = next(iter(window.chapter_tabs.values()))
+    window.show_tab(tab)
+    editor = tab.findChildren(TextEdit)[0]
+    window.activateWindow()
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus)
+    qtbot.keyClicks(editor, "abc")
+    window.commit_pending_edits()
+    qtbot.waitUntil(window.undo_action.isEnabled)
+    assert window.undo_action.text() == f"撤销(&U) {window.undo_stack.undoText()}"
+    assert window.undo_stack.undoText() and "&" not in window.undo_stack.undoText()
+    press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.redo_action.isEnabled)
+    assert window.redo_action.text() == f"重做(&R) {window.undo_stack.redoText()}"
+    assert window.undo_action.text() == "撤销(&U)"  # nothing left to undo: the bare verb
