@@ -200,8 +200,6 @@ def screenshots(file: Path | str, directory: Path | str,
     The window is sized as if maximised on a screen of `screen` pixels at the display
     scaling QT_SCALE_FACTOR says (1.5: a 1366×768 laptop at 150 %)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no window flashes on the desktop
-    from PySide6.QtCore import Qt
-
     from desktop import settings
     from desktop.report import Report, ReportFileError
     from desktop.ui.main_window import MainWindow
@@ -236,9 +234,20 @@ def screenshots(file: Path | str, directory: Path | str,
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
         shoot(f"tab-{index + 1:02}.png", f"{index + 1:02} {window.tabs.tabText(index)}")
+    for tab in window.chapter_tabs.values():  # a chapter's fact with the keyboard: its hint
+        facts = getattr(getattr(tab, "editor", None), "facts", None)
+        field = next(iter(facts.hints), None) if facts is not None else None
+        if field is not None:
+            window.show_tab(tab)
+            tab.outline.select(tab.root_id())
+            facts.set_expanded(True)
+            window.activateWindow()
+            field.setFocus()
+            app.processEvents()
+            shoot("facts-hint.png", f"{tab.chapter.title}：基础数据的说明")
+            break
     window.tabs.setCurrentWidget(window.data_tab)
-    window.dock.show()
-    window.resizeDocks([window.dock], [220], Qt.Orientation.Vertical)
+    window.check_now()  # as F5 shows the panel, at the height F5 gives it
     shoot("findings.png", "检查结果")
     window.close()
     return 0

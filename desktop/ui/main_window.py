@@ -15,7 +15,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -109,6 +109,8 @@ class MainWindow(QMainWindow):
         self.undo_stack.indexChanged.connect(self._on_index_changed)
         self.findings: list[Finding] = []
         self.check_failed = False
+        self._dock_sized_by_user = False  # dragged its edge: F5 then keeps that size
+        self._dock_before_press = -1
         self.chapter_tabs: dict[str, QWidget] = {}
         self.data_tab: DataTableTab | None = None
         self.data_tabs: list[DataTableTab] = []  # one per indicator table; data_tab is the first
@@ -342,6 +344,26 @@ class MainWindow(QMainWindow):
         """The findings panel's share: on a small screen the chapters need the height."""
         return min(DOCK_HEIGHT, self.height() // 5)
 
+    def _dock_height_for_f5(self) -> int:
+        """F5 is asking to read the findings: a third of the window (a few lines at least;
+        at 1366×768 and 150 % the automatic fifth showed two and a half)."""
+        listing = self.dock.list
+        around = self.dock.height() - listing.viewport().height()  # title, summary, frame
+        six_lines = around + 6 * listing.fontMetrics().lineSpacing() + 8
+        return min(max(DOCK_HEIGHT, self.height() // 3, six_lines), self.height() // 2)
+
+    def event(self, event) -> bool:
+        # the dock's edge is dragged through the main window's own mouse events
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress:
+            self._dock_before_press = self.dock.height()
+        handled = super().event(event)
+        if kind == QEvent.Type.MouseButtonRelease and self._dock_before_press >= 0:
+            if self.dock.isVisible() and self.dock.height() != self._dock_before_press:
+                self._dock_sized_by_user = True
+            self._dock_before_press = -1
+        return handled
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.dock.isVisible() and not self.dock.isFloating() \
@@ -518,6 +540,9 @@ class MainWindow(QMainWindow):
         checked = self.run_check()
         self.dock.show()
         self.dock.raise_()
+        if not self.dock.isFloating() and not self._dock_sized_by_user \
+                and self.dock.height() < self._dock_height_for_f5():
+            self.resizeDocks([self.dock], [self._dock_height_for_f5()], Qt.Orientation.Vertical)
         self.dock.focus_first()
         if not checked:
             return  # the status bar says why; 检查完成 with stale counts would be untrue

@@ -17,7 +17,7 @@ from functools import partial
 
 from msgspec import Struct
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -243,6 +243,7 @@ class FactsForm(QWidget):
         self.refused: dict[QLineEdit, str] = {}  # field -> its message, until corrected
         self.labels: dict[str, QLabel] = {}
         self.year_labels: list[QLabel] = []
+        self.hints: dict[QLineEdit, str] = {}  # field -> its help in full
         self.facts = list(host.chapter.facts)
         self.toggle = QToolButton(self, text="基础数据", checkable=True, checked=True,
                                   autoRaise=True)
@@ -273,6 +274,9 @@ class FactsForm(QWidget):
                 field = QLineEdit(self.body, placeholderText=_placeholder(ind.help)
                                   if year == current else "")
                 field.setToolTip(f"{ind.name}（{year}年）：{ind.help or ind.name}")
+                if ind.help:  # said in full under the form while the field has the keyboard
+                    self.hints[field] = f"{ind.name}（{year}年）：{ind.help}"
+                    field.installEventFilter(self)
                 field.setClearButtonEnabled(True)
                 field.setMinimumWidth(90 if year == previous else 120)
                 field.setMaximumWidth(260)  # a number needs no full-width field
@@ -298,6 +302,11 @@ class FactsForm(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.toggle)
         layout.addWidget(self.scroll)
+        # the placeholder holds the help's first words only: the whole of it, wrapped, here
+        self.hint = QLabel(self, wordWrap=True, visible=False)
+        self.hint.setContentsMargins(4, 0, 4, 0)
+        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        layout.addWidget(self.hint)
         layout.addWidget(self.message)
         # as tall as its rows: the text below gets the rest
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -351,6 +360,13 @@ class FactsForm(QWidget):
     def _clicked(self, shown: bool) -> None:
         self._opened_by_user = shown  # folding again gives the decision back
         self._auto = False
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched in self.hints and event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            focused = event.type() == QEvent.Type.FocusIn and self.scroll.isVisible()
+            self.hint.setText(self.hints[watched] if focused else "")
+            self.hint.setVisible(focused)
+        return super().eventFilter(watched, event)
 
     def _toggled(self, shown: bool) -> None:
         if not shown and self.refused:

@@ -464,7 +464,7 @@ def test_screenshots_command_writes_pngs(report_copy, tmp_path):
     done = _qreport("screenshots", report_copy, out, env=_env(tmp_path))
     assert done.returncode == 0, done.stderr
     pngs = {p.name for p in out.glob("*.png")}
-    assert pngs == {f"tab-{n:02}.png" for n in range(1, TAB_COUNT + 1)} | {"findings.png"}
+    assert pngs == {f"tab-{n:02}.png" for n in range(1, TAB_COUNT + 1)} | {"findings.png", "facts-hint.png"}
     for png in out.glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "tab-01.png" in done.stdout

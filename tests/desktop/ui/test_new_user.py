@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.ui.findings import FINDING_ROLE
@@ -362,3 +362,80 @@ def test_undo_and_redo_read_with_their_letter_after_the_verb(window, qtbot):
     qtbot.waitUntil(window.redo_action.isEnabled)
     assert window.redo_action.text() == f"重做(&R) {window.undo_stack.redoText()}"
     assert window.undo_action.text() == "撤销(&U)"  # nothing left to undo: the bare verb
+
+
+def _findings_rows_seen(window) -> float:
+    listing = window.dock.list
+    return listing.viewport().height() / listing.fontMetrics().lineSpacing()
+
+
+def test_f5_gives_the_findings_panel_room_for_a_few_lines(qtbot, report_copy):
+    """On a small screen (1366×768 at 150 % leaves about 440 pixels of height) the panel
+    starts at a fifth of the height (the chapters need it); F5 asks to read the findings, so
+    it grows: several lines, not two and a half."""
+    from tests.desktop.ui.driving import open_window
+
+    window = open_window(qtbot, report_copy, show=False)
+    window.show()
+    window.resize(900, 440)
+    qtbot.waitUntil(lambda: window.isVisible() and window.height() == 440)
+    qtbot.waitUntil(lambda: window.dock.height() <= 440 // 4)
+    assert _findings_rows_seen(window) < 5
+    before = window.dock.height()
+    window.activateWindow()
+    window.tabs.tabBar().setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
+    press(qtbot, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.dock.list.hasFocus())
+    qtbot.waitUntil(lambda: _findings_rows_seen(window) >= 5)
+    assert before < window.dock.height() <= window.height() // 2  # the chapter keeps half
+    window.close()
+
+
+def test_f5_keeps_the_height_the_user_dragged_the_panel_to(qtbot, report_copy):
+    from tests.desktop.ui.driving import open_window
+
+    window = open_window(qtbot, report_copy, show=False)
+    window.show_first()
+    qtbot.waitUntil(lambda: window.isMaximized() and window.isVisible())
+    # drag the panel's top edge (the main window's separator, just above the dock) down
+    top = window.dock.mapTo(window, window.dock.rect().topLeft()).y()
+    edge = QPoint(window.dock.mapTo(window, window.dock.rect().center()).x(), top - 3)
+    assert window.childAt(edge) is None  # the separator: the main window itself
+    before = window.dock.height()
+    qtbot.mousePress(window, Qt.MouseButton.LeftButton, pos=edge)
+    qtbot.mouseMove(window, edge + QPoint(0, 20))
+    qtbot.waitUntil(lambda: window.dock.height() < before)  # the layout moves it on a timer
+    qtbot.mouseRelease(window, Qt.MouseButton.LeftButton, pos=edge + QPoint(0, 20))
+    dragged = window.dock.height()
+    window.activateWindow()
+    window.tabs.tabBar().setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
+    press(qtbot, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.dock.list.hasFocus())
+    QApplication.sendPostedEvents()  # the layout applies a dock resize in a posted event
+    QApplication.processEvents()
+    assert window.dock.height() == dragged
+    window.close()
+
+
+def test_a_facts_field_says_its_whole_hint_under_the_form(window, qtbot):
+    """The placeholder holds the hint's first words only; while the field has the keyboard
+    the whole hint is written, wrapped, under the form (a tooltip needs the mouse)."""
+    tab = window.chapter_tabs["overview"]
+    window.show_tab(tab)
+    tab.outline.select(tab.root_id())
+    facts = tab.editor.facts
+    ind = window.report.template.indicators["campus_area"]
+    assert ind.help and facts.fields["campus_area"].placeholderText() != ind.help
+    window.activateWindow()
+    facts.previous["campus_area"].setFocus()
+    qtbot.waitUntil(facts.previous["campus_area"].hasFocus)
+    press(qtbot, Qt.Key.Key_Tab)  # to this year's field, as a clerk goes
+    qtbot.waitUntil(facts.fields["campus_area"].hasFocus)
+    qtbot.waitUntil(facts.hint.isVisible)
+    assert ind.help in facts.hint.text() and facts.hint.wordWrap()
+    assert facts.hint.width() >= facts.hint.sizeHint().width() or facts.hint.height() > \
+        facts.hint.fontMetrics().lineSpacing()  # all of it shown: fits, or wraps to lines
+    tab.outline.tree.setFocus()  # the keyboard elsewhere: the line goes, the text gets the room
+    qtbot.waitUntil(lambda: not facts.hint.isVisible())
