@@ -168,10 +168,33 @@ def test_tab_goes_from_the_outline_to_the_writing_box(window, qtbot):
     qtbot.waitUntil(lambda: len(tab.report.file.sections(tab.chapter.id)) == count + 1)
 
 
-def test_menu_items_have_their_letters(window, qtbot):
-    """Alt+F, then Y: 新建下一年度报告, as an office program's menus are used without a mouse."""
+def _keyboard_on_the_tabs(window, qtbot) -> None:
+    window.activateWindow()
+    window.tabs.tabBar().setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
+
+
+def _f5_from_the_tab_bar(window, qtbot) -> None:
+    """F5 with the keyboard on the tab bar, until the findings list has the keyboard."""
+    _keyboard_on_the_tabs(window, qtbot)
+    press(qtbot, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.dock.list.hasFocus())
+
+
+def _next_year_by_keys(window, qtbot):
+    """Alt+F, then Y, from the tab bar: the 新建下一年度报告 dialog, once it is shown."""
     from desktop.ui.next_year_dialog import NextYearDialog
 
+    _keyboard_on_the_tabs(window, qtbot)
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Y)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NextYearDialog)))
+    return next(d for d in window.findChildren(NextYearDialog) if d.isVisible())
+
+
+def test_menu_items_have_their_letters(window, qtbot):
+    """Alt+F, then Y: 新建下一年度报告, as an office program's menus are used without a mouse."""
     letters = {}
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
@@ -181,14 +204,7 @@ def test_menu_items_have_their_letters(window, qtbot):
         letters[menu_action.text()] = len(taken) == len([a for a in menu.actions() if not a.isSeparator()])
     assert all(letters.values()), letters
 
-    window.activateWindow()
-    window.tabs.tabBar().setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
-    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
-    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Y)
-    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NextYearDialog)))
-    dialog = next(d for d in window.findChildren(NextYearDialog) if d.isVisible())
+    dialog = _next_year_by_keys(window, qtbot)
     dialog.reject()
 
 
@@ -197,17 +213,9 @@ def test_the_keyboard_is_in_the_new_report_after_next_year(window, qtbot, tmp_pa
     dialogs are open; when they close the keyboard is on the new report's tabs, not on
     the bare window (where Tab and the arrows did nothing visible)."""
     from desktop.ui.bureau import SummaryDialog
-    from desktop.ui.next_year_dialog import NextYearDialog
 
     target = tmp_path / "下一年.qreport"
-    window.activateWindow()
-    window.tabs.tabBar().setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
-    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
-    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Y)
-    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NextYearDialog)))
-    dialog = next(d for d in window.findChildren(NextYearDialog) if d.isVisible())
+    dialog = _next_year_by_keys(window, qtbot)
     dialog.path.setFocus()
     dialog.path.setText(str(target))
     qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
@@ -382,11 +390,7 @@ def test_f5_gives_the_findings_panel_room_for_a_few_lines(qtbot, report_copy):
     qtbot.waitUntil(lambda: window.dock.height() <= 440 // 4)
     assert _findings_rows_seen(window) < 3
     before = window.dock.height()
-    window.activateWindow()
-    window.tabs.tabBar().setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
-    press(qtbot, Qt.Key.Key_F5)
-    qtbot.waitUntil(lambda: window.dock.list.hasFocus())
+    _f5_from_the_tab_bar(window, qtbot)
     qtbot.waitUntil(lambda: window.dock.height() > before)
     # six lines asked for; the chapter pages' minimum height (about 240 px) may leave fewer
     assert _findings_rows_seen(window) >= 4
@@ -410,11 +414,7 @@ def test_f5_keeps_the_height_the_user_dragged_the_panel_to(qtbot, report_copy):
     qtbot.waitUntil(lambda: window.dock.height() < before)  # the layout moves it on a timer
     qtbot.mouseRelease(window, Qt.MouseButton.LeftButton, pos=edge + QPoint(0, 20))
     dragged = window.dock.height()
-    window.activateWindow()
-    window.tabs.tabBar().setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
-    press(qtbot, Qt.Key.Key_F5)
-    qtbot.waitUntil(lambda: window.dock.list.hasFocus())
+    _f5_from_the_tab_bar(window, qtbot)
     QApplication.sendPostedEvents()  # the layout applies a dock resize in a posted event
     QApplication.processEvents()
     assert window.dock.height() == dragged
