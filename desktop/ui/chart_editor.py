@@ -29,6 +29,7 @@ from desktop.charts import ChartError, ChartSpec
 from desktop.text import paragraphs
 from desktop.ui import chapter_undo as cmd
 from desktop.ui.dialog_buttons import ok_cancel
+from desktop.ui.form_rows import muted_label
 
 PREVIEW_W, PREVIEW_H = 420.0, 200.0  # points, as printed (about the PDF's size)
 
@@ -159,8 +160,7 @@ class ChartEditor(QWidget):
             self.kind.addItem(name, kind)
         self.kind.activated.connect(self._kind_chosen)
         self.choose = QPushButton("选择数据…", self, clicked=self.edit)
-        self.note = QLabel("图表的数值取自报告数据，修改数据后自动更新。", self)
-        self.note.setStyleSheet("color: #6b6b6b;")
+        self.note = muted_label(self, "图表的数值取自报告数据，修改数据后自动更新。", wrap=False)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.kind)

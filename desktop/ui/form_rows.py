@@ -34,6 +34,13 @@ def new_report_row(dialog: QDialog) -> tuple[QLineEdit, QPushButton, QHBoxLayout
     return path, button, row
 
 
+def muted_label(parent, text: str = "", wrap: bool = True) -> QLabel:
+    """A hint or a note beside what it explains, in the grey the views use for such text."""
+    label = QLabel(text, parent, wordWrap=wrap)
+    label.setStyleSheet("color: #6b6b6b;")
+    return label
+
+
 def error_label(dialog: QDialog) -> QLabel:
     """Where the dialog says why it cannot go on, in red, wrapped."""
     label = QLabel(dialog, wordWrap=True)

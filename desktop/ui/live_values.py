@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop import live
 from desktop.ui.dialog_buttons import ok_cancel
+from desktop.ui.form_rows import muted_label
 
 LIVE = QTextFormat.Property.UserProperty + 31  # "indicator@year"
 LIVE_TEXT = QTextFormat.Property.UserProperty + 32  # the value as drawn
@@ -294,9 +295,7 @@ class InsertValueDialog(QDialog):
         form.addRow("指标", self.indicator)
         form.addRow("年度", self.year)
         form.addRow("当前数值", self.preview)
-        note = QLabel("插入后显示为带底色的数值，数据修改后自动更新，打印为普通文字。", self)
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #6b6b6b;")
+        note = muted_label(self, "插入后显示为带底色的数值，数据修改后自动更新，打印为普通文字。")
         form.addRow(note)
         form.addRow(buttons)
         self.indicator.currentIndexChanged.connect(self._preview)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop import template as templates
 from desktop.ui.dialog_buttons import ok_cancel
-from desktop.ui.form_rows import error_label, new_report_row
+from desktop.ui.form_rows import error_label, muted_label, new_report_row
 
 
 class NewReportDialog(QDialog):
@@ -37,8 +36,7 @@ class NewReportDialog(QDialog):
                 continue
             self.edition.addItem(title, edition)
         self.year = QSpinBox(self, minimum=2000, maximum=2100)  # the report year (its title's)
-        self.title = QLabel(self, wordWrap=True)  # the title that year prints, and its data year
-        self.title.setStyleSheet("color: #6b6b6b;")
+        self.title = muted_label(self)  # the title that year prints, and its data year
         self.path, _browse, path_row = new_report_row(self)
         self.folder = folder or Path.home()
         self._suggested = ""

@@ -20,7 +20,7 @@ from desktop import template as templates
 from desktop.next_year import served, serves
 from desktop.report import Report
 from desktop.ui.dialog_buttons import OK, ok_cancel
-from desktop.ui.form_rows import error_label, new_report_row
+from desktop.ui.form_rows import error_label, muted_label, new_report_row
 
 OWN = ""  # the combo's data for the old report's own edition (its stored copy, as `next` without --edition)
 
@@ -68,11 +68,9 @@ class NextYearDialog(QDialog):
         else:
             hint = (f"上一年度报告用的版本只适用于{served(own)}年度，"
                     f"本年度建议改用{served(self.specs[default])}年度的版本。")
-        self.hint = QLabel(hint, self, wordWrap=True)
-        self.hint.setStyleSheet("color: #6b6b6b;")
+        self.hint = muted_label(self, hint)
         self.year = QComboBox(self)  # the report year (its title's), within the edition's years
-        self.title = QLabel(self, wordWrap=True)  # the title that year prints, and its data year
-        self.title.setStyleSheet("color: #6b6b6b;")
+        self.title = muted_label(self)  # the title that year prints, and its data year
         self.figures = QCheckBox("同时带入上一年度的图片", self)
         self.path, browse, path_row = new_report_row(self)
         self._suggested = ""
